@@ -1,0 +1,104 @@
+//! Command-line arguments, parsed first and then turned into validated settings in one place.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::figures::calendar::Month;
+use crate::settings::{Settings, SlashDates, SETTINGS_FILE};
+
+#[derive(Debug, Parser)]
+#[command(name = "ces-report", version, about = "Community Enablement Service reports from Airtable CSV exports")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate the exports: print every error and warning, exit 1 on errors.
+    Check {
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Print each engagement's status and hours, what starts soon and what is unlogged.
+    Summary {
+        #[command(flatten)]
+        data: DataArgs,
+        #[command(flatten)]
+        as_of: AsOfArgs,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+/// Where the data is and how to read it.
+#[derive(Debug, Args)]
+pub struct DataArgs {
+    /// Folder holding the CSV exports (engagements.csv, projects.csv, …).
+    pub data: PathBuf,
+    /// Settings file [default: DATA/settings.toml when present].
+    #[arg(long, value_name = "FILE")]
+    pub settings: Option<PathBuf>,
+    /// How to read slash dates such as 1/2/2025 (overrides the settings file).
+    #[arg(long, value_enum, value_name = "ORDER")]
+    pub slash_dates: Option<SlashDates>,
+}
+
+impl DataArgs {
+    pub fn settings(&self) -> Result<Settings> {
+        let path = self.settings.clone().unwrap_or_else(|| self.data.join(SETTINGS_FILE));
+        if self.settings.is_some() && !path.exists() {
+            bail!("settings file {} does not exist", path.display());
+        }
+        let mut settings = Settings::load_optional(&path)?;
+        if let Some(order) = self.slash_dates {
+            settings.slash_dates = order;
+        }
+        Ok(settings)
+    }
+
+    pub fn folder(&self) -> Result<&Path> {
+        if !self.data.is_dir() {
+            bail!("data folder {} does not exist", self.data.display());
+        }
+        Ok(&self.data)
+    }
+}
+
+/// The date the figures are computed as of.
+#[derive(Debug, Args)]
+#[group(multiple = false)]
+pub struct AsOfArgs {
+    /// Compute figures as of this date (YYYY-MM-DD) [default: today].
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// Monthly report: figures as of the month's last day, the month's activity highlighted.
+    #[arg(long, value_name = "YYYY-MM")]
+    pub month: Option<String>,
+}
+
+impl AsOfArgs {
+    /// The as-of date and, for `--month`, the month. The wall clock is read only when neither
+    /// flag is given.
+    pub fn resolve(&self) -> Result<(NaiveDate, Option<Month>)> {
+        if let Some(text) = &self.as_of {
+            let date = NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .with_context(|| format!("--as-of `{text}`: expected a date such as 2026-10-31"))?;
+            return Ok((date, None));
+        }
+        if let Some(text) = &self.month {
+            let month = Month::parse(text).with_context(|| format!("--month `{text}`: expected a month such as 2026-10"))?;
+            return Ok((month.last_day(), Some(month)));
+        }
+        Ok((chrono::Local::now().date_naive(), None))
+    }
+}

@@ -1,0 +1,57 @@
+//! `allocations.csv`: a commitment of up to N hours between two dates.
+
+use chrono::NaiveDate;
+
+use super::table::{Row, TableSpec};
+
+pub const NAME: &str = "Allocation name";
+pub const PROJECT: &str = "Project";
+pub const START: &str = "Allocation start date";
+pub const END: &str = "Allocation end date";
+pub const HOURS: &str = "Hours available";
+pub const DESCRIPTION: &str = "Allocation description";
+pub const PROVIDER: &str = "Allocation provider";
+
+pub const SPEC: TableSpec = TableSpec {
+    file: "allocations.csv",
+    required: &[NAME, PROJECT, START, END, HOURS],
+    optional: &[DESCRIPTION, PROVIDER],
+};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AllocationRow {
+    pub line: u64,
+    pub name: String,
+    pub project: String,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub available: f64,
+    pub description: String,
+    /// `None` while nobody is assigned.
+    pub provider: Option<String>,
+}
+
+pub fn parse(row: &mut Row<'_>) -> Option<AllocationRow> {
+    let name = row.required_text(NAME);
+    let project = row.required_text(PROJECT);
+    let start = row.required_date(START);
+    let end = row.required_date(END);
+    let available = row.required_number(HOURS);
+    let ordered = row.check_order(start, end, END);
+    if available.is_some_and(|hours| hours <= 0.0) {
+        row.error(HOURS, "expected a number of hours above 0");
+        return None;
+    }
+    let provider = Some(row.text(PROVIDER).to_string()).filter(|p| !p.is_empty());
+    ordered.then_some(())?;
+    Some(AllocationRow {
+        line: row.line,
+        name: name?,
+        project: project?,
+        start: start?,
+        end: end?,
+        available: available?,
+        description: row.free_text(DESCRIPTION),
+        provider,
+    })
+}

@@ -1,0 +1,35 @@
+//! `capacity.csv`: the Product and Services team's capacity, changing over time.
+
+use chrono::NaiveDate;
+
+use super::table::{Row, TableSpec};
+
+pub const FROM: &str = "Effective from";
+pub const HOURS: &str = "Hours per working day";
+
+pub const SPEC: TableSpec = TableSpec {
+    file: "capacity.csv",
+    required: &[FROM, HOURS],
+    optional: &[],
+};
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CapacityRow {
+    pub line: u64,
+    pub from: NaiveDate,
+    pub hours_per_working_day: f64,
+}
+
+pub fn parse(row: &mut Row<'_>) -> Option<CapacityRow> {
+    let from = row.required_date(FROM);
+    let hours = row.required_number(HOURS);
+    if hours.is_some_and(|hours| hours < 0.0) {
+        row.error(HOURS, "expected a number of hours of 0 or more");
+        return None;
+    }
+    Some(CapacityRow {
+        line: row.line,
+        from: from?,
+        hours_per_working_day: hours?,
+    })
+}

@@ -1,0 +1,228 @@
+//! Parsing single cells the way Airtable exports them: dates in the four field formats,
+//! numbers with thousands separators, and linked-record lists.
+
+use chrono::NaiveDate;
+
+use crate::settings::SlashDates;
+
+pub const DATE_EXPECTED: &str =
+    "expected a date such as 2025-01-31, 1/31/2025 or January 31, 2025";
+pub const NUMBER_EXPECTED: &str = "expected a number such as 2, 2.5 or 1,100";
+
+/// A date in ISO, slash (US or European, per `order`) or Friendly form. A time after the date
+/// (Airtable's "Created" is a date-time) is ignored. `None` for anything else, including
+/// impossible dates such as 2/30/2025: those are errors, never guesses.
+pub fn parse_date(text: &str, order: SlashDates) -> Option<NaiveDate> {
+    let text = text.trim();
+    parse_date_only(text, order).or_else(|| parse_date_only(strip_time(text)?, order))
+}
+
+fn parse_date_only(text: &str, order: SlashDates) -> Option<NaiveDate> {
+    if text.contains('/') {
+        parse_slash_date(text, order)
+    } else if text.starts_with(|c: char| c.is_ascii_digit()) {
+        parse_iso_date(text)
+    } else {
+        parse_friendly_date(text)
+    }
+}
+
+/// The date part of `1/31/2025 2:15pm`, `2025-01-31T14:15:00.000Z` or
+/// `January 31, 2025 2:15pm`, when what follows the date looks like a time.
+fn strip_time(text: &str) -> Option<&str> {
+    if text.len() > 10 && text.as_bytes()[4] == b'-' && text.as_bytes()[10] == b'T' {
+        return Some(&text[..10]);
+    }
+    let without_meridiem = match text.rsplit_once(' ') {
+        Some((rest, last)) if last.eq_ignore_ascii_case("am") || last.eq_ignore_ascii_case("pm") => {
+            rest.trim_end()
+        }
+        _ => text,
+    };
+    let (date, time) = without_meridiem.rsplit_once(' ')?;
+    let time = time.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let looks_like_time = time.contains(':')
+        && time.chars().all(|c| c.is_ascii_digit() || c == ':' || c == '.');
+    looks_like_time.then_some(date.trim_end())
+}
+
+fn parse_iso_date(text: &str) -> Option<NaiveDate> {
+    let mut parts = text.split('-');
+    let year = parse_digits(parts.next()?, 4, 4)?;
+    let month = parse_digits(parts.next()?, 1, 2)?;
+    let day = parse_digits(parts.next()?, 1, 2)?;
+    if parts.next().is_some() {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(year as i32, month, day)
+}
+
+fn parse_slash_date(text: &str, order: SlashDates) -> Option<NaiveDate> {
+    let mut parts = text.split('/');
+    let first = parse_digits(parts.next()?, 1, 2)?;
+    let second = parse_digits(parts.next()?, 1, 2)?;
+    let year = parse_digits(parts.next()?, 4, 4)?;
+    if parts.next().is_some() {
+        return None;
+    }
+    let (month, day) = match order {
+        SlashDates::Us => (first, second),
+        SlashDates::Eu => (second, first),
+    };
+    NaiveDate::from_ymd_opt(year as i32, month, day)
+}
+
+/// `January 31, 2025` (Airtable's "Friendly"); three-letter month names are accepted too.
+fn parse_friendly_date(text: &str) -> Option<NaiveDate> {
+    let (month_name, rest) = text.split_once(' ')?;
+    let (day, year) = rest.split_once(',')?;
+    let month = month_number(month_name)?;
+    let day = parse_digits(day.trim(), 1, 2)?;
+    let year = parse_digits(year.trim(), 4, 4)?;
+    NaiveDate::from_ymd_opt(year as i32, month, day)
+}
+
+fn month_number(name: &str) -> Option<u32> {
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    let name = name.to_ascii_lowercase();
+    let position = MONTHS
+        .iter()
+        .position(|month| *month == name || (name.len() == 3 && month.starts_with(&name)))?;
+    Some(position as u32 + 1)
+}
+
+fn parse_digits(text: &str, min_len: usize, max_len: usize) -> Option<u32> {
+    let valid = (min_len..=max_len).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit());
+    valid.then(|| text.parse().ok()).flatten()
+}
+
+/// A number as Airtable writes it: `2`, `2.5`, `-1`, `1,100`, `1,234.5`. Commas are accepted
+/// only as thousands separators (`2,5` is rejected, not read as 2.5 or 25).
+pub fn parse_number(text: &str) -> Option<f64> {
+    let text = text.trim();
+    let unsigned = text.strip_prefix('-').unwrap_or(text);
+    let (integer, fraction) = match unsigned.split_once('.') {
+        Some((integer, fraction)) => (integer, Some(fraction)),
+        None => (unsigned, None),
+    };
+    if !valid_integer_part(integer) || !fraction.is_none_or(valid_fraction) {
+        return None;
+    }
+    if text.contains(',') {
+        text.replace(',', "").parse().ok()
+    } else {
+        text.parse().ok()
+    }
+}
+
+fn valid_integer_part(integer: &str) -> bool {
+    let mut groups = integer.split(',');
+    let first = groups.next().unwrap_or_default();
+    let first_ok = !first.is_empty() && first.bytes().all(|b| b.is_ascii_digit());
+    let has_groups = integer.contains(',');
+    first_ok
+        && (!has_groups || first.len() <= 3)
+        && groups.all(|group| group.len() == 3 && group.bytes().all(|b| b.is_ascii_digit()))
+}
+
+fn valid_fraction(fraction: &str) -> bool {
+    !fraction.is_empty() && fraction.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The names in a linked-record cell: comma-separated, a name containing a comma in double
+/// quotes (as Airtable writes it), surrounding spaces trimmed, empty entries dropped.
+pub fn split_links(text: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut current = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                current.push('"');
+                chars.next();
+            }
+            '"' => quoted = !quoted,
+            ',' if !quoted => names.push(std::mem::take(&mut current)),
+            _ => current.push(c),
+        }
+    }
+    names.push(current);
+    names
+        .into_iter()
+        .map(|name| name.trim().to_string())
+        .filter(|name| !name.is_empty())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(y, m, d)
+    }
+
+    #[test]
+    fn reads_the_four_airtable_date_formats() {
+        assert_eq!(parse_date("2025-01-31", SlashDates::Us), date(2025, 1, 31));
+        assert_eq!(parse_date("1/31/2025", SlashDates::Us), date(2025, 1, 31));
+        assert_eq!(parse_date("31/1/2025", SlashDates::Eu), date(2025, 1, 31));
+        assert_eq!(parse_date("January 31, 2025", SlashDates::Us), date(2025, 1, 31));
+        assert_eq!(parse_date("Jan 31, 2025", SlashDates::Us), date(2025, 1, 31));
+    }
+
+    #[test]
+    fn slash_convention_decides_ambiguous_dates() {
+        assert_eq!(parse_date("2/3/2025", SlashDates::Us), date(2025, 2, 3));
+        assert_eq!(parse_date("2/3/2025", SlashDates::Eu), date(2025, 3, 2));
+    }
+
+    #[test]
+    fn impossible_or_malformed_dates_are_rejected() {
+        for text in ["2/30/2025", "31/1/2025", "2025-13-01", "1/31/25", "soon", "", "1/2/3/2025"] {
+            assert_eq!(parse_date(text, SlashDates::Us), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn created_date_times_keep_their_date() {
+        assert_eq!(parse_date("1/31/2025 2:15pm", SlashDates::Us), date(2025, 1, 31));
+        assert_eq!(parse_date("2025-01-31T14:15:00.000Z", SlashDates::Us), date(2025, 1, 31));
+        assert_eq!(parse_date("2025-01-31 14:15", SlashDates::Us), date(2025, 1, 31));
+        assert_eq!(parse_date("January 31, 2025 2:15 PM", SlashDates::Us), date(2025, 1, 31));
+        assert_eq!(parse_date("1/31/2025 soon", SlashDates::Us), None);
+        assert_eq!(parse_date("January 31, 2025 2:15pm", SlashDates::Us), date(2025, 1, 31));
+    }
+
+    #[test]
+    fn numbers_accept_thousands_separators_and_decimals() {
+        assert_eq!(parse_number("1,100"), Some(1100.0));
+        assert_eq!(parse_number(" 2.5 "), Some(2.5));
+        assert_eq!(parse_number("1,234,567.25"), Some(1_234_567.25));
+        assert_eq!(parse_number("-3"), Some(-3.0));
+        for text in ["2,5", "1,10", "", "abc", "1.2.3", "12,3456", ".5", "5.", "1e3", "NaN"] {
+            assert_eq!(parse_number(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn links_split_on_commas_outside_quotes() {
+        assert_eq!(split_links("A, B ,C"), ["A", "B", "C"]);
+        assert_eq!(split_links("\"Smith, Jones\",B"), ["Smith, Jones", "B"]);
+        assert_eq!(split_links(" "), Vec::<String>::new());
+    }
+}

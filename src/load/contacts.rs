@@ -1,0 +1,84 @@
+//! `contacts.csv`: people at a community, with their roles.
+
+use super::table::{Row, TableSpec};
+
+pub const NAME: &str = "Name";
+pub const EMAIL: &str = "Email";
+pub const GITHUB: &str = "GitHub";
+pub const PHONE: &str = "Phone";
+pub const ORGANIZATION: &str = "Organization";
+pub const POSITION: &str = "Position title";
+pub const ENGAGEMENT: &str = "Engagement";
+pub const ROLE: &str = "Role";
+
+pub const SPEC: TableSpec = TableSpec {
+    file: "contacts.csv",
+    required: &[NAME, ENGAGEMENT, ROLE],
+    optional: &[EMAIL, GITHUB, PHONE, ORGANIZATION, POSITION],
+};
+
+/// Seed 002's contact roles. Billing contacts are never included in reporting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Role {
+    Administrative,
+    Technical,
+    Billing,
+}
+
+impl Role {
+    fn parse(text: &str) -> Option<Role> {
+        let text = text.trim().to_lowercase();
+        let text = text.strip_suffix(" contact").unwrap_or(&text);
+        match text {
+            "administrative" => Some(Role::Administrative),
+            "technical" => Some(Role::Technical),
+            "billing" => Some(Role::Billing),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContactRow {
+    pub line: u64,
+    pub name: String,
+    pub email: String,
+    pub github: String,
+    pub phone: String,
+    pub organization: String,
+    pub position: String,
+    pub engagements: Vec<String>,
+    pub roles: Vec<Role>,
+}
+
+pub fn parse(row: &mut Row<'_>) -> Option<ContactRow> {
+    let name = row.required_text(NAME);
+    let roles = parse_roles(row)?;
+    Some(ContactRow {
+        line: row.line,
+        name: name?,
+        email: row.text(EMAIL).to_string(),
+        github: row.text(GITHUB).to_string(),
+        phone: row.text(PHONE).to_string(),
+        organization: row.text(ORGANIZATION).to_string(),
+        position: row.text(POSITION).to_string(),
+        engagements: row.links(ENGAGEMENT),
+        roles,
+    })
+}
+
+fn parse_roles(row: &mut Row<'_>) -> Option<Vec<Role>> {
+    let mut roles = Vec::new();
+    for text in row.links(ROLE) {
+        match Role::parse(&text) {
+            Some(role) => roles.push(role),
+            None => {
+                row.error(ROLE, format!("unknown role \"{text}\": expected Administrative, Technical or Billing"));
+                return None;
+            }
+        }
+    }
+    roles.sort();
+    roles.dedup();
+    Some(roles)
+}

@@ -1,0 +1,136 @@
+//! The terminal summary for allocation providers: how many hours are left, what is starting
+//! soon, what is unlogged.
+
+use std::fmt::Write;
+
+use crate::diagnostics::Diagnostics;
+use crate::figures::allocations::AllocationFigures;
+use crate::figures::Figures;
+use crate::model::Dataset;
+use crate::text::{hours, hours_grouped, percent};
+
+const BAR_WIDTH: usize = 10;
+
+/// `██████░░░░`: usage out of ten cells, full when used up or overrun.
+pub fn usage_bar(used: f64, available: f64) -> String {
+    let filled = if available > 0.0 { (used / available * BAR_WIDTH as f64).round() as usize } else { 0 };
+    let filled = filled.min(BAR_WIDTH);
+    format!("{}{}", "█".repeat(filled), "░".repeat(BAR_WIDTH - filled))
+}
+
+pub fn render(dataset: &Dataset, figures: &Figures, diagnostics: &Diagnostics, organisation: &str) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{organisation} Community Enablement Service, as of {}", figures.as_of);
+    for engagement in engagement_order(dataset, figures) {
+        write_engagement(&mut out, dataset, figures, engagement);
+    }
+    write_upcoming(&mut out, dataset, figures);
+    write_logging(&mut out, dataset, figures);
+    let warnings = diagnostics.warnings().count();
+    if warnings > 0 {
+        let _ = writeln!(out, "\n{warnings} data warnings: run `ces-report check` on the data folder to list them.");
+    }
+    out
+}
+
+/// Most urgent first, then by name.
+pub fn engagement_order(dataset: &Dataset, figures: &Figures) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..figures.engagements.len()).collect();
+    order.sort_by(|a, b| {
+        let status = |index: &usize| figures.engagements[*index].status.status;
+        status(b).cmp(&status(a)).then_with(|| dataset.engagements[*a].name.cmp(&dataset.engagements[*b].name))
+    });
+    order
+}
+
+fn write_engagement(out: &mut String, dataset: &Dataset, figures: &Figures, index: usize) {
+    let engagement = &dataset.engagements[index];
+    let totals = &figures.engagements[index];
+    let period = match (engagement.start, engagement.end) {
+        (Some(start), Some(end)) => format!("{start} to {end}"),
+        (Some(start), None) => format!("from {start}, no end date"),
+        (None, Some(end)) => format!("until {end}, no start date"),
+        (None, None) => "no dates".to_string(),
+    };
+    let _ = writeln!(out, "\n{} · {} · {}", totals.status.status.label().to_uppercase(), engagement.name, engagement.community);
+    let _ = writeln!(
+        out,
+        "  {period} · {} h available, {} h used, {} h left",
+        hours_grouped(totals.available),
+        hours_grouped(totals.used),
+        hours_grouped(totals.remaining)
+    );
+    for reason in &totals.status.reasons {
+        let _ = writeln!(out, "  - {reason}");
+    }
+    for project in &engagement.projects {
+        for allocation in &dataset.projects[*project].allocations {
+            write_allocation(out, dataset, &figures.allocations[*allocation], *allocation);
+        }
+    }
+}
+
+fn write_allocation(out: &mut String, dataset: &Dataset, figures: &AllocationFigures, index: usize) {
+    let allocation = &dataset.allocations[index];
+    let state = serde_json::to_value(figures.state).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "    {} {:>5} {:<9} {:>6} / {:<6} h, {:>6} h left  {}",
+        usage_bar(figures.used, figures.available),
+        percent(figures.usage_percent),
+        state,
+        hours_grouped(figures.used),
+        hours_grouped(figures.available),
+        hours_grouped(figures.remaining),
+        allocation.name
+    );
+}
+
+fn write_upcoming(out: &mut String, dataset: &Dataset, figures: &Figures) {
+    let _ = writeln!(out, "\nStarting soon");
+    if figures.upcoming.is_empty() {
+        let _ = writeln!(out, "  nothing in the next weeks");
+    }
+    for index in &figures.upcoming {
+        let allocation = &dataset.allocations[*index];
+        let provider = allocation.provider.as_deref().unwrap_or("NO PROVIDER ASSIGNED");
+        let _ = writeln!(out, "  {}  {:>5} h  {}  ({provider})", allocation.start, hours(allocation.available), allocation.name);
+    }
+}
+
+fn write_logging(out: &mut String, dataset: &Dataset, figures: &Figures) {
+    let _ = writeln!(out, "\nLogging reminders");
+    if figures.quiet.is_empty() && figures.late_entries.is_empty() {
+        let _ = writeln!(out, "  all active allocations have recent activity");
+    }
+    for quiet in &figures.quiet {
+        let allocation = &dataset.allocations[quiet.allocation];
+        let last = quiet.last_activity.map_or("never".to_string(), |day| day.to_string());
+        let provider = allocation.provider.as_deref().unwrap_or("no provider");
+        let _ = writeln!(out, "  no recent activity: {} ({provider}; last activity {last})", allocation.name);
+    }
+    for entry in &figures.late_entries {
+        let activity = &dataset.activities[entry.activity];
+        let _ = writeln!(
+            out,
+            "  logged {} days late: {} by {} ({}, activities.csv line {})",
+            entry.days_late,
+            dataset.allocations[activity.allocation as usize].name,
+            dataset.team_member(activity),
+            activity.end,
+            activity.line
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bar_fills_in_tenths_and_caps_overruns() {
+        assert_eq!(usage_bar(0.0, 4.0), "░░░░░░░░░░");
+        assert_eq!(usage_bar(1.0, 4.0), "███░░░░░░░");
+        assert_eq!(usage_bar(6.0, 4.0), "██████████");
+    }
+}
