@@ -27,7 +27,11 @@ pub struct Diagnostic {
 impl fmt::Display for Diagnostic {
     /// The location without the `error:`/`warning:` prefix.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: ", self.file, self.line)?;
+        // Line 0 means the whole file (for example, a missing one).
+        match self.line {
+            0 => write!(f, "{}: ", self.file)?,
+            line => write!(f, "{}:{line}: ", self.file)?,
+        }
         if let Some(column) = &self.column {
             write!(f, "column \"{column}\": ")?;
         }

@@ -29,7 +29,8 @@ pub struct StatusThresholds {
     pub pace_low_percent: f64,
     /// Used above this percentage of the expected use is "ahead of pace".
     pub pace_high_percent: f64,
-    /// Pace is judged only once this many working days of an allocation have elapsed.
+    /// Pace and forecast are judged only once this many working days have elapsed: early in
+    /// an allocation one busy day would look like a runaway.
     pub pace_min_elapsed_working_days: u32,
 }
 

@@ -116,7 +116,9 @@ fn action_needed_reasons(input: &StatusInput<'_>) -> Vec<String> {
 
 fn forecast_overruns(figures: &AllocationFigures, thresholds: &StatusThresholds) -> bool {
     let limit = figures.available * (1.0 + thresholds.forecast_overrun_percent / 100.0);
-    figures.state == State::Active && figures.forecast_at_end > limit
+    figures.state == State::Active
+        && figures.elapsed_working_days >= thresholds.pace_min_elapsed_working_days
+        && figures.forecast_at_end > limit
 }
 
 /// Services beyond the contract period: activities after the end, or still marked Active.
