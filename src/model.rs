@@ -7,6 +7,8 @@
 use std::collections::HashMap;
 use std::ops::Deref;
 
+use chrono::NaiveDate;
+
 use crate::diagnostics::{Cell, Diagnostics};
 use crate::load::activities::{self, ActivityRow};
 use crate::load::allocations::{self, AllocationRow};
@@ -103,21 +105,21 @@ pub fn link(tables: Tables, settings: &Settings, diagnostics: &mut Diagnostics) 
     let engagement_ids = unique_names(
         tables.engagements.iter().map(|e| (e.line, e.name.as_str())),
         engagements::SPEC.file,
-        engagements::NAME,
+        engagements::NAME.name,
         diagnostics,
     );
     let projects = link_projects(tables.projects, &engagement_ids, diagnostics);
     let project_ids = unique_names(
         projects.iter().map(|p| (p.line, p.name.as_str())),
         projects::SPEC.file,
-        projects::NAME,
+        projects::NAME.name,
         diagnostics,
     );
     let allocations = link_allocations(tables.allocations, &projects, &project_ids, diagnostics);
     let allocation_ids = unique_names(
         allocations.iter().map(|a| (a.line, a.name.as_str())),
         allocations::SPEC.file,
-        allocations::NAME,
+        allocations::NAME.name,
         diagnostics,
     );
     let mut dataset = Dataset {
@@ -191,7 +193,7 @@ fn resolve_or_report(ids: &HashMap<String, usize>, cell: Cell<'_>, what: &str, d
 fn link_projects(rows: Vec<ProjectRow>, engagements: &HashMap<String, usize>, diagnostics: &mut Diagnostics) -> Vec<Project> {
     rows.into_iter()
         .filter_map(|record| {
-            let cell = Cell { file: projects::SPEC.file, line: record.line, column: projects::ENGAGEMENT, value: &record.engagement };
+            let cell = Cell { file: projects::SPEC.file, line: record.line, column: projects::ENGAGEMENT.name, value: &record.engagement };
             let engagement = resolve_or_report(engagements, cell, "engagement", diagnostics)?;
             Some(Project { record, engagement, allocations: Vec::new() })
         })
@@ -206,7 +208,7 @@ fn link_allocations(
 ) -> Vec<Allocation> {
     rows.into_iter()
         .filter_map(|record| {
-            let cell = Cell { file: allocations::SPEC.file, line: record.line, column: allocations::PROJECT, value: &record.project };
+            let cell = Cell { file: allocations::SPEC.file, line: record.line, column: allocations::PROJECT.name, value: &record.project };
             let project = resolve_or_report(project_ids, cell, "project", diagnostics)?;
             let engagement = projects[project].engagement;
             Some(Allocation { record, project, engagement, activities: Vec::new() })
@@ -222,7 +224,7 @@ fn link_contacts(rows: Vec<ContactRow>, engagements: &HashMap<String, usize>, di
                 match engagements.get(name) {
                     Some(id) => linked.push(*id),
                     None => {
-                        let cell = Cell { file: contacts::SPEC.file, line: record.line, column: contacts::ENGAGEMENT, value: name };
+                        let cell = Cell { file: contacts::SPEC.file, line: record.line, column: contacts::ENGAGEMENT.name, value: name };
                         diagnostics.cell_error(cell, "expected the name of an existing engagement; none has this name");
                     }
                 }
@@ -251,7 +253,7 @@ fn link_activities(
                     Some(row)
                 }
                 Err(message) => {
-                    let cell = Cell { file: activities::SPEC.file, line: row.line.into(), column: activities::ALLOCATION, value: name };
+                    let cell = Cell { file: activities::SPEC.file, line: row.line.into(), column: activities::ALLOCATION.name, value: name };
                     diagnostics.cell_error(cell, message.clone());
                     None
                 }
@@ -286,40 +288,29 @@ fn activity_cell<'a>(activity: &Activity, column: &'a str, value: &'a str) -> Ce
 fn warn_about_activity(dataset: &Dataset, activity: &Activity, settings: &Settings, diagnostics: &mut Diagnostics) {
     let allocation = &dataset.allocations[activity.allocation as usize];
     let engagement = &dataset.engagements[allocation.engagement];
-    let start_text = activity.start.to_string();
-    let end_text = activity.end.to_string();
-    let (last_column, last_text) = if activity.end == activity.start {
-        (activities::START, &start_text)
-    } else {
-        (activities::END, &end_text)
-    };
+    // The cell holding the activity's last day: End date when given, else Start date.
+    let last_day = |date: NaiveDate| if activity.end == activity.start { (activities::START.name, date) } else { (activities::END.name, date) };
     if activity.start < allocation.start || activity.end > allocation.end {
-        let column = if activity.start < allocation.start { activities::START } else { last_column };
-        let value = if activity.start < allocation.start { &start_text } else { last_text };
-        diagnostics.cell_warning(
-            activity_cell(activity, column, value),
-            format!(
-                "activity is outside its allocation \"{}\" ({} to {}); it is counted but flagged",
-                allocation.name, allocation.start, allocation.end
-            ),
+        let (column, date) = if activity.start < allocation.start { (activities::START.name, activity.start) } else { last_day(activity.end) };
+        let message = format!(
+            "activity is outside its allocation \"{}\" ({} to {}); it is counted but flagged",
+            allocation.name, allocation.start, allocation.end
         );
+        diagnostics.cell_warning(activity_cell(activity, column, &date.to_string()), message);
     }
     if let Some(engagement_end) = engagement.end.filter(|end| activity.end > *end) {
-        diagnostics.cell_warning(
-            activity_cell(activity, last_column, last_text),
-            format!("activity is after the end of engagement \"{}\" on {engagement_end}", engagement.name),
-        );
+        let (column, date) = last_day(activity.end);
+        let message = format!("activity is after the end of engagement \"{}\" on {engagement_end}", engagement.name);
+        diagnostics.cell_warning(activity_cell(activity, column, &date.to_string()), message);
     }
     if let Some(created) = activity.created {
         let delay = (created - activity.end).num_days();
         if delay > settings.windows.late_logging_days {
-            diagnostics.cell_warning(
-                activity_cell(activity, activities::CREATED, &created.to_string()),
-                format!(
-                    "logged {delay} days after the activity ended on {}; expected within {} days",
-                    activity.end, settings.windows.late_logging_days
-                ),
+            let message = format!(
+                "logged {delay} days after the activity ended on {}; expected within {} days",
+                activity.end, settings.windows.late_logging_days
             );
+            diagnostics.cell_warning(activity_cell(activity, activities::CREATED.name, &created.to_string()), message);
         }
     }
 }
@@ -332,7 +323,7 @@ fn warn_about_overlaps(dataset: &Dataset, diagnostics: &mut Diagnostics) {
         for (i, later) in members.iter().enumerate() {
             if let Some(earlier) = members[..i].iter().find(|earlier| earlier.end >= later.start) {
                 let value = later.start.to_string();
-                let cell = Cell { file: allocations::SPEC.file, line: later.line, column: allocations::START, value: &value };
+                let cell = Cell { file: allocations::SPEC.file, line: later.line, column: allocations::START.name, value: &value };
                 diagnostics.cell_warning(
                     cell,
                     format!(

@@ -217,3 +217,41 @@ fn warnings_for_dates_that_need_a_look() {
         ["warning: activities.csv:4: column \"Start date\": value \"2026-09-30\": activity is outside its allocation \"Alpha 2026 Q4\" (2026-10-01 to 2026-12-31); it is counted but flagged"]
     );
 }
+
+#[test]
+fn a_large_export_keeps_file_order_across_parallel_batches() {
+    // 20,000 rows span several decoding batches and both parsing workers; every 3,001st row
+    // is broken. Rows and messages must come out exactly as a sequential read gives them.
+    let mut activities = String::from("Allocation,Team member,Units,Start date\n");
+    let mut expected_errors = Vec::new();
+    for index in 0..20_000 {
+        let line = index + 2;
+        if index % 3001 == 7 {
+            activities.push_str("Alpha 2026 Q4,Ana Silva,many,10/5/2026\n");
+            expected_errors.push(format!(
+                "error: activities.csv:{line}: column \"Units\": value \"many\": expected a number such as 2, 2.5 or 1,100"
+            ));
+        } else {
+            activities.push_str(&format!("Alpha 2026 Q4,Member {},{},10/5/2026\n", index % 37, index % 5));
+        }
+    }
+    let data = Data::baseline().with("activities.csv", &activities);
+    assert_eq!(data.errors(), expected_errors);
+
+    let clean = activities.replace(",many,", ",1,");
+    let (dataset, _) = Data::baseline().with("activities.csv", &clean).read();
+    let members: Vec<&str> = dataset.activities.iter().map(|a| dataset.team_member(a)).collect();
+    let expected: Vec<String> = (0..20_000).map(|index| format!("Member {}", index % 37)).collect();
+    let broken_rows = (0..20_000).filter(|index| index % 3001 == 7);
+    for index in broken_rows {
+        assert_eq!(dataset.activities[index].units, 1.0);
+    }
+    assert_eq!(members.len(), 20_000);
+    for (index, member) in members.iter().enumerate() {
+        if index % 3001 != 7 {
+            assert_eq!(*member, expected[index], "row {index}");
+        }
+    }
+    let lines: Vec<u32> = dataset.activities.iter().map(|a| a.line).collect();
+    assert_eq!(lines, (2..20_002).collect::<Vec<u32>>());
+}

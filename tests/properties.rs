@@ -113,7 +113,7 @@ proptest! {
 struct Bytes(HashMap<&'static str, Vec<u8>>);
 
 impl Source for Bytes {
-    fn open(&self, file: &str) -> anyhow::Result<Option<Box<dyn Read + '_>>> {
-        Ok(self.0.get(file).map(|bytes| Box::new(bytes.as_slice()) as Box<dyn Read>))
+    fn open(&self, file: &str) -> anyhow::Result<Option<Box<dyn Read + Send + '_>>> {
+        Ok(self.0.get(file).map(|bytes| Box::new(bytes.as_slice()) as Box<dyn Read + Send>))
     }
 }

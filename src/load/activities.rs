@@ -1,23 +1,26 @@
 //! `activities.csv`: time logged by a team member against an allocation. This table can hold
 //! millions of rows, so repeated names are interned rather than stored per row.
 
+use std::io::Read;
+
 use chrono::NaiveDate;
 
-use super::table::{Row, TableSpec};
+use super::table::{read_table_in_parallel, BatchParser, Column, Row, TableSpec};
 use super::Symbols;
+use crate::diagnostics::Diagnostics;
+use crate::settings::SlashDates;
 
-pub const ALLOCATION: &str = "Allocation";
-pub const TEAM_MEMBER: &str = "Team member";
-pub const UNITS: &str = "Units";
-pub const DESCRIPTION: &str = "Description";
-pub const START: &str = "Start date";
-pub const END: &str = "End date";
-pub const CREATED: &str = "Created";
+pub const ALLOCATION: Column = Column::required(0, "Allocation");
+pub const TEAM_MEMBER: Column = Column::required(1, "Team member");
+pub const UNITS: Column = Column::required(2, "Units");
+pub const DESCRIPTION: Column = Column::optional(4, "Description");
+pub const START: Column = Column::required(3, "Start date");
+pub const END: Column = Column::optional(5, "End date");
+pub const CREATED: Column = Column::optional(6, "Created");
 
 pub const SPEC: TableSpec = TableSpec {
     file: "activities.csv",
-    required: &[ALLOCATION, TEAM_MEMBER, UNITS, START],
-    optional: &[DESCRIPTION, END, CREATED],
+    columns: &[ALLOCATION, TEAM_MEMBER, UNITS, START, DESCRIPTION, END, CREATED],
 };
 
 #[derive(Debug, Clone, PartialEq)]
@@ -65,4 +68,78 @@ pub fn parse(
         created,
         description: row.free_text(DESCRIPTION).into_boxed_str(),
     })
+}
+
+/// Parses batches on a worker thread with names interned locally; the merge maps them to
+/// the shared tables.
+struct ActivityParser {
+    worker: usize,
+    allocations: Symbols,
+    members: Symbols,
+    rows: Vec<ActivityRow>,
+    /// How many local names earlier batches already handed over.
+    handed_over: (usize, usize),
+}
+
+/// One batch's rows, with the names first seen in it (in local id order).
+pub struct ParsedBatch {
+    worker: usize,
+    rows: Vec<ActivityRow>,
+    new_allocations: Vec<String>,
+    new_members: Vec<String>,
+}
+
+impl BatchParser for ActivityParser {
+    type Output = ParsedBatch;
+
+    fn parse_row(&mut self, row: &mut Row<'_>) {
+        self.rows.extend(parse(row, &mut self.allocations, &mut self.members));
+    }
+
+    fn finish_batch(&mut self) -> ParsedBatch {
+        let new_names = |symbols: &Symbols, from: usize| (from..symbols.len()).map(|id| symbols.name(id as u32).to_string()).collect();
+        let batch = ParsedBatch {
+            worker: self.worker,
+            rows: std::mem::take(&mut self.rows),
+            new_allocations: new_names(&self.allocations, self.handed_over.0),
+            new_members: new_names(&self.members, self.handed_over.1),
+        };
+        self.handed_over = (self.allocations.len(), self.members.len());
+        batch
+    }
+}
+
+/// The activities with their allocation and team member names interned in `allocations` and
+/// `members`, in file order, parsed on all cores.
+pub fn read_all<R: Read + Send>(
+    input: R,
+    slash_dates: SlashDates,
+    diagnostics: &mut Diagnostics,
+    allocations: &mut Symbols,
+    members: &mut Symbols,
+) -> Vec<ActivityRow> {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+    let parsers = (0..workers)
+        .map(|worker| ActivityParser {
+            worker,
+            allocations: Symbols::default(),
+            members: Symbols::default(),
+            rows: Vec::new(),
+            handed_over: (0, 0),
+        })
+        .collect();
+    // Per worker: local id → shared id.
+    let mut to_shared = vec![(Vec::new(), Vec::new()); workers];
+    let mut activities = Vec::new();
+    read_table_in_parallel(input, &SPEC, slash_dates, diagnostics, parsers, |batch| {
+        let (allocation_ids, member_ids) = &mut to_shared[batch.worker];
+        allocation_ids.extend(batch.new_allocations.iter().map(|name| allocations.intern(name)));
+        member_ids.extend(batch.new_members.iter().map(|name| members.intern(name)));
+        activities.extend(batch.rows.into_iter().map(|mut row| {
+            row.allocation = allocation_ids[row.allocation as usize];
+            row.team_member = member_ids[row.team_member as usize];
+            row
+        }));
+    });
+    activities
 }

@@ -2,20 +2,19 @@
 
 use chrono::NaiveDate;
 
-use super::table::{Row, TableSpec};
+use super::table::{Column, Row, TableSpec};
 
-pub const NAME: &str = "Allocation name";
-pub const PROJECT: &str = "Project";
-pub const START: &str = "Allocation start date";
-pub const END: &str = "Allocation end date";
-pub const HOURS: &str = "Hours available";
-pub const DESCRIPTION: &str = "Allocation description";
-pub const PROVIDER: &str = "Allocation provider";
+pub const NAME: Column = Column::required(0, "Allocation name");
+pub const PROJECT: Column = Column::required(1, "Project");
+pub const START: Column = Column::required(2, "Allocation start date");
+pub const END: Column = Column::required(3, "Allocation end date");
+pub const HOURS: Column = Column::required(4, "Hours available");
+pub const DESCRIPTION: Column = Column::optional(5, "Allocation description");
+pub const PROVIDER: Column = Column::optional(6, "Allocation provider");
 
 pub const SPEC: TableSpec = TableSpec {
     file: "allocations.csv",
-    required: &[NAME, PROJECT, START, END, HOURS],
-    optional: &[DESCRIPTION, PROVIDER],
+    columns: &[NAME, PROJECT, START, END, HOURS, DESCRIPTION, PROVIDER],
 };
 
 #[derive(Debug, Clone, PartialEq)]

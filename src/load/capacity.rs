@@ -2,15 +2,14 @@
 
 use chrono::NaiveDate;
 
-use super::table::{Row, TableSpec};
+use super::table::{Column, Row, TableSpec};
 
-pub const FROM: &str = "Effective from";
-pub const HOURS: &str = "Hours per working day";
+pub const FROM: Column = Column::required(0, "Effective from");
+pub const HOURS: Column = Column::required(1, "Hours per working day");
 
 pub const SPEC: TableSpec = TableSpec {
     file: "capacity.csv",
-    required: &[FROM, HOURS],
-    optional: &[],
+    columns: &[FROM, HOURS],
 };
 
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -1,20 +1,19 @@
 //! `contacts.csv`: people at a community, with their roles.
 
-use super::table::{Row, TableSpec};
+use super::table::{Column, Row, TableSpec};
 
-pub const NAME: &str = "Name";
-pub const EMAIL: &str = "Email";
-pub const GITHUB: &str = "GitHub";
-pub const PHONE: &str = "Phone";
-pub const ORGANIZATION: &str = "Organization";
-pub const POSITION: &str = "Position title";
-pub const ENGAGEMENT: &str = "Engagement";
-pub const ROLE: &str = "Role";
+pub const NAME: Column = Column::required(0, "Name");
+pub const EMAIL: Column = Column::optional(3, "Email");
+pub const GITHUB: Column = Column::optional(4, "GitHub");
+pub const PHONE: Column = Column::optional(5, "Phone");
+pub const ORGANIZATION: Column = Column::optional(6, "Organization");
+pub const POSITION: Column = Column::optional(7, "Position title");
+pub const ENGAGEMENT: Column = Column::required(1, "Engagement");
+pub const ROLE: Column = Column::required(2, "Role");
 
 pub const SPEC: TableSpec = TableSpec {
     file: "contacts.csv",
-    required: &[NAME, ENGAGEMENT, ROLE],
-    optional: &[EMAIL, GITHUB, PHONE, ORGANIZATION, POSITION],
+    columns: &[NAME, ENGAGEMENT, ROLE, EMAIL, GITHUB, PHONE, ORGANIZATION, POSITION],
 };
 
 /// Seed 002's contact roles. Billing contacts are never included in reporting.

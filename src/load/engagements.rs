@@ -2,20 +2,19 @@
 
 use chrono::NaiveDate;
 
-use super::table::{Row, TableSpec};
+use super::table::{Column, Row, TableSpec};
 
-pub const NAME: &str = "Engagement name";
-pub const COMMUNITY: &str = "Community";
-pub const START: &str = "Engagement start date";
-pub const END: &str = "Engagement end date";
-pub const DESCRIPTION: &str = "Engagement description";
-pub const STATUS: &str = "Status";
-pub const AGREEMENT: &str = "Service agreement";
+pub const NAME: Column = Column::required(0, "Engagement name");
+pub const COMMUNITY: Column = Column::required(1, "Community");
+pub const START: Column = Column::required(2, "Engagement start date");
+pub const END: Column = Column::required(3, "Engagement end date");
+pub const DESCRIPTION: Column = Column::required(4, "Engagement description");
+pub const STATUS: Column = Column::required(5, "Status");
+pub const AGREEMENT: Column = Column::optional(6, "Service agreement");
 
 pub const SPEC: TableSpec = TableSpec {
     file: "engagements.csv",
-    required: &[NAME, COMMUNITY, START, END, DESCRIPTION, STATUS],
-    optional: &[AGREEMENT],
+    columns: &[NAME, COMMUNITY, START, END, DESCRIPTION, STATUS, AGREEMENT],
 };
 
 #[derive(Debug, Clone, PartialEq)]

@@ -13,6 +13,7 @@ pub mod projects;
 mod table;
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::Path;
@@ -21,36 +22,92 @@ use anyhow::{Context, Result};
 
 use crate::diagnostics::Diagnostics;
 use crate::settings::SlashDates;
-pub use table::{read_table, Row, TableSpec};
+pub use table::{read_table, read_table_in_parallel, BatchParser, Column, Row, TableSpec};
 
 /// Names seen in a column, each stored once and referred to by index.
+///
+/// A large export repeats a few thousand names a million times, so the names live side by
+/// side in one buffer that stays in cache, found through their 64-bit hash.
 #[derive(Debug, Default, Clone)]
 pub struct Symbols {
-    ids: HashMap<Box<str>, u32>,
-    names: Vec<Box<str>>,
+    /// Hash of a name → the first symbol with that hash.
+    first_by_hash: HashMap<u64, u32, BuildHasherDefault<PassThrough>>,
+    /// The next symbol sharing a hash (collisions are rare but possible).
+    next_same_hash: Vec<Option<u32>>,
+    text: String,
+    spans: Vec<(u32, u32)>,
 }
 
 impl Symbols {
     pub fn intern(&mut self, name: &str) -> u32 {
-        if let Some(id) = self.ids.get(name) {
-            return *id;
+        let hash = name_hash(name);
+        let mut candidate = self.first_by_hash.get(&hash).copied();
+        let mut last = None;
+        while let Some(id) = candidate {
+            if self.name(id) == name {
+                return id;
+            }
+            last = Some(id);
+            candidate = self.next_same_hash[id as usize];
         }
-        let id = self.names.len() as u32;
-        self.names.push(name.into());
-        self.ids.insert(name.into(), id);
+        let id = self.spans.len() as u32;
+        self.spans.push((self.text.len() as u32, name.len() as u32));
+        self.text.push_str(name);
+        self.next_same_hash.push(None);
+        match last {
+            Some(previous) => self.next_same_hash[previous as usize] = Some(id),
+            None => {
+                self.first_by_hash.insert(hash, id);
+            }
+        }
         id
     }
 
     pub fn name(&self, id: u32) -> &str {
-        &self.names[id as usize]
+        let (start, len) = self.spans[id as usize];
+        &self.text[start as usize..(start + len) as usize]
     }
 
     pub fn len(&self) -> usize {
-        self.names.len()
+        self.spans.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.names.is_empty()
+        self.spans.is_empty()
+    }
+}
+
+/// A fast 64-bit hash of a short name (rotate, xor, multiply per 8 bytes; then fold).
+fn name_hash(name: &str) -> u64 {
+    const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+    let mix = |hash: u64, word: u64| (hash.rotate_left(5) ^ word).wrapping_mul(SEED);
+    let bytes = name.as_bytes();
+    let mut chunks = bytes.chunks_exact(8);
+    let mut hash = mix(0, bytes.len() as u64);
+    for chunk in &mut chunks {
+        hash = mix(hash, u64::from_le_bytes(chunk.try_into().expect("eight bytes")));
+    }
+    for byte in chunks.remainder() {
+        hash = mix(hash, u64::from(*byte));
+    }
+    hash ^ (hash >> 32)
+}
+
+/// The keys are already hashes: use them as they are.
+#[derive(Default)]
+struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn write(&mut self, _: &[u8]) {
+        unreachable!("only u64 keys are hashed");
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = value;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 
@@ -73,14 +130,14 @@ pub struct Tables {
 /// A source of table contents: the data folder, or in-memory text in tests.
 pub trait Source {
     /// The reader for `file`, `Ok(None)` when it does not exist.
-    fn open(&self, file: &str) -> Result<Option<Box<dyn Read + '_>>>;
+    fn open(&self, file: &str) -> Result<Option<Box<dyn Read + Send + '_>>>;
 }
 
 /// A data folder on disk.
 pub struct Folder<'a>(pub &'a Path);
 
 impl Source for Folder<'_> {
-    fn open(&self, file: &str) -> Result<Option<Box<dyn Read + '_>>> {
+    fn open(&self, file: &str) -> Result<Option<Box<dyn Read + Send + '_>>> {
         let path = self.0.join(file);
         match File::open(&path) {
             Ok(handle) => Ok(Some(Box::new(BufReader::with_capacity(1 << 16, handle)))),
@@ -92,38 +149,58 @@ impl Source for Folder<'_> {
 
 /// In-memory files, keyed by file name.
 impl Source for HashMap<&str, &str> {
-    fn open(&self, file: &str) -> Result<Option<Box<dyn Read + '_>>> {
-        Ok(self.get(file).map(|text| Box::new(text.as_bytes()) as Box<dyn Read>))
+    fn open(&self, file: &str) -> Result<Option<Box<dyn Read + Send + '_>>> {
+        Ok(self.get(file).map(|text| Box::new(text.as_bytes()) as Box<dyn Read + Send>))
     }
 }
+
+const MISSING_FILE: &str = "missing file: expected this table's CSV export in the data folder";
 
 /// Reads all tables; problems in the data go to `diagnostics`, only I/O failures are `Err`.
 pub fn load(source: &dyn Source, slash_dates: SlashDates, diagnostics: &mut Diagnostics) -> Result<Tables> {
     let mut tables = Tables::default();
-    let mut read = |spec: &TableSpec, required: bool, each: &mut dyn FnMut(&mut Row<'_>)| -> Result<bool> {
-        match source.open(spec.file)? {
-            Some(input) => {
-                read_table(input, spec, slash_dates, diagnostics, each);
-                Ok(true)
-            }
-            None if required => {
-                diagnostics.line_error(spec.file, 0, "missing file: expected this table's CSV export in the data folder");
-                Ok(false)
-            }
-            None => Ok(false),
+    let context = (source, slash_dates);
+    read(context, &engagements::SPEC, true, diagnostics, &mut |row| tables.engagements.extend(engagements::parse(row)))?;
+    read(context, &contacts::SPEC, false, diagnostics, &mut |row| tables.contacts.extend(contacts::parse(row)))?;
+    read(context, &projects::SPEC, true, diagnostics, &mut |row| tables.projects.extend(projects::parse(row)))?;
+    read(context, &allocations::SPEC, true, diagnostics, &mut |row| tables.allocations.extend(allocations::parse(row)))?;
+    match source.open(activities::SPEC.file)? {
+        Some(input) => {
+            tables.activities = activities::read_all(
+                input,
+                slash_dates,
+                diagnostics,
+                &mut tables.activity_allocations,
+                &mut tables.team_members,
+            );
         }
-    };
-    read(&engagements::SPEC, true, &mut |row| tables.engagements.extend(engagements::parse(row)))?;
-    read(&contacts::SPEC, false, &mut |row| tables.contacts.extend(contacts::parse(row)))?;
-    read(&projects::SPEC, true, &mut |row| tables.projects.extend(projects::parse(row)))?;
-    read(&allocations::SPEC, true, &mut |row| tables.allocations.extend(allocations::parse(row)))?;
-    read(&activities::SPEC, true, &mut |row| {
-        let parsed = activities::parse(row, &mut tables.activity_allocations, &mut tables.team_members);
-        tables.activities.extend(parsed);
-    })?;
+        None => diagnostics.line_error(activities::SPEC.file, 0, MISSING_FILE),
+    }
     let mut capacity = Vec::new();
-    if read(&capacity::SPEC, false, &mut |row| capacity.extend(capacity::parse(row)))? {
+    if read(context, &capacity::SPEC, false, diagnostics, &mut |row| capacity.extend(capacity::parse(row)))? {
         tables.capacity = Some(capacity);
     }
     Ok(tables)
+}
+
+/// Reads one table if its file exists; `Ok(false)` when it does not.
+fn read(
+    (source, slash_dates): (&dyn Source, SlashDates),
+    spec: &TableSpec,
+    required: bool,
+    diagnostics: &mut Diagnostics,
+    each_row: &mut dyn FnMut(&mut Row<'_>),
+) -> Result<bool> {
+    match source.open(spec.file)? {
+        Some(input) => {
+            read_table(input, spec, slash_dates, diagnostics, each_row);
+            Ok(true)
+        }
+        None => {
+            if required {
+                diagnostics.line_error(spec.file, 0, MISSING_FILE);
+            }
+            Ok(false)
+        }
+    }
 }

@@ -2,19 +2,18 @@
 
 use chrono::NaiveDate;
 
-use super::table::{Row, TableSpec};
+use super::table::{Column, Row, TableSpec};
 
-pub const NAME: &str = "Project name";
-pub const ENGAGEMENT: &str = "Engagement";
-pub const START: &str = "Project start date";
-pub const END: &str = "Project end date";
-pub const DESCRIPTION: &str = "Project description";
-pub const CAPACITY: &str = "Capacity";
+pub const NAME: Column = Column::required(0, "Project name");
+pub const ENGAGEMENT: Column = Column::required(1, "Engagement");
+pub const START: Column = Column::required(2, "Project start date");
+pub const END: Column = Column::required(3, "Project end date");
+pub const DESCRIPTION: Column = Column::required(4, "Project description");
+pub const CAPACITY: Column = Column::optional(5, "Capacity");
 
 pub const SPEC: TableSpec = TableSpec {
     file: "projects.csv",
-    required: &[NAME, ENGAGEMENT, START, END, DESCRIPTION],
-    optional: &[CAPACITY],
+    columns: &[NAME, ENGAGEMENT, START, END, DESCRIPTION, CAPACITY],
 };
 
 #[derive(Debug, Clone, PartialEq)]
