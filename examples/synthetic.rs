@@ -30,7 +30,16 @@ impl Random {
     }
 }
 
-const MEMBERS: [&str; 8] = ["Ana Silva", "Ben Okafor", "Chen Wei", "Dara Nwosu", "Eli Haddad", "Femi Adeyemi", "Gita Rao", "Hana Sato"];
+const MEMBERS: [&str; 8] = [
+    "Ana Silva",
+    "Ben Okafor",
+    "Chen Wei",
+    "Dara Nwosu",
+    "Eli Haddad",
+    "Femi Adeyemi",
+    "Gita Rao",
+    "Hana Sato",
+];
 const UNITS: [&str; 6] = ["1", "2", "3", "5", "8", "2.5"];
 
 fn us(date: NaiveDate) -> String {
@@ -46,7 +55,8 @@ fn create(dir: &Path, name: &str) -> std::io::Result<BufWriter<File>> {
 fn main() -> std::io::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let dir = Path::new(args.first().map(String::as_str).unwrap_or("target/synthetic"));
-    let count = |index: usize, default: usize| args.get(index).and_then(|a| a.parse().ok()).unwrap_or(default);
+    let count =
+        |index: usize, default: usize| args.get(index).and_then(|a| a.parse().ok()).unwrap_or(default);
     let (engagements, allocations, activities) = (count(1, 1_000), count(2, 10_000), count(3, 1_000_000));
     std::fs::create_dir_all(dir)?;
     let mut random = Random(0x9E37_79B9_7F4A_7C15);
@@ -68,7 +78,10 @@ fn main() -> std::io::Result<()> {
     out.flush()?;
 
     let mut out = create(dir, "projects.csv")?;
-    writeln!(out, "Project name,Engagement,Project start date,Project end date,Project description,Capacity")?;
+    writeln!(
+        out,
+        "Project name,Engagement,Project start date,Project end date,Project description,Capacity"
+    )?;
     for (e, name) in names.iter().enumerate() {
         writeln!(out, "Community {e} hub,{name},1/1/2025,12/31/2027,\"Hub support\nBetter hubs\",Up to 12 hours / quarter")?;
     }
@@ -86,9 +99,18 @@ fn main() -> std::io::Result<()> {
         let first = engagement_start + Days::new(random.below(span - length + 1));
         let last = first + Days::new(length);
         let hours = [12, 24, 40, 100, 1100][random.below(5) as usize];
-        let hours_text = if hours >= 1000 { format!("\"{},{:03}\"", hours / 1000, hours % 1000) } else { hours.to_string() };
+        let hours_text = if hours >= 1000 {
+            format!("\"{},{:03}\"", hours / 1000, hours % 1000)
+        } else {
+            hours.to_string()
+        };
         let provider = MEMBERS[random.below(MEMBERS.len() as u64) as usize];
-        writeln!(out, "Allocation {a},Community {e} hub,{},{},{hours_text},Support block {a},{provider},0", us(first), us(last))?;
+        writeln!(
+            out,
+            "Allocation {a},Community {e} hub,{},{},{hours_text},Support block {a},{provider},0",
+            us(first),
+            us(last)
+        )?;
         windows.push((first, (last - first).num_days() as u64));
     }
     out.flush()?;

@@ -10,7 +10,11 @@ use crate::figures::calendar::Month;
 use crate::settings::{Settings, SlashDates, SETTINGS_FILE};
 
 #[derive(Debug, Parser)]
-#[command(name = "ces-report", version, about = "Community Enablement Service reports from Airtable CSV exports")]
+#[command(
+    name = "ces-report",
+    version,
+    about = "Community Enablement Service reports from Airtable CSV exports"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -96,7 +100,8 @@ impl AsOfArgs {
             return Ok((date, None));
         }
         if let Some(text) = &self.month {
-            let month = Month::parse(text).with_context(|| format!("--month `{text}`: expected a month such as 2026-10"))?;
+            let month = Month::parse(text)
+                .with_context(|| format!("--month `{text}`: expected a month such as 2026-10"))?;
             return Ok((month.last_day(), Some(month)));
         }
         Ok((chrono::Local::now().date_naive(), None))

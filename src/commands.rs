@@ -25,7 +25,9 @@ fn print_diagnostics(diagnostics: &Diagnostics) {
 }
 
 /// Reads the data; on input errors prints them all and yields `Ok(Err(exit_code))`.
-fn read(data: &DataArgs) -> Result<Result<(crate::model::Dataset, Diagnostics, crate::settings::Settings), i32>> {
+fn read(
+    data: &DataArgs,
+) -> Result<Result<(crate::model::Dataset, Diagnostics, crate::settings::Settings), i32>> {
     let settings = data.settings()?;
     match crate::read_dataset(&Folder(data.folder()?), &settings) {
         Ok((dataset, diagnostics)) => Ok(Ok((dataset, diagnostics, settings))),
@@ -33,7 +35,10 @@ fn read(data: &DataArgs) -> Result<Result<(crate::model::Dataset, Diagnostics, c
             Ok(InputErrors(diagnostics)) => {
                 print_diagnostics(&diagnostics);
                 let count = diagnostics.errors().count();
-                eprintln!("error: the data has {count} error{}; nothing was computed", if count == 1 { "" } else { "s" });
+                eprintln!(
+                    "error: the data has {count} error{}; nothing was computed",
+                    if count == 1 { "" } else { "s" }
+                );
                 Ok(Err(1))
             }
             Err(error) => Err(error),
@@ -69,10 +74,15 @@ fn summary(data: &DataArgs, as_of: &AsOfArgs, format: Format) -> Result<i32> {
     let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
     match format {
         Format::Text => {
-            stdout.write_all(summary::text::render(&dataset, &figures, &diagnostics, &settings.organisation).as_bytes())?;
+            stdout.write_all(
+                summary::text::render(&dataset, &figures, &diagnostics, &settings.organisation).as_bytes(),
+            )?;
         }
         Format::Json => {
-            serde_json::to_writer_pretty(&mut stdout, &summary::json::summary(&dataset, &figures, &diagnostics))?;
+            serde_json::to_writer_pretty(
+                &mut stdout,
+                &summary::json::summary(&dataset, &figures, &diagnostics),
+            )?;
             writeln!(stdout)?;
         }
     }

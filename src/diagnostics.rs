@@ -147,12 +147,7 @@ mod tests {
     #[test]
     fn cell_message_names_file_line_column_and_value() {
         let mut diagnostics = Diagnostics::default();
-        let cell = Cell {
-            file: "activities.csv",
-            line: 14,
-            column: "Units",
-            value: "two\nhours",
-        };
+        let cell = Cell { file: "activities.csv", line: 14, column: "Units", value: "two\nhours" };
         diagnostics.cell_error(cell, "expected a number of hours such as 2 or 1,100");
         assert_eq!(
             diagnostics.all()[0].report_line(),

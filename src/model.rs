@@ -92,10 +92,7 @@ impl Dataset {
 
     /// Activities of one allocation.
     pub fn activities_of(&self, allocation: usize) -> impl Iterator<Item = &Activity> {
-        self.allocations[allocation]
-            .activities
-            .iter()
-            .map(|index| &self.activities[*index as usize])
+        self.allocations[allocation].activities.iter().map(|index| &self.activities[*index as usize])
     }
 }
 
@@ -135,12 +132,8 @@ pub fn link(tables: Tables, settings: &Settings, diagnostics: &mut Diagnostics) 
         capacity: tables.capacity.map(sorted_capacity),
         activities: Vec::new(),
     };
-    dataset.activities = link_activities(
-        tables.activities,
-        &tables.activity_allocations,
-        &allocation_ids,
-        diagnostics,
-    );
+    dataset.activities =
+        link_activities(tables.activities, &tables.activity_allocations, &allocation_ids, diagnostics);
     attach_children(&mut dataset);
     warn_about_dates(&dataset, settings, diagnostics);
     dataset
@@ -162,7 +155,8 @@ fn unique_names<'a>(
     for (index, (line, name)) in names.enumerate() {
         if let Some((_, first_line)) = ids.get(name) {
             let cell = Cell { file, line, column, value: name };
-            diagnostics.cell_error(cell, format!("expected a unique name; line {first_line} already uses it"));
+            diagnostics
+                .cell_error(cell, format!("expected a unique name; line {first_line} already uses it"));
         } else {
             ids.insert(name.to_string(), (index, line));
         }
@@ -184,16 +178,28 @@ fn resolve_one(ids: &HashMap<String, usize>, value: &str, what: &str) -> Result<
     }
 }
 
-fn resolve_or_report(ids: &HashMap<String, usize>, cell: Cell<'_>, what: &str, diagnostics: &mut Diagnostics) -> Option<usize> {
-    resolve_one(ids, cell.value, what)
-        .map_err(|message| diagnostics.cell_error(cell, message))
-        .ok()
+fn resolve_or_report(
+    ids: &HashMap<String, usize>,
+    cell: Cell<'_>,
+    what: &str,
+    diagnostics: &mut Diagnostics,
+) -> Option<usize> {
+    resolve_one(ids, cell.value, what).map_err(|message| diagnostics.cell_error(cell, message)).ok()
 }
 
-fn link_projects(rows: Vec<ProjectRow>, engagements: &HashMap<String, usize>, diagnostics: &mut Diagnostics) -> Vec<Project> {
+fn link_projects(
+    rows: Vec<ProjectRow>,
+    engagements: &HashMap<String, usize>,
+    diagnostics: &mut Diagnostics,
+) -> Vec<Project> {
     rows.into_iter()
         .filter_map(|record| {
-            let cell = Cell { file: projects::SPEC.file, line: record.line, column: projects::ENGAGEMENT.name, value: &record.engagement };
+            let cell = Cell {
+                file: projects::SPEC.file,
+                line: record.line,
+                column: projects::ENGAGEMENT.name,
+                value: &record.engagement,
+            };
             let engagement = resolve_or_report(engagements, cell, "engagement", diagnostics)?;
             Some(Project { record, engagement, allocations: Vec::new() })
         })
@@ -208,7 +214,12 @@ fn link_allocations(
 ) -> Vec<Allocation> {
     rows.into_iter()
         .filter_map(|record| {
-            let cell = Cell { file: allocations::SPEC.file, line: record.line, column: allocations::PROJECT.name, value: &record.project };
+            let cell = Cell {
+                file: allocations::SPEC.file,
+                line: record.line,
+                column: allocations::PROJECT.name,
+                value: &record.project,
+            };
             let project = resolve_or_report(project_ids, cell, "project", diagnostics)?;
             let engagement = projects[project].engagement;
             Some(Allocation { record, project, engagement, activities: Vec::new() })
@@ -216,7 +227,11 @@ fn link_allocations(
         .collect()
 }
 
-fn link_contacts(rows: Vec<ContactRow>, engagements: &HashMap<String, usize>, diagnostics: &mut Diagnostics) -> Vec<Contact> {
+fn link_contacts(
+    rows: Vec<ContactRow>,
+    engagements: &HashMap<String, usize>,
+    diagnostics: &mut Diagnostics,
+) -> Vec<Contact> {
     rows.into_iter()
         .filter_map(|record| {
             let mut linked = Vec::new();
@@ -224,8 +239,16 @@ fn link_contacts(rows: Vec<ContactRow>, engagements: &HashMap<String, usize>, di
                 match engagements.get(name) {
                     Some(id) => linked.push(*id),
                     None => {
-                        let cell = Cell { file: contacts::SPEC.file, line: record.line, column: contacts::ENGAGEMENT.name, value: name };
-                        diagnostics.cell_error(cell, "expected the name of an existing engagement; none has this name");
+                        let cell = Cell {
+                            file: contacts::SPEC.file,
+                            line: record.line,
+                            column: contacts::ENGAGEMENT.name,
+                            value: name,
+                        };
+                        diagnostics.cell_error(
+                            cell,
+                            "expected the name of an existing engagement; none has this name",
+                        );
                     }
                 }
             }
@@ -253,7 +276,12 @@ fn link_activities(
                     Some(row)
                 }
                 Err(message) => {
-                    let cell = Cell { file: activities::SPEC.file, line: row.line.into(), column: activities::ALLOCATION.name, value: name };
+                    let cell = Cell {
+                        file: activities::SPEC.file,
+                        line: row.line.into(),
+                        column: activities::ALLOCATION.name,
+                        value: name,
+                    };
                     diagnostics.cell_error(cell, message.clone());
                     None
                 }
@@ -285,13 +313,28 @@ fn activity_cell<'a>(activity: &Activity, column: &'a str, value: &'a str) -> Ce
     Cell { file: activities::SPEC.file, line: activity.line.into(), column, value }
 }
 
-fn warn_about_activity(dataset: &Dataset, activity: &Activity, settings: &Settings, diagnostics: &mut Diagnostics) {
+fn warn_about_activity(
+    dataset: &Dataset,
+    activity: &Activity,
+    settings: &Settings,
+    diagnostics: &mut Diagnostics,
+) {
     let allocation = &dataset.allocations[activity.allocation as usize];
     let engagement = &dataset.engagements[allocation.engagement];
     // The cell holding the activity's last day: End date when given, else Start date.
-    let last_day = |date: NaiveDate| if activity.end == activity.start { (activities::START.name, date) } else { (activities::END.name, date) };
+    let last_day = |date: NaiveDate| {
+        if activity.end == activity.start {
+            (activities::START.name, date)
+        } else {
+            (activities::END.name, date)
+        }
+    };
     if activity.start < allocation.start || activity.end > allocation.end {
-        let (column, date) = if activity.start < allocation.start { (activities::START.name, activity.start) } else { last_day(activity.end) };
+        let (column, date) = if activity.start < allocation.start {
+            (activities::START.name, activity.start)
+        } else {
+            last_day(activity.end)
+        };
         let message = format!(
             "activity is outside its allocation \"{}\" ({} to {}); it is counted but flagged",
             allocation.name, allocation.start, allocation.end
@@ -300,7 +343,8 @@ fn warn_about_activity(dataset: &Dataset, activity: &Activity, settings: &Settin
     }
     if let Some(engagement_end) = engagement.end.filter(|end| activity.end > *end) {
         let (column, date) = last_day(activity.end);
-        let message = format!("activity is after the end of engagement \"{}\" on {engagement_end}", engagement.name);
+        let message =
+            format!("activity is after the end of engagement \"{}\" on {engagement_end}", engagement.name);
         diagnostics.cell_warning(activity_cell(activity, column, &date.to_string()), message);
     }
     if let Some(created) = activity.created {
@@ -310,7 +354,10 @@ fn warn_about_activity(dataset: &Dataset, activity: &Activity, settings: &Settin
                 "logged {delay} days after the activity ended on {}; expected within {} days",
                 activity.end, settings.windows.late_logging_days
             );
-            diagnostics.cell_warning(activity_cell(activity, activities::CREATED.name, &created.to_string()), message);
+            diagnostics.cell_warning(
+                activity_cell(activity, activities::CREATED.name, &created.to_string()),
+                message,
+            );
         }
     }
 }
@@ -318,12 +365,18 @@ fn warn_about_activity(dataset: &Dataset, activity: &Activity, settings: &Settin
 /// Two allocations of one project whose windows share a day double-count the commitment.
 fn warn_about_overlaps(dataset: &Dataset, diagnostics: &mut Diagnostics) {
     for project in &dataset.projects {
-        let mut members: Vec<&Allocation> = project.allocations.iter().map(|i| &dataset.allocations[*i]).collect();
+        let mut members: Vec<&Allocation> =
+            project.allocations.iter().map(|i| &dataset.allocations[*i]).collect();
         members.sort_by_key(|a| (a.start, a.line));
         for (i, later) in members.iter().enumerate() {
             if let Some(earlier) = members[..i].iter().find(|earlier| earlier.end >= later.start) {
                 let value = later.start.to_string();
-                let cell = Cell { file: allocations::SPEC.file, line: later.line, column: allocations::START.name, value: &value };
+                let cell = Cell {
+                    file: allocations::SPEC.file,
+                    line: later.line,
+                    column: allocations::START.name,
+                    value: &value,
+                };
                 diagnostics.cell_warning(
                     cell,
                     format!(

@@ -62,12 +62,7 @@ pub struct Windows {
 
 impl Default for Windows {
     fn default() -> Self {
-        Windows {
-            upcoming_days: 28,
-            ending_soon_days: 30,
-            late_logging_days: 14,
-            quiet_days: 14,
-        }
+        Windows { upcoming_days: 28, ending_soon_days: 30, late_logging_days: 14, quiet_days: 14 }
     }
 }
 
@@ -113,17 +108,14 @@ impl Settings {
         if !path.exists() {
             return Ok(Settings::default());
         }
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
         Settings::parse(&text).with_context(|| format!("{} is not valid", path.display()))
     }
 
     pub fn parse(text: &str) -> Result<Settings> {
         let settings: Settings = toml::from_str(text)?;
-        anyhow::ensure!(
-            settings.hours_per_fte_day > 0.0,
-            "hours_per_fte_day must be above 0"
-        );
+        anyhow::ensure!(settings.hours_per_fte_day > 0.0, "hours_per_fte_day must be above 0");
         Ok(settings)
     }
 }
@@ -142,9 +134,7 @@ mod tests {
         assert_eq!(settings.status.renewal_window_days, 30);
         assert_eq!(settings.status.pace_low_percent, 50.0);
         assert_eq!(settings.hours_per_fte_day, 8.0);
-        assert!(settings
-            .holidays
-            .contains(&NaiveDate::from_ymd_opt(2025, 12, 25).unwrap()));
+        assert!(settings.holidays.contains(&NaiveDate::from_ymd_opt(2025, 12, 25).unwrap()));
     }
 
     #[test]

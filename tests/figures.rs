@@ -33,10 +33,14 @@ fn baseline_is_on_track_with_even_pace() {
 
 #[test]
 fn overrun_needs_action() {
-    let data = Data::baseline().add("activities.csv", "Alpha 2026 Q4,Ana Silva,9,Migration,10/26/2026,10/28/2026,\n");
+    let data = Data::baseline()
+        .add("activities.csv", "Alpha 2026 Q4,Ana Silva,9,Migration,10/26/2026,10/28/2026,\n");
     assert_eq!(
         status_at(&data, "2026-10-30"),
-        (Status::ActionNeeded, vec!["Allocation “Alpha 2026 Q4” is overrun: 13 h used of 12 h available.".to_string()])
+        (
+            Status::ActionNeeded,
+            vec!["Allocation “Alpha 2026 Q4” is overrun: 13 h used of 12 h available.".to_string()]
+        )
     );
 }
 
@@ -80,7 +84,10 @@ fn slow_pace_is_at_risk() {
     );
     assert_eq!(
         status_at(&data, "2026-10-30"),
-        (Status::AtRisk, vec!["Allocation “Alpha 2026 Q4” is behind pace: 1 h used, 4 h expected by now.".to_string()])
+        (
+            Status::AtRisk,
+            vec!["Allocation “Alpha 2026 Q4” is behind pace: 1 h used, 4 h expected by now.".to_string()]
+        )
     );
 }
 
@@ -132,13 +139,13 @@ fn renewal_window_is_at_risk() {
 
 #[test]
 fn a_closed_engagement_is_not_asked_to_refine() {
-    let engagements = ENGAGEMENTS.replace("12/31/2027", "12/31/2026").replace("Active", "Closed").replace("\"Premier Tier\nHub support and training\"", "");
+    let engagements = ENGAGEMENTS
+        .replace("12/31/2027", "12/31/2026")
+        .replace("Active", "Closed")
+        .replace("\"Premier Tier\nHub support and training\"", "");
     let data = Data::baseline().with("engagements.csv", &engagements);
     assert_eq!(status_at(&data, "2027-02-01"), (Status::OnTrack, vec![]));
-    assert_eq!(
-        status_at(&data, "2026-10-30").1,
-        ["The engagement has no description."]
-    );
+    assert_eq!(status_at(&data, "2026-10-30").1, ["The engagement has no description."]);
 }
 
 #[test]
@@ -149,7 +156,14 @@ fn commitment_rows_for_one_quarter() {
     let rows: Vec<_> = figures
         .commitment
         .iter()
-        .map(|row| (row.month.to_string(), row.working_days, (row.committed_hours * 1e4).round() / 1e4, row.delivered_hours))
+        .map(|row| {
+            (
+                row.month.to_string(),
+                row.working_days,
+                (row.committed_hours * 1e4).round() / 1e4,
+                row.delivered_hours,
+            )
+        })
         .collect();
     assert_eq!(
         rows,
@@ -167,9 +181,11 @@ fn commitment_rows_for_one_quarter() {
 
 #[test]
 fn capacity_from_the_export_and_cost() {
-    let data = Data::baseline().with("capacity.csv", "Effective from,Hours per working day\n1/1/2026,6\n11/1/2026,4\n");
+    let data = Data::baseline()
+        .with("capacity.csv", "Effective from,Hours per working day\n1/1/2026,6\n11/1/2026,4\n");
     let figures = figures_at(&data, "2026-10-30");
-    let capacities: Vec<_> = figures.commitment.iter().map(|row| row.capacity_hours_per_working_day).collect();
+    let capacities: Vec<_> =
+        figures.commitment.iter().map(|row| row.capacity_hours_per_working_day).collect();
     assert_eq!(capacities, [Some(6.0), Some(4.0), Some(4.0)]);
     assert_eq!((figures.cost.delivered_hours, figures.cost.delivered_cost), (4.0, 400.0));
     assert_eq!(figures.cost.committed_cost, 1200.0);

@@ -28,7 +28,10 @@ fn missing_required_columns_are_named_together() {
 #[test]
 fn missing_required_file() {
     let data = Data::baseline().without("activities.csv");
-    assert_eq!(single(data.errors()), "error: activities.csv: missing file: expected this table's CSV export in the data folder");
+    assert_eq!(
+        single(data.errors()),
+        "error: activities.csv: missing file: expected this table's CSV export in the data folder"
+    );
 }
 
 #[test]
@@ -70,7 +73,8 @@ fn unreadable_number() {
 
 #[test]
 fn end_before_start() {
-    let data = Data::baseline().add("activities.csv", "Alpha 2026 Q4,Ana Silva,1,Call,10/6/2026,10/2/2026,\n");
+    let data =
+        Data::baseline().add("activities.csv", "Alpha 2026 Q4,Ana Silva,1,Call,10/6/2026,10/2/2026,\n");
     assert_eq!(
         single(data.errors()),
         "error: activities.csv:4: column \"End date\": value \"10/2/2026\": expected a date on or after the start date 2026-10-06"
@@ -79,7 +83,8 @@ fn end_before_start() {
 
 #[test]
 fn hours_available_must_be_positive() {
-    let data = Data::baseline().add("allocations.csv", "Alpha 2027 Q1,Alpha hub,1/1/2027,3/31/2027,0,Ana Silva\n");
+    let data =
+        Data::baseline().add("allocations.csv", "Alpha 2027 Q1,Alpha hub,1/1/2027,3/31/2027,0,Ana Silva\n");
     assert_eq!(
         single(data.errors()),
         "error: allocations.csv:3: column \"Hours available\": value \"0\": expected a number of hours above 0"
@@ -106,7 +111,8 @@ fn empty_required_field() {
 
 #[test]
 fn duplicate_names_in_linked_tables() {
-    let engagements = Data::baseline().add("engagements.csv", "Alpha 2026 Premier,Alpha Lab,1/1/2026,12/31/2027,Again,Active,rec2\n");
+    let engagements = Data::baseline()
+        .add("engagements.csv", "Alpha 2026 Premier,Alpha Lab,1/1/2026,12/31/2027,Again,Active,rec2\n");
     assert_eq!(
         single(engagements.errors()),
         "error: engagements.csv:4: column \"Engagement name\": value \"Alpha 2026 Premier\": expected a unique name; line 2 already uses it"
@@ -116,7 +122,8 @@ fn duplicate_names_in_linked_tables() {
         single(projects.errors()),
         "error: projects.csv:3: column \"Project name\": value \"Alpha hub\": expected a unique name; line 2 already uses it"
     );
-    let allocations = Data::baseline().add("allocations.csv", "Alpha 2026 Q4,Alpha hub,1/1/2027,3/31/2027,4,\n");
+    let allocations =
+        Data::baseline().add("allocations.csv", "Alpha 2026 Q4,Alpha hub,1/1/2027,3/31/2027,4,\n");
     assert_eq!(
         single(allocations.errors()),
         "error: allocations.csv:3: column \"Allocation name\": value \"Alpha 2026 Q4\": expected a unique name; line 2 already uses it"
@@ -128,7 +135,10 @@ fn broken_links_each_name_the_missing_record() {
     let data = Data::baseline()
         .add("projects.csv", "Beta hub,Beta 2026,,,,\n")
         .add("allocations.csv", "Gamma Q1,Gamma hub,1/1/2027,3/31/2027,4,\n")
-        .add("activities.csv", "Delta Q1,Ana Silva,1,Call,10/6/2026,,\nDelta Q1,Ana Silva,1,Call,10/7/2026,,\n");
+        .add(
+            "activities.csv",
+            "Delta Q1,Ana Silva,1,Call,10/6/2026,,\nDelta Q1,Ana Silva,1,Call,10/7/2026,,\n",
+        );
     assert_eq!(
         data.errors(),
         [
@@ -188,9 +198,11 @@ fn invalid_utf8_is_reported_with_its_line() {
 
 #[test]
 fn all_problems_are_reported_in_one_run() {
-    let data = Data::baseline()
-        .add("allocations.csv", "Alpha 2027 Q1,Alpha hub,1/1/2027,3/31/2027,lots,\n")
-        .add("activities.csv", "Alpha 2026 Q4,Ana Silva,x,Call,10/6/2026,,\nAlpha 2026 Q4,Ana Silva,1,Call,10/40/2026,,\n");
+    let data =
+        Data::baseline().add("allocations.csv", "Alpha 2027 Q1,Alpha hub,1/1/2027,3/31/2027,lots,\n").add(
+            "activities.csv",
+            "Alpha 2026 Q4,Ana Silva,x,Call,10/6/2026,,\nAlpha 2026 Q4,Ana Silva,1,Call,10/40/2026,,\n",
+        );
     assert_eq!(data.errors().len(), 3);
 }
 
@@ -211,7 +223,8 @@ fn warnings_for_dates_that_need_a_look() {
             "warning: allocations.csv:3: column \"Allocation start date\": value \"2026-12-01\": overlaps allocation \"Alpha 2026 Q4\" (2026-10-01 to 2026-12-31) of the same project \"Alpha hub\"",
         ]
     );
-    let outside = Data::baseline().add("activities.csv", "Alpha 2026 Q4,Ana Silva,1,Early start,9/30/2026,,\n");
+    let outside =
+        Data::baseline().add("activities.csv", "Alpha 2026 Q4,Ana Silva,1,Early start,9/30/2026,,\n");
     assert_eq!(
         outside.warnings(),
         ["warning: activities.csv:4: column \"Start date\": value \"2026-09-30\": activity is outside its allocation \"Alpha 2026 Q4\" (2026-10-01 to 2026-12-31); it is counted but flagged"]

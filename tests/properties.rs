@@ -22,12 +22,30 @@ fn date_from(offset: u64) -> NaiveDate {
 }
 
 fn allocation(start: NaiveDate, end: NaiveDate, available: f64) -> Allocation {
-    let record = AllocationRow { line: 2, name: "A".into(), project: "P".into(), start, end, available, description: String::new(), provider: None };
+    let record = AllocationRow {
+        line: 2,
+        name: "A".into(),
+        project: "P".into(),
+        start,
+        end,
+        available,
+        description: String::new(),
+        provider: None,
+    };
     Allocation { record, project: 0, engagement: 0, activities: vec![] }
 }
 
 fn activity(start: NaiveDate, end: NaiveDate, units: f64) -> Activity {
-    Activity { line: 2, allocation: 0, team_member: 0, units, start, end, created: None, description: "".into() }
+    Activity {
+        line: 2,
+        allocation: 0,
+        team_member: 0,
+        units,
+        start,
+        end,
+        created: None,
+        description: "".into(),
+    }
 }
 
 fn holidays() -> impl Strategy<Value = BTreeSet<NaiveDate>> {

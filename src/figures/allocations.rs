@@ -139,7 +139,11 @@ mod tests {
         // 22 have elapsed. 12 h available → expected 12 × 22 / 66 = 4 h. With 6 h used the
         // forecast is 6 + 6/22 × 44 = 18 h.
         let quarter = allocation(day(2026, 10, 1), day(2026, 12, 31), 12.0);
-        let log = [activity(day(2026, 10, 5), 2.0), activity(day(2026, 10, 20), 4.0), activity(day(2026, 11, 2), 8.0)];
+        let log = [
+            activity(day(2026, 10, 5), 2.0),
+            activity(day(2026, 10, 20), 4.0),
+            activity(day(2026, 11, 2), 8.0),
+        ];
         let figures = allocation_figures(&quarter, log.iter(), &WorkCalendar::default(), day(2026, 10, 30));
         assert_eq!((figures.elapsed_working_days, figures.total_working_days), (22, 66));
         assert_eq!(figures.used, 6.0);
@@ -153,7 +157,8 @@ mod tests {
     #[test]
     fn overrun_completes_the_allocation_and_flags_outside_activities() {
         let quarter = allocation(day(2026, 7, 1), day(2026, 9, 30), 4.0);
-        let log = [activity(day(2026, 7, 6), 3.0), activity(day(2026, 9, 1), 2.0), activity(day(2026, 10, 1), 1.0)];
+        let log =
+            [activity(day(2026, 7, 6), 3.0), activity(day(2026, 9, 1), 2.0), activity(day(2026, 10, 1), 1.0)];
         let figures = allocation_figures(&quarter, log.iter(), &WorkCalendar::default(), day(2026, 10, 31));
         assert_eq!(figures.used, 6.0);
         assert_eq!((figures.remaining, figures.overrun, figures.unused), (0.0, 2.0, 0.0));
@@ -177,7 +182,10 @@ mod tests {
         let quarter = allocation(day(2027, 1, 1), day(2027, 3, 31), 4.0);
         let figures = allocation_figures(&quarter, [].iter(), &WorkCalendar::default(), day(2026, 12, 1));
         assert_eq!(figures.state, State::Upcoming);
-        assert_eq!((figures.elapsed_working_days, figures.expected_used, figures.forecast_at_end), (0, 0.0, 0.0));
+        assert_eq!(
+            (figures.elapsed_working_days, figures.expected_used, figures.forecast_at_end),
+            (0, 0.0, 0.0)
+        );
     }
 
     #[test]

@@ -34,10 +34,7 @@ impl WorkCalendar {
 
     /// The working days from `first` to `last`, in order.
     pub fn working_days_in(&self, first: NaiveDate, last: NaiveDate) -> impl Iterator<Item = NaiveDate> + '_ {
-        first
-            .iter_days()
-            .take_while(move |day| *day <= last)
-            .filter(|day| self.is_working_day(*day))
+        first.iter_days().take_while(move |day| *day <= last).filter(|day| self.is_working_day(*day))
     }
 }
 
@@ -148,7 +145,8 @@ mod tests {
         let first = day(2026, 2, 20);
         for length in 0..40 {
             let last = first + Days::new(length);
-            let visited = first.iter_days().take(length as usize + 1).filter(|d| calendar.is_working_day(*d)).count();
+            let visited =
+                first.iter_days().take(length as usize + 1).filter(|d| calendar.is_working_day(*d)).count();
             assert_eq!(calendar.working_days(first, last) as usize, visited, "{last}");
         }
     }
@@ -162,7 +160,10 @@ mod tests {
         assert_eq!(december.next().to_string(), "2026-01");
         assert_eq!(december.last_day(), day(2025, 12, 31));
         assert_eq!(Month::range(december, Month { year: 2026, month: 2 }).count(), 3);
-        assert_eq!(december.clamp(day(2025, 11, 20), day(2025, 12, 3)), Some((day(2025, 12, 1), day(2025, 12, 3))));
+        assert_eq!(
+            december.clamp(day(2025, 11, 20), day(2025, 12, 3)),
+            Some((day(2025, 12, 1), day(2025, 12, 3)))
+        );
         assert_eq!(december.clamp(day(2026, 1, 2), day(2026, 1, 3)), None);
     }
 }

@@ -122,7 +122,10 @@ pub fn commitment_by_month(
 }
 
 /// Delivered hours per month of the given activities.
-pub fn delivered_by_month<'a>(activities: impl Iterator<Item = &'a Activity>, calendar: &WorkCalendar) -> BTreeMap<Month, f64> {
+pub fn delivered_by_month<'a>(
+    activities: impl Iterator<Item = &'a Activity>,
+    calendar: &WorkCalendar,
+) -> BTreeMap<Month, f64> {
     let mut delivered = BTreeMap::new();
     for activity in activities {
         spread_activity(activity, calendar, |month, hours| *delivered.entry(month).or_default() += hours);
@@ -140,7 +143,16 @@ mod tests {
     }
 
     fn activity(start: NaiveDate, end: NaiveDate, units: f64) -> Activity {
-        Activity { line: 2, allocation: 0, team_member: 0, units, start, end, created: None, description: "".into() }
+        Activity {
+            line: 2,
+            allocation: 0,
+            team_member: 0,
+            units,
+            start,
+            end,
+            created: None,
+            description: "".into(),
+        }
     }
 
     fn collect(spread: impl FnOnce(&mut dyn FnMut(Month, f64))) -> Vec<(String, f64)> {
@@ -154,7 +166,8 @@ mod tests {
         // Thu 2026-01-29 .. Tue 2026-02-03: Jan 29, 30 and Feb 2, 3 are working days, so
         // 8 units are 4 h in January and 4 h in February.
         let calendar = WorkCalendar::default();
-        let split = collect(|add| spread_activity(&activity(day(2026, 1, 29), day(2026, 2, 3), 8.0), &calendar, add));
+        let split =
+            collect(|add| spread_activity(&activity(day(2026, 1, 29), day(2026, 2, 3), 8.0), &calendar, add));
         assert_eq!(split, [("2026-01".to_string(), 4.0), ("2026-02".to_string(), 4.0)]);
     }
 
@@ -162,7 +175,8 @@ mod tests {
     fn weekend_work_still_counts() {
         let calendar = WorkCalendar::default();
         let saturday = day(2026, 10, 31);
-        let split = collect(|add| spread_activity(&activity(saturday, day(2026, 11, 1), 2.0), &calendar, add));
+        let split =
+            collect(|add| spread_activity(&activity(saturday, day(2026, 11, 1), 2.0), &calendar, add));
         assert_eq!(split, [("2026-10".to_string(), 1.0), ("2026-11".to_string(), 1.0)]);
     }
 

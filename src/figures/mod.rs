@@ -64,7 +64,9 @@ impl Figures {
 pub fn compute(dataset: &Dataset, settings: &Settings, as_of: NaiveDate) -> Figures {
     let calendar = WorkCalendar::new(&settings.holidays);
     let allocations: Vec<AllocationFigures> = (0..dataset.allocations.len())
-        .map(|index| allocation_figures(&dataset.allocations[index], dataset.activities_of(index), &calendar, as_of))
+        .map(|index| {
+            allocation_figures(&dataset.allocations[index], dataset.activities_of(index), &calendar, as_of)
+        })
         .collect();
     let engagements = (0..dataset.engagements.len())
         .map(|index| engagement_figures(dataset, index, &allocations, settings, as_of))

@@ -23,7 +23,12 @@ pub fn upcoming(dataset: &Dataset, as_of: NaiveDate, days: i64) -> Vec<Allocatio
 }
 
 /// Active allocations whose window closes within `days` of `as_of`.
-pub fn ending_soon(dataset: &Dataset, figures: &[AllocationFigures], as_of: NaiveDate, days: i64) -> Vec<AllocationIndex> {
+pub fn ending_soon(
+    dataset: &Dataset,
+    figures: &[AllocationFigures],
+    as_of: NaiveDate,
+    days: i64,
+) -> Vec<AllocationIndex> {
     let mut found: Vec<_> = (0..dataset.allocations.len())
         .filter(|index| {
             let until_end = (dataset.allocations[*index].end - as_of).num_days();
@@ -67,12 +72,19 @@ pub struct QuietAllocation {
 /// Active allocations, running for at least `quiet_days`, with no activity in the last
 /// `quiet_days` days up to `as_of`. Younger allocations are left alone: silence in the first
 /// days is not a logging problem.
-pub fn quiet_allocations(dataset: &Dataset, figures: &[AllocationFigures], as_of: NaiveDate, windows: &Windows) -> Vec<QuietAllocation> {
+pub fn quiet_allocations(
+    dataset: &Dataset,
+    figures: &[AllocationFigures],
+    as_of: NaiveDate,
+    windows: &Windows,
+) -> Vec<QuietAllocation> {
     let Some(window_start) = as_of.checked_sub_days(Days::new(windows.quiet_days.max(1) as u64 - 1)) else {
         return Vec::new();
     };
     (0..dataset.allocations.len())
-        .filter(|index| figures[*index].state == State::Active && dataset.allocations[*index].start < window_start)
+        .filter(|index| {
+            figures[*index].state == State::Active && dataset.allocations[*index].start < window_start
+        })
         .filter(|index| figures[*index].last_activity.is_none_or(|last| last < window_start))
         .map(|index| QuietAllocation { allocation: index, last_activity: figures[index].last_activity })
         .collect()

@@ -38,11 +38,7 @@ pub struct ActivityRow {
     pub description: Box<str>,
 }
 
-pub fn parse(
-    row: &mut Row<'_>,
-    allocations: &mut Symbols,
-    members: &mut Symbols,
-) -> Option<ActivityRow> {
+pub fn parse(row: &mut Row<'_>, allocations: &mut Symbols, members: &mut Symbols) -> Option<ActivityRow> {
     let allocation = row.required_text(ALLOCATION);
     let member = row.required_text(TEAM_MEMBER);
     let units = row.required_number(UNITS);
@@ -97,7 +93,9 @@ impl BatchParser for ActivityParser {
     }
 
     fn finish_batch(&mut self) -> ParsedBatch {
-        let new_names = |symbols: &Symbols, from: usize| (from..symbols.len()).map(|id| symbols.name(id as u32).to_string()).collect();
+        let new_names = |symbols: &Symbols, from: usize| {
+            (from..symbols.len()).map(|id| symbols.name(id as u32).to_string()).collect()
+        };
         let batch = ParsedBatch {
             worker: self.worker,
             rows: std::mem::take(&mut self.rows),

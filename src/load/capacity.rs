@@ -7,10 +7,7 @@ use super::table::{Column, Row, TableSpec};
 pub const FROM: Column = Column::required(0, "Effective from");
 pub const HOURS: Column = Column::required(1, "Hours per working day");
 
-pub const SPEC: TableSpec = TableSpec {
-    file: "capacity.csv",
-    columns: &[FROM, HOURS],
-};
+pub const SPEC: TableSpec = TableSpec { file: "capacity.csv", columns: &[FROM, HOURS] };
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CapacityRow {
@@ -26,9 +23,5 @@ pub fn parse(row: &mut Row<'_>) -> Option<CapacityRow> {
         row.error(HOURS, "expected a number of hours of 0 or more");
         return None;
     }
-    Some(CapacityRow {
-        line: row.line,
-        from: from?,
-        hours_per_working_day: hours?,
-    })
+    Some(CapacityRow { line: row.line, from: from?, hours_per_working_day: hours? })
 }

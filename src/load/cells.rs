@@ -5,8 +5,7 @@ use chrono::NaiveDate;
 
 use crate::settings::SlashDates;
 
-pub const DATE_EXPECTED: &str =
-    "expected a date such as 2025-01-31, 1/31/2025 or January 31, 2025";
+pub const DATE_EXPECTED: &str = "expected a date such as 2025-01-31, 1/31/2025 or January 31, 2025";
 pub const NUMBER_EXPECTED: &str = "expected a number such as 2, 2.5 or 1,100";
 
 /// A date in ISO, slash (US or European, per `order`) or Friendly form. A time after the date
@@ -41,8 +40,8 @@ fn strip_time(text: &str) -> Option<&str> {
     };
     let (date, time) = without_meridiem.rsplit_once(' ')?;
     let time = time.trim_end_matches(|c: char| c.is_ascii_alphabetic());
-    let looks_like_time = time.contains(':')
-        && time.chars().all(|c| c.is_ascii_digit() || c == ':' || c == '.');
+    let looks_like_time =
+        time.contains(':') && time.chars().all(|c| c.is_ascii_digit() || c == ':' || c == '.');
     looks_like_time.then_some(date.trim_end())
 }
 
@@ -101,9 +100,8 @@ fn month_number(name: &str) -> Option<u32> {
         "december",
     ];
     let name = name.to_ascii_lowercase();
-    let position = MONTHS
-        .iter()
-        .position(|month| *month == name || (name.len() == 3 && month.starts_with(&name)))?;
+    let position =
+        MONTHS.iter().position(|month| *month == name || (name.len() == 3 && month.starts_with(&name)))?;
     Some(position as u32 + 1)
 }
 
@@ -111,9 +109,8 @@ fn parse_digits(text: &str, min_len: usize, max_len: usize) -> Option<u32> {
     if !(min_len..=max_len).contains(&text.len()) {
         return None;
     }
-    text.bytes().try_fold(0u32, |value, byte| {
-        byte.is_ascii_digit().then(|| value * 10 + u32::from(byte - b'0'))
-    })
+    text.bytes()
+        .try_fold(0u32, |value, byte| byte.is_ascii_digit().then(|| value * 10 + u32::from(byte - b'0')))
 }
 
 /// A number as Airtable writes it: `2`, `2.5`, `-1`, `1,100`, `1,234.5`. Commas are accepted
@@ -168,11 +165,7 @@ pub fn split_links(text: &str) -> Vec<String> {
         }
     }
     names.push(current);
-    names
-        .into_iter()
-        .map(|name| name.trim().to_string())
-        .filter(|name| !name.is_empty())
-        .collect()
+    names.into_iter().map(|name| name.trim().to_string()).filter(|name| !name.is_empty()).collect()
 }
 
 #[cfg(test)]

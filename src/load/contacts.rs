@@ -72,7 +72,10 @@ fn parse_roles(row: &mut Row<'_>) -> Option<Vec<Role>> {
         match Role::parse(&text) {
             Some(role) => roles.push(role),
             None => {
-                row.error(ROLE, format!("unknown role \"{text}\": expected Administrative, Technical or Billing"));
+                row.error(
+                    ROLE,
+                    format!("unknown role \"{text}\": expected Administrative, Technical or Billing"),
+                );
                 return None;
             }
         }

@@ -13,8 +13,8 @@ pub mod projects;
 mod table;
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::fs::File;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{BufReader, Read};
 use std::path::Path;
 
@@ -160,10 +160,18 @@ const MISSING_FILE: &str = "missing file: expected this table's CSV export in th
 pub fn load(source: &dyn Source, slash_dates: SlashDates, diagnostics: &mut Diagnostics) -> Result<Tables> {
     let mut tables = Tables::default();
     let context = (source, slash_dates);
-    read(context, &engagements::SPEC, true, diagnostics, &mut |row| tables.engagements.extend(engagements::parse(row)))?;
-    read(context, &contacts::SPEC, false, diagnostics, &mut |row| tables.contacts.extend(contacts::parse(row)))?;
-    read(context, &projects::SPEC, true, diagnostics, &mut |row| tables.projects.extend(projects::parse(row)))?;
-    read(context, &allocations::SPEC, true, diagnostics, &mut |row| tables.allocations.extend(allocations::parse(row)))?;
+    read(context, &engagements::SPEC, true, diagnostics, &mut |row| {
+        tables.engagements.extend(engagements::parse(row))
+    })?;
+    read(context, &contacts::SPEC, false, diagnostics, &mut |row| {
+        tables.contacts.extend(contacts::parse(row))
+    })?;
+    read(context, &projects::SPEC, true, diagnostics, &mut |row| {
+        tables.projects.extend(projects::parse(row))
+    })?;
+    read(context, &allocations::SPEC, true, diagnostics, &mut |row| {
+        tables.allocations.extend(allocations::parse(row))
+    })?;
     match source.open(activities::SPEC.file)? {
         Some(input) => {
             tables.activities = activities::read_all(

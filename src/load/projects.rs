@@ -11,10 +11,8 @@ pub const END: Column = Column::required(3, "Project end date");
 pub const DESCRIPTION: Column = Column::required(4, "Project description");
 pub const CAPACITY: Column = Column::optional(5, "Capacity");
 
-pub const SPEC: TableSpec = TableSpec {
-    file: "projects.csv",
-    columns: &[NAME, ENGAGEMENT, START, END, DESCRIPTION, CAPACITY],
-};
+pub const SPEC: TableSpec =
+    TableSpec { file: "projects.csv", columns: &[NAME, ENGAGEMENT, START, END, DESCRIPTION, CAPACITY] };
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectRow {

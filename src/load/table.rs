@@ -48,7 +48,11 @@ fn map_columns(spec: &TableSpec, headers: &csv::StringRecord) -> (ColumnMap, Vec
         let wanted = name.to_lowercase();
         normalised.iter().position(|header| *header == wanted)
     };
-    debug_assert!(spec.columns.iter().enumerate().all(|(i, c)| c.index == i), "{}: column indices out of order", spec.file);
+    debug_assert!(
+        spec.columns.iter().enumerate().all(|(i, c)| c.index == i),
+        "{}: column indices out of order",
+        spec.file
+    );
     let positions: Vec<_> = spec.columns.iter().map(|column| find(column.name)).collect();
     let missing = spec
         .columns
@@ -63,18 +67,16 @@ fn map_columns(spec: &TableSpec, headers: &csv::StringRecord) -> (ColumnMap, Vec
 fn missing_columns_message(missing: &[&str]) -> String {
     let names: Vec<String> = missing.iter().map(|name| format!("\"{name}\"")).collect();
     let noun = if missing.len() == 1 { "column" } else { "columns" };
-    format!(
-        "missing required {noun} {}: expected them in the header row",
-        names.join(", ")
-    )
+    format!("missing required {noun} {}: expected them in the header row", names.join(", "))
 }
 
 /// Reads the header row; records missing columns or an unreadable file in `diagnostics`.
-fn open<R: Read>(input: R, spec: &TableSpec, diagnostics: &mut Diagnostics) -> Option<(csv::Reader<R>, ColumnMap)> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .has_headers(true)
-        .from_reader(input);
+fn open<R: Read>(
+    input: R,
+    spec: &TableSpec,
+    diagnostics: &mut Diagnostics,
+) -> Option<(csv::Reader<R>, ColumnMap)> {
+    let mut reader = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(input);
     let headers = match reader.headers() {
         Ok(headers) => headers.clone(),
         Err(error) => {
@@ -254,6 +256,10 @@ fn csv_error_message(error: &csv::Error) -> String {
     }
 }
 
+/// A bad cell, already recorded in the diagnostics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reported;
+
 /// One record, with typed accessors that record a diagnostic for every bad cell.
 pub struct Row<'a> {
     pub file: &'static str,
@@ -304,8 +310,8 @@ impl Row<'_> {
         Some(text.to_string())
     }
 
-    /// An optional date: `Ok(None)` when empty, `Err(())` when unreadable (already reported).
-    pub fn optional_date(&mut self, column: Column) -> Result<Option<NaiveDate>, ()> {
+    /// An optional date: `Ok(None)` when empty, `Err(Reported)` when unreadable.
+    pub fn optional_date(&mut self, column: Column) -> Result<Option<NaiveDate>, Reported> {
         let text = self.text(column);
         if text.is_empty() {
             return Ok(None);
@@ -314,7 +320,7 @@ impl Row<'_> {
             Some(date) => Ok(Some(date)),
             None => {
                 self.error(column, DATE_EXPECTED);
-                Err(())
+                Err(Reported)
             }
         }
     }
@@ -344,7 +350,12 @@ impl Row<'_> {
     }
 
     /// Checks that `end` is not before `start`, reporting on the end column.
-    pub fn check_order(&mut self, start: Option<NaiveDate>, end: Option<NaiveDate>, end_column: Column) -> bool {
+    pub fn check_order(
+        &mut self,
+        start: Option<NaiveDate>,
+        end: Option<NaiveDate>,
+        end_column: Column,
+    ) -> bool {
         match (start, end) {
             (Some(start), Some(end)) if end < start => {
                 self.error(end_column, format!("expected a date on or after the start date {start}"));
@@ -356,7 +367,5 @@ impl Row<'_> {
 }
 
 fn raw_cell<'r>(record: &'r csv::StringRecord, columns: &ColumnMap, column: Column) -> &'r str {
-    columns.positions[column.index]
-        .and_then(|position| record.get(position))
-        .unwrap_or("")
+    columns.positions[column.index].and_then(|position| record.get(position)).unwrap_or("")
 }

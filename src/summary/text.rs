@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use crate::diagnostics::Diagnostics;
-use crate::figures::allocations::AllocationFigures;
+use crate::figures::allocations::{AllocationFigures, State};
 use crate::figures::Figures;
 use crate::model::Dataset;
 use crate::text::{hours, hours_grouped, percent};
@@ -28,7 +28,10 @@ pub fn render(dataset: &Dataset, figures: &Figures, diagnostics: &Diagnostics, o
     write_logging(&mut out, dataset, figures);
     let warnings = diagnostics.warnings().count();
     if warnings > 0 {
-        let _ = writeln!(out, "\n{warnings} data warnings: run `ces-report check` on the data folder to list them.");
+        let _ = writeln!(
+            out,
+            "\n{warnings} data warnings: run `ces-report check` on the data folder to list them."
+        );
     }
     out
 }
@@ -38,7 +41,9 @@ pub fn engagement_order(dataset: &Dataset, figures: &Figures) -> Vec<usize> {
     let mut order: Vec<usize> = (0..figures.engagements.len()).collect();
     order.sort_by(|a, b| {
         let status = |index: &usize| figures.engagements[*index].status.status;
-        status(b).cmp(&status(a)).then_with(|| dataset.engagements[*a].name.cmp(&dataset.engagements[*b].name))
+        status(b)
+            .cmp(&status(a))
+            .then_with(|| dataset.engagements[*a].name.cmp(&dataset.engagements[*b].name))
     });
     order
 }
@@ -52,36 +57,68 @@ fn write_engagement(out: &mut String, dataset: &Dataset, figures: &Figures, inde
         (None, Some(end)) => format!("until {end}, no start date"),
         (None, None) => "no dates".to_string(),
     };
-    let _ = writeln!(out, "\n{} · {} · {}", totals.status.status.label().to_uppercase(), engagement.name, engagement.community);
     let _ = writeln!(
         out,
-        "  {period} · {} h available, {} h used, {} h left",
+        "\n{} · {} · {}",
+        totals.status.status.label().to_uppercase(),
+        engagement.name,
+        engagement.community
+    );
+    let left = totals.remaining - totals.unused;
+    let expired = if totals.unused > 0.0 {
+        format!(" ({} h expired unused)", hours_grouped(totals.unused))
+    } else {
+        String::new()
+    };
+    let _ = writeln!(
+        out,
+        "  {period} · {} h available, {} h used, {} h left{expired}",
         hours_grouped(totals.available),
         hours_grouped(totals.used),
-        hours_grouped(totals.remaining)
+        hours_grouped(left)
     );
     for reason in &totals.status.reasons {
         let _ = writeln!(out, "  - {reason}");
     }
-    for project in &engagement.projects {
-        for allocation in &dataset.projects[*project].allocations {
-            write_allocation(out, dataset, &figures.allocations[*allocation], *allocation);
-        }
+    let (shown, hidden): (Vec<usize>, Vec<usize>) = engagement
+        .projects
+        .iter()
+        .flat_map(|project| dataset.projects[*project].allocations.iter().copied())
+        .partition(|allocation| worth_showing(dataset, figures, *allocation));
+    for allocation in shown {
+        write_allocation(out, dataset, &figures.allocations[allocation], allocation);
+    }
+    if !hidden.is_empty() {
+        let noun = if hidden.len() == 1 { "allocation" } else { "allocations" };
+        let _ = writeln!(out, "    … and {} earlier completed {noun}", hidden.len());
     }
 }
 
+/// Open allocations, recently closed ones, and any overrun: the rest is history.
+fn worth_showing(dataset: &Dataset, figures: &Figures, index: usize) -> bool {
+    let totals = &figures.allocations[index];
+    let recently_ended = (figures.as_of - dataset.allocations[index].end).num_days() <= RECENT_DAYS;
+    totals.state != State::Completed || recently_ended || totals.overrun > 0.0
+}
+
+/// Completed allocations that ended within this many days are still shown.
+const RECENT_DAYS: i64 = 31;
+
 fn write_allocation(out: &mut String, dataset: &Dataset, figures: &AllocationFigures, index: usize) {
     let allocation = &dataset.allocations[index];
-    let state = serde_json::to_value(figures.state).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+    let state = match figures.state {
+        State::Upcoming => "upcoming",
+        State::Active => "active",
+        State::Completed => "completed",
+    };
+    let used = format!("{} h", hours_grouped(figures.used));
+    let available = format!("{} h", hours_grouped(figures.available));
+    let left = format!("{} h left", hours_grouped(figures.remaining));
     let _ = writeln!(
         out,
-        "    {} {:>5} {:<9} {:>6} / {:<6} h, {:>6} h left  {}",
+        "    {} {:>5}  {used:>8} of {available:<8} {left:>12}  {state:<9}  {}",
         usage_bar(figures.used, figures.available),
         percent(figures.usage_percent),
-        state,
-        hours_grouped(figures.used),
-        hours_grouped(figures.available),
-        hours_grouped(figures.remaining),
         allocation.name
     );
 }
@@ -94,7 +131,13 @@ fn write_upcoming(out: &mut String, dataset: &Dataset, figures: &Figures) {
     for index in &figures.upcoming {
         let allocation = &dataset.allocations[*index];
         let provider = allocation.provider.as_deref().unwrap_or("NO PROVIDER ASSIGNED");
-        let _ = writeln!(out, "  {}  {:>5} h  {}  ({provider})", allocation.start, hours(allocation.available), allocation.name);
+        let _ = writeln!(
+            out,
+            "  {}  {:>5} h  {}  ({provider})",
+            allocation.start,
+            hours(allocation.available),
+            allocation.name
+        );
     }
 }
 

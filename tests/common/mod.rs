@@ -11,10 +11,12 @@ pub const ENGAGEMENTS: &str = "\u{feff}Engagement name,Community,Engagement star
 Alpha 2026 Premier,Alpha Lab,1/1/2026,12/31/2027,\"Premier Tier
 Hub support and training\",Active,rec1
 ";
-pub const PROJECTS: &str = "Project name,Engagement,Project start date,Project end date,Project description,Capacity
+pub const PROJECTS: &str =
+    "Project name,Engagement,Project start date,Project end date,Project description,Capacity
 Alpha hub,Alpha 2026 Premier,1/1/2026,12/31/2027,Hub support,Up to 12 hours / quarter
 ";
-pub const ALLOCATIONS: &str = "Allocation name,Project,Allocation start date,Allocation end date,Hours available,Allocation provider
+pub const ALLOCATIONS: &str =
+    "Allocation name,Project,Allocation start date,Allocation end date,Hours available,Allocation provider
 Alpha 2026 Q4,Alpha hub,10/1/2026,12/31/2026,12,Ana Silva
 ";
 pub const ACTIVITIES: &str = "Allocation,Team member,Units,Description,Start date,End date,Created
@@ -56,7 +58,8 @@ impl Data {
     }
 
     pub fn read_with(&self, settings: &Settings) -> anyhow::Result<(Dataset, Diagnostics)> {
-        let source: HashMap<&str, &str> = self.files.iter().map(|(name, text)| (*name, text.as_str())).collect();
+        let source: HashMap<&str, &str> =
+            self.files.iter().map(|(name, text)| (*name, text.as_str())).collect();
         ces_report::read_dataset(&source, settings)
     }
 
@@ -94,7 +97,8 @@ pub fn day(text: &str) -> chrono::NaiveDate {
 
 /// A fresh, empty folder under the target directory's temp space, unique per test.
 pub fn temp_folder(name: &str) -> std::path::PathBuf {
-    let folder = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-{}", std::process::id()));
+    let folder =
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&folder);
     std::fs::create_dir_all(&folder).unwrap();
     folder

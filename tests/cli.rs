@@ -1,0 +1,91 @@
+//! The real binary on the sample data: exit codes, and the summary compared with expected
+//! files. Run with `UPDATE_EXPECTED=1` to rewrite the expected files after a deliberate change.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn ces_report(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ces-report"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).expect("UTF-8 output")
+}
+
+/// Compares `actual` with the file under tests/expected, or rewrites it when asked to.
+fn assert_expected(name: &str, actual: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/expected").join(name);
+    if std::env::var_os("UPDATE_EXPECTED").is_some() {
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("missing {}", path.display()));
+    assert!(
+        expected == actual,
+        "{name} differs from the expected file; diff it or rerun with UPDATE_EXPECTED=1"
+    );
+}
+
+#[test]
+fn summary_text_of_the_sample_month() {
+    let output = ces_report(&["summary", "sample-data", "--month", "2026-10"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert_expected("summary-2026-10.txt", &text(&output.stdout));
+}
+
+#[test]
+fn summary_json_of_the_sample_month() {
+    let output = ces_report(&["summary", "sample-data", "--month", "2026-10", "--format", "json"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["as_of"], "2026-10-31");
+    for key in ["engagements", "allocations", "commitment", "upcoming", "logging", "warnings"] {
+        assert!(json.get(key).is_some(), "missing {key}");
+    }
+    assert_expected("summary-2026-10.json", &text(&output.stdout));
+}
+
+#[test]
+fn check_lists_warnings_and_succeeds() {
+    let output = ces_report(&["check", "sample-data"]);
+    assert_eq!(output.status.code(), Some(0));
+    let stderr = text(&output.stderr);
+    assert_eq!(stderr.lines().filter(|line| line.starts_with("warning: ")).count(), 13);
+    assert!(text(&output.stdout).contains("no errors, 13 warnings"));
+}
+
+#[test]
+fn bad_data_exits_1_with_every_error() {
+    let folder = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-bad-data");
+    let _ = std::fs::remove_dir_all(&folder);
+    std::fs::create_dir_all(&folder).unwrap();
+    for file in ["engagements.csv", "projects.csv", "allocations.csv"] {
+        std::fs::copy(Path::new("sample-data").join(file), folder.join(file)).unwrap();
+    }
+    std::fs::write(
+        folder.join("activities.csv"),
+        "Allocation,Team member,Units,Start date\nNope,Ana,x,1/1/2026\n",
+    )
+    .unwrap();
+    let output = ces_report(&["summary", folder.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        text(&output.stderr),
+        "error: activities.csv:2: column \"Units\": value \"x\": expected a number such as 2, 2.5 or 1,100\n\
+         error: the data has 1 error; nothing was computed\n"
+    );
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn bad_flags_are_usage_errors() {
+    let output = ces_report(&["summary", "sample-data", "--month", "2026-13"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(text(&output.stderr), "error: --month `2026-13`: expected a month such as 2026-10\n");
+    let both = ces_report(&["summary", "sample-data", "--month", "2026-10", "--as-of", "2026-10-01"]);
+    assert_eq!(both.status.code(), Some(2));
+}
