@@ -36,6 +36,31 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Write the MyST project (site pages, charts, downloads, PDF projects) for the figures.
+    Build {
+        #[command(flatten)]
+        data: DataArgs,
+        #[command(flatten)]
+        as_of: AsOfArgs,
+        #[command(flatten)]
+        book: BookArgs,
+    },
+    /// Copy the default templates into DIR, to edit them and pass `--templates DIR`.
+    Templates {
+        /// Folder to write the templates to (must not exist yet).
+        dir: PathBuf,
+    },
+}
+
+/// Where the MyST project goes and which templates make it.
+#[derive(Debug, Args)]
+pub struct BookArgs {
+    /// Output folder for the MyST project.
+    #[arg(long, value_name = "DIR", default_value = "book")]
+    pub out: PathBuf,
+    /// Folder of templates overriding the built-in ones, file by file.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

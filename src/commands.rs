@@ -4,7 +4,7 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use crate::cli::{AsOfArgs, Command, DataArgs, Format};
+use crate::cli::{AsOfArgs, BookArgs, Command, DataArgs, Format};
 use crate::diagnostics::{Diagnostics, InputErrors};
 use crate::figures;
 use crate::load::Folder;
@@ -14,6 +14,8 @@ pub fn run(command: &Command) -> Result<i32> {
     match command {
         Command::Check { data } => check(data),
         Command::Summary { data, as_of, format } => summary(data, as_of, *format),
+        Command::Build { data, as_of, book } => build(data, as_of, book).map(|built| built.map_or(1, |_| 0)),
+        Command::Templates { dir } => templates(dir),
     }
 }
 
@@ -87,5 +89,49 @@ fn summary(data: &DataArgs, as_of: &AsOfArgs, format: Format) -> Result<i32> {
         }
     }
     stdout.flush()?;
+    Ok(0)
+}
+
+/// What `build` wrote, for the summary line and for `render`.
+pub struct Built {
+    pub out: std::path::PathBuf,
+    pub files: usize,
+    pub as_of: chrono::NaiveDate,
+}
+
+/// Generates the MyST project; `Ok(None)` when the data has errors (already printed).
+pub fn build(data: &DataArgs, as_of: &AsOfArgs, book: &BookArgs) -> Result<Option<Built>> {
+    let (as_of, month) = as_of.resolve()?;
+    let templates = crate::pages::TemplateSet::load(book.templates.as_deref())?;
+    let (dataset, diagnostics, settings) = match read(data)? {
+        Ok(read) => read,
+        Err(_) => return Ok(None),
+    };
+    for warning in diagnostics.warnings() {
+        eprintln!("{}", warning.report_line());
+    }
+    let figures = figures::compute(&dataset, &settings, as_of);
+    let context = crate::book::BookContext {
+        dataset: &dataset,
+        figures: &figures,
+        settings: &settings,
+        as_of,
+        month,
+        warnings: diagnostics.warnings().map(|w| w.to_string()).collect(),
+    };
+    let plan = crate::book::build(&context, &templates)?;
+    crate::output::write(&plan, &book.out)?;
+    eprintln!("wrote {} files to {} (figures as of {as_of})", plan.len(), book.out.display());
+    Ok(Some(Built { out: book.out.clone(), files: plan.len(), as_of }))
+}
+
+fn templates(dir: &std::path::Path) -> Result<i32> {
+    anyhow::ensure!(!dir.exists(), "{} already exists; choose a new folder", dir.display());
+    for (path, text) in crate::pages::EMBEDDED {
+        let file = dir.join(path);
+        std::fs::create_dir_all(file.parent().expect("a file has a folder"))?;
+        std::fs::write(&file, text)?;
+    }
+    eprintln!("wrote {} templates to {}; edit them and pass --templates {}", crate::pages::EMBEDDED.len(), dir.display(), dir.display());
     Ok(0)
 }

@@ -4,12 +4,16 @@
 //! rows, [`model`] links and validates them, [`figures`] computes every figure as of a date,
 //! and [`summary`] presents them at the terminal or as JSON.
 
+pub mod book;
+pub mod charts;
 pub mod cli;
 pub mod commands;
 pub mod diagnostics;
 pub mod figures;
 pub mod load;
 pub mod model;
+pub mod output;
+pub mod pages;
 pub mod settings;
 pub mod summary;
 pub mod text;

@@ -1,0 +1,452 @@
+//! Charts as SVG text, drawn with plotters. Pure functions: data in, SVG string out.
+//!
+//! Text is measured with DejaVu Sans, embedded in the binary and registered as `sans-serif`,
+//! so the layout is the same on every machine and byte-identical across runs. Browsers draw
+//! the labels with their own sans-serif font; the PDF build is given DejaVu Sans itself (see
+//! [`pdf_fonts`]), so labels fit there exactly.
+
+use std::sync::Once;
+
+use anyhow::{anyhow, Result};
+use chrono::NaiveDate;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use crate::figures::calendar::Month;
+use crate::figures::commitment::CommitmentRow;
+
+/// The fonts the PDF build needs, as (file name, bytes): the chart and body font in its
+/// styles, and monochrome emoji for names that contain them.
+pub fn pdf_fonts() -> Vec<(&'static str, &'static [u8])> {
+    vec![
+        ("DejaVuSans.ttf", dejavu::sans::regular()),
+        ("DejaVuSans-Bold.ttf", dejavu::sans::bold()),
+        ("DejaVuSans-Oblique.ttf", dejavu::sans::oblique()),
+        ("DejaVuSans-BoldOblique.ttf", dejavu::sans::bold_oblique()),
+        ("DejaVuSansCondensed.ttf", dejavu::sans_condensed::regular()),
+        ("DejaVuSansCondensed-Bold.ttf", dejavu::sans_condensed::bold()),
+        ("DejaVuSansCondensed-Oblique.ttf", dejavu::sans_condensed::oblique()),
+        ("DejaVuSansCondensed-BoldOblique.ttf", dejavu::sans_condensed::bold_oblique()),
+        ("NotoEmoji-Regular.ttf", epaint_default_fonts::NOTO_EMOJI_REGULAR),
+    ]
+}
+
+const FAMILY: &str = "sans-serif";
+const WIDTH: u32 = 900;
+
+const BLUE: RGBColor = RGBColor(0, 114, 178);
+const ORANGE: RGBColor = RGBColor(213, 94, 0);
+const GREEN: RGBColor = RGBColor(0, 158, 115);
+const GREY: RGBColor = RGBColor(110, 110, 110);
+const LIGHT_GREY: RGBColor = RGBColor(225, 225, 225);
+const DARK: RGBColor = RGBColor(40, 40, 40);
+
+/// Okabe–Ito colours, distinguishable with the common colour-vision deficiencies.
+const PALETTE: [RGBColor; 8] = [
+    RGBColor(0, 114, 178),
+    RGBColor(230, 159, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(86, 180, 233),
+    RGBColor(213, 94, 0),
+    RGBColor(240, 228, 66),
+    RGBColor(0, 0, 0),
+];
+
+fn register_font() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        if plotters::style::register_font(FAMILY, FontStyle::Normal, dejavu::sans::regular()).is_err() {
+            unreachable!("the embedded font is a valid TrueType file");
+        }
+    });
+}
+
+fn text_style(size: u32) -> TextStyle<'static> {
+    (FAMILY, size).into_font().color(&DARK)
+}
+
+/// Draws into a fresh SVG canvas and returns its text.
+fn render_svg(height: u32, draw: impl FnOnce(&DrawingArea<SVGBackend, Shift>) -> Result<()>) -> Result<String> {
+    register_font();
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
+        root.fill(&WHITE).map_err(plot_error)?;
+        draw(&root)?;
+        root.present().map_err(plot_error)?;
+    }
+    Ok(svg)
+}
+
+fn plot_error<E: std::fmt::Debug>(error: E) -> anyhow::Error {
+    anyhow!("cannot draw the chart: {error:?}")
+}
+
+/// `Mar 2026`, or `Mar` inside a year already labelled.
+fn month_label(month: Month) -> String {
+    const NAMES: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    format!("{} {}", NAMES[month.month as usize - 1], month.year)
+}
+
+/// Label every `step`-th month so labels never overlap.
+fn label_step(months: usize) -> usize {
+    months.div_ceil(12).max(1)
+}
+
+fn nice_max(value: f64) -> f64 {
+    if value <= 0.0 {
+        return 1.0;
+    }
+    let magnitude = 10f64.powf(value.log10().floor());
+    let steps = [1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0];
+    let scaled = value * 1.08 / magnitude;
+    steps.iter().map(|step| step * magnitude).find(|limit| *limit >= scaled * magnitude).unwrap_or(10.0 * magnitude)
+}
+
+/// Seed 002's "Total Partnership Service Commitment": committed hours per working day as
+/// monthly steps (bars, orange where over capacity), delivered hours per working day, the P&S
+/// team capacity as a dashed line, FTE on the right axis.
+pub fn commitment_chart(rows: &[CommitmentRow], hours_per_fte_day: f64) -> Result<String> {
+    let months = rows.len().max(1) as f64;
+    let delivered_per_day = |row: &CommitmentRow| {
+        if row.working_days == 0 {
+            0.0
+        } else {
+            row.delivered_hours / f64::from(row.working_days)
+        }
+    };
+    let top = rows
+        .iter()
+        .flat_map(|row| [row.committed_hours_per_working_day, delivered_per_day(row), row.capacity_hours_per_working_day.unwrap_or(0.0)])
+        .fold(0.0, f64::max);
+    let top = nice_max(top);
+    render_svg(460, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .caption("Total service commitment (hours per working day)", text_style(22))
+            .margin(12)
+            .x_label_area_size(44)
+            .y_label_area_size(64)
+            .right_y_label_area_size(64)
+            .build_cartesian_2d(0.0..months, 0.0..top)
+            .map_err(plot_error)?
+            .set_secondary_coord(0.0..months, 0.0..top / hours_per_fte_day);
+        let step = label_step(rows.len());
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .light_line_style(LIGHT_GREY.mix(0.6))
+            .x_labels(rows.len() * 2 + 1)
+            .x_label_formatter(&|x| {
+                let index = (x - 0.5).round();
+                let centred = (x - 0.5 - index).abs() < 0.01;
+                match rows.get(index as usize) {
+                    Some(row) if centred && index >= 0.0 && (index as usize) % step == 0 => month_label(row.month),
+                    _ => String::new(),
+                }
+            })
+            .y_desc("Hours per working day")
+            .label_style(text_style(14))
+            .axis_desc_style(text_style(15))
+            .draw()
+            .map_err(plot_error)?;
+        chart
+            .configure_secondary_axes()
+            .y_desc("FTE (full-time equivalent)")
+            .label_style(text_style(14))
+            .axis_desc_style(text_style(15))
+            .draw()
+            .map_err(plot_error)?;
+        let bars = rows.iter().enumerate().map(|(i, row)| {
+            let colour = if row.over_capacity() { ORANGE } else { BLUE };
+            let x = i as f64;
+            Rectangle::new([(x + 0.12, 0.0), (x + 0.88, row.committed_hours_per_working_day)], colour.mix(0.85).filled())
+        });
+        chart.draw_series(bars).map_err(plot_error)?.label("Committed").legend(|(x, y)| {
+            Rectangle::new([(x, y - 6), (x + 16, y + 6)], BLUE.mix(0.85).filled())
+        });
+        if rows.iter().any(CommitmentRow::over_capacity) {
+            chart.draw_series(std::iter::empty::<Rectangle<(f64, f64)>>()).map_err(plot_error)?.label("Committed, over capacity").legend(|(x, y)| {
+                Rectangle::new([(x, y - 6), (x + 16, y + 6)], ORANGE.mix(0.85).filled())
+            });
+        }
+        let delivered: Vec<(f64, f64)> = rows.iter().enumerate().map(|(i, row)| (i as f64 + 0.5, delivered_per_day(row))).collect();
+        chart
+            .draw_series(LineSeries::new(delivered.clone(), GREEN.stroke_width(3)))
+            .map_err(plot_error)?
+            .label("Delivered")
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], GREEN.stroke_width(3)));
+        chart.draw_series(delivered.iter().map(|point| Circle::new(*point, 3, GREEN.filled()))).map_err(plot_error)?;
+        let capacity = capacity_steps(rows);
+        if !capacity.is_empty() {
+            for segment in capacity {
+                chart.draw_series(DashedLineSeries::new(segment, 8, 5, DARK.stroke_width(2))).map_err(plot_error)?;
+            }
+            chart
+                .draw_series(std::iter::empty::<PathElement<(f64, f64)>>())
+                .map_err(plot_error)?
+                .label("P&S team capacity")
+                .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], DARK.stroke_width(2)));
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .background_style(WHITE.mix(0.9))
+            .border_style(GREY)
+            .label_font(text_style(14))
+            .draw()
+            .map_err(plot_error)?;
+        Ok(())
+    })
+}
+
+/// The capacity as a step line, split where it is unknown.
+fn capacity_steps(rows: &[CommitmentRow]) -> Vec<Vec<(f64, f64)>> {
+    let mut segments: Vec<Vec<(f64, f64)>> = Vec::new();
+    let mut previous_known = false;
+    for (i, row) in rows.iter().enumerate() {
+        let Some(capacity) = row.capacity_hours_per_working_day else {
+            previous_known = false;
+            continue;
+        };
+        if !previous_known {
+            segments.push(Vec::new());
+        }
+        let segment = segments.last_mut().expect("a segment was just started");
+        segment.push((i as f64, capacity));
+        segment.push((i as f64 + 1.0, capacity));
+        previous_known = true;
+    }
+    segments
+}
+
+/// One allocation's burn-up: cumulative hours used against the even pace and the hours
+/// available, with the as-of date marked.
+pub struct BurnUp<'a> {
+    pub title: &'a str,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub available: f64,
+    pub as_of: NaiveDate,
+    /// (day, hours used by the end of that day), in date order, up to the as-of date.
+    pub used_by_day: Vec<(NaiveDate, f64)>,
+}
+
+pub fn burn_up_chart(burn: &BurnUp<'_>) -> Result<String> {
+    let first = burn.start.min(burn.used_by_day.first().map_or(burn.start, |(day, _)| *day));
+    let last = burn.end.max(burn.used_by_day.last().map_or(burn.end, |(day, _)| *day));
+    let day = |date: NaiveDate| (date - first).num_days() as f64;
+    let span = day(last).max(1.0) + 1.0;
+    let used = burn.used_by_day.last().map_or(0.0, |(_, hours)| *hours);
+    let top = nice_max(burn.available.max(used));
+    render_svg(340, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .caption(burn.title, text_style(18))
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(56)
+            .build_cartesian_2d(0.0..span, 0.0..top)
+            .map_err(plot_error)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .light_line_style(LIGHT_GREY.mix(0.6))
+            .x_labels(6)
+            .x_label_formatter(&|x| (first + chrono::Days::new(x.max(0.0) as u64)).format("%Y-%m-%d").to_string())
+            .y_desc("Hours")
+            .label_style(text_style(13))
+            .axis_desc_style(text_style(14))
+            .draw()
+            .map_err(plot_error)?;
+        let window = (day(burn.start), day(burn.end) + 1.0);
+        chart
+            .draw_series(DashedLineSeries::new(vec![(window.0, burn.available), (window.1, burn.available)], 8, 5, DARK.stroke_width(2)))
+            .map_err(plot_error)?
+            .label(format!("Available ({} h)", crate::text::hours(burn.available)))
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], DARK.stroke_width(2)));
+        chart
+            .draw_series(LineSeries::new(vec![(window.0, 0.0), (window.1, burn.available)], GREY.stroke_width(1)))
+            .map_err(plot_error)?
+            .label("Even pace")
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], GREY.stroke_width(1)));
+        chart
+            .draw_series(LineSeries::new(used_steps(burn, &day), BLUE.stroke_width(3)))
+            .map_err(plot_error)?
+            .label("Used")
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], BLUE.stroke_width(3)));
+        if (first..=last).contains(&burn.as_of) {
+            let x = day(burn.as_of) + 1.0;
+            chart.draw_series(DashedLineSeries::new(vec![(x, 0.0), (x, top)], 4, 4, ORANGE.stroke_width(2))).map_err(plot_error)?;
+            let label = format!("as of {}", burn.as_of);
+            chart
+                .draw_series(std::iter::once(Text::new(label, (x, top * 0.97), text_style(13).color(&ORANGE))))
+                .map_err(plot_error)?;
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.9))
+            .border_style(GREY)
+            .label_font(text_style(13))
+            .draw()
+            .map_err(plot_error)?;
+        Ok(())
+    })
+}
+
+/// The cumulative line as steps: flat until the day's hours are added at its end.
+fn used_steps(burn: &BurnUp<'_>, day: &dyn Fn(NaiveDate) -> f64) -> Vec<(f64, f64)> {
+    let mut points = vec![(day(burn.start.min(burn.used_by_day.first().map_or(burn.start, |(d, _)| *d))), 0.0)];
+    let mut total = 0.0;
+    for (date, hours) in &burn.used_by_day {
+        let x = day(*date) + 1.0;
+        points.push((x, total));
+        points.push((x, *hours));
+        total = *hours;
+    }
+    if burn.as_of >= burn.start {
+        points.push((day(burn.as_of.min(burn.end.max(burn.used_by_day.last().map_or(burn.end, |(d, _)| *d)))) + 1.0, total));
+    }
+    points
+}
+
+/// One horizontal bar of the dashboard's usage chart.
+pub struct UsageBar<'a> {
+    pub label: &'a str,
+    pub used: f64,
+    pub available: f64,
+}
+
+/// Hours used against hours available, one bar per engagement; the overrun in orange.
+pub fn usage_chart(bars: &[UsageBar<'_>]) -> Result<String> {
+    let rows = bars.len().max(1) as f64;
+    let top = nice_max(bars.iter().map(|bar| bar.available.max(bar.used)).fold(0.0, f64::max));
+    let height = 110 + 34 * bars.len() as u32;
+    render_svg(height, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .caption("Hours used of hours available, by engagement", text_style(20))
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(300)
+            .build_cartesian_2d(0.0..top, 0.0..rows)
+            .map_err(plot_error)?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .light_line_style(LIGHT_GREY.mix(0.6))
+            .y_labels(bars.len() * 2 + 1)
+            .y_label_formatter(&|y| {
+                let index = (y - 0.5).round();
+                let centred = (y - 0.5 - index).abs() < 0.01;
+                let from_top = bars.len() as f64 - 1.0 - index;
+                match bars.get(from_top as usize) {
+                    Some(bar) if centred && from_top >= 0.0 => shorten(bar.label, 42),
+                    _ => String::new(),
+                }
+            })
+            .x_desc("Hours")
+            .label_style(text_style(14))
+            .axis_desc_style(text_style(15))
+            .draw()
+            .map_err(plot_error)?;
+        let row_y = |i: usize| bars.len() as f64 - 1.0 - i as f64;
+        let available = bars.iter().enumerate().map(|(i, bar)| {
+            Rectangle::new([(0.0, row_y(i) + 0.2), (bar.available, row_y(i) + 0.8)], LIGHT_GREY.filled())
+        });
+        chart.draw_series(available).map_err(plot_error)?.label("Available").legend(|(x, y)| {
+            Rectangle::new([(x, y - 6), (x + 16, y + 6)], LIGHT_GREY.filled())
+        });
+        let used = bars.iter().enumerate().map(|(i, bar)| {
+            Rectangle::new([(0.0, row_y(i) + 0.2), (bar.used.min(bar.available), row_y(i) + 0.8)], BLUE.filled())
+        });
+        chart.draw_series(used).map_err(plot_error)?.label("Used").legend(|(x, y)| {
+            Rectangle::new([(x, y - 6), (x + 16, y + 6)], BLUE.filled())
+        });
+        let overrun = bars.iter().enumerate().filter(|(_, bar)| bar.used > bar.available).map(|(i, bar)| {
+            Rectangle::new([(bar.available, row_y(i) + 0.2), (bar.used, row_y(i) + 0.8)], ORANGE.filled())
+        });
+        chart.draw_series(overrun).map_err(plot_error)?.label("Overrun").legend(|(x, y)| {
+            Rectangle::new([(x, y - 6), (x + 16, y + 6)], ORANGE.filled())
+        });
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::LowerRight)
+            .background_style(WHITE.mix(0.9))
+            .border_style(GREY)
+            .label_font(text_style(14))
+            .draw()
+            .map_err(plot_error)?;
+        Ok(())
+    })
+}
+
+/// A label cut to `limit` characters with an ellipsis, so long names keep the chart readable.
+fn shorten(label: &str, limit: usize) -> String {
+    if label.chars().count() <= limit {
+        label.to_string()
+    } else {
+        format!("{}…", label.chars().take(limit - 1).collect::<String>())
+    }
+}
+
+/// Hours delivered per month, stacked by team member.
+pub fn team_hours_chart(months: &[Month], members: &[(String, Vec<f64>)]) -> Result<String> {
+    let count = months.len().max(1) as f64;
+    let totals: Vec<f64> = (0..months.len()).map(|m| members.iter().map(|(_, hours)| hours[m]).sum()).collect();
+    let top = nice_max(totals.iter().copied().fold(0.0, f64::max));
+    render_svg(380, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .caption("Hours delivered per month, by team member", text_style(20))
+            .margin(12)
+            .x_label_area_size(44)
+            .y_label_area_size(56)
+            .build_cartesian_2d(0.0..count, 0.0..top)
+            .map_err(plot_error)?;
+        let step = label_step(months.len());
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .light_line_style(LIGHT_GREY.mix(0.6))
+            .x_labels(months.len() * 2 + 1)
+            .x_label_formatter(&|x| {
+                let index = (x - 0.5).round();
+                let centred = (x - 0.5 - index).abs() < 0.01;
+                match months.get(index as usize) {
+                    Some(month) if centred && index >= 0.0 && (index as usize) % step == 0 => month_label(*month),
+                    _ => String::new(),
+                }
+            })
+            .y_desc("Hours")
+            .label_style(text_style(14))
+            .axis_desc_style(text_style(15))
+            .draw()
+            .map_err(plot_error)?;
+        let mut base = vec![0.0; months.len()];
+        for (index, (name, hours)) in members.iter().enumerate() {
+            let colour = PALETTE[index % PALETTE.len()];
+            let bars: Vec<_> = hours
+                .iter()
+                .enumerate()
+                .filter(|(_, h)| **h > 0.0)
+                .map(|(m, h)| Rectangle::new([(m as f64 + 0.15, base[m]), (m as f64 + 0.85, base[m] + h)], colour.filled()))
+                .collect();
+            for (m, h) in hours.iter().enumerate() {
+                base[m] += h;
+            }
+            chart
+                .draw_series(bars)
+                .map_err(plot_error)?
+                .label(shorten(name, 30))
+                .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 16, y + 6)], colour.filled()));
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.9))
+            .border_style(GREY)
+            .label_font(text_style(13))
+            .draw()
+            .map_err(plot_error)?;
+        Ok(())
+    })
+}
