@@ -107,7 +107,10 @@ fn nice_max(value: f64) -> f64 {
 /// Seed 002's "Total Partnership Service Commitment": committed hours per working day as
 /// monthly steps (bars, orange where over capacity), delivered hours per working day, the P&S
 /// team capacity as a dashed line, FTE on the right axis.
-pub fn commitment_chart(rows: &[CommitmentRow], hours_per_fte_day: f64) -> Result<String> {
+pub fn commitment_chart(rows: &[CommitmentRow], hours_per_fte_day: f64, as_of: NaiveDate) -> Result<String> {
+    let as_of_month = Month::of(as_of);
+    // Delivered hours exist only up to the as-of month; later months are plans.
+    let delivered_rows = rows.iter().take_while(|row| row.month <= as_of_month).count();
     let months = rows.len().max(1) as f64;
     let delivered_per_day = |row: &CommitmentRow| {
         if row.working_days == 0 {
@@ -135,7 +138,7 @@ pub fn commitment_chart(rows: &[CommitmentRow], hours_per_fte_day: f64) -> Resul
         chart
             .configure_mesh()
             .disable_x_mesh()
-            .light_line_style(LIGHT_GREY.mix(0.6))
+            .light_line_style(TRANSPARENT)
             .x_labels(rows.len() * 2 + 1)
             .x_label_formatter(&|x| {
                 let index = (x - 0.5).round();
@@ -145,6 +148,7 @@ pub fn commitment_chart(rows: &[CommitmentRow], hours_per_fte_day: f64) -> Resul
                     _ => String::new(),
                 }
             })
+            .y_label_formatter(&|y| format!("{y:.0}"))
             .y_desc("Hours per working day")
             .label_style(text_style(14))
             .axis_desc_style(text_style(15))
@@ -152,6 +156,7 @@ pub fn commitment_chart(rows: &[CommitmentRow], hours_per_fte_day: f64) -> Resul
             .map_err(plot_error)?;
         chart
             .configure_secondary_axes()
+            .y_label_formatter(&|y| format!("{y:.2}"))
             .y_desc("FTE (full-time equivalent)")
             .label_style(text_style(14))
             .axis_desc_style(text_style(15))
@@ -170,13 +175,20 @@ pub fn commitment_chart(rows: &[CommitmentRow], hours_per_fte_day: f64) -> Resul
                 Rectangle::new([(x, y - 6), (x + 16, y + 6)], ORANGE.mix(0.85).filled())
             });
         }
-        let delivered: Vec<(f64, f64)> = rows.iter().enumerate().map(|(i, row)| (i as f64 + 0.5, delivered_per_day(row))).collect();
+        let delivered: Vec<(f64, f64)> =
+            rows.iter().take(delivered_rows).enumerate().map(|(i, row)| (i as f64 + 0.5, delivered_per_day(row))).collect();
         chart
             .draw_series(LineSeries::new(delivered.clone(), GREEN.stroke_width(3)))
             .map_err(plot_error)?
             .label("Delivered")
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], GREEN.stroke_width(3)));
         chart.draw_series(delivered.iter().map(|point| Circle::new(*point, 3, GREEN.filled()))).map_err(plot_error)?;
+        if let Some(position) = rows.iter().position(|row| row.month == as_of_month) {
+            let x = position as f64 + 1.0;
+            chart.draw_series(DashedLineSeries::new(vec![(x, 0.0), (x, top)], 3, 4, GREY.stroke_width(1))).map_err(plot_error)?;
+            let label = Text::new(format!("as of {as_of}"), (x, top * 0.99), text_style(13).color(&GREY));
+            chart.draw_series(std::iter::once(label)).map_err(plot_error)?;
+        }
         let capacity = capacity_steps(rows);
         if !capacity.is_empty() {
             for segment in capacity {
@@ -190,7 +202,7 @@ pub fn commitment_chart(rows: &[CommitmentRow], hours_per_fte_day: f64) -> Resul
         }
         chart
             .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
+            .position(SeriesLabelPosition::UpperLeft)
             .background_style(WHITE.mix(0.9))
             .border_style(GREY)
             .label_font(text_style(14))
@@ -239,7 +251,7 @@ pub fn burn_up_chart(burn: &BurnUp<'_>) -> Result<String> {
     let span = day(last).max(1.0) + 1.0;
     let used = burn.used_by_day.last().map_or(0.0, |(_, hours)| *hours);
     let top = nice_max(burn.available.max(used));
-    render_svg(340, |root| {
+    render_svg(300, |root| {
         let mut chart = ChartBuilder::on(root)
             .caption(burn.title, text_style(18))
             .margin(12)
@@ -250,9 +262,10 @@ pub fn burn_up_chart(burn: &BurnUp<'_>) -> Result<String> {
         chart
             .configure_mesh()
             .disable_x_mesh()
-            .light_line_style(LIGHT_GREY.mix(0.6))
+            .light_line_style(TRANSPARENT)
             .x_labels(6)
             .x_label_formatter(&|x| (first + chrono::Days::new(x.max(0.0) as u64)).format("%Y-%m-%d").to_string())
+            .y_label_formatter(&|y| crate::text::hours(*y))
             .y_desc("Hours")
             .label_style(text_style(13))
             .axis_desc_style(text_style(14))
@@ -317,15 +330,17 @@ pub struct UsageBar<'a> {
     pub available: f64,
 }
 
-/// Hours used against hours available, one bar per engagement; the overrun in orange.
+/// Share of the hours available that is used, one bar per engagement, with the hours
+/// written at the end of each bar; overruns beyond 100% in orange.
 pub fn usage_chart(bars: &[UsageBar<'_>]) -> Result<String> {
     let rows = bars.len().max(1) as f64;
-    let top = nice_max(bars.iter().map(|bar| bar.available.max(bar.used)).fold(0.0, f64::max));
+    let share = |bar: &UsageBar| if bar.available > 0.0 { bar.used / bar.available * 100.0 } else { 0.0 };
+    let top = (bars.iter().map(share).fold(100.0, f64::max) * 1.25 / 10.0).ceil() * 10.0;
     let height = 110 + 34 * bars.len() as u32;
     render_svg(height, |root| {
         let mut chart = ChartBuilder::on(root)
-            .caption("Hours used of hours available, by engagement", text_style(20))
-            .margin(12)
+            .caption("Share of hours available that is used, by engagement", text_style(20))
+            .margin(16)
             .x_label_area_size(40)
             .y_label_area_size(300)
             .build_cartesian_2d(0.0..top, 0.0..rows)
@@ -333,7 +348,8 @@ pub fn usage_chart(bars: &[UsageBar<'_>]) -> Result<String> {
         chart
             .configure_mesh()
             .disable_y_mesh()
-            .light_line_style(LIGHT_GREY.mix(0.6))
+            .light_line_style(TRANSPARENT)
+            .x_label_formatter(&|x| format!("{x:.0}%"))
             .y_labels(bars.len() * 2 + 1)
             .y_label_formatter(&|y| {
                 let index = (y - 0.5).round();
@@ -344,38 +360,27 @@ pub fn usage_chart(bars: &[UsageBar<'_>]) -> Result<String> {
                     _ => String::new(),
                 }
             })
-            .x_desc("Hours")
+            .x_desc("Hours used, as a share of hours available")
             .label_style(text_style(14))
             .axis_desc_style(text_style(15))
             .draw()
             .map_err(plot_error)?;
         let row_y = |i: usize| bars.len() as f64 - 1.0 - i as f64;
-        let available = bars.iter().enumerate().map(|(i, bar)| {
-            Rectangle::new([(0.0, row_y(i) + 0.2), (bar.available, row_y(i) + 0.8)], LIGHT_GREY.filled())
-        });
-        chart.draw_series(available).map_err(plot_error)?.label("Available").legend(|(x, y)| {
-            Rectangle::new([(x, y - 6), (x + 16, y + 6)], LIGHT_GREY.filled())
-        });
+        let full = bars.iter().enumerate().map(|(i, _)| Rectangle::new([(0.0, row_y(i) + 0.2), (100.0, row_y(i) + 0.8)], LIGHT_GREY.filled()));
+        chart.draw_series(full).map_err(plot_error)?;
         let used = bars.iter().enumerate().map(|(i, bar)| {
-            Rectangle::new([(0.0, row_y(i) + 0.2), (bar.used.min(bar.available), row_y(i) + 0.8)], BLUE.filled())
+            Rectangle::new([(0.0, row_y(i) + 0.2), (share(bar).min(100.0), row_y(i) + 0.8)], BLUE.filled())
         });
-        chart.draw_series(used).map_err(plot_error)?.label("Used").legend(|(x, y)| {
-            Rectangle::new([(x, y - 6), (x + 16, y + 6)], BLUE.filled())
+        chart.draw_series(used).map_err(plot_error)?;
+        let overrun = bars.iter().enumerate().filter(|(_, bar)| share(bar) > 100.0).map(|(i, bar)| {
+            Rectangle::new([(100.0, row_y(i) + 0.2), (share(bar), row_y(i) + 0.8)], ORANGE.filled())
         });
-        let overrun = bars.iter().enumerate().filter(|(_, bar)| bar.used > bar.available).map(|(i, bar)| {
-            Rectangle::new([(bar.available, row_y(i) + 0.2), (bar.used, row_y(i) + 0.8)], ORANGE.filled())
+        chart.draw_series(overrun).map_err(plot_error)?;
+        let labels = bars.iter().enumerate().map(|(i, bar)| {
+            let text = format!("{} of {} h", crate::text::hours_grouped(bar.used), crate::text::hours_grouped(bar.available));
+            Text::new(text, (share(bar).max(100.0) + top * 0.01, row_y(i) + 0.68), text_style(13))
         });
-        chart.draw_series(overrun).map_err(plot_error)?.label("Overrun").legend(|(x, y)| {
-            Rectangle::new([(x, y - 6), (x + 16, y + 6)], ORANGE.filled())
-        });
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .background_style(WHITE.mix(0.9))
-            .border_style(GREY)
-            .label_font(text_style(14))
-            .draw()
-            .map_err(plot_error)?;
+        chart.draw_series(labels).map_err(plot_error)?;
         Ok(())
     })
 }
@@ -406,7 +411,7 @@ pub fn team_hours_chart(months: &[Month], members: &[(String, Vec<f64>)]) -> Res
         chart
             .configure_mesh()
             .disable_x_mesh()
-            .light_line_style(LIGHT_GREY.mix(0.6))
+            .light_line_style(TRANSPARENT)
             .x_labels(months.len() * 2 + 1)
             .x_label_formatter(&|x| {
                 let index = (x - 0.5).round();
@@ -416,6 +421,7 @@ pub fn team_hours_chart(months: &[Month], members: &[(String, Vec<f64>)]) -> Res
                     _ => String::new(),
                 }
             })
+            .y_label_formatter(&|y| crate::text::hours(*y))
             .y_desc("Hours")
             .label_style(text_style(14))
             .axis_desc_style(text_style(15))

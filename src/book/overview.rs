@@ -201,7 +201,7 @@ fn cost_view(context: &BookContext<'_>) -> CostView {
 
 fn commitment_chart(context: &BookContext<'_>, plan: &mut Plan) -> Result<FigureView> {
     let rows = &context.figures.commitment;
-    plan.add("figures/commitment.svg", charts::commitment_chart(rows, context.settings.hours_per_fte_day)?);
+    plan.add("figures/commitment.svg", charts::commitment_chart(rows, context.settings.hours_per_fte_day, context.as_of)?);
     let over = rows.iter().filter(|row| row.over_capacity()).count();
     let range = match (rows.first(), rows.last()) {
         (Some(first), Some(last)) => format!("from {} to {}", super::month_name(first.month), super::month_name(last.month)),
@@ -232,7 +232,7 @@ fn usage_chart(context: &BookContext<'_>, order: &[usize], plan: &mut Plan) -> R
     plan.add("figures/usage.svg", charts::usage_chart(&bars)?);
     Ok(FigureView {
         path: "figures/usage.svg".to_string(),
-        alt: "Horizontal bar chart of hours used against hours available for each engagement, most urgent first.".to_string(),
-        caption: "Hours used (blue) of hours available (grey) by engagement, overruns in orange.".to_string(),
+        alt: "Horizontal bar chart of the share of hours available that each engagement has used, most urgent first, with hours used and available written beside each bar.".to_string(),
+        caption: "Share of the hours available that is used, by engagement (grey: 100%); overruns beyond 100% in orange.".to_string(),
     })
 }

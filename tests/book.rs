@@ -1,0 +1,196 @@
+//! The generated MyST project: golden files, determinism, safe writes, isolation between
+//! engagements, and hostile text through the real `myst build --site`.
+//!
+//! `UPDATE_EXPECTED=1 cargo test --test book` rewrites the committed `book/` after a deliberate
+//! change; review the diff before committing it.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn ces_report(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ces-report")).args(args).current_dir(root()).output().expect("the binary runs")
+}
+
+fn build(data: &Path, out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["build", data.to_str().unwrap(), "--out", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    ces_report(&args)
+}
+
+/// Every file under `dir` (relative path → bytes), skipping what myst and render add.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, files: &mut BTreeMap<String, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let relative = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+            if relative == "_build" || relative.ends_with(".pdf") {
+                continue;
+            }
+            if path.is_dir() {
+                walk(root, &path, files);
+            } else {
+                files.insert(relative, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    let mut files = BTreeMap::new();
+    walk(dir, dir, &mut files);
+    files
+}
+
+fn sample_book(name: &str) -> PathBuf {
+    let out = common::temp_folder(name).join("book");
+    let output = build(Path::new("sample-data"), &out, &["--month", "2026-10"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    out
+}
+
+#[test]
+fn sample_book_matches_the_committed_book() {
+    let fresh = sample_book("golden");
+    let expected_dir = root().join("book");
+    if std::env::var_os("UPDATE_EXPECTED").is_some() {
+        let output = build(Path::new("sample-data"), &expected_dir, &["--month", "2026-10"]);
+        assert!(output.status.success());
+        return;
+    }
+    let fresh = snapshot(&fresh);
+    let expected = snapshot(&expected_dir);
+    let missing: Vec<_> = expected.keys().filter(|k| !fresh.contains_key(*k)).collect();
+    let extra: Vec<_> = fresh.keys().filter(|k| !expected.contains_key(*k)).collect();
+    assert!(missing.is_empty(), "no longer produced: {missing:?}");
+    assert!(extra.is_empty(), "new files not in book/: {extra:?} (UPDATE_EXPECTED=1 to accept)");
+    for (path, bytes) in &fresh {
+        assert!(bytes == &expected[path], "{path} differs from book/{path} (UPDATE_EXPECTED=1 to accept)");
+    }
+}
+
+#[test]
+fn building_twice_gives_identical_bytes() {
+    let first = snapshot(&sample_book("twice-a"));
+    let second = snapshot(&sample_book("twice-b"));
+    assert_eq!(first.len(), second.len());
+    for (path, bytes) in &first {
+        assert!(bytes == &second[path], "{path} differs between two runs");
+    }
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_untouched() {
+    let out = sample_book("failed");
+    std::fs::write(out.join("notes.md"), "my own notes\n").unwrap();
+    let before = snapshot(&out);
+    // Bad data: stops before anything is written.
+    let bad = common::temp_folder("failed-data");
+    for file in ["engagements.csv", "projects.csv", "allocations.csv", "activities.csv"] {
+        std::fs::copy(root().join("sample-data").join(file), bad.join(file)).unwrap();
+    }
+    std::fs::write(bad.join("projects.csv"), "Project name,Engagement,Project start date,Project end date,Project description\nX,Nobody,,,\n").unwrap();
+    assert_eq!(build(&bad, &out, &[]).status.code(), Some(1));
+    assert_eq!(snapshot(&out), before);
+    // A template that fails halfway through rendering.
+    let templates = common::temp_folder("failed-templates");
+    std::fs::write(templates.join("capacity.md.j2"), "{{ no_such_value }}\n").unwrap();
+    let output = build(Path::new("sample-data"), &out, &["--templates", templates.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no_such_value"));
+    assert_eq!(snapshot(&out), before);
+    let leftovers: Vec<_> = std::fs::read_dir(out.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|name| name.starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary folders left behind: {leftovers:?}");
+}
+
+#[test]
+fn user_files_are_kept_and_stale_output_is_removed() {
+    let out = sample_book("ownership");
+    std::fs::write(out.join("notes.md"), "my own notes\n").unwrap();
+    std::fs::create_dir_all(out.join("figures/extra")).unwrap();
+    std::fs::write(out.join("figures/extra/logo.svg"), "<svg/>").unwrap();
+    std::fs::write(out.join("engagements/gone.md"), "stale").unwrap();
+    let mut owned = std::fs::read_to_string(out.join(".ces-report-files")).unwrap();
+    owned.push_str("engagements/gone.md\n");
+    std::fs::write(out.join(".ces-report-files"), owned).unwrap();
+    std::fs::create_dir_all(out.join("_build/cache")).unwrap();
+    let output = build(Path::new("sample-data"), &out, &["--month", "2026-10"]);
+    assert!(output.status.success());
+    assert_eq!(std::fs::read_to_string(out.join("notes.md")).unwrap(), "my own notes\n");
+    assert!(out.join("figures/extra/logo.svg").exists());
+    assert!(!out.join("engagements/gone.md").exists(), "output no longer produced must go");
+    assert!(!out.join("_build").exists(), "MyST's cache is rebuilt from the new sources");
+}
+
+#[test]
+fn a_folder_the_tool_did_not_write_is_refused() {
+    let out = common::temp_folder("foreign");
+    std::fs::write(out.join("thesis.md"), "precious").unwrap();
+    let output = build(Path::new("sample-data"), &out, &[]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("is not empty and was not written by ces-report"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(out.join("thesis.md")).unwrap(), "precious");
+}
+
+/// Names that belong to one engagement only, from the sample data.
+fn private_names(engagement: &str) -> BTreeSet<String> {
+    let (dataset, _) = ces_report::read_dataset(&ces_report::load::Folder(&root().join("sample-data")), &Default::default()).unwrap();
+    let index = dataset.engagements.iter().position(|e| e.name == engagement).unwrap();
+    let mut names: BTreeSet<String> = BTreeSet::from([dataset.engagements[index].name.clone()]);
+    for project in &dataset.engagements[index].projects {
+        names.insert(dataset.projects[*project].name.clone());
+        for allocation in &dataset.projects[*project].allocations {
+            names.insert(dataset.allocations[*allocation].name.clone());
+        }
+    }
+    for contact in dataset.contacts.iter().filter(|c| c.engagements == [index]) {
+        names.insert(contact.email.clone());
+    }
+    names
+}
+
+#[test]
+fn an_engagement_page_and_its_downloads_hold_only_its_own_data() {
+    let out = sample_book("isolation");
+    let (dataset, _) = ces_report::read_dataset(&ces_report::load::Folder(&root().join("sample-data")), &Default::default()).unwrap();
+    let slugs = ["tidewater-ocean-lab", "rio-claro-data-society", "harbourside-community-college", "lumen-public-library-network"];
+    for slug in slugs {
+        let own = dataset.engagements.iter().find(|e| ces_report::book::slug::slugify(&e.community, 60) == slug).unwrap();
+        let mut files = vec![out.join(format!("engagements/{slug}.md")), out.join(format!("pdf/{slug}/report.md"))];
+        for entry in std::fs::read_dir(out.join("data").join(slug)).unwrap().chain(std::fs::read_dir(out.join("figures").join(slug)).unwrap()) {
+            files.push(entry.unwrap().path());
+        }
+        let texts: Vec<(PathBuf, String)> = files.iter().filter(|f| f.exists()).map(|f| (f.clone(), std::fs::read_to_string(f).unwrap())).collect();
+        assert!(texts.len() >= 4, "{slug}: expected the page, its PDF page and downloads");
+        for other in dataset.engagements.iter().filter(|e| e.name != own.name) {
+            for name in private_names(&other.name) {
+                for (file, text) in &texts {
+                    let unescaped = text.replace('\\', "");
+                    assert!(!unescaped.contains(&name), "{} mentions {name:?} of another engagement", file.display());
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn billing_contacts_appear_nowhere() {
+    let out = sample_book("billing");
+    let (dataset, _) = ces_report::read_dataset(&ces_report::load::Folder(&root().join("sample-data")), &Default::default()).unwrap();
+    let billing_only: Vec<_> = dataset.contacts.iter().filter(|c| !c.is_reported()).collect();
+    assert!(billing_only.len() >= 3, "the sample data must exercise this");
+    for (path, bytes) in snapshot(&out) {
+        let text = String::from_utf8_lossy(&bytes).replace('\\', "");
+        for contact in &billing_only {
+            assert!(!text.contains(&contact.name) && !text.contains(&contact.email), "{path} names Billing contact {}", contact.name);
+        }
+    }
+}
