@@ -67,7 +67,10 @@ fn text_style(size: u32) -> TextStyle<'static> {
 }
 
 /// Draws into a fresh SVG canvas and returns its text.
-fn render_svg(height: u32, draw: impl FnOnce(&DrawingArea<SVGBackend, Shift>) -> Result<()>) -> Result<String> {
+fn render_svg(
+    height: u32,
+    draw: impl FnOnce(&DrawingArea<SVGBackend, Shift>) -> Result<()>,
+) -> Result<String> {
     register_font();
     let mut svg = String::new();
     {
@@ -85,7 +88,8 @@ fn plot_error<E: std::fmt::Debug>(error: E) -> anyhow::Error {
 
 /// `Mar 2026`, or `Mar` inside a year already labelled.
 fn month_label(month: Month) -> String {
-    const NAMES: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const NAMES: [&str; 12] =
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     format!("{} {}", NAMES[month.month as usize - 1], month.year)
 }
 
@@ -101,7 +105,11 @@ fn nice_max(value: f64) -> f64 {
     let magnitude = 10f64.powf(value.log10().floor());
     let steps = [1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0];
     let scaled = value * 1.08 / magnitude;
-    steps.iter().map(|step| step * magnitude).find(|limit| *limit >= scaled * magnitude).unwrap_or(10.0 * magnitude)
+    steps
+        .iter()
+        .map(|step| step * magnitude)
+        .find(|limit| *limit >= scaled * magnitude)
+        .unwrap_or(10.0 * magnitude)
 }
 
 /// Seed 002's "Total Partnership Service Commitment": committed hours per working day as
@@ -121,7 +129,13 @@ pub fn commitment_chart(rows: &[CommitmentRow], hours_per_fte_day: f64, as_of: N
     };
     let top = rows
         .iter()
-        .flat_map(|row| [row.committed_hours_per_working_day, delivered_per_day(row), row.capacity_hours_per_working_day.unwrap_or(0.0)])
+        .flat_map(|row| {
+            [
+                row.committed_hours_per_working_day,
+                delivered_per_day(row),
+                row.capacity_hours_per_working_day.unwrap_or(0.0),
+            ]
+        })
         .fold(0.0, f64::max);
     let top = nice_max(top);
     render_svg(460, |root| {
@@ -144,7 +158,9 @@ pub fn commitment_chart(rows: &[CommitmentRow], hours_per_fte_day: f64, as_of: N
                 let index = (x - 0.5).round();
                 let centred = (x - 0.5 - index).abs() < 0.01;
                 match rows.get(index as usize) {
-                    Some(row) if centred && index >= 0.0 && (index as usize) % step == 0 => month_label(row.month),
+                    Some(row) if centred && index >= 0.0 && (index as usize) % step == 0 => {
+                        month_label(row.month)
+                    }
                     _ => String::new(),
                 }
             })
@@ -165,34 +181,51 @@ pub fn commitment_chart(rows: &[CommitmentRow], hours_per_fte_day: f64, as_of: N
         let bars = rows.iter().enumerate().map(|(i, row)| {
             let colour = if row.over_capacity() { ORANGE } else { BLUE };
             let x = i as f64;
-            Rectangle::new([(x + 0.12, 0.0), (x + 0.88, row.committed_hours_per_working_day)], colour.mix(0.85).filled())
+            Rectangle::new(
+                [(x + 0.12, 0.0), (x + 0.88, row.committed_hours_per_working_day)],
+                colour.mix(0.85).filled(),
+            )
         });
-        chart.draw_series(bars).map_err(plot_error)?.label("Committed").legend(|(x, y)| {
-            Rectangle::new([(x, y - 6), (x + 16, y + 6)], BLUE.mix(0.85).filled())
-        });
+        chart
+            .draw_series(bars)
+            .map_err(plot_error)?
+            .label("Committed")
+            .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 16, y + 6)], BLUE.mix(0.85).filled()));
         if rows.iter().any(CommitmentRow::over_capacity) {
-            chart.draw_series(std::iter::empty::<Rectangle<(f64, f64)>>()).map_err(plot_error)?.label("Committed, over capacity").legend(|(x, y)| {
-                Rectangle::new([(x, y - 6), (x + 16, y + 6)], ORANGE.mix(0.85).filled())
-            });
+            chart
+                .draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())
+                .map_err(plot_error)?
+                .label("Committed, over capacity")
+                .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 16, y + 6)], ORANGE.mix(0.85).filled()));
         }
-        let delivered: Vec<(f64, f64)> =
-            rows.iter().take(delivered_rows).enumerate().map(|(i, row)| (i as f64 + 0.5, delivered_per_day(row))).collect();
+        let delivered: Vec<(f64, f64)> = rows
+            .iter()
+            .take(delivered_rows)
+            .enumerate()
+            .map(|(i, row)| (i as f64 + 0.5, delivered_per_day(row)))
+            .collect();
         chart
             .draw_series(LineSeries::new(delivered.clone(), GREEN.stroke_width(3)))
             .map_err(plot_error)?
             .label("Delivered")
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], GREEN.stroke_width(3)));
-        chart.draw_series(delivered.iter().map(|point| Circle::new(*point, 3, GREEN.filled()))).map_err(plot_error)?;
+        chart
+            .draw_series(delivered.iter().map(|point| Circle::new(*point, 3, GREEN.filled())))
+            .map_err(plot_error)?;
         if let Some(position) = rows.iter().position(|row| row.month == as_of_month) {
             let x = position as f64 + 1.0;
-            chart.draw_series(DashedLineSeries::new(vec![(x, 0.0), (x, top)], 3, 4, GREY.stroke_width(1))).map_err(plot_error)?;
+            chart
+                .draw_series(DashedLineSeries::new(vec![(x, 0.0), (x, top)], 3, 4, GREY.stroke_width(1)))
+                .map_err(plot_error)?;
             let label = Text::new(format!("as of {as_of}"), (x, top * 0.99), text_style(13).color(&GREY));
             chart.draw_series(std::iter::once(label)).map_err(plot_error)?;
         }
         let capacity = capacity_steps(rows);
         if !capacity.is_empty() {
             for segment in capacity {
-                chart.draw_series(DashedLineSeries::new(segment, 8, 5, DARK.stroke_width(2))).map_err(plot_error)?;
+                chart
+                    .draw_series(DashedLineSeries::new(segment, 8, 5, DARK.stroke_width(2)))
+                    .map_err(plot_error)?;
             }
             chart
                 .draw_series(std::iter::empty::<PathElement<(f64, f64)>>())
@@ -264,7 +297,9 @@ pub fn burn_up_chart(burn: &BurnUp<'_>) -> Result<String> {
             .disable_x_mesh()
             .light_line_style(TRANSPARENT)
             .x_labels(6)
-            .x_label_formatter(&|x| (first + chrono::Days::new(x.max(0.0) as u64)).format("%Y-%m-%d").to_string())
+            .x_label_formatter(&|x| {
+                (first + chrono::Days::new(x.max(0.0) as u64)).format("%Y-%m-%d").to_string()
+            })
             .y_label_formatter(&|y| crate::text::hours(*y))
             .y_desc("Hours")
             .label_style(text_style(13))
@@ -273,12 +308,20 @@ pub fn burn_up_chart(burn: &BurnUp<'_>) -> Result<String> {
             .map_err(plot_error)?;
         let window = (day(burn.start), day(burn.end) + 1.0);
         chart
-            .draw_series(DashedLineSeries::new(vec![(window.0, burn.available), (window.1, burn.available)], 8, 5, DARK.stroke_width(2)))
+            .draw_series(DashedLineSeries::new(
+                vec![(window.0, burn.available), (window.1, burn.available)],
+                8,
+                5,
+                DARK.stroke_width(2),
+            ))
             .map_err(plot_error)?
             .label(format!("Available ({} h)", crate::text::hours(burn.available)))
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], DARK.stroke_width(2)));
         chart
-            .draw_series(LineSeries::new(vec![(window.0, 0.0), (window.1, burn.available)], GREY.stroke_width(1)))
+            .draw_series(LineSeries::new(
+                vec![(window.0, 0.0), (window.1, burn.available)],
+                GREY.stroke_width(1),
+            ))
             .map_err(plot_error)?
             .label("Even pace")
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], GREY.stroke_width(1)));
@@ -289,10 +332,16 @@ pub fn burn_up_chart(burn: &BurnUp<'_>) -> Result<String> {
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], BLUE.stroke_width(3)));
         if (first..=last).contains(&burn.as_of) {
             let x = day(burn.as_of) + 1.0;
-            chart.draw_series(DashedLineSeries::new(vec![(x, 0.0), (x, top)], 4, 4, ORANGE.stroke_width(2))).map_err(plot_error)?;
+            chart
+                .draw_series(DashedLineSeries::new(vec![(x, 0.0), (x, top)], 4, 4, ORANGE.stroke_width(2)))
+                .map_err(plot_error)?;
             let label = format!("as of {}", burn.as_of);
             chart
-                .draw_series(std::iter::once(Text::new(label, (x, top * 0.97), text_style(13).color(&ORANGE))))
+                .draw_series(std::iter::once(Text::new(
+                    label,
+                    (x, top * 0.97),
+                    text_style(13).color(&ORANGE),
+                )))
                 .map_err(plot_error)?;
         }
         chart
@@ -309,7 +358,8 @@ pub fn burn_up_chart(burn: &BurnUp<'_>) -> Result<String> {
 
 /// The cumulative line as steps: flat until the day's hours are added at its end.
 fn used_steps(burn: &BurnUp<'_>, day: &dyn Fn(NaiveDate) -> f64) -> Vec<(f64, f64)> {
-    let mut points = vec![(day(burn.start.min(burn.used_by_day.first().map_or(burn.start, |(d, _)| *d))), 0.0)];
+    let mut points =
+        vec![(day(burn.start.min(burn.used_by_day.first().map_or(burn.start, |(d, _)| *d))), 0.0)];
     let mut total = 0.0;
     for (date, hours) in &burn.used_by_day {
         let x = day(*date) + 1.0;
@@ -318,7 +368,10 @@ fn used_steps(burn: &BurnUp<'_>, day: &dyn Fn(NaiveDate) -> f64) -> Vec<(f64, f6
         total = *hours;
     }
     if burn.as_of >= burn.start {
-        points.push((day(burn.as_of.min(burn.end.max(burn.used_by_day.last().map_or(burn.end, |(d, _)| *d)))) + 1.0, total));
+        points.push((
+            day(burn.as_of.min(burn.end.max(burn.used_by_day.last().map_or(burn.end, |(d, _)| *d)))) + 1.0,
+            total,
+        ));
     }
     points
 }
@@ -366,7 +419,9 @@ pub fn usage_chart(bars: &[UsageBar<'_>]) -> Result<String> {
             .draw()
             .map_err(plot_error)?;
         let row_y = |i: usize| bars.len() as f64 - 1.0 - i as f64;
-        let full = bars.iter().enumerate().map(|(i, _)| Rectangle::new([(0.0, row_y(i) + 0.2), (100.0, row_y(i) + 0.8)], LIGHT_GREY.filled()));
+        let full = bars.iter().enumerate().map(|(i, _)| {
+            Rectangle::new([(0.0, row_y(i) + 0.2), (100.0, row_y(i) + 0.8)], LIGHT_GREY.filled())
+        });
         chart.draw_series(full).map_err(plot_error)?;
         let used = bars.iter().enumerate().map(|(i, bar)| {
             Rectangle::new([(0.0, row_y(i) + 0.2), (share(bar).min(100.0), row_y(i) + 0.8)], BLUE.filled())
@@ -377,7 +432,11 @@ pub fn usage_chart(bars: &[UsageBar<'_>]) -> Result<String> {
         });
         chart.draw_series(overrun).map_err(plot_error)?;
         let labels = bars.iter().enumerate().map(|(i, bar)| {
-            let text = format!("{} of {} h", crate::text::hours_grouped(bar.used), crate::text::hours_grouped(bar.available));
+            let text = format!(
+                "{} of {} h",
+                crate::text::hours_grouped(bar.used),
+                crate::text::hours_grouped(bar.available)
+            );
             Text::new(text, (share(bar).max(100.0) + top * 0.01, row_y(i) + 0.68), text_style(13))
         });
         chart.draw_series(labels).map_err(plot_error)?;
@@ -397,7 +456,8 @@ fn shorten(label: &str, limit: usize) -> String {
 /// Hours delivered per month, stacked by team member.
 pub fn team_hours_chart(months: &[Month], members: &[(String, Vec<f64>)]) -> Result<String> {
     let count = months.len().max(1) as f64;
-    let totals: Vec<f64> = (0..months.len()).map(|m| members.iter().map(|(_, hours)| hours[m]).sum()).collect();
+    let totals: Vec<f64> =
+        (0..months.len()).map(|m| members.iter().map(|(_, hours)| hours[m]).sum()).collect();
     let top = nice_max(totals.iter().copied().fold(0.0, f64::max));
     render_svg(380, |root| {
         let mut chart = ChartBuilder::on(root)
@@ -417,7 +477,9 @@ pub fn team_hours_chart(months: &[Month], members: &[(String, Vec<f64>)]) -> Res
                 let index = (x - 0.5).round();
                 let centred = (x - 0.5 - index).abs() < 0.01;
                 match months.get(index as usize) {
-                    Some(month) if centred && index >= 0.0 && (index as usize) % step == 0 => month_label(*month),
+                    Some(month) if centred && index >= 0.0 && (index as usize) % step == 0 => {
+                        month_label(*month)
+                    }
                     _ => String::new(),
                 }
             })
@@ -434,7 +496,12 @@ pub fn team_hours_chart(months: &[Month], members: &[(String, Vec<f64>)]) -> Res
                 .iter()
                 .enumerate()
                 .filter(|(_, h)| **h > 0.0)
-                .map(|(m, h)| Rectangle::new([(m as f64 + 0.15, base[m]), (m as f64 + 0.85, base[m] + h)], colour.filled()))
+                .map(|(m, h)| {
+                    Rectangle::new(
+                        [(m as f64 + 0.15, base[m]), (m as f64 + 0.85, base[m] + h)],
+                        colour.filled(),
+                    )
+                })
                 .collect();
             for (m, h) in hours.iter().enumerate() {
                 base[m] += h;

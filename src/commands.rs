@@ -132,6 +132,11 @@ fn templates(dir: &std::path::Path) -> Result<i32> {
         std::fs::create_dir_all(file.parent().expect("a file has a folder"))?;
         std::fs::write(&file, text)?;
     }
-    eprintln!("wrote {} templates to {}; edit them and pass --templates {}", crate::pages::EMBEDDED.len(), dir.display(), dir.display());
+    eprintln!(
+        "wrote {} templates to {}; edit them and pass --templates {}",
+        crate::pages::EMBEDDED.len(),
+        dir.display(),
+        dir.display()
+    );
     Ok(0)
 }

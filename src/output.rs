@@ -68,7 +68,8 @@ fn previous_owned(out: &Path) -> Result<Option<BTreeSet<String>>> {
     }
     let list = out.join(OWNED_LIST);
     if !list.exists() {
-        let empty = fs::read_dir(out).with_context(|| format!("cannot read {}", out.display()))?.next().is_none();
+        let empty =
+            fs::read_dir(out).with_context(|| format!("cannot read {}", out.display()))?.next().is_none();
         if empty {
             return Ok(None);
         }
@@ -109,7 +110,13 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 /// Copies the files under `dir` that the tool did not write into the staging folder.
-fn carry_over_user_files(root: &Path, dir: &Path, owned: &BTreeSet<String>, plan: &Plan, staging: &Path) -> Result<()> {
+fn carry_over_user_files(
+    root: &Path,
+    dir: &Path,
+    owned: &BTreeSet<String>,
+    plan: &Plan,
+    staging: &Path,
+) -> Result<()> {
     for entry in fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))? {
         let path = entry?.path();
         let relative = path.strip_prefix(root).expect("inside the root").to_string_lossy().replace('\\', "/");
@@ -130,7 +137,8 @@ fn carry_over_user_files(root: &Path, dir: &Path, owned: &BTreeSet<String>, plan
 /// Puts the staged tree in place of `out` with two renames.
 fn swap(staging: &Path, out: &Path) -> Result<()> {
     if !out.exists() {
-        return fs::rename(staging, out).with_context(|| format!("cannot move the new output to {}", out.display()));
+        return fs::rename(staging, out)
+            .with_context(|| format!("cannot move the new output to {}", out.display()));
     }
     let backup = sibling(out, "old")?;
     let _ = fs::remove_dir_all(&backup);
@@ -139,5 +147,6 @@ fn swap(staging: &Path, out: &Path) -> Result<()> {
         let _ = fs::rename(&backup, out);
         return Err(error).with_context(|| format!("cannot move the new output to {}", out.display()));
     }
-    fs::remove_dir_all(&backup).with_context(|| format!("cannot remove the previous output {}", backup.display()))
+    fs::remove_dir_all(&backup)
+        .with_context(|| format!("cannot remove the previous output {}", backup.display()))
 }

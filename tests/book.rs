@@ -15,7 +15,11 @@ fn root() -> &'static Path {
 }
 
 fn ces_report(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ces-report")).args(args).current_dir(root()).output().expect("the binary runs")
+    Command::new(env!("CARGO_BIN_EXE_ces-report"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("the binary runs")
 }
 
 fn build(data: &Path, out: &Path, extra: &[&str]) -> Output {
@@ -92,7 +96,11 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     for file in ["engagements.csv", "projects.csv", "allocations.csv", "activities.csv"] {
         std::fs::copy(root().join("sample-data").join(file), bad.join(file)).unwrap();
     }
-    std::fs::write(bad.join("projects.csv"), "Project name,Engagement,Project start date,Project end date,Project description\nX,Nobody,,,\n").unwrap();
+    std::fs::write(
+        bad.join("projects.csv"),
+        "Project name,Engagement,Project start date,Project end date,Project description\nX,Nobody,,,\n",
+    )
+    .unwrap();
     assert_eq!(build(&bad, &out, &[]).status.code(), Some(1));
     assert_eq!(snapshot(&out), before);
     // A template that fails halfway through rendering.
@@ -142,7 +150,9 @@ fn a_folder_the_tool_did_not_write_is_refused() {
 
 /// Names that belong to one engagement only, from the sample data.
 fn private_names(engagement: &str) -> BTreeSet<String> {
-    let (dataset, _) = ces_report::read_dataset(&ces_report::load::Folder(&root().join("sample-data")), &Default::default()).unwrap();
+    let (dataset, _) =
+        ces_report::read_dataset(&ces_report::load::Folder(&root().join("sample-data")), &Default::default())
+            .unwrap();
     let index = dataset.engagements.iter().position(|e| e.name == engagement).unwrap();
     let mut names: BTreeSet<String> = BTreeSet::from([dataset.engagements[index].name.clone()]);
     for project in &dataset.engagements[index].projects {
@@ -160,21 +170,44 @@ fn private_names(engagement: &str) -> BTreeSet<String> {
 #[test]
 fn an_engagement_page_and_its_downloads_hold_only_its_own_data() {
     let out = sample_book("isolation");
-    let (dataset, _) = ces_report::read_dataset(&ces_report::load::Folder(&root().join("sample-data")), &Default::default()).unwrap();
-    let slugs = ["tidewater-ocean-lab", "rio-claro-data-society", "harbourside-community-college", "lumen-public-library-network"];
+    let (dataset, _) =
+        ces_report::read_dataset(&ces_report::load::Folder(&root().join("sample-data")), &Default::default())
+            .unwrap();
+    let slugs = [
+        "tidewater-ocean-lab",
+        "rio-claro-data-society",
+        "harbourside-community-college",
+        "lumen-public-library-network",
+    ];
     for slug in slugs {
-        let own = dataset.engagements.iter().find(|e| ces_report::book::slug::slugify(&e.community, 60) == slug).unwrap();
-        let mut files = vec![out.join(format!("engagements/{slug}.md")), out.join(format!("pdf/{slug}/report.md"))];
-        for entry in std::fs::read_dir(out.join("data").join(slug)).unwrap().chain(std::fs::read_dir(out.join("figures").join(slug)).unwrap()) {
+        let own = dataset
+            .engagements
+            .iter()
+            .find(|e| ces_report::book::slug::slugify(&e.community, 60) == slug)
+            .unwrap();
+        let mut files =
+            vec![out.join(format!("engagements/{slug}.md")), out.join(format!("pdf/{slug}/report.md"))];
+        for entry in std::fs::read_dir(out.join("data").join(slug))
+            .unwrap()
+            .chain(std::fs::read_dir(out.join("figures").join(slug)).unwrap())
+        {
             files.push(entry.unwrap().path());
         }
-        let texts: Vec<(PathBuf, String)> = files.iter().filter(|f| f.exists()).map(|f| (f.clone(), std::fs::read_to_string(f).unwrap())).collect();
+        let texts: Vec<(PathBuf, String)> = files
+            .iter()
+            .filter(|f| f.exists())
+            .map(|f| (f.clone(), std::fs::read_to_string(f).unwrap()))
+            .collect();
         assert!(texts.len() >= 4, "{slug}: expected the page, its PDF page and downloads");
         for other in dataset.engagements.iter().filter(|e| e.name != own.name) {
             for name in private_names(&other.name) {
                 for (file, text) in &texts {
                     let unescaped = text.replace('\\', "");
-                    assert!(!unescaped.contains(&name), "{} mentions {name:?} of another engagement", file.display());
+                    assert!(
+                        !unescaped.contains(&name),
+                        "{} mentions {name:?} of another engagement",
+                        file.display()
+                    );
                 }
             }
         }
@@ -184,13 +217,19 @@ fn an_engagement_page_and_its_downloads_hold_only_its_own_data() {
 #[test]
 fn billing_contacts_appear_nowhere() {
     let out = sample_book("billing");
-    let (dataset, _) = ces_report::read_dataset(&ces_report::load::Folder(&root().join("sample-data")), &Default::default()).unwrap();
+    let (dataset, _) =
+        ces_report::read_dataset(&ces_report::load::Folder(&root().join("sample-data")), &Default::default())
+            .unwrap();
     let billing_only: Vec<_> = dataset.contacts.iter().filter(|c| !c.is_reported()).collect();
     assert!(billing_only.len() >= 3, "the sample data must exercise this");
     for (path, bytes) in snapshot(&out) {
         let text = String::from_utf8_lossy(&bytes).replace('\\', "");
         for contact in &billing_only {
-            assert!(!text.contains(&contact.name) && !text.contains(&contact.email), "{path} names Billing contact {}", contact.name);
+            assert!(
+                !text.contains(&contact.name) && !text.contains(&contact.email),
+                "{path} names Billing contact {}",
+                contact.name
+            );
         }
     }
 }

@@ -166,17 +166,28 @@ fn contacts(context: &BookContext<'_>, engagement: usize) -> Vec<ContactView> {
 }
 
 /// Builds the page context and adds the engagement's charts and downloads to `plan`.
-pub fn engagement_page(context: &BookContext<'_>, engagement: usize, paths: &EngagementPaths, plan: &mut Plan) -> Result<EngagementPage> {
+pub fn engagement_page(
+    context: &BookContext<'_>,
+    engagement: usize,
+    paths: &EngagementPaths,
+    plan: &mut Plan,
+) -> Result<EngagementPage> {
     let dataset = context.dataset;
     let record = &dataset.engagements[engagement];
     let totals = &context.figures.engagements[engagement];
     let activities = activities_of(context, engagement);
     let views: Vec<ActivityView> = activities.iter().map(|a| activity_view(context, a)).collect();
     let month_activities: Vec<ActivityView> = match context.month {
-        Some(month) => activities.iter().filter(|a| Month::of(a.start) == month).map(|a| activity_view(context, a)).collect(),
+        Some(month) => activities
+            .iter()
+            .filter(|a| Month::of(a.start) == month)
+            .map(|a| activity_view(context, a))
+            .collect(),
         None => Vec::new(),
     };
-    let month_total = context.month.map_or(0.0, |month| activities.iter().filter(|a| Month::of(a.start) == month).map(|a| a.units).sum());
+    let month_total = context.month.map_or(0.0, |month| {
+        activities.iter().filter(|a| Month::of(a.start) == month).map(|a| a.units).sum()
+    });
     let mut projects = Vec::new();
     let mut charts_so_far = 0;
     for project in &record.projects {
@@ -192,7 +203,7 @@ pub fn engagement_page(context: &BookContext<'_>, engagement: usize, paths: &Eng
         community: record.community.clone(),
         period: period(record.start, record.end),
         as_of: context.as_of.to_string(),
-        month: context.month.map(|m| super::month_name(m)),
+        month: context.month.map(super::month_name),
         status: StatusView::new(&totals.status),
         engagement_title,
         engagement_body,
@@ -292,7 +303,10 @@ fn burn_chart(
             record.start,
             record.end
         ),
-        caption: format!("{}: cumulative hours used against the even pace and the hours available.", record.name),
+        caption: format!(
+            "{}: cumulative hours used against the even pace and the hours available.",
+            record.name
+        ),
     })
 }
 
@@ -303,13 +317,20 @@ fn team_rows(context: &BookContext<'_>, activities: &[&Activity]) -> Vec<TeamRow
     }
     let mut rows: Vec<(&str, f64)> = by_member.into_iter().collect();
     rows.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
-    rows.into_iter().map(|(member, hours)| TeamRow { member: member.to_string(), hours: hours_grouped(hours) }).collect()
+    rows.into_iter()
+        .map(|(member, hours)| TeamRow { member: member.to_string(), hours: hours_grouped(hours) })
+        .collect()
 }
 
 /// At most this many months of the team chart, the latest ones.
 const TEAM_CHART_MONTHS: usize = 18;
 
-fn team_chart(context: &BookContext<'_>, activities: &[&Activity], paths: &EngagementPaths, plan: &mut Plan) -> Result<Option<FigureView>> {
+fn team_chart(
+    context: &BookContext<'_>,
+    activities: &[&Activity],
+    paths: &EngagementPaths,
+    plan: &mut Plan,
+) -> Result<Option<FigureView>> {
     let (Some(first), Some(_)) = (activities.first(), activities.last()) else { return Ok(None) };
     let last_month = Month::of(context.as_of);
     let mut months: Vec<Month> = Month::range(Month::of(first.start), last_month).collect();
@@ -319,14 +340,16 @@ fn team_chart(context: &BookContext<'_>, activities: &[&Activity], paths: &Engag
     let calendar = WorkCalendar::new(&context.settings.holidays);
     let mut by_member: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
     for activity in activities {
-        let row = by_member.entry(context.dataset.team_member(activity)).or_insert_with(|| vec![0.0; months.len()]);
+        let row =
+            by_member.entry(context.dataset.team_member(activity)).or_insert_with(|| vec![0.0; months.len()]);
         spread_activity(activity, &calendar, |month, hours| {
             if let Some(position) = months.iter().position(|m| *m == month) {
                 row[position] += hours;
             }
         });
     }
-    let mut members: Vec<(String, Vec<f64>)> = by_member.into_iter().map(|(name, hours)| (name.to_string(), hours)).collect();
+    let mut members: Vec<(String, Vec<f64>)> =
+        by_member.into_iter().map(|(name, hours)| (name.to_string(), hours)).collect();
     members.sort_by(|a, b| b.1.iter().sum::<f64>().total_cmp(&a.1.iter().sum::<f64>()).then(a.0.cmp(&b.0)));
     let file = format!("{}/team-hours.svg", paths.figures);
     plan.add(file.clone(), charts::team_hours_chart(&months, &members)?);
@@ -339,6 +362,7 @@ fn team_chart(context: &BookContext<'_>, activities: &[&Activity], paths: &Engag
             super::month_name(last_month),
             names.join(", ")
         ),
-        caption: "Hours delivered per month, by team member (activities spread over their working days).".to_string(),
+        caption: "Hours delivered per month, by team member (activities spread over their working days)."
+            .to_string(),
     }))
 }

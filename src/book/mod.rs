@@ -27,7 +27,7 @@ use crate::figures::Figures;
 use crate::load::contacts::Role;
 use crate::model::Dataset;
 use crate::output::Plan;
-use crate::pages::{Renderer, TemplateSet, Target};
+use crate::pages::{Renderer, Target, TemplateSet};
 use crate::settings::Settings;
 
 /// What every page is built from.
@@ -108,7 +108,8 @@ fn report_month(context: &BookContext<'_>) -> Month {
 fn reported_this_month(context: &BookContext<'_>, engagement: usize) -> bool {
     let month = report_month(context);
     let record = &context.dataset.engagements[engagement];
-    let running = record.start.is_none_or(|start| start <= month.last_day()) && record.end.is_none_or(|end| end >= month.first_day());
+    let running = record.start.is_none_or(|start| start <= month.last_day())
+        && record.end.is_none_or(|end| end >= month.first_day());
     let active = record
         .projects
         .iter()
@@ -127,11 +128,15 @@ pub fn build(context: &BookContext<'_>, templates: &TemplateSet) -> Result<Plan>
     let paths: Vec<EngagementPaths> = slugs.iter().map(|slug| EngagementPaths::new(slug)).collect();
     let month = report_month(context);
     let tag = month.to_string();
-    let period = format!("{} to {}", month.first_day(), month.last_day().min(context.as_of.max(month.first_day())));
+    let period =
+        format!("{} to {}", month.first_day(), month.last_day().min(context.as_of.max(month.first_day())));
 
     let aggregated = PdfExport {
         id: "monthly-report".to_string(),
-        output: format!("exports/{}-{tag}.pdf", slug::slugify(&format!("{} ces report", context.settings.organisation), 40)),
+        output: format!(
+            "exports/{}-{tag}.pdf",
+            slug::slugify(&format!("{} ces report", context.settings.organisation), 40)
+        ),
         article: "pdf/monthly-report/report.md".to_string(),
         title: format!("Community Enablement Service: monthly report, {}", month_name(month)),
         community: "All engagements".to_string(),
@@ -155,13 +160,17 @@ pub fn build(context: &BookContext<'_>, templates: &TemplateSet) -> Result<Plan>
         }
     }
     let pages: Vec<String> = paths.iter().map(|p| p.page.clone()).collect();
-    let reports: Vec<ReportLink> = exports.iter().map(|e| ReportLink { label: e.title.clone(), path: e.output.clone() }).collect();
+    let reports: Vec<ReportLink> =
+        exports.iter().map(|e| ReportLink { label: e.title.clone(), path: e.output.clone() }).collect();
     let mut overview = overview(context, &pages, reports, &mut plan)?;
     plan.add("index.md", site.render("dashboard.md.j2", &with_root(&overview, ""))?);
     plan.add("capacity.md", site.render("capacity.md.j2", &with_root(&overview, ""))?);
     plan.add("monthly-report.md", site.render("monthly-report.md.j2", &with_root(&overview, ""))?);
     overview.reports.clear();
-    plan.add(aggregated.article.clone(), pdf.render("monthly-report.md.j2", &with_root(&overview, "../../"))?);
+    plan.add(
+        aggregated.article.clone(),
+        pdf.render("monthly-report.md.j2", &with_root(&overview, "../../"))?,
+    );
     tables::commitment(context, &mut plan)?;
     tables::engagements(context, &mut plan)?;
     add_project_files(context, templates, &site, toc, &exports, &mut plan)?;
@@ -187,7 +196,13 @@ fn with_root<'a, T>(page: &'a T, root: &'a str) -> Rooted<'a, T> {
     Rooted { root, page }
 }
 
-fn engagement_export(context: &BookContext<'_>, page: &EngagementPage, paths: &EngagementPaths, tag: &str, period: &str) -> PdfExport {
+fn engagement_export(
+    context: &BookContext<'_>,
+    page: &EngagementPage,
+    paths: &EngagementPaths,
+    tag: &str,
+    period: &str,
+) -> PdfExport {
     PdfExport {
         id: paths.slug.clone(),
         output: format!("exports/{}-{tag}.pdf", paths.slug),

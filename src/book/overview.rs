@@ -94,16 +94,29 @@ pub struct Overview {
 const REPORT_MONTHS_BEFORE: usize = 11;
 const REPORT_MONTHS_AFTER: usize = 6;
 
-pub fn overview(context: &BookContext<'_>, pages: &[String], reports: Vec<ReportLink>, plan: &mut Plan) -> Result<Overview> {
+pub fn overview(
+    context: &BookContext<'_>,
+    pages: &[String],
+    reports: Vec<ReportLink>,
+    plan: &mut Plan,
+) -> Result<Overview> {
     let figures = context.figures;
     let dataset = context.dataset;
     let order = crate::summary::text::engagement_order(dataset, figures);
-    let engagements: Vec<EngagementRowView> =
-        order.iter().map(|index| engagement_row(&dataset.engagements[*index], pages[*index].clone(), &figures.engagements[*index])).collect();
-    let commitment: Vec<CommitmentView> = figures.commitment.iter().map(|row| commitment_view(row, &context.settings.currency)).collect();
+    let engagements: Vec<EngagementRowView> = order
+        .iter()
+        .map(|index| {
+            engagement_row(&dataset.engagements[*index], pages[*index].clone(), &figures.engagements[*index])
+        })
+        .collect();
+    let commitment: Vec<CommitmentView> =
+        figures.commitment.iter().map(|row| commitment_view(row, &context.settings.currency)).collect();
     let current = Month::of(context.as_of);
-    let position = figures.commitment.iter().position(|row| row.month >= current).unwrap_or(figures.commitment.len());
-    let recent = commitment[position.saturating_sub(REPORT_MONTHS_BEFORE)..(position + REPORT_MONTHS_AFTER + 1).min(commitment.len())].to_vec();
+    let position =
+        figures.commitment.iter().position(|row| row.month >= current).unwrap_or(figures.commitment.len());
+    let recent = commitment[position.saturating_sub(REPORT_MONTHS_BEFORE)
+        ..(position + REPORT_MONTHS_AFTER + 1).min(commitment.len())]
+        .to_vec();
     Ok(Overview {
         organisation: context.settings.organisation.clone(),
         as_of: context.as_of.to_string(),
@@ -111,12 +124,25 @@ pub fn overview(context: &BookContext<'_>, pages: &[String], reports: Vec<Report
         headline: headline(context),
         commitment_chart: commitment_chart(context, plan)?,
         usage_chart: usage_chart(context, &order, plan)?,
-        over_capacity_months: figures.commitment.iter().filter(|row| row.over_capacity()).map(|row| super::month_name(row.month)).collect(),
+        over_capacity_months: figures
+            .commitment
+            .iter()
+            .filter(|row| row.over_capacity())
+            .map(|row| super::month_name(row.month))
+            .collect(),
         recent_commitment: recent,
         commitment,
         engagements,
-        upcoming: figures.upcoming.iter().map(|i| allocation_view(dataset, *i, &figures.allocations[*i])).collect(),
-        ending_soon: figures.ending_soon.iter().map(|i| allocation_view(dataset, *i, &figures.allocations[*i])).collect(),
+        upcoming: figures
+            .upcoming
+            .iter()
+            .map(|i| allocation_view(dataset, *i, &figures.allocations[*i]))
+            .collect(),
+        ending_soon: figures
+            .ending_soon
+            .iter()
+            .map(|i| allocation_view(dataset, *i, &figures.allocations[*i]))
+            .collect(),
         quiet: figures
             .quiet
             .iter()
@@ -158,7 +184,9 @@ fn headline(context: &BookContext<'_>) -> Headline {
         .dataset
         .engagements
         .iter()
-        .filter(|e| e.start.is_none_or(|s| s <= context.as_of) && e.end.is_none_or(|end| end >= context.as_of))
+        .filter(|e| {
+            e.start.is_none_or(|s| s <= context.as_of) && e.end.is_none_or(|end| end >= context.as_of)
+        })
         .count();
     let count = |status: Status| figures.engagements.iter().filter(|e| e.status.status == status).count();
     Headline {
@@ -166,7 +194,8 @@ fn headline(context: &BookContext<'_>) -> Headline {
         active_engagements: active,
         action_needed: count(Status::ActionNeeded),
         at_risk: count(Status::AtRisk),
-        committed_per_day: row.map_or("0".to_string(), |r| format!("{:.1}", r.committed_hours_per_working_day)),
+        committed_per_day: row
+            .map_or("0".to_string(), |r| format!("{:.1}", r.committed_hours_per_working_day)),
         fte: row.map_or("0".to_string(), |r| format!("{:.2}", r.fte)),
         capacity: row.and_then(|r| r.capacity_hours_per_working_day).map(|c| format!("{c:.1}")),
         over_capacity: row.is_some_and(|r| r.over_capacity()),
@@ -201,10 +230,15 @@ fn cost_view(context: &BookContext<'_>) -> CostView {
 
 fn commitment_chart(context: &BookContext<'_>, plan: &mut Plan) -> Result<FigureView> {
     let rows = &context.figures.commitment;
-    plan.add("figures/commitment.svg", charts::commitment_chart(rows, context.settings.hours_per_fte_day, context.as_of)?);
+    plan.add(
+        "figures/commitment.svg",
+        charts::commitment_chart(rows, context.settings.hours_per_fte_day, context.as_of)?,
+    );
     let over = rows.iter().filter(|row| row.over_capacity()).count();
     let range = match (rows.first(), rows.last()) {
-        (Some(first), Some(last)) => format!("from {} to {}", super::month_name(first.month), super::month_name(last.month)),
+        (Some(first), Some(last)) => {
+            format!("from {} to {}", super::month_name(first.month), super::month_name(last.month))
+        }
         _ => "with no allocations".to_string(),
     };
     Ok(FigureView {

@@ -63,7 +63,8 @@ pub fn commitment(context: &BookContext<'_>, plan: &mut Plan) -> Result<()> {
 
 /// `data/engagements.csv`: the status table of the dashboard.
 pub fn engagements(context: &BookContext<'_>, plan: &mut Plan) -> Result<()> {
-    let header = ["Engagement", "Community", "Start", "End", "Status", "Reasons", "Available", "Used", "Remaining"];
+    let header =
+        ["Engagement", "Community", "Start", "End", "Status", "Reasons", "Available", "Used", "Remaining"];
     let dataset = context.dataset;
     let rows = dataset.engagements.iter().zip(&context.figures.engagements).map(|(engagement, totals)| {
         vec![
@@ -91,8 +92,23 @@ pub fn engagement_downloads(
     plan: &mut Plan,
 ) -> Result<()> {
     let dataset = context.dataset;
-    let header = ["Project", "Allocation", "Start", "End", "Provider", "Available", "Used", "Remaining", "Overrun", "Usage %", "State"];
-    let indices = dataset.engagements[engagement].projects.iter().flat_map(|p| dataset.projects[*p].allocations.iter().copied());
+    let header = [
+        "Project",
+        "Allocation",
+        "Start",
+        "End",
+        "Provider",
+        "Available",
+        "Used",
+        "Remaining",
+        "Overrun",
+        "Usage %",
+        "State",
+    ];
+    let indices = dataset.engagements[engagement]
+        .projects
+        .iter()
+        .flat_map(|p| dataset.projects[*p].allocations.iter().copied());
     let rows = indices.map(|index| {
         let allocation = &dataset.allocations[index];
         let figures = &context.figures.allocations[index];

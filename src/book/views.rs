@@ -24,7 +24,12 @@ impl StatusView {
             Status::AtRisk => "🟡",
             Status::ActionNeeded => "🔴",
         };
-        StatusView { label: status.status.label(), slug: status.status.slug(), icon, reasons: status.reasons.clone() }
+        StatusView {
+            label: status.status.label(),
+            slug: status.status.slug(),
+            icon,
+            reasons: status.reasons.clone(),
+        }
     }
 }
 
@@ -108,7 +113,11 @@ pub fn allocation_view(dataset: &Dataset, index: usize, figures: &AllocationFigu
     }
 }
 
-pub fn engagement_row(engagement: &Engagement, page: String, totals: &crate::figures::EngagementFigures) -> EngagementRowView {
+pub fn engagement_row(
+    engagement: &Engagement,
+    page: String,
+    totals: &crate::figures::EngagementFigures,
+) -> EngagementRowView {
     EngagementRowView {
         name: engagement.name.clone(),
         community: engagement.community.clone(),
@@ -118,7 +127,11 @@ pub fn engagement_row(engagement: &Engagement, page: String, totals: &crate::fig
         available: hours_grouped(totals.available),
         used: hours_grouped(totals.used),
         remaining: hours_grouped(totals.remaining - totals.unused),
-        usage: if totals.available > 0.0 { percent(totals.used / totals.available * 100.0) } else { "–".to_string() },
+        usage: if totals.available > 0.0 {
+            percent(totals.used / totals.available * 100.0)
+        } else {
+            "–".to_string()
+        },
     }
 }
 

@@ -30,8 +30,12 @@ pub fn inline(text: &str, target: Target) -> String {
 /// Escapes multi-line text for a paragraph: its lines are kept as hard line breaks.
 pub fn block(text: &str, target: Target) -> String {
     let cleaned = clean(text);
-    let lines: Vec<String> =
-        cleaned.split('\n').map(str::trim).filter(|l| !l.is_empty()).map(|l| escape_line(l, target)).collect();
+    let lines: Vec<String> = cleaned
+        .split('\n')
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|l| escape_line(l, target))
+        .collect();
     lines.join("\\\n")
 }
 

@@ -29,12 +29,30 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("pdf/template.yml", include_str!("../../templates/pdf/template.yml")),
     ("offline-site/template.yml", include_str!("../../templates/offline-site/template.yml")),
     ("pdf/template.typ", include_str!("../../templates/pdf/template.typ")),
-    ("typst-packages/preview/tablex/0.0.9/typst.toml", include_str!("../../templates/typst-packages/preview/tablex/0.0.9/typst.toml")),
-    ("typst-packages/preview/tablex/0.0.9/lib.typ", include_str!("../../templates/typst-packages/preview/tablex/0.0.9/lib.typ")),
-    ("typst-packages/preview/subpar/0.2.2/typst.toml", include_str!("../../templates/typst-packages/preview/subpar/0.2.2/typst.toml")),
-    ("typst-packages/preview/subpar/0.2.2/lib.typ", include_str!("../../templates/typst-packages/preview/subpar/0.2.2/lib.typ")),
-    ("typst-packages/preview/ouset/0.2.0/typst.toml", include_str!("../../templates/typst-packages/preview/ouset/0.2.0/typst.toml")),
-    ("typst-packages/preview/ouset/0.2.0/lib.typ", include_str!("../../templates/typst-packages/preview/ouset/0.2.0/lib.typ")),
+    (
+        "typst-packages/preview/tablex/0.0.9/typst.toml",
+        include_str!("../../templates/typst-packages/preview/tablex/0.0.9/typst.toml"),
+    ),
+    (
+        "typst-packages/preview/tablex/0.0.9/lib.typ",
+        include_str!("../../templates/typst-packages/preview/tablex/0.0.9/lib.typ"),
+    ),
+    (
+        "typst-packages/preview/subpar/0.2.2/typst.toml",
+        include_str!("../../templates/typst-packages/preview/subpar/0.2.2/typst.toml"),
+    ),
+    (
+        "typst-packages/preview/subpar/0.2.2/lib.typ",
+        include_str!("../../templates/typst-packages/preview/subpar/0.2.2/lib.typ"),
+    ),
+    (
+        "typst-packages/preview/ouset/0.2.0/typst.toml",
+        include_str!("../../templates/typst-packages/preview/ouset/0.2.0/typst.toml"),
+    ),
+    (
+        "typst-packages/preview/ouset/0.2.0/lib.typ",
+        include_str!("../../templates/typst-packages/preview/ouset/0.2.0/lib.typ"),
+    ),
 ];
 
 /// The templates in use: the embedded defaults, each replaced by a file of the same path in
@@ -49,7 +67,8 @@ impl TemplateSet {
         let mut files = Vec::new();
         for (path, default) in EMBEDDED {
             let text = match overrides.map(|dir| dir.join(path)).filter(|file| file.exists()) {
-                Some(file) => std::fs::read_to_string(&file).with_context(|| format!("cannot read template {}", file.display()))?,
+                Some(file) => std::fs::read_to_string(&file)
+                    .with_context(|| format!("cannot read template {}", file.display()))?,
                 None => (*default).to_string(),
             };
             files.push((*path, text));
@@ -59,12 +78,19 @@ impl TemplateSet {
 
     /// A template or asset by its path under templates/.
     pub fn text(&self, path: &str) -> &str {
-        self.files.iter().find(|(name, _)| *name == path).map(|(_, text)| text.as_str()).expect("an embedded path")
+        self.files
+            .iter()
+            .find(|(name, _)| *name == path)
+            .map(|(_, text)| text.as_str())
+            .expect("an embedded path")
     }
 
     /// The static assets copied into the book as they are, under `prefix`.
     pub fn assets(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.files.iter().filter(|(name, _)| !name.ends_with(".j2")).map(|(name, text)| (*name, text.as_str()))
+        self.files
+            .iter()
+            .filter(|(name, _)| !name.ends_with(".j2"))
+            .map(|(name, text)| (*name, text.as_str()))
     }
 }
 
@@ -88,21 +114,24 @@ impl Renderer {
             }
         });
         env.set_formatter(move |out, state, value| {
-            let text = if value.is_none() || value.is_undefined() { String::new() } else { value.to_string() };
+            let text =
+                if value.is_none() || value.is_undefined() { String::new() } else { value.to_string() };
             let escaped = match state.auto_escape() {
                 _ if value.is_safe() => text,
                 AutoEscape::Custom(kind) if kind == "myst" => escape::inline(&text, target),
                 AutoEscape::Custom(kind) if kind == "yaml" => escape::yaml_string(&text),
                 _ => text,
             };
-            out.write_str(&escaped).map_err(|_| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "cannot write"))
+            out.write_str(&escaped)
+                .map_err(|_| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "cannot write"))
         });
         env.add_filter("block", move |text: String| Value::from_safe_string(escape::block(&text, target)));
         env.add_filter("yaml", |text: String| Value::from_safe_string(escape::yaml_string(&text)));
         env.add_filter("option", |text: String| Value::from_safe_string(escape::option_value(&text)));
         for (name, text) in &templates.files {
             if name.ends_with(".j2") {
-                env.add_template_owned(*name, text.clone()).with_context(|| format!("template {name} is not valid"))?;
+                env.add_template_owned(*name, text.clone())
+                    .with_context(|| format!("template {name} is not valid"))?;
             }
         }
         Ok(Renderer { env })
@@ -110,6 +139,9 @@ impl Renderer {
 
     pub fn render(&self, template: &str, context: &impl Serialize) -> Result<String> {
         let template = self.env.get_template(template)?;
-        template.render(minijinja::value::Serde(context)).map_err(|error| anyhow::anyhow!("{error:#}")).with_context(|| format!("cannot render {}", template.name()))
+        template
+            .render(minijinja::value::Serde(context))
+            .map_err(|error| anyhow::anyhow!("{error:#}"))
+            .with_context(|| format!("cannot render {}", template.name()))
     }
 }
