@@ -45,6 +45,22 @@ pub enum Command {
         #[command(flatten)]
         book: BookArgs,
     },
+    /// The whole job: build the book, every PDF and the site content, then report what was written.
+    Render {
+        #[command(flatten)]
+        data: DataArgs,
+        #[command(flatten)]
+        as_of: AsOfArgs,
+        #[command(flatten)]
+        book: BookArgs,
+        /// PDFs built at the same time [default: the number of cores].
+        #[arg(long, value_name = "N")]
+        jobs: Option<usize>,
+        /// Build the themed HTML site (`myst build --html`, downloads the theme: needs network)
+        /// instead of the offline site content.
+        #[arg(long)]
+        html: bool,
+    },
     /// Copy the default templates into DIR, to edit them and pass `--templates DIR`.
     Templates {
         /// Folder to write the templates to (must not exist yet).

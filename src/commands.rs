@@ -16,6 +16,7 @@ pub fn run(command: &Command) -> Result<i32> {
         Command::Summary { data, as_of, format } => summary(data, as_of, *format),
         Command::Build { data, as_of, book } => build(data, as_of, book).map(|built| built.map_or(1, |_| 0)),
         Command::Templates { dir } => templates(dir),
+        Command::Render { data, as_of, book, jobs, html } => render(data, as_of, book, *jobs, *html),
     }
 }
 
@@ -138,5 +139,34 @@ fn templates(dir: &std::path::Path) -> Result<i32> {
         dir.display(),
         dir.display()
     );
+    Ok(0)
+}
+
+fn render(data: &DataArgs, as_of: &AsOfArgs, book: &BookArgs, jobs: Option<usize>, html: bool) -> Result<i32> {
+    use crate::render;
+    let started = std::time::Instant::now();
+    let tools = render::Toolchain::find()?;
+    eprintln!("generating the book…");
+    let Some(built) = build(data, as_of, book)? else { return Ok(1) };
+    let generated = started.elapsed().as_secs_f64();
+    let pdf_jobs = render::pdf_jobs(&built.out)?;
+    let parallel = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    eprintln!("building {} PDFs, {parallel} at a time…", pdf_jobs.len());
+    let pdf_started = std::time::Instant::now();
+    let pdfs = render::build_pdfs(&tools, &built.out, &pdf_jobs, parallel)?;
+    let pdf_seconds = pdf_started.elapsed().as_secs_f64();
+    eprintln!("building the site{}…", if html { "" } else { " content (offline)" });
+    let site_started = std::time::Instant::now();
+    let pages = render::build_site(&tools, &built.out, html)?;
+    let site_seconds = site_started.elapsed().as_secs_f64();
+    println!("book      {} ({} files, figures as of {}) in {generated:.1} s", built.out.display(), built.files, built.as_of);
+    println!("site      {} ({pages} pages) in {site_seconds:.1} s", built.out.join("_build/site").display());
+    println!("PDFs      {} in {pdf_seconds:.1} s", pdfs.len());
+    for pdf in &pdfs {
+        let pages = pdf.pages.map_or("?".to_string(), |p| p.to_string());
+        println!("  {:<56} {pages:>3} pages {:>6} KB", pdf.path.display(), pdf.bytes.div_ceil(1024));
+    }
+    println!("manifest  {}", built.out.join("exports/manifest.json").display());
+    println!("total     {:.1} s", started.elapsed().as_secs_f64());
     Ok(0)
 }

@@ -14,6 +14,7 @@ pub mod load;
 pub mod model;
 pub mod output;
 pub mod pages;
+pub mod render;
 pub mod settings;
 pub mod summary;
 pub mod text;

@@ -7,7 +7,7 @@ use anyhow::Result;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::views::{allocation_view, period, title_and_body, AllocationView, FigureView, StatusView};
+use super::views::{allocation_view, period, short_name, title_and_body, AllocationView, FigureView, StatusView};
 use super::BookContext;
 use crate::charts::{self, BurnUp};
 use crate::figures::allocations::State;
@@ -128,6 +128,7 @@ fn activities_of<'a>(context: &'a BookContext<'_>, engagement: usize) -> Vec<&'a
 
 fn activity_view(context: &BookContext<'_>, activity: &Activity) -> ActivityView {
     let dataset = context.dataset;
+    let allocation = &dataset.allocations[activity.allocation as usize];
     let dates = if activity.end == activity.start {
         activity.start.to_string()
     } else {
@@ -135,7 +136,7 @@ fn activity_view(context: &BookContext<'_>, activity: &Activity) -> ActivityView
     };
     ActivityView {
         dates,
-        allocation: dataset.allocations[activity.allocation as usize].name.clone(),
+        allocation: short_name(&allocation.name, &dataset.engagements[allocation.engagement].community),
         member: dataset.team_member(activity).to_string(),
         hours: hours_grouped(activity.units),
         description: activity.description.to_string(),
@@ -246,7 +247,9 @@ fn project_view(
     let mut burn_charts = Vec::new();
     for index in &record.allocations {
         let figures = &context.figures.allocations[*index];
-        allocations.push(allocation_view(dataset, *index, figures));
+        let mut view = allocation_view(dataset, *index, figures);
+        view.name = short_name(&view.name, &view.community);
+        allocations.push(view);
         if figures.state != State::Upcoming {
             *charts_so_far += 1;
             burn_charts.push(burn_chart(context, *index, *charts_so_far, paths, plan)?);
@@ -283,7 +286,7 @@ fn burn_chart(
         (day, total)
     });
     let burn = BurnUp {
-        title: &format!("Hours used: {}", record.name),
+        title: &format!("Hours used: {}", short_name(&record.name, &dataset.engagements[record.engagement].community)),
         start: record.start,
         end: record.end,
         available: record.available,

@@ -101,7 +101,7 @@ pub fn allocation_view(dataset: &Dataset, index: usize, figures: &AllocationFigu
         community: engagement.community.clone(),
         start: allocation.start.to_string(),
         end: allocation.end.to_string(),
-        period: format!("{} to {}", allocation.start, allocation.end),
+        period: format!("{} – {}", allocation.start, allocation.end),
         available: hours_grouped(figures.available),
         used: hours_grouped(figures.used),
         remaining: hours_grouped(figures.remaining),
@@ -141,4 +141,14 @@ pub fn title_and_body(description: &str) -> (String, String) {
     let title = lines.next().unwrap_or_default().trim().to_string();
     let body = lines.collect::<Vec<_>>().join("\n").trim().to_string();
     (title, body)
+}
+
+/// An allocation's name without its community prefix, for pages about that community:
+/// `Río Claro Data & Society — Open data clinics 2026 Q3` → `Open data clinics 2026 Q3`.
+pub fn short_name(name: &str, community: &str) -> String {
+    let rest = name.strip_prefix(community).map(|rest| rest.trim_start_matches([' ', '—', '–', '-', ':', ',']));
+    match rest {
+        Some(rest) if !rest.is_empty() && rest.len() < name.len() => rest.to_string(),
+        _ => name.to_string(),
+    }
 }

@@ -1,0 +1,216 @@
+//! The whole monthly job in one command: generate the book, build every PDF (each from its
+//! own small MyST project, two at a time, offline), then the site content, and report what
+//! was written. MyST exits 0 even when a PDF fails, so every PDF is checked to exist and be
+//! fresh.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant, SystemTime};
+
+use anyhow::{bail, Context, Result};
+
+/// The Typst CLI version the project pins (installed by `scripts/setup`).
+pub const TYPST_VERSION: &str = "0.15.1";
+/// A PDF build that takes longer than this is stuck: it is stopped and reported.
+const PDF_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// The external programs the job runs.
+pub struct Toolchain {
+    pub myst: PathBuf,
+    pub typst: PathBuf,
+}
+
+impl Toolchain {
+    /// Finds `myst` and `typst`, or explains how to install them.
+    pub fn find() -> Result<Toolchain> {
+        let myst = std::env::var_os("CES_MYST").map(PathBuf::from).or_else(find_myst).with_context(|| {
+            "cannot find `myst` (mystmd): run `npm ci` in the ces-report folder (it installs the pinned mystmd into node_modules/), or set CES_MYST to its path".to_string()
+        })?;
+        let typst = std::env::var_os("CES_TYPST").map(PathBuf::from).or_else(find_typst).with_context(|| {
+            format!("cannot find `typst`: run scripts/setup, or `cargo install typst-cli --locked --version {TYPST_VERSION}`, or set CES_TYPST to its path")
+        })?;
+        // Children run in other folders: relative paths would no longer resolve there.
+        let absolute = |path: PathBuf| path.canonicalize().unwrap_or(path);
+        Ok(Toolchain { myst: absolute(myst), typst: absolute(typst) })
+    }
+
+    /// PATH for MyST's children, with our typst first.
+    fn path_with_typst(&self) -> std::ffi::OsString {
+        let typst_dir = self.typst.parent().map(Path::to_path_buf).unwrap_or_default();
+        let mut paths = vec![typst_dir];
+        paths.extend(std::env::var_os("PATH").map(|p| std::env::split_paths(&p).collect::<Vec<_>>()).unwrap_or_default());
+        std::env::join_paths(paths).unwrap_or_default()
+    }
+}
+
+/// `node_modules/.bin/myst` in the current folder or next to the installed binary's project.
+fn find_myst() -> Option<PathBuf> {
+    let mut candidates = vec![PathBuf::from("node_modules/.bin/myst")];
+    if let Ok(exe) = std::env::current_exe() {
+        candidates.extend(exe.ancestors().skip(1).map(|dir| dir.join("node_modules/.bin/myst")));
+    }
+    candidates.into_iter().find(|path| path.is_file()).or_else(|| on_path("myst"))
+}
+
+fn find_typst() -> Option<PathBuf> {
+    on_path("typst").or_else(|| {
+        let cache = std::env::var_os("HOME").map(PathBuf::from)?.join(format!(".cache/ces-report/typst-{TYPST_VERSION}/bin/typst"));
+        cache.is_file().then_some(cache)
+    })
+}
+
+fn on_path(program: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).map(|dir| dir.join(program)).find(|candidate| candidate.is_file())
+}
+
+/// One PDF to build: its small project folder and the file it must produce.
+#[derive(Debug, Clone)]
+pub struct PdfJob {
+    pub project: PathBuf,
+    pub output: PathBuf,
+}
+
+/// A PDF that was built.
+#[derive(Debug, Clone)]
+pub struct BuiltPdf {
+    pub path: PathBuf,
+    pub pages: Option<usize>,
+    pub bytes: u64,
+    pub seconds: f64,
+}
+
+/// The PDF jobs of a generated book: every `pdf/<name>/myst.yml`, output read from it.
+pub fn pdf_jobs(book: &Path) -> Result<Vec<PdfJob>> {
+    let mut jobs = Vec::new();
+    let folder = book.join("pdf");
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(&folder)
+        .with_context(|| format!("cannot read {}", folder.display()))?
+        .map(|entry| entry.map(|e| e.path()))
+        .collect::<std::io::Result<_>>()?;
+    entries.sort();
+    for project in entries.into_iter().filter(|p| p.join("myst.yml").is_file()) {
+        let config = std::fs::read_to_string(project.join("myst.yml"))?;
+        let output = config
+            .lines()
+            .find_map(|line| line.trim().strip_prefix("output: "))
+            .map(|value| value.trim().trim_matches('"').trim_start_matches("../../").to_string())
+            .with_context(|| format!("{}/myst.yml has no export output", project.display()))?;
+        jobs.push(PdfJob { output: book.join(output), project });
+    }
+    Ok(jobs)
+}
+
+/// Writes the fonts the PDFs use, so the output is the same on every machine.
+pub fn write_fonts(folder: &Path) -> Result<()> {
+    std::fs::create_dir_all(folder)?;
+    for (name, bytes) in crate::charts::pdf_fonts() {
+        std::fs::write(folder.join(name), bytes).with_context(|| format!("cannot write {}", folder.join(name).display()))?;
+    }
+    Ok(())
+}
+
+/// Builds the PDFs `jobs` at a time, reporting each as it finishes.
+pub fn build_pdfs(tools: &Toolchain, book: &Path, jobs: &[PdfJob], parallel: usize) -> Result<Vec<BuiltPdf>> {
+    let book = book.canonicalize()?;
+    let fonts = book.join("_build/fonts");
+    write_fonts(&fonts)?;
+    let packages = book.join("_templates/typst-packages");
+    let queue = std::sync::Mutex::new(jobs.iter().enumerate());
+    let results = std::sync::Mutex::new(Vec::new());
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        for _ in 0..parallel.max(1) {
+            scope.spawn(|| loop {
+                let Some((index, job)) = queue.lock().expect("queue lock").next() else { return };
+                let result = build_one_pdf(tools, job, &packages, &fonts);
+                let finished = done.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+                match &result {
+                    Ok(pdf) => eprintln!("  [{finished}/{}] {} ({:.1} s)", jobs.len(), display_name(&pdf.path), pdf.seconds),
+                    Err(error) => eprintln!("  [{finished}/{}] FAILED {}: {error:#}", jobs.len(), display_name(&job.output)),
+                }
+                results.lock().expect("results lock").push((index, result));
+            });
+        }
+    });
+    let mut results = results.into_inner().expect("results lock");
+    results.sort_by_key(|(index, _)| *index);
+    let (built, failed): (Vec<_>, Vec<_>) = results.into_iter().map(|(_, r)| r).partition(Result::is_ok);
+    if !failed.is_empty() {
+        let messages: Vec<String> = failed.into_iter().filter_map(Result::err).map(|e| format!("{e:#}")).collect();
+        bail!("{} of {} PDFs failed:\n  {}", messages.len(), jobs.len(), messages.join("\n  "));
+    }
+    Ok(built.into_iter().filter_map(Result::ok).collect())
+}
+
+fn display_name(path: &Path) -> String {
+    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().to_string())
+}
+
+fn build_one_pdf(tools: &Toolchain, job: &PdfJob, packages: &Path, fonts: &Path) -> Result<BuiltPdf> {
+    let started = Instant::now();
+    let since = SystemTime::now();
+    let log_path = job.project.join("_build/render.log");
+    std::fs::create_dir_all(log_path.parent().expect("a log has a folder"))?;
+    let log = std::fs::File::create(&log_path)?;
+    let mut child = Command::new(&tools.myst)
+        .args(["build", "--pdf"])
+        .current_dir(&job.project)
+        .env("PATH", tools.path_with_typst())
+        .env("TYPST_PACKAGE_PATH", packages)
+        .env("TYPST_FONT_PATHS", fonts)
+        .env("TYPST_IGNORE_SYSTEM_FONTS", "true")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(log.try_clone()?)
+        .stderr(log)
+        .spawn()
+        .with_context(|| format!("cannot run {}", tools.myst.display()))?;
+    loop {
+        if child.try_wait()?.is_some() {
+            break;
+        }
+        if started.elapsed() > PDF_TIMEOUT {
+            let _ = child.kill();
+            let _ = child.wait();
+            bail!("stopped after {} s; see {}", PDF_TIMEOUT.as_secs(), log_path.display());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let fresh = std::fs::metadata(&job.output).and_then(|m| m.modified()).is_ok_and(|modified| modified >= since);
+    if !fresh {
+        let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+        let reason = log.lines().filter(|l| l.contains('⛔') || l.contains("rror")).collect::<Vec<_>>().join("\n    ");
+        bail!("myst did not write {} (log: {}){}", job.output.display(), log_path.display(), if reason.is_empty() { String::new() } else { format!("\n    {reason}") });
+    }
+    let bytes = std::fs::read(&job.output)?;
+    Ok(BuiltPdf { path: job.output.clone(), pages: count_pages(&bytes), bytes: bytes.len() as u64, seconds: started.elapsed().as_secs_f64() })
+}
+
+/// The page count of a PDF from its page tree's `/Count` (Typst writes one, uncompressed);
+/// `None` when it cannot be seen.
+pub fn count_pages(pdf: &[u8]) -> Option<usize> {
+    let needle = b"/Count ";
+    let start = pdf.windows(needle.len()).position(|w| w == needle)? + needle.len();
+    let digits: Vec<u8> = pdf[start..].iter().copied().take_while(u8::is_ascii_digit).collect();
+    std::str::from_utf8(&digits).ok()?.parse().ok()
+}
+
+/// Builds the site: the offline content build by default, the real themed HTML with `html`.
+pub fn build_site(tools: &Toolchain, book: &Path, html: bool) -> Result<usize> {
+    let args: &[&str] = if html { &["build", "--html"] } else { &["--config", "myst.offline.yml", "build", "--site"] };
+    let output = Command::new(&tools.myst)
+        .args(args)
+        .current_dir(book)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .with_context(|| format!("cannot run {}", tools.myst.display()))?;
+    let log = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    let problems: Vec<&str> = log.lines().filter(|line| line.contains('⚠') || line.contains('⛔')).collect();
+    if !output.status.success() || !problems.is_empty() {
+        bail!("myst {} reported problems:\n  {}", args.join(" "), if problems.is_empty() { log.trim().to_string() } else { problems.join("\n  ") });
+    }
+    let content = book.join("_build/site/content");
+    Ok(std::fs::read_dir(content).map(|entries| entries.count()).unwrap_or(0))
+}

@@ -1,0 +1,99 @@
+//! End to end: `ces-report render` on the sample data builds the site content and every PDF
+//! offline; the PDFs' text (pdftotext) shows the right figures, stays within its engagement,
+//! never names a Billing contact, and keeps hostile text literal. Needs the pinned toolchain
+//! (`scripts/setup`); fails, never skips, without it.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn render(data: &Path, out: &Path) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_ces-report"))
+        .args(["render", data.to_str().unwrap(), "--month", "2026-10", "--out", out.to_str().unwrap()])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    assert!(output.status.success(), "render failed:\n{stderr}\n{}", String::from_utf8_lossy(&output.stdout));
+    String::from_utf8_lossy(&output.stdout).to_string()
+}
+
+/// The text of a PDF in reading order (`-raw` keeps short table cells intact).
+fn pdf_text(pdf: &Path) -> String {
+    let output = Command::new("pdftotext").args(["-raw", pdf.to_str().unwrap(), "-"]).output();
+    let output = output.unwrap_or_else(|_| panic!("pdftotext is missing: install poppler-utils (scripts/setup does)"));
+    assert!(output.status.success(), "pdftotext failed on {}", pdf.display());
+    String::from_utf8(output.stdout).unwrap()
+}
+
+fn pdfs(book: &Path) -> Vec<PathBuf> {
+    let mut pdfs: Vec<PathBuf> = std::fs::read_dir(book.join("exports"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "pdf"))
+        .collect();
+    pdfs.sort();
+    pdfs
+}
+
+#[test]
+fn sample_pdfs_show_each_engagements_own_figures() {
+    let out = common::temp_folder("render-sample").join("book");
+    let summary = render(&root().join("sample-data"), &out);
+    assert!(summary.contains("PDFs      10 in"), "{summary}");
+    let names: Vec<String> = pdfs(&out).iter().map(|p| p.file_name().unwrap().to_string_lossy().to_string()).collect();
+    assert_eq!(names.len(), 10, "{names:?}");
+    assert!(names.contains(&"rio-claro-data-society-2026-10.pdf".to_string()));
+    assert!(names.contains(&"2i2c-ces-report-2026-10.pdf".to_string()));
+    assert!(out.join("_build/site/content/index.json").exists());
+
+    // Río Claro: 68 h available, 57 h used, 3 h left (10 h expired unused), 2 h overrun.
+    let text = pdf_text(&out.join("exports/rio-claro-data-society-2026-10.pdf"));
+    for expected in ["Río Claro Data & Society", "68 h 57 h 3 h 10 h 2 h", "4 h 6 h 0 h ██████████\n150%", "Action Needed", "Lucía Fernández Ortega", "Page 1 of"] {
+        assert!(text.contains(expected), "Río Claro PDF lacks {expected:?}:\n{text}");
+    }
+    let (dataset, _) = ces_report::read_dataset(&ces_report::load::Folder(&root().join("sample-data")), &Default::default()).unwrap();
+    for other in dataset.engagements.iter().filter(|e| !e.community.starts_with("Río")) {
+        assert!(!text.contains(&other.community), "Río Claro's PDF names {}", other.community);
+        assert!(!text.contains(&other.name), "Río Claro's PDF names {}", other.name);
+    }
+    let billing: Vec<_> = dataset.contacts.iter().filter(|c| !c.is_reported()).collect();
+    for pdf in pdfs(&out) {
+        let text = pdf_text(&pdf);
+        for contact in &billing {
+            assert!(!text.contains(&contact.name) && !text.contains(&contact.email), "{} names Billing contact {}", pdf.display(), contact.name);
+        }
+    }
+    let manifest = std::fs::read_to_string(out.join("exports/manifest.json")).unwrap();
+    for contact in &billing {
+        assert!(!manifest.contains(&contact.email), "the manifest addresses Billing contact {}", contact.name);
+    }
+}
+
+#[test]
+fn hostile_text_stays_literal_in_the_pdf() {
+    let folder = common::temp_folder("render-hostile");
+    let data = folder.join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    let lines = ["- not a list", "+ not an enum", "= not a heading", "/ not a term", "12. not an enum", "a//b stays", "x -- y -? z... -5", "$x$ #set @cite <b> [a](b)"];
+    let mut activities = String::from("Allocation,Team member,Units,Description,Start date\n");
+    for (day, line) in lines.iter().enumerate() {
+        activities.push_str(&format!("Q4,Ana,1,\"{line}\",10/{}/2026\n", day + 1));
+    }
+    std::fs::write(data.join("activities.csv"), activities).unwrap();
+    std::fs::write(data.join("engagements.csv"), "Engagement name,Community,Engagement start date,Engagement end date,Engagement description,Status\nE,\"Quote \"\" and \\ back # hash\",1/1/2026,12/31/2027,Tier,Active\n").unwrap();
+    std::fs::write(data.join("projects.csv"), format!("Project name,Engagement,Project start date,Project end date,Project description\nP,E,1/1/2026,12/31/2027,\"Title\n{}\"\n", lines.join("\n"))).unwrap();
+    std::fs::write(data.join("allocations.csv"), "Allocation name,Project,Allocation start date,Allocation end date,Hours available,Allocation provider\nQ4,P,10/1/2026,12/31/2026,40,Ana\n").unwrap();
+    let out = folder.join("book");
+    render(&data, &out);
+    let pdf = pdfs(&out).into_iter().find(|p| !p.to_string_lossy().contains("ces-report")).unwrap();
+    let text = pdf_text(&pdf);
+    for line in lines.iter().chain(&["Quote \" and \\ back # hash"]) {
+        assert!(text.contains(line), "the PDF lost {line:?}:\n{text}");
+    }
+}
