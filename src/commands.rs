@@ -142,7 +142,13 @@ fn templates(dir: &std::path::Path) -> Result<i32> {
     Ok(0)
 }
 
-fn render(data: &DataArgs, as_of: &AsOfArgs, book: &BookArgs, jobs: Option<usize>, html: bool) -> Result<i32> {
+fn render(
+    data: &DataArgs,
+    as_of: &AsOfArgs,
+    book: &BookArgs,
+    jobs: Option<usize>,
+    html: bool,
+) -> Result<i32> {
     use crate::render;
     let started = std::time::Instant::now();
     let tools = render::Toolchain::find()?;
@@ -159,7 +165,12 @@ fn render(data: &DataArgs, as_of: &AsOfArgs, book: &BookArgs, jobs: Option<usize
     let site_started = std::time::Instant::now();
     let pages = render::build_site(&tools, &built.out, html)?;
     let site_seconds = site_started.elapsed().as_secs_f64();
-    println!("book      {} ({} files, figures as of {}) in {generated:.1} s", built.out.display(), built.files, built.as_of);
+    println!(
+        "book      {} ({} files, figures as of {}) in {generated:.1} s",
+        built.out.display(),
+        built.files,
+        built.as_of
+    );
     println!("site      {} ({pages} pages) in {site_seconds:.1} s", built.out.join("_build/site").display());
     println!("PDFs      {} in {pdf_seconds:.1} s", pdfs.len());
     for pdf in &pdfs {

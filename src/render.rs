@@ -38,7 +38,11 @@ impl Toolchain {
     fn path_with_typst(&self) -> std::ffi::OsString {
         let typst_dir = self.typst.parent().map(Path::to_path_buf).unwrap_or_default();
         let mut paths = vec![typst_dir];
-        paths.extend(std::env::var_os("PATH").map(|p| std::env::split_paths(&p).collect::<Vec<_>>()).unwrap_or_default());
+        paths.extend(
+            std::env::var_os("PATH")
+                .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+                .unwrap_or_default(),
+        );
         std::env::join_paths(paths).unwrap_or_default()
     }
 }
@@ -54,7 +58,9 @@ fn find_myst() -> Option<PathBuf> {
 
 fn find_typst() -> Option<PathBuf> {
     on_path("typst").or_else(|| {
-        let cache = std::env::var_os("HOME").map(PathBuf::from)?.join(format!(".cache/ces-report/typst-{TYPST_VERSION}/bin/typst"));
+        let cache = std::env::var_os("HOME")
+            .map(PathBuf::from)?
+            .join(format!(".cache/ces-report/typst-{TYPST_VERSION}/bin/typst"));
         cache.is_file().then_some(cache)
     })
 }
@@ -105,7 +111,8 @@ pub fn pdf_jobs(book: &Path) -> Result<Vec<PdfJob>> {
 pub fn write_fonts(folder: &Path) -> Result<()> {
     std::fs::create_dir_all(folder)?;
     for (name, bytes) in crate::charts::pdf_fonts() {
-        std::fs::write(folder.join(name), bytes).with_context(|| format!("cannot write {}", folder.join(name).display()))?;
+        std::fs::write(folder.join(name), bytes)
+            .with_context(|| format!("cannot write {}", folder.join(name).display()))?;
     }
     Ok(())
 }
@@ -126,8 +133,17 @@ pub fn build_pdfs(tools: &Toolchain, book: &Path, jobs: &[PdfJob], parallel: usi
                 let result = build_one_pdf(tools, job, &packages, &fonts);
                 let finished = done.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
                 match &result {
-                    Ok(pdf) => eprintln!("  [{finished}/{}] {} ({:.1} s)", jobs.len(), display_name(&pdf.path), pdf.seconds),
-                    Err(error) => eprintln!("  [{finished}/{}] FAILED {}: {error:#}", jobs.len(), display_name(&job.output)),
+                    Ok(pdf) => eprintln!(
+                        "  [{finished}/{}] {} ({:.1} s)",
+                        jobs.len(),
+                        display_name(&pdf.path),
+                        pdf.seconds
+                    ),
+                    Err(error) => eprintln!(
+                        "  [{finished}/{}] FAILED {}: {error:#}",
+                        jobs.len(),
+                        display_name(&job.output)
+                    ),
                 }
                 results.lock().expect("results lock").push((index, result));
             });
@@ -137,7 +153,8 @@ pub fn build_pdfs(tools: &Toolchain, book: &Path, jobs: &[PdfJob], parallel: usi
     results.sort_by_key(|(index, _)| *index);
     let (built, failed): (Vec<_>, Vec<_>) = results.into_iter().map(|(_, r)| r).partition(Result::is_ok);
     if !failed.is_empty() {
-        let messages: Vec<String> = failed.into_iter().filter_map(Result::err).map(|e| format!("{e:#}")).collect();
+        let messages: Vec<String> =
+            failed.into_iter().filter_map(Result::err).map(|e| format!("{e:#}")).collect();
         bail!("{} of {} PDFs failed:\n  {}", messages.len(), jobs.len(), messages.join("\n  "));
     }
     Ok(built.into_iter().filter_map(Result::ok).collect())
@@ -177,14 +194,26 @@ fn build_one_pdf(tools: &Toolchain, job: &PdfJob, packages: &Path, fonts: &Path)
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-    let fresh = std::fs::metadata(&job.output).and_then(|m| m.modified()).is_ok_and(|modified| modified >= since);
+    let fresh =
+        std::fs::metadata(&job.output).and_then(|m| m.modified()).is_ok_and(|modified| modified >= since);
     if !fresh {
         let log = std::fs::read_to_string(&log_path).unwrap_or_default();
-        let reason = log.lines().filter(|l| l.contains('⛔') || l.contains("rror")).collect::<Vec<_>>().join("\n    ");
-        bail!("myst did not write {} (log: {}){}", job.output.display(), log_path.display(), if reason.is_empty() { String::new() } else { format!("\n    {reason}") });
+        let reason =
+            log.lines().filter(|l| l.contains('⛔') || l.contains("rror")).collect::<Vec<_>>().join("\n    ");
+        bail!(
+            "myst did not write {} (log: {}){}",
+            job.output.display(),
+            log_path.display(),
+            if reason.is_empty() { String::new() } else { format!("\n    {reason}") }
+        );
     }
     let bytes = std::fs::read(&job.output)?;
-    Ok(BuiltPdf { path: job.output.clone(), pages: count_pages(&bytes), bytes: bytes.len() as u64, seconds: started.elapsed().as_secs_f64() })
+    Ok(BuiltPdf {
+        path: job.output.clone(),
+        pages: count_pages(&bytes),
+        bytes: bytes.len() as u64,
+        seconds: started.elapsed().as_secs_f64(),
+    })
 }
 
 /// The page count of a PDF from its page tree's `/Count` (Typst writes one, uncompressed);
@@ -198,7 +227,8 @@ pub fn count_pages(pdf: &[u8]) -> Option<usize> {
 
 /// Builds the site: the offline content build by default, the real themed HTML with `html`.
 pub fn build_site(tools: &Toolchain, book: &Path, html: bool) -> Result<usize> {
-    let args: &[&str] = if html { &["build", "--html"] } else { &["--config", "myst.offline.yml", "build", "--site"] };
+    let args: &[&str] =
+        if html { &["build", "--html"] } else { &["--config", "myst.offline.yml", "build", "--site"] };
     let output = Command::new(&tools.myst)
         .args(args)
         .current_dir(book)
@@ -206,10 +236,15 @@ pub fn build_site(tools: &Toolchain, book: &Path, html: bool) -> Result<usize> {
         .stdin(Stdio::null())
         .output()
         .with_context(|| format!("cannot run {}", tools.myst.display()))?;
-    let log = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    let log =
+        format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
     let problems: Vec<&str> = log.lines().filter(|line| line.contains('⚠') || line.contains('⛔')).collect();
     if !output.status.success() || !problems.is_empty() {
-        bail!("myst {} reported problems:\n  {}", args.join(" "), if problems.is_empty() { log.trim().to_string() } else { problems.join("\n  ") });
+        bail!(
+            "myst {} reported problems:\n  {}",
+            args.join(" "),
+            if problems.is_empty() { log.trim().to_string() } else { problems.join("\n  ") }
+        );
     }
     let content = book.join("_build/site/content");
     Ok(std::fs::read_dir(content).map(|entries| entries.count()).unwrap_or(0))

@@ -7,7 +7,9 @@ use anyhow::Result;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::views::{allocation_view, period, short_name, title_and_body, AllocationView, FigureView, StatusView};
+use super::views::{
+    allocation_view, period, short_name, title_and_body, AllocationView, FigureView, StatusView,
+};
 use super::BookContext;
 use crate::charts::{self, BurnUp};
 use crate::figures::allocations::State;
@@ -286,7 +288,10 @@ fn burn_chart(
         (day, total)
     });
     let burn = BurnUp {
-        title: &format!("Hours used: {}", short_name(&record.name, &dataset.engagements[record.engagement].community)),
+        title: &format!(
+            "Hours used: {}",
+            short_name(&record.name, &dataset.engagements[record.engagement].community)
+        ),
         start: record.start,
         end: record.end,
         available: record.available,

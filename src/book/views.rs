@@ -146,7 +146,8 @@ pub fn title_and_body(description: &str) -> (String, String) {
 /// An allocation's name without its community prefix, for pages about that community:
 /// `Río Claro Data & Society — Open data clinics 2026 Q3` → `Open data clinics 2026 Q3`.
 pub fn short_name(name: &str, community: &str) -> String {
-    let rest = name.strip_prefix(community).map(|rest| rest.trim_start_matches([' ', '—', '–', '-', ':', ',']));
+    let rest =
+        name.strip_prefix(community).map(|rest| rest.trim_start_matches([' ', '—', '–', '-', ':', ',']));
     match rest {
         Some(rest) if !rest.is_empty() && rest.len() < name.len() => rest.to_string(),
         _ => name.to_string(),
