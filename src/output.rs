@@ -33,6 +33,11 @@ impl Plan {
         self.files.insert(path.into(), contents.into());
     }
 
+    /// Adds every file of `other`.
+    pub fn extend(&mut self, other: Plan) {
+        self.files.extend(other.files);
+    }
+
     pub fn files(&self) -> impl Iterator<Item = (&str, &[u8])> {
         self.files.iter().map(|(path, bytes)| (path.as_str(), bytes.as_slice()))
     }
@@ -95,11 +100,56 @@ fn stage(plan: &Plan, out: &Path, previous: &Option<BTreeSet<String>>, staging: 
     if let Some(owned) = previous {
         carry_over_user_files(out, out, owned, plan, staging)?;
     }
-    for (path, bytes) in plan.files() {
-        write_file(&staging.join(path), bytes)?;
-    }
+    write_all(plan, staging)?;
     let listing: String = plan.files().map(|(path, _)| format!("{path}\n")).collect();
     write_file(&staging.join(OWNED_LIST), listing.as_bytes())
+}
+
+/// Writes the plan's files on all cores: a book has thousands of small files and creating
+/// them is most of the time a build takes.
+fn write_all(plan: &Plan, staging: &Path) -> Result<()> {
+    let folders: BTreeSet<&Path> = plan.files().filter_map(|(path, _)| Path::new(path).parent()).collect();
+    for folder in folders {
+        let folder = staging.join(folder);
+        fs::create_dir_all(&folder).with_context(|| format!("cannot create {}", folder.display()))?;
+    }
+    let files: Vec<(&str, &[u8])> = plan.files().collect();
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+    let chunk = files.len().div_ceil(workers).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || -> Result<()> {
+                    for (path, bytes) in part {
+                        let path = staging.join(path);
+                        fs::write(&path, bytes)
+                            .with_context(|| format!("cannot write {}", path.display()))?;
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        handles.into_iter().try_for_each(|handle| handle.join().expect("a writer thread panicked"))
+    })
+}
+
+/// Removes a folder tree, its top-level entries side by side.
+fn remove_tree(folder: &Path) -> std::io::Result<()> {
+    let entries: Vec<PathBuf> =
+        fs::read_dir(folder)?.map(|entry| entry.map(|e| e.path())).collect::<std::io::Result<_>>()?;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = entries
+            .iter()
+            .map(|path| {
+                scope.spawn(
+                    move || if path.is_dir() { fs::remove_dir_all(path) } else { fs::remove_file(path) },
+                )
+            })
+            .collect();
+        handles.into_iter().try_for_each(|handle| handle.join().expect("a remover thread panicked"))
+    })?;
+    fs::remove_dir(folder)
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -147,6 +197,5 @@ fn swap(staging: &Path, out: &Path) -> Result<()> {
         let _ = fs::rename(&backup, out);
         return Err(error).with_context(|| format!("cannot move the new output to {}", out.display()));
     }
-    fs::remove_dir_all(&backup)
-        .with_context(|| format!("cannot remove the previous output {}", backup.display()))
+    remove_tree(&backup).with_context(|| format!("cannot remove the previous output {}", backup.display()))
 }

@@ -143,20 +143,20 @@ pub fn build(context: &BookContext<'_>, templates: &TemplateSet) -> Result<Plan>
         period: period.clone(),
         as_of: context.as_of.to_string(),
     };
+    let renderers = Renderers { site: &site, pdf: &pdf };
+    let outputs = parallel_map(paths.len(), |index| {
+        engagement_output(context, index, &paths[index], &renderers, &tag, &period)
+    });
     let mut exports = vec![aggregated.clone()];
     let mut manifest = Vec::new();
     let mut toc = Vec::new();
-    for (index, paths) in paths.iter().enumerate() {
-        let mut page = engagement_page(context, index, paths, &mut plan)?;
-        plan.add(paths.page.clone(), site.render("engagement.md.j2", &page)?);
-        toc.push(TocEntry { file: paths.page.clone(), title: dataset.engagements[index].community.clone() });
-        if reported_this_month(context, index) {
-            let export = engagement_export(context, &page, paths, &tag, &period);
-            page.site = false;
-            page.root = "../../".to_string();
-            plan.add(export.article.clone(), pdf.render("engagement.md.j2", &page)?);
-            manifest.push(manifest_entry(context, index, &export));
+    for output in outputs {
+        let output = output?;
+        plan.extend(output.plan);
+        toc.push(output.toc);
+        if let Some((export, entry)) = output.pdf {
             exports.push(export);
+            manifest.push(entry);
         }
     }
     let pages: Vec<String> = paths.iter().map(|p| p.page.clone()).collect();
@@ -183,6 +183,59 @@ pub fn build(context: &BookContext<'_>, templates: &TemplateSet) -> Result<Plan>
     };
     plan.add("exports/manifest.json", format!("{}\n", serde_json::to_string_pretty(&manifest)?));
     Ok(plan)
+}
+
+struct Renderers<'a> {
+    site: &'a Renderer,
+    pdf: &'a Renderer,
+}
+
+/// What one engagement adds to the book.
+struct EngagementOutput {
+    plan: Plan,
+    toc: TocEntry,
+    pdf: Option<(PdfExport, ManifestEntry)>,
+}
+
+fn engagement_output(
+    context: &BookContext<'_>,
+    index: usize,
+    paths: &EngagementPaths,
+    renderers: &Renderers<'_>,
+    tag: &str,
+    period: &str,
+) -> Result<EngagementOutput> {
+    let mut plan = Plan::default();
+    let mut page = engagement_page(context, index, paths, &mut plan)?;
+    plan.add(paths.page.clone(), renderers.site.render("engagement.md.j2", &page)?);
+    let toc =
+        TocEntry { file: paths.page.clone(), title: context.dataset.engagements[index].community.clone() };
+    let mut pdf = None;
+    if reported_this_month(context, index) {
+        let export = engagement_export(context, &page, paths, tag, period);
+        page.site = false;
+        page.root = "../../".to_string();
+        plan.add(export.article.clone(), renderers.pdf.render("engagement.md.j2", &page)?);
+        let entry = manifest_entry(context, index, &export);
+        pdf = Some((export, entry));
+    }
+    Ok(EngagementOutput { plan, toc, pdf })
+}
+
+/// `work(i)` for i in 0..count on all cores, results in order.
+fn parallel_map<T: Send>(count: usize, work: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+    let chunk = count.div_ceil(workers).max(1);
+    std::thread::scope(|scope| {
+        let work = &work;
+        let handles: Vec<_> = (0..count)
+            .step_by(chunk)
+            .map(|start| {
+                scope.spawn(move || (start..(start + chunk).min(count)).map(work).collect::<Vec<T>>())
+            })
+            .collect();
+        handles.into_iter().flat_map(|handle| handle.join().expect("a page thread panicked")).collect()
+    })
 }
 
 #[derive(Serialize)]

@@ -22,9 +22,17 @@ const TYPST_SEPARATOR: &str = "{raw:typst}`#\"\"`";
 /// Escapes text for one line (table cells, headings, link text, list items): line breaks
 /// become spaces.
 pub fn inline(text: &str, target: Target) -> String {
+    if is_plain_line(text) {
+        return escape_line(text.trim(), target);
+    }
     let cleaned = clean(text);
     let line = cleaned.split('\n').map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ");
     escape_line(&line, target)
+}
+
+/// Most cells are one line with no control characters: they skip the clean-up.
+fn is_plain_line(text: &str) -> bool {
+    !text.chars().any(char::is_control)
 }
 
 /// Escapes multi-line text for a paragraph: its lines are kept as hard line breaks.
@@ -69,7 +77,16 @@ fn clean(text: &str) -> String {
 }
 
 fn escape_line(line: &str, target: Target) -> String {
-    let mut out = String::with_capacity(line.len() * 2);
+    let mut out = String::with_capacity(line.len() + line.len() / 4 + 8);
+    if target == Target::Site {
+        for c in line.chars() {
+            if c.is_ascii_punctuation() {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+        return out;
+    }
     let chars: Vec<char> = line.chars().collect();
     let marker_end = if target == Target::Pdf { leading_marker_end(&chars) } else { None };
     for (index, c) in chars.iter().enumerate() {

@@ -114,13 +114,20 @@ impl Renderer {
             }
         });
         env.set_formatter(move |out, state, value| {
-            let text =
-                if value.is_none() || value.is_undefined() { String::new() } else { value.to_string() };
+            let owned;
+            let text: &str = if value.is_none() || value.is_undefined() {
+                ""
+            } else if let Some(text) = value.as_str() {
+                text
+            } else {
+                owned = value.to_string();
+                &owned
+            };
             let escaped = match state.auto_escape() {
-                _ if value.is_safe() => text,
-                AutoEscape::Custom(kind) if kind == "myst" => escape::inline(&text, target),
-                AutoEscape::Custom(kind) if kind == "yaml" => escape::yaml_string(&text),
-                _ => text,
+                _ if value.is_safe() => std::borrow::Cow::Borrowed(text),
+                AutoEscape::Custom(kind) if kind == "myst" => escape::inline(text, target).into(),
+                AutoEscape::Custom(kind) if kind == "yaml" => escape::yaml_string(text).into(),
+                _ => std::borrow::Cow::Borrowed(text),
             };
             out.write_str(&escaped)
                 .map_err(|_| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "cannot write"))
