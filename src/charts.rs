@@ -93,6 +93,15 @@ fn month_label(month: Month) -> String {
     format!("{} {}", NAMES[month.month as usize - 1], month.year)
 }
 
+/// The category whose centre is at `position` (categories are unit slots from 0 to `count`),
+/// when it is one of every `step` labelled: axis labels sit under bar centres only.
+fn category_at(position: f64, count: usize, step: usize) -> Option<usize> {
+    let index = (position - 0.5).round();
+    let centred = (position - 0.5 - index).abs() < 0.01;
+    let valid = centred && index >= 0.0 && (index as usize) < count && (index as usize) % step == 0;
+    valid.then_some(index as usize)
+}
+
 /// Label every `step`-th month so labels never overlap.
 fn label_step(months: usize) -> usize {
     months.div_ceil(12).max(1)
@@ -155,14 +164,7 @@ pub fn commitment_chart(rows: &[CommitmentRow], hours_per_fte_day: f64, as_of: N
             .light_line_style(TRANSPARENT)
             .x_labels(rows.len() * 2 + 1)
             .x_label_formatter(&|x| {
-                let index = (x - 0.5).round();
-                let centred = (x - 0.5 - index).abs() < 0.01;
-                match rows.get(index as usize) {
-                    Some(row) if centred && index >= 0.0 && (index as usize) % step == 0 => {
-                        month_label(row.month)
-                    }
-                    _ => String::new(),
-                }
+                category_at(*x, rows.len(), step).map_or(String::new(), |i| month_label(rows[i].month))
             })
             .y_label_formatter(&|y| format!("{y:.0}"))
             .y_desc("Hours per working day")
@@ -405,13 +407,8 @@ pub fn usage_chart(bars: &[UsageBar<'_>]) -> Result<String> {
             .x_label_formatter(&|x| format!("{x:.0}%"))
             .y_labels(bars.len() * 2 + 1)
             .y_label_formatter(&|y| {
-                let index = (y - 0.5).round();
-                let centred = (y - 0.5 - index).abs() < 0.01;
-                let from_top = bars.len() as f64 - 1.0 - index;
-                match bars.get(from_top as usize) {
-                    Some(bar) if centred && from_top >= 0.0 => shorten(bar.label, 42),
-                    _ => String::new(),
-                }
+                category_at(*y, bars.len(), 1)
+                    .map_or(String::new(), |i| shorten(bars[bars.len() - 1 - i].label, 42))
             })
             .x_desc("Hours used, as a share of hours available")
             .label_style(text_style(14))
@@ -474,14 +471,7 @@ pub fn team_hours_chart(months: &[Month], members: &[(String, Vec<f64>)]) -> Res
             .light_line_style(TRANSPARENT)
             .x_labels(months.len() * 2 + 1)
             .x_label_formatter(&|x| {
-                let index = (x - 0.5).round();
-                let centred = (x - 0.5 - index).abs() < 0.01;
-                match months.get(index as usize) {
-                    Some(month) if centred && index >= 0.0 && (index as usize) % step == 0 => {
-                        month_label(*month)
-                    }
-                    _ => String::new(),
-                }
+                category_at(*x, months.len(), step).map_or(String::new(), |i| month_label(months[i]))
             })
             .y_label_formatter(&|y| crate::text::hours(*y))
             .y_desc("Hours")

@@ -62,6 +62,44 @@ macro_rules! deref_to_record {
 }
 deref_to_record!(Engagement => EngagementRow, Project => ProjectRow, Allocation => AllocationRow, Contact => ContactRow);
 
+impl Allocation {
+    /// An allocation outside any dataset (project and engagement 0), for examples and tests.
+    pub fn standalone(
+        name: &str,
+        start: chrono::NaiveDate,
+        end: chrono::NaiveDate,
+        available: f64,
+    ) -> Allocation {
+        let record = AllocationRow {
+            line: 2,
+            name: name.to_string(),
+            project: String::new(),
+            start,
+            end,
+            available,
+            description: String::new(),
+            provider: None,
+        };
+        Allocation { record, project: 0, engagement: 0, activities: Vec::new() }
+    }
+}
+
+impl ActivityRow {
+    /// An activity of allocation 0 by team member 0, for examples and tests.
+    pub fn standalone(start: chrono::NaiveDate, end: chrono::NaiveDate, units: f64) -> ActivityRow {
+        ActivityRow {
+            line: 2,
+            allocation: 0,
+            team_member: 0,
+            units,
+            start,
+            end,
+            created: None,
+            description: "".into(),
+        }
+    }
+}
+
 impl Contact {
     /// Administrative and Technical contacts are reported; Billing-only contacts never are.
     pub fn is_reported(&self) -> bool {

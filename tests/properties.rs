@@ -6,7 +6,6 @@ use std::io::Read;
 use ces_report::figures::allocations::allocation_figures;
 use ces_report::figures::calendar::WorkCalendar;
 use ces_report::figures::commitment::{spread_activity, spread_allocation};
-use ces_report::load::allocations::AllocationRow;
 use ces_report::load::Source;
 use ces_report::model::{Activity, Allocation};
 use ces_report::settings::Settings;
@@ -22,30 +21,11 @@ fn date_from(offset: u64) -> NaiveDate {
 }
 
 fn allocation(start: NaiveDate, end: NaiveDate, available: f64) -> Allocation {
-    let record = AllocationRow {
-        line: 2,
-        name: "A".into(),
-        project: "P".into(),
-        start,
-        end,
-        available,
-        description: String::new(),
-        provider: None,
-    };
-    Allocation { record, project: 0, engagement: 0, activities: vec![] }
+    Allocation::standalone("A", start, end, available)
 }
 
 fn activity(start: NaiveDate, end: NaiveDate, units: f64) -> Activity {
-    Activity {
-        line: 2,
-        allocation: 0,
-        team_member: 0,
-        units,
-        start,
-        end,
-        created: None,
-        description: "".into(),
-    }
+    Activity::standalone(start, end, units)
 }
 
 fn holidays() -> impl Strategy<Value = BTreeSet<NaiveDate>> {

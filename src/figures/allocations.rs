@@ -100,37 +100,17 @@ pub fn forecast_at_end(used: f64, elapsed: u32, total: u32) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::allocations::AllocationRow;
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
     }
 
     fn allocation(start: NaiveDate, end: NaiveDate, available: f64) -> Allocation {
-        let record = AllocationRow {
-            line: 2,
-            name: "Q4".into(),
-            project: "P".into(),
-            start,
-            end,
-            available,
-            description: String::new(),
-            provider: None,
-        };
-        Allocation { record, project: 0, engagement: 0, activities: vec![] }
+        Allocation::standalone("Q4", start, end, available)
     }
 
     fn activity(start: NaiveDate, units: f64) -> Activity {
-        Activity {
-            line: 2,
-            allocation: 0,
-            team_member: 0,
-            units,
-            start,
-            end: start,
-            created: None,
-            description: "".into(),
-        }
+        Activity::standalone(start, start, units)
     }
 
     #[test]

@@ -136,23 +136,13 @@ pub fn delivered_by_month<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::allocations::AllocationRow;
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
     }
 
     fn activity(start: NaiveDate, end: NaiveDate, units: f64) -> Activity {
-        Activity {
-            line: 2,
-            allocation: 0,
-            team_member: 0,
-            units,
-            start,
-            end,
-            created: None,
-            description: "".into(),
-        }
+        Activity::standalone(start, end, units)
     }
 
     fn collect(spread: impl FnOnce(&mut dyn FnMut(Month, f64))) -> Vec<(String, f64)> {
@@ -185,17 +175,7 @@ mod tests {
         // Mon 2026-12-21 .. Fri 2027-01-08 with Dec 25 and Jan 1 as holidays: Dec 21-24 and
         // 28-31 are 8 working days, Jan 4-8 are 5; 26 h over 13 days is 2 h a day.
         let calendar = WorkCalendar::new(&[day(2026, 12, 25), day(2027, 1, 1)].into());
-        let record = AllocationRow {
-            line: 2,
-            name: "Winter".into(),
-            project: "P".into(),
-            start: day(2026, 12, 21),
-            end: day(2027, 1, 8),
-            available: 26.0,
-            description: String::new(),
-            provider: None,
-        };
-        let allocation = Allocation { record, project: 0, engagement: 0, activities: vec![] };
+        let allocation = Allocation::standalone("Winter", day(2026, 12, 21), day(2027, 1, 8), 26.0);
         let split = collect(|add| spread_allocation(&allocation, &calendar, add));
         assert_eq!(split, [("2026-12".to_string(), 16.0), ("2027-01".to_string(), 10.0)]);
     }
