@@ -36,6 +36,22 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Business Development's check: can H more hours between two dates be committed safely?
+    WhatIf {
+        #[command(flatten)]
+        data: DataArgs,
+        /// Hours to commit.
+        #[arg(long)]
+        hours: f64,
+        /// First day of the new commitment (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        from: String,
+        /// Last day of the new commitment (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        to: String,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Write the MyST project (site pages, charts, downloads, PDF projects) for the figures.
     Build {
         #[command(flatten)]
@@ -119,6 +135,12 @@ impl DataArgs {
     }
 }
 
+/// A date given on the command line.
+pub fn parse_date_flag(flag: &str, text: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .with_context(|| format!("{flag} `{text}`: expected a date such as 2026-10-31"))
+}
+
 /// The date the figures are computed as of.
 #[derive(Debug, Args)]
 #[group(multiple = false)]
@@ -136,9 +158,7 @@ impl AsOfArgs {
     /// flag is given.
     pub fn resolve(&self) -> Result<(NaiveDate, Option<Month>)> {
         if let Some(text) = &self.as_of {
-            let date = NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                .with_context(|| format!("--as-of `{text}`: expected a date such as 2026-10-31"))?;
-            return Ok((date, None));
+            return Ok((parse_date_flag("--as-of", text)?, None));
         }
         if let Some(text) = &self.month {
             let month = Month::parse(text)

@@ -16,6 +16,7 @@ pub fn run(command: &Command) -> Result<i32> {
         Command::Summary { data, as_of, format } => summary(data, as_of, *format),
         Command::Build { data, as_of, book } => build(data, as_of, book).map(|built| built.map_or(1, |_| 0)),
         Command::Templates { dir } => templates(dir),
+        Command::WhatIf { data, hours, from, to, format } => what_if(data, *hours, from, to, *format),
         Command::Render { data, as_of, book, jobs, html } => render(data, as_of, book, *jobs, *html),
     }
 }
@@ -179,5 +180,24 @@ fn render(
     }
     println!("manifest  {}", built.out.join("exports/manifest.json").display());
     println!("total     {:.1} s", started.elapsed().as_secs_f64());
+    Ok(0)
+}
+
+fn what_if(data: &DataArgs, hours: f64, from: &str, to: &str, format: Format) -> Result<i32> {
+    let from = crate::cli::parse_date_flag("--from", from)?;
+    let to = crate::cli::parse_date_flag("--to", to)?;
+    anyhow::ensure!(to >= from, "--to {to} is before --from {from}");
+    anyhow::ensure!(hours > 0.0, "--hours must be above 0");
+    let (dataset, _, settings) = match read(data)? {
+        Ok(read) => read,
+        Err(code) => return Ok(code),
+    };
+    let calendar = figures::calendar::WorkCalendar::new(&settings.holidays);
+    let answer = figures::what_if::what_if(&dataset, &calendar, hours, from, to);
+    anyhow::ensure!(answer.working_days > 0, "{from} to {to} has no working days");
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&answer)?),
+        Format::Text => print!("{}", summary::text::what_if(&answer)),
+    }
     Ok(0)
 }

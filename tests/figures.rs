@@ -204,3 +204,43 @@ fn reminders_upcoming_ending_and_quiet() {
     let early = figures_at(&data, "2026-10-30");
     assert!(early.upcoming.is_empty() && early.quiet.is_empty());
 }
+
+#[test]
+fn what_if_averages_the_period_against_capacity() {
+    // Capacity 6 h a day. The baseline commits 12 h over Q4 2026's 66 working days (0.1818 h a
+    // day). Adding 66 h over Q4 adds 1 h a day: 1.1818 h with it, 4.8182 h of headroom. In
+    // November (21 working days) alone, 210 h add 10 h a day: over capacity by 4.1818 h.
+    let data = Data::baseline().with("capacity.csv", "Effective from,Hours per working day\n1/1/2026,6\n");
+    let (dataset, _) = data.read();
+    let calendar = ces_report::figures::calendar::WorkCalendar::default();
+    let safe = ces_report::figures::what_if::what_if(
+        &dataset,
+        &calendar,
+        66.0,
+        day("2026-10-01"),
+        day("2026-12-31"),
+    );
+    assert_eq!(safe.working_days, 66);
+    assert!((safe.committed_before - 12.0 / 66.0).abs() < 1e-12);
+    assert!((safe.committed_after - (1.0 + 12.0 / 66.0)).abs() < 1e-12);
+    assert!((safe.headroom.unwrap() - (6.0 - 1.0 - 12.0 / 66.0)).abs() < 1e-12);
+    assert_eq!(safe.safe, Some(true));
+    assert_eq!(safe.months.len(), 3);
+    let over = ces_report::figures::what_if::what_if(
+        &dataset,
+        &calendar,
+        210.0,
+        day("2026-11-01"),
+        day("2026-11-30"),
+    );
+    assert_eq!((over.working_days, over.safe), (21, Some(false)));
+    assert!((over.headroom.unwrap() + (4.0 + 12.0 / 66.0)).abs() < 1e-12);
+    let unknown = ces_report::figures::what_if::what_if(
+        &Data::baseline().read().0,
+        &calendar,
+        1.0,
+        day("2026-11-02"),
+        day("2026-11-02"),
+    );
+    assert_eq!((unknown.capacity, unknown.safe), (None, None));
+}

@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod commitment;
 pub mod reminders;
 pub mod status;
+pub mod what_if;
 
 use chrono::NaiveDate;
 

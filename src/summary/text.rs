@@ -166,6 +166,71 @@ fn write_logging(out: &mut String, dataset: &Dataset, figures: &Figures) {
     }
 }
 
+/// The answer to "can we commit H more hours between D1 and D2?", with the months behind it.
+pub fn what_if(answer: &crate::figures::what_if::WhatIf) -> String {
+    let mut out = String::new();
+    let per_day = answer.committed_after - answer.committed_before;
+    let _ = writeln!(
+        out,
+        "Adding {} h from {} to {} ({} working days, {:.2} h per working day)",
+        hours_grouped(answer.hours),
+        answer.from,
+        answer.to,
+        answer.working_days,
+        per_day
+    );
+    let _ = writeln!(
+        out,
+        "  committed per working day, on average: {:.2} h now, {:.2} h with it",
+        answer.committed_before, answer.committed_after
+    );
+    match (answer.capacity, answer.headroom) {
+        (Some(capacity), Some(headroom)) if headroom >= -1e-9 => {
+            let _ = writeln!(out, "  P&S team capacity per working day, on average: {capacity:.2} h");
+            let _ = writeln!(
+                out,
+                "SAFE: {headroom:.2} h per working day of capacity remain on average over the period."
+            );
+            let over: Vec<String> = answer
+                .months
+                .iter()
+                .filter(|m| m.headroom.is_some_and(|h| h < -1e-9))
+                .map(|m| m.month.to_string())
+                .collect();
+            if !over.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "  but {} over capacity: {}",
+                    if over.len() == 1 { "this month is" } else { "these months are" },
+                    over.join(", ")
+                );
+            }
+        }
+        (Some(capacity), Some(headroom)) => {
+            let _ = writeln!(out, "  P&S team capacity per working day, on average: {capacity:.2} h");
+            let _ = writeln!(
+                out,
+                "OVER CAPACITY by {:.2} h per working day on average: confirm with a P&S Area Lead before committing (seed 002).",
+                -headroom
+            );
+        }
+        _ => {
+            let _ = writeln!(out, "UNKNOWN: no capacity is recorded for this period (capacity.csv).");
+        }
+    }
+    let _ = writeln!(out, "\n  month    working days      now  with it  capacity  headroom");
+    for month in &answer.months {
+        let capacity = month.capacity.map_or("unknown".to_string(), |c| format!("{c:.2}"));
+        let headroom = month.headroom.map_or("".to_string(), |h| format!("{h:.2}"));
+        let _ = writeln!(
+            out,
+            "  {}  {:>12}  {:>7.2}  {:>7.2}  {capacity:>8}  {headroom:>8}",
+            month.month, month.working_days, month.committed_before, month.committed_after
+        );
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
