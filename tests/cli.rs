@@ -92,7 +92,16 @@ fn bad_flags_are_usage_errors() {
 
 #[test]
 fn what_if_answers_business_development() {
-    let output = ces_report(&["what-if", "sample-data", "--hours", "200", "--from", "2026-11-01", "--to", "2027-03-31"]);
+    let output = ces_report(&[
+        "what-if",
+        "sample-data",
+        "--hours",
+        "200",
+        "--from",
+        "2026-11-01",
+        "--to",
+        "2027-03-31",
+    ]);
     assert!(output.status.success(), "{}", text(&output.stderr));
     assert_expected("what-if-200h.txt", &text(&output.stdout));
 }
