@@ -272,7 +272,6 @@ fn hostile_cell_text_renders_literally_on_the_site() {
         "% Ben",
         "Dr. <u>Who</u>",
         "[^2] lead",
-        "Org > {{ x }}",
     ] {
         assert!(all_text.contains(text), "not found literally as text: {text:?}");
     }
