@@ -176,7 +176,7 @@ fn render(
     println!("PDFs      {} in {pdf_seconds:.1} s", pdfs.len());
     for pdf in &pdfs {
         let pages = pdf.pages.map_or("?".to_string(), |p| p.to_string());
-        println!("  {:<56} {pages:>3} pages {:>6} KB", pdf.path.display(), pdf.bytes.div_ceil(1024));
+        println!("  {:<62} {pages:>3} pages {:>6} KB", pdf.path.display(), pdf.bytes.div_ceil(1024));
     }
     println!("manifest  {}", built.out.join("exports/manifest.json").display());
     println!("total     {:.1} s", started.elapsed().as_secs_f64());
