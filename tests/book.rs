@@ -236,3 +236,32 @@ fn billing_contacts_appear_nowhere() {
         }
     }
 }
+
+#[test]
+fn templates_can_be_copied_out_and_overridden_file_by_file() {
+    let folder = common::temp_folder("templates");
+    let templates = folder.join("templates");
+    let output = ces_report(&["templates", templates.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(templates.join("engagement.md.j2").exists() && templates.join("pdf/template.typ").exists());
+    // Keep only an edited dashboard: every other file falls back to the built-in default.
+    let dashboard = std::fs::read_to_string(templates.join("dashboard.md.j2")).unwrap();
+    std::fs::remove_dir_all(&templates).unwrap();
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(
+        templates.join("dashboard.md.j2"),
+        dashboard.replace("## At a glance", "## This month at a glance"),
+    )
+    .unwrap();
+    let out = folder.join("book");
+    let output = build(
+        Path::new("sample-data"),
+        &out,
+        &["--month", "2026-10", "--templates", templates.to_str().unwrap()],
+    );
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let index = std::fs::read_to_string(out.join("index.md")).unwrap();
+    assert!(index.contains("## This month at a glance"));
+    let expected = std::fs::read(root().join("book/capacity.md")).unwrap();
+    assert_eq!(std::fs::read(out.join("capacity.md")).unwrap(), expected);
+}
