@@ -8,6 +8,8 @@ use crate::cli::{AsOfArgs, BookArgs, Command, DataArgs, Format};
 use crate::diagnostics::{Diagnostics, InputErrors};
 use crate::figures;
 use crate::load::Folder;
+use crate::model::Dataset;
+use crate::settings::Settings;
 use crate::summary;
 
 pub fn run(command: &Command) -> Result<i32> {
@@ -28,32 +30,35 @@ fn print_diagnostics(diagnostics: &Diagnostics) {
     }
 }
 
-/// Reads the data; on input errors prints them all and yields `Ok(Err(exit_code))`.
-fn read(
-    data: &DataArgs,
-) -> Result<Result<(crate::model::Dataset, Diagnostics, crate::settings::Settings), i32>> {
+/// The data of a run, read and linked.
+struct Loaded {
+    dataset: Dataset,
+    diagnostics: Diagnostics,
+    settings: Settings,
+}
+
+/// Reads the data. Input errors are all printed to stderr and give `Ok(None)`: the command
+/// then exits 1 without computing anything.
+fn read(data: &DataArgs) -> Result<Option<Loaded>> {
     let settings = data.settings()?;
     match crate::read_dataset(&Folder(data.folder()?), &settings) {
-        Ok((dataset, diagnostics)) => Ok(Ok((dataset, diagnostics, settings))),
-        Err(error) => match error.downcast::<InputErrors>() {
-            Ok(InputErrors(diagnostics)) => {
-                print_diagnostics(&diagnostics);
-                let count = diagnostics.errors().count();
-                eprintln!(
-                    "error: the data has {count} error{}; nothing was computed",
-                    if count == 1 { "" } else { "s" }
-                );
-                Ok(Err(1))
-            }
-            Err(error) => Err(error),
-        },
+        Ok((dataset, diagnostics)) => Ok(Some(Loaded { dataset, diagnostics, settings })),
+        Err(error) => {
+            let InputErrors(diagnostics) = error.downcast::<InputErrors>()?;
+            print_diagnostics(&diagnostics);
+            let count = diagnostics.errors().count();
+            eprintln!(
+                "error: the data has {count} error{}; nothing was computed",
+                if count == 1 { "" } else { "s" }
+            );
+            Ok(None)
+        }
     }
 }
 
 fn check(data: &DataArgs) -> Result<i32> {
-    let (dataset, diagnostics, _) = match read(data)? {
-        Ok(read) => read,
-        Err(code) => return Ok(code),
+    let Some(Loaded { dataset, diagnostics, .. }) = read(data)? else {
+        return Ok(1);
     };
     print_diagnostics(&diagnostics);
     let warnings = diagnostics.warnings().count();
@@ -70,9 +75,8 @@ fn check(data: &DataArgs) -> Result<i32> {
 
 fn summary(data: &DataArgs, as_of: &AsOfArgs, format: Format) -> Result<i32> {
     let (as_of, _) = as_of.resolve()?;
-    let (dataset, diagnostics, settings) = match read(data)? {
-        Ok(read) => read,
-        Err(code) => return Ok(code),
+    let Some(Loaded { dataset, diagnostics, settings }) = read(data)? else {
+        return Ok(1);
     };
     let figures = figures::compute(&dataset, &settings, as_of);
     let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
@@ -105,9 +109,8 @@ pub struct Built {
 pub fn build(data: &DataArgs, as_of: &AsOfArgs, book: &BookArgs) -> Result<Option<Built>> {
     let (as_of, month) = as_of.resolve()?;
     let templates = crate::pages::TemplateSet::load(book.templates.as_deref())?;
-    let (dataset, diagnostics, settings) = match read(data)? {
-        Ok(read) => read,
-        Err(_) => return Ok(None),
+    let Some(Loaded { dataset, diagnostics, settings }) = read(data)? else {
+        return Ok(None);
     };
     for warning in diagnostics.warnings() {
         eprintln!("{}", warning.report_line());
@@ -188,9 +191,8 @@ fn what_if(data: &DataArgs, hours: f64, from: &str, to: &str, format: Format) ->
     let to = crate::cli::parse_date_flag("--to", to)?;
     anyhow::ensure!(to >= from, "--to {to} is before --from {from}");
     anyhow::ensure!(hours > 0.0, "--hours must be above 0");
-    let (dataset, _, settings) = match read(data)? {
-        Ok(read) => read,
-        Err(code) => return Ok(code),
+    let Some(Loaded { dataset, settings, .. }) = read(data)? else {
+        return Ok(1);
     };
     let calendar = figures::calendar::WorkCalendar::new(&settings.holidays);
     let answer = figures::what_if::what_if(&dataset, &calendar, hours, from, to);

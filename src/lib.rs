@@ -1,8 +1,13 @@
 //! Community Enablement Service reports.
 //!
-//! The pipeline, one module per stage: [`load`] reads the Airtable CSV exports into typed
-//! rows, [`model`] links and validates them, [`figures`] computes every figure as of a date,
-//! and [`summary`] presents them at the terminal or as JSON.
+//! The pipeline, one module per stage:
+//!
+//! 1. [`load`] reads the Airtable CSV exports into typed rows;
+//! 2. [`model`] links and validates them;
+//! 3. [`figures`] computes every figure as of a date (pure functions);
+//! 4. [`summary`] presents them at the terminal or as JSON, or [`book`] turns them into a
+//!    MyST project in memory, with [`charts`] and [`pages`];
+//! 5. [`output`] writes that project in one swap, and [`render`] runs MyST and Typst on it.
 
 pub mod book;
 pub mod charts;
