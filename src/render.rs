@@ -23,10 +23,10 @@ pub struct Toolchain {
 impl Toolchain {
     /// Finds `myst` and `typst`, or explains how to install them.
     pub fn find() -> Result<Toolchain> {
-        let myst = std::env::var_os("CES_MYST").map(PathBuf::from).or_else(find_myst).with_context(|| {
+        let myst = from_env("CES_MYST")?.or_else(find_myst).with_context(|| {
             "cannot find `myst` (mystmd): run `npm ci` in the ces-report folder (it installs the pinned mystmd into node_modules/), or set CES_MYST to its path".to_string()
         })?;
-        let typst = std::env::var_os("CES_TYPST").map(PathBuf::from).or_else(find_typst).with_context(|| {
+        let typst = from_env("CES_TYPST")?.or_else(find_typst).with_context(|| {
             format!("cannot find `typst`: run scripts/setup, or `cargo install typst-cli --locked --version {TYPST_VERSION}`, or set CES_TYPST to its path")
         })?;
         // Children run in other folders: relative paths would no longer resolve there.
@@ -44,6 +44,16 @@ impl Toolchain {
                 .unwrap_or_default(),
         );
         std::env::join_paths(paths).unwrap_or_default()
+    }
+}
+
+/// A program named by an environment variable, which must exist when set.
+fn from_env(variable: &str) -> Result<Option<PathBuf>> {
+    match std::env::var_os(variable).map(PathBuf::from) {
+        Some(path) if !path.is_file() => {
+            bail!("{variable} is set to {}, which is not a file", path.display())
+        }
+        found => Ok(found),
     }
 }
 

@@ -127,3 +127,31 @@ fn hostile_text_stays_literal_in_the_pdf() {
         assert!(text.contains(line), "the PDF lost {line:?}:\n{text}");
     }
 }
+
+#[test]
+fn a_missing_typst_is_reported_with_the_fix_before_anything_is_written() {
+    let folder = common::temp_folder("render-no-typst");
+    let out = folder.join("book");
+    let output = Command::new(env!("CARGO_BIN_EXE_ces-report"))
+        .args(["render", "sample-data", "--month", "2026-10", "--out", out.to_str().unwrap()])
+        .current_dir(root())
+        .env("PATH", "/usr/bin:/bin")
+        .env("HOME", &folder)
+        .env_remove("CES_TYPST")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "error: cannot find `typst`: run scripts/setup, or `cargo install typst-cli --locked --version 0.15.1`, or set CES_TYPST to its path\n"
+    );
+    assert!(!out.exists(), "nothing is written when the toolchain is missing");
+    let bogus = Command::new(env!("CARGO_BIN_EXE_ces-report"))
+        .args(["render", "sample-data", "--out", out.to_str().unwrap()])
+        .current_dir(root())
+        .env("CES_MYST", folder.join("no-such-myst"))
+        .output()
+        .unwrap();
+    assert_eq!(bogus.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bogus.stderr).contains("CES_MYST is set to"));
+}
