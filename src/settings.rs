@@ -72,7 +72,9 @@ pub struct Settings {
     /// The organisation named on reports.
     pub organisation: String,
     pub slash_dates: SlashDates,
-    /// Days off besides weekends; they are not working days.
+    /// Days off besides weekends; they are not working days. In the file, TOML dates
+    /// (`2025-12-25`) or strings (`"2025-12-25"`).
+    #[serde(deserialize_with = "holiday_dates")]
     pub holidays: BTreeSet<NaiveDate>,
     /// Hours in one full-time-equivalent working day.
     pub hours_per_fte_day: f64,
@@ -97,6 +99,30 @@ impl Default for Settings {
             windows: Windows::default(),
         }
     }
+}
+
+/// A holiday as written in the settings file.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum HolidayValue {
+    Date(toml::value::Datetime),
+    Text(String),
+}
+
+fn holiday_dates<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<BTreeSet<NaiveDate>, D::Error> {
+    let values = Vec::<HolidayValue>::deserialize(deserializer)?;
+    values
+        .into_iter()
+        .map(|value| {
+            let text = match value {
+                HolidayValue::Date(date) => date.to_string(),
+                HolidayValue::Text(text) => text,
+            };
+            NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|_| {
+                serde::de::Error::custom(format!("holiday `{text}`: expected a date such as 2025-12-25"))
+            })
+        })
+        .collect()
 }
 
 /// The settings file looked for in the data folder.
@@ -135,6 +161,17 @@ mod tests {
         assert_eq!(settings.status.pace_low_percent, 50.0);
         assert_eq!(settings.hours_per_fte_day, 8.0);
         assert!(settings.holidays.contains(&NaiveDate::from_ymd_opt(2025, 12, 25).unwrap()));
+    }
+
+    #[test]
+    fn holidays_may_be_toml_dates_or_strings() {
+        let settings = Settings::parse("holidays = [2025-12-25, \"2026-01-01\"]\n").unwrap();
+        assert_eq!(settings.holidays.len(), 2);
+        let error = Settings::parse("holidays = [\"2025-13-25\"]\n").unwrap_err();
+        assert!(
+            format!("{error:#}").contains("holiday `2025-13-25`: expected a date such as 2025-12-25"),
+            "{error:#}"
+        );
     }
 
     #[test]
