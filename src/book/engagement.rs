@@ -313,7 +313,7 @@ fn burn_chart(
         ),
         caption: format!(
             "{}: cumulative hours used against the even pace and the hours available.",
-            record.name
+            short_name(&record.name, &dataset.engagements[record.engagement].community)
         ),
     })
 }
