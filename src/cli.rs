@@ -52,6 +52,15 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Expand each project's "Up to N hours / month|quarter|year" into one allocation per
+    /// period, as CSV rows to import into Airtable (only the periods not yet allocated).
+    Plan {
+        #[command(flatten)]
+        data: DataArgs,
+        /// Also list the periods that already have an allocation.
+        #[arg(long)]
+        all: bool,
+    },
     /// Write the MyST project (site pages, charts, downloads, PDF projects) for the figures.
     Build {
         #[command(flatten)]

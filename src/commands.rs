@@ -18,6 +18,7 @@ pub fn run(command: &Command) -> Result<i32> {
         Command::Summary { data, as_of, format } => summary(data, as_of, *format),
         Command::Build { data, as_of, book } => build(data, as_of, book).map(|built| built.map_or(1, |_| 0)),
         Command::Templates { dir } => templates(dir),
+        Command::Plan { data, all } => plan(data, *all),
         Command::WhatIf { data, hours, from, to, format } => what_if(data, *hours, from, to, *format),
         Command::Render { data, as_of, book, jobs, html } => render(data, as_of, book, *jobs, *html),
     }
@@ -201,5 +202,44 @@ fn what_if(data: &DataArgs, hours: f64, from: &str, to: &str, format: Format) ->
         Format::Json => println!("{}", serde_json::to_string_pretty(&answer)?),
         Format::Text => print!("{}", summary::text::what_if(&answer)),
     }
+    Ok(0)
+}
+
+fn plan(data: &DataArgs, all: bool) -> Result<i32> {
+    let Some(Loaded { dataset, .. }) = read(data)? else {
+        return Ok(1);
+    };
+    let mut writer = csv::Writer::from_writer(std::io::stdout().lock());
+    let mut header =
+        vec!["Allocation name", "Project", "Allocation start date", "Allocation end date", "Hours available"];
+    if all {
+        header.push("Already allocated as");
+    }
+    writer.write_record(&header)?;
+    for project in &dataset.projects {
+        let Some(planned) = figures::planning::plan_project(&dataset, project) else {
+            if !project.capacity.is_empty() {
+                eprintln!(
+                    "note: project \"{}\": no per-period plan (capacity \"{}\", or no dates)",
+                    project.name, project.capacity
+                );
+            }
+            continue;
+        };
+        for row in planned.iter().filter(|row| all || row.existing.is_none()) {
+            let mut record = vec![
+                row.name.clone(),
+                row.project.clone(),
+                row.start.to_string(),
+                row.end.to_string(),
+                crate::text::round(row.hours, 2).to_string(),
+            ];
+            if all {
+                record.push(row.existing.clone().unwrap_or_default());
+            }
+            writer.write_record(&record)?;
+        }
+    }
+    writer.flush()?;
     Ok(0)
 }

@@ -105,3 +105,13 @@ fn what_if_answers_business_development() {
     assert!(output.status.success(), "{}", text(&output.stderr));
     assert_expected("what-if-200h.txt", &text(&output.stdout));
 }
+
+#[test]
+fn plan_lists_the_periods_still_to_allocate() {
+    let output = ces_report(&["plan", "sample-data"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert_expected("plan.csv", &text(&output.stdout));
+    assert!(text(&output.stderr).contains(
+        "note: project \"Northwind Atmospheric Consortium GPU pilot\" is not planned: its capacity \"Up to 200 hours by 2i2c's Product and Services Team\" names no period (month, quarter or year)"
+    ));
+}

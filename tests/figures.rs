@@ -244,3 +244,31 @@ fn what_if_averages_the_period_against_capacity() {
     );
     assert_eq!((unknown.capacity, unknown.safe), (None, None));
 }
+
+#[test]
+fn a_quarterly_phrase_plans_the_missing_quarters() {
+    // "Up to 12 hours / quarter" from 2026-01-01 to 2027-12-31 is eight quarters; Q4 2026 is
+    // already allocated.
+    let (dataset, _) = Data::baseline().read();
+    let planned = ces_report::figures::planning::plan_project(&dataset, &dataset.projects[0]).unwrap();
+    let rows: Vec<(String, String, String, f64, bool)> = planned
+        .iter()
+        .map(|p| (p.name.clone(), p.start.to_string(), p.end.to_string(), p.hours, p.existing.is_some()))
+        .collect();
+    assert_eq!(rows.len(), 8);
+    assert_eq!(
+        rows[0],
+        ("Alpha hub 2026 Q1".to_string(), "2026-01-01".to_string(), "2026-03-31".to_string(), 12.0, false)
+    );
+    assert_eq!(
+        rows[3],
+        ("Alpha hub 2026 Q4".to_string(), "2026-10-01".to_string(), "2026-12-31".to_string(), 12.0, true)
+    );
+    assert_eq!(rows[7].0, "Alpha hub 2027 Q4");
+    // A project starting mid-quarter gets a first quarter cut to its start.
+    let late = PROJECTS.replace("1/1/2026,12/31/2027", "2/2/2026,8/15/2026");
+    let (dataset, _) = Data::baseline().with("projects.csv", &late).read();
+    let planned = ces_report::figures::planning::plan_project(&dataset, &dataset.projects[0]).unwrap();
+    let windows: Vec<String> = planned.iter().map(|p| format!("{} {}", p.start, p.end)).collect();
+    assert_eq!(windows, ["2026-02-02 2026-03-31", "2026-04-01 2026-06-30", "2026-07-01 2026-08-15"]);
+}

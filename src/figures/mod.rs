@@ -7,6 +7,7 @@
 pub mod allocations;
 pub mod calendar;
 pub mod commitment;
+pub mod planning;
 pub mod reminders;
 pub mod status;
 pub mod what_if;
