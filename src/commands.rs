@@ -218,12 +218,12 @@ fn plan(data: &DataArgs, all: bool) -> Result<i32> {
     writer.write_record(&header)?;
     for project in &dataset.projects {
         let Some(planned) = figures::planning::plan_project(&dataset, project) else {
-            if !project.capacity.is_empty() {
-                eprintln!(
-                    "note: project \"{}\": no per-period plan (capacity \"{}\", or no dates)",
-                    project.name, project.capacity
-                );
-            }
+            let reason = if figures::planning::parse_capacity(&project.capacity).is_none() {
+                format!("its capacity \"{}\" names no period (month, quarter or year)", project.capacity)
+            } else {
+                "it has no start or end date".to_string()
+            };
+            eprintln!("note: project \"{}\" is not planned: {reason}", project.name);
             continue;
         };
         for row in planned.iter().filter(|row| all || row.existing.is_none()) {
