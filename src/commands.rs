@@ -218,7 +218,9 @@ fn plan(data: &DataArgs, all: bool) -> Result<i32> {
     writer.write_record(&header)?;
     for project in &dataset.projects {
         let Some(planned) = figures::planning::plan_project(&dataset, project) else {
-            let reason = if figures::planning::parse_capacity(&project.capacity).is_none() {
+            let reason = if project.capacity.trim().is_empty() {
+                continue;
+            } else if figures::planning::parse_capacity(&project.capacity).is_none() {
                 format!("its capacity \"{}\" names no period (month, quarter or year)", project.capacity)
             } else {
                 "it has no start or end date".to_string()
