@@ -109,8 +109,7 @@ pub fn overview(
             engagement_row(&dataset.engagements[*index], pages[*index].clone(), &figures.engagements[*index])
         })
         .collect();
-    let commitment: Vec<CommitmentView> =
-        figures.commitment.iter().map(|row| commitment_view(row, &context.settings.currency)).collect();
+    let commitment: Vec<CommitmentView> = figures.commitment.iter().map(commitment_view).collect();
     let current = Month::of(context.as_of);
     let position =
         figures.commitment.iter().position(|row| row.month >= current).unwrap_or(figures.commitment.len());
@@ -203,7 +202,7 @@ fn headline(context: &BookContext<'_>) -> Headline {
     }
 }
 
-fn commitment_view(row: &crate::figures::commitment::CommitmentRow, _currency: &str) -> CommitmentView {
+fn commitment_view(row: &crate::figures::commitment::CommitmentRow) -> CommitmentView {
     CommitmentView {
         month: super::month_name(row.month),
         working_days: row.working_days,
