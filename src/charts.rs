@@ -9,11 +9,14 @@ use std::sync::Once;
 
 use anyhow::{anyhow, Result};
 use chrono::NaiveDate;
-use plotters::coord::Shift;
+use plotters::coord::{CoordTranslate, Shift};
 use plotters::prelude::*;
 
 use crate::figures::calendar::Month;
 use crate::figures::commitment::CommitmentRow;
+
+/// A point in pixels on the canvas, as plotters passes legend positions.
+type BackendCoord = (i32, i32);
 
 /// The fonts the PDF build needs, as (file name, bytes): the chart and body font in its
 /// styles, and monochrome emoji for names that contain them.
@@ -84,6 +87,33 @@ fn render_svg(
 
 fn plot_error<E: std::fmt::Debug>(error: E) -> anyhow::Error {
     anyhow!("cannot draw the chart: {error:?}")
+}
+
+/// The legend box, styled the same on every chart.
+fn draw_legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
+    font_size: u32,
+) -> Result<()> {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .background_style(WHITE.mix(0.9))
+        .border_style(GREY)
+        .label_font(text_style(font_size))
+        .draw()
+        .map_err(plot_error)
+}
+
+/// A legend key for a filled series: a small box of its colour.
+fn box_key<C: Color>(colour: C) -> impl Fn(BackendCoord) -> Rectangle<BackendCoord> {
+    let style = colour.filled();
+    move |(x, y)| Rectangle::new([(x, y - 6), (x + 16, y + 6)], style)
+}
+
+/// A legend key for a line series: a short stroke in its style.
+fn line_key(style: ShapeStyle) -> impl Fn(BackendCoord) -> PathElement<BackendCoord> {
+    move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], style)
 }
 
 /// `Mar 2026`, or `Mar` inside a year already labelled.
@@ -188,17 +218,13 @@ pub fn commitment_chart(rows: &[CommitmentRow], hours_per_fte_day: f64, as_of: N
                 colour.mix(0.85).filled(),
             )
         });
-        chart
-            .draw_series(bars)
-            .map_err(plot_error)?
-            .label("Committed")
-            .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 16, y + 6)], BLUE.mix(0.85).filled()));
+        chart.draw_series(bars).map_err(plot_error)?.label("Committed").legend(box_key(BLUE.mix(0.85)));
         if rows.iter().any(CommitmentRow::over_capacity) {
             chart
                 .draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())
                 .map_err(plot_error)?
                 .label("Committed, over capacity")
-                .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 16, y + 6)], ORANGE.mix(0.85).filled()));
+                .legend(box_key(ORANGE.mix(0.85)));
         }
         let delivered: Vec<(f64, f64)> = rows
             .iter()
@@ -210,7 +236,7 @@ pub fn commitment_chart(rows: &[CommitmentRow], hours_per_fte_day: f64, as_of: N
             .draw_series(LineSeries::new(delivered.clone(), GREEN.stroke_width(3)))
             .map_err(plot_error)?
             .label("Delivered")
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], GREEN.stroke_width(3)));
+            .legend(line_key(GREEN.stroke_width(3)));
         chart
             .draw_series(delivered.iter().map(|point| Circle::new(*point, 3, GREEN.filled())))
             .map_err(plot_error)?;
@@ -233,16 +259,9 @@ pub fn commitment_chart(rows: &[CommitmentRow], hours_per_fte_day: f64, as_of: N
                 .draw_series(std::iter::empty::<PathElement<(f64, f64)>>())
                 .map_err(plot_error)?
                 .label("P&S team capacity")
-                .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], DARK.stroke_width(2)));
+                .legend(line_key(DARK.stroke_width(2)));
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.9))
-            .border_style(GREY)
-            .label_font(text_style(14))
-            .draw()
-            .map_err(plot_error)?;
+        draw_legend(&mut chart, SeriesLabelPosition::UpperLeft, 14)?;
         Ok(())
     })
 }
@@ -318,7 +337,7 @@ pub fn burn_up_chart(burn: &BurnUp<'_>) -> Result<String> {
             ))
             .map_err(plot_error)?
             .label(format!("Available ({} h)", crate::text::hours(burn.available)))
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], DARK.stroke_width(2)));
+            .legend(line_key(DARK.stroke_width(2)));
         chart
             .draw_series(LineSeries::new(
                 vec![(window.0, 0.0), (window.1, burn.available)],
@@ -326,12 +345,12 @@ pub fn burn_up_chart(burn: &BurnUp<'_>) -> Result<String> {
             ))
             .map_err(plot_error)?
             .label("Even pace")
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], GREY.stroke_width(1)));
+            .legend(line_key(GREY.stroke_width(1)));
         chart
             .draw_series(LineSeries::new(used_steps(burn, &day), BLUE.stroke_width(3)))
             .map_err(plot_error)?
             .label("Used")
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], BLUE.stroke_width(3)));
+            .legend(line_key(BLUE.stroke_width(3)));
         if (first..=last).contains(&burn.as_of) {
             let x = day(burn.as_of) + 1.0;
             chart
@@ -346,14 +365,7 @@ pub fn burn_up_chart(burn: &BurnUp<'_>) -> Result<String> {
                 )))
                 .map_err(plot_error)?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.9))
-            .border_style(GREY)
-            .label_font(text_style(13))
-            .draw()
-            .map_err(plot_error)?;
+        draw_legend(&mut chart, SeriesLabelPosition::UpperLeft, 13)?;
         Ok(())
     })
 }
@@ -496,20 +508,9 @@ pub fn team_hours_chart(months: &[Month], members: &[(String, Vec<f64>)]) -> Res
             for (m, h) in hours.iter().enumerate() {
                 base[m] += h;
             }
-            chart
-                .draw_series(bars)
-                .map_err(plot_error)?
-                .label(shorten(name, 30))
-                .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 16, y + 6)], colour.filled()));
+            chart.draw_series(bars).map_err(plot_error)?.label(shorten(name, 30)).legend(box_key(colour));
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.9))
-            .border_style(GREY)
-            .label_font(text_style(13))
-            .draw()
-            .map_err(plot_error)?;
+        draw_legend(&mut chart, SeriesLabelPosition::UpperLeft, 13)?;
         Ok(())
     })
 }
