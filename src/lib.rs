@@ -19,6 +19,7 @@ pub mod load;
 pub mod model;
 pub mod output;
 pub mod pages;
+pub mod parallel;
 pub mod render;
 pub mod settings;
 pub mod summary;

@@ -116,41 +116,29 @@ fn write_all(plan: &Plan, staging: &Path) -> Result<()> {
         fs::create_dir_all(&folder).with_context(|| format!("cannot create {}", folder.display()))?;
     }
     let files: Vec<(&str, &[u8])> = plan.files().collect();
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
-    let chunk = files.len().div_ceil(workers).max(1);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = files
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || -> Result<()> {
-                    for (path, bytes) in part {
-                        let path = staging.join(path);
-                        fs::write(&path, bytes)
-                            .with_context(|| format!("cannot write {}", path.display()))?;
-                    }
-                    Ok(())
-                })
-            })
-            .collect();
-        handles.into_iter().try_for_each(|handle| handle.join().expect("a writer thread panicked"))
+    crate::parallel::map(files.len(), |index| {
+        let (path, bytes) = files[index];
+        let path = staging.join(path);
+        fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))
     })
+    .into_iter()
+    .collect()
 }
 
 /// Removes a folder tree, its top-level entries side by side.
 fn remove_tree(folder: &Path) -> std::io::Result<()> {
     let entries: Vec<PathBuf> =
         fs::read_dir(folder)?.map(|entry| entry.map(|e| e.path())).collect::<std::io::Result<_>>()?;
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = entries
-            .iter()
-            .map(|path| {
-                scope.spawn(
-                    move || if path.is_dir() { fs::remove_dir_all(path) } else { fs::remove_file(path) },
-                )
-            })
-            .collect();
-        handles.into_iter().try_for_each(|handle| handle.join().expect("a remover thread panicked"))
-    })?;
+    crate::parallel::map(entries.len(), |index| {
+        let path = &entries[index];
+        if path.is_dir() {
+            fs::remove_dir_all(path)
+        } else {
+            fs::remove_file(path)
+        }
+    })
+    .into_iter()
+    .collect::<std::io::Result<()>>()?;
     fs::remove_dir(folder)
 }
 

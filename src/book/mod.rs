@@ -144,7 +144,7 @@ pub fn build(context: &BookContext<'_>, templates: &TemplateSet) -> Result<Plan>
         as_of: context.as_of.to_string(),
     };
     let renderers = Renderers { site: &site, pdf: &pdf };
-    let outputs = parallel_map(paths.len(), |index| {
+    let outputs = crate::parallel::map(paths.len(), |index| {
         engagement_output(context, index, &paths[index], &renderers, &tag, &period)
     });
     let mut exports = vec![aggregated.clone()];
@@ -220,22 +220,6 @@ fn engagement_output(
         pdf = Some((export, entry));
     }
     Ok(EngagementOutput { plan, toc, pdf })
-}
-
-/// `work(i)` for i in 0..count on all cores, results in order.
-fn parallel_map<T: Send>(count: usize, work: impl Fn(usize) -> T + Sync) -> Vec<T> {
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
-    let chunk = count.div_ceil(workers).max(1);
-    std::thread::scope(|scope| {
-        let work = &work;
-        let handles: Vec<_> = (0..count)
-            .step_by(chunk)
-            .map(|start| {
-                scope.spawn(move || (start..(start + chunk).min(count)).map(work).collect::<Vec<T>>())
-            })
-            .collect();
-        handles.into_iter().flat_map(|handle| handle.join().expect("a page thread panicked")).collect()
-    })
 }
 
 #[derive(Serialize)]

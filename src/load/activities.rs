@@ -116,7 +116,7 @@ pub fn read_all<R: Read + Send>(
     allocations: &mut Symbols,
     members: &mut Symbols,
 ) -> Vec<ActivityRow> {
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+    let workers = crate::parallel::workers();
     let parsers = (0..workers)
         .map(|worker| ActivityParser {
             worker,
