@@ -215,7 +215,7 @@ pub fn engagement_page(
         totals: Totals {
             available: hours_grouped(totals.available),
             used: hours_grouped(totals.used),
-            remaining: hours_grouped(totals.remaining - totals.unused),
+            remaining: hours_grouped(totals.left()),
             expired: hours_grouped(totals.unused),
             overrun: hours_grouped(totals.overrun),
         },

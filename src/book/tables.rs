@@ -76,7 +76,7 @@ pub fn engagements(context: &BookContext<'_>, plan: &mut Plan) -> Result<()> {
             totals.status.reasons.join(" "),
             number(totals.available, 2),
             number(totals.used, 2),
-            number(totals.remaining - totals.unused, 2),
+            number(totals.left(), 2),
         ]
     });
     plan.add("data/engagements.csv", csv_bytes(&header, rows)?);
@@ -123,7 +123,7 @@ pub fn engagement_downloads(
             number(figures.remaining, 2),
             number(figures.overrun, 2),
             number(figures.usage_percent, 1),
-            super::views::state_label(figures.state).to_string(),
+            figures.state.label().to_string(),
         ]
     });
     plan.add(format!("{}/allocations.csv", paths.data), csv_bytes(&header, rows)?);

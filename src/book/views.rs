@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::figures::allocations::{AllocationFigures, State};
+use crate::figures::allocations::AllocationFigures;
 use crate::figures::status::{EngagementStatus, Status};
 use crate::model::{Allocation, Dataset, Engagement};
 use crate::summary::text::usage_bar;
@@ -83,14 +83,6 @@ pub fn period(start: Option<chrono::NaiveDate>, end: Option<chrono::NaiveDate>) 
     }
 }
 
-pub fn state_label(state: State) -> &'static str {
-    match state {
-        State::Upcoming => "upcoming",
-        State::Active => "active",
-        State::Completed => "completed",
-    }
-}
-
 pub fn allocation_view(dataset: &Dataset, index: usize, figures: &AllocationFigures) -> AllocationView {
     let allocation: &Allocation = &dataset.allocations[index];
     let engagement = &dataset.engagements[allocation.engagement];
@@ -108,7 +100,7 @@ pub fn allocation_view(dataset: &Dataset, index: usize, figures: &AllocationFigu
         overrun: hours_grouped(figures.overrun),
         usage_percent: percent(figures.usage_percent),
         bar: usage_bar(figures.used, figures.available),
-        state: state_label(figures.state),
+        state: figures.state.label(),
         provider: allocation.provider.clone(),
     }
 }
@@ -126,7 +118,7 @@ pub fn engagement_row(
         status: StatusView::new(&totals.status),
         available: hours_grouped(totals.available),
         used: hours_grouped(totals.used),
-        remaining: hours_grouped(totals.remaining - totals.unused),
+        remaining: hours_grouped(totals.left()),
         usage: if totals.available > 0.0 {
             percent(totals.used / totals.available * 100.0)
         } else {

@@ -70,6 +70,17 @@ pub fn allocation_figures<'a>(
     }
 }
 
+impl State {
+    /// The word shown to people, the same as in the JSON.
+    pub fn label(self) -> &'static str {
+        match self {
+            State::Upcoming => "upcoming",
+            State::Active => "active",
+            State::Completed => "completed",
+        }
+    }
+}
+
 /// Upcoming before the start; completed after the end or once the hours are used up.
 pub fn state_at(allocation: &Allocation, used: f64, as_of: NaiveDate) -> State {
     if as_of < allocation.start {

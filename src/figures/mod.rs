@@ -33,6 +33,14 @@ pub struct EngagementFigures {
     pub status: EngagementStatus,
 }
 
+impl EngagementFigures {
+    /// Hours still to be used: remaining in allocations whose window has not closed (what is
+    /// left in closed ones has expired).
+    pub fn left(&self) -> f64 {
+        self.remaining - self.unused
+    }
+}
+
 /// Hours delivered and committed, and what they cost.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cost {

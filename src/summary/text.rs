@@ -64,7 +64,7 @@ fn write_engagement(out: &mut String, dataset: &Dataset, figures: &Figures, inde
         engagement.name,
         engagement.community
     );
-    let left = totals.remaining - totals.unused;
+    let left = totals.left();
     let expired = if totals.unused > 0.0 {
         format!(" ({} h expired unused)", hours_grouped(totals.unused))
     } else {
@@ -106,11 +106,7 @@ const RECENT_DAYS: i64 = 31;
 
 fn write_allocation(out: &mut String, dataset: &Dataset, figures: &AllocationFigures, index: usize) {
     let allocation = &dataset.allocations[index];
-    let state = match figures.state {
-        State::Upcoming => "upcoming",
-        State::Active => "active",
-        State::Completed => "completed",
-    };
+    let state = figures.state.label();
     let used = format!("{} h", hours_grouped(figures.used));
     let available = format!("{} h", hours_grouped(figures.available));
     let left = format!("{} h left", hours_grouped(figures.remaining));
