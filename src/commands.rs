@@ -104,6 +104,7 @@ pub struct Built {
     pub out: std::path::PathBuf,
     pub files: usize,
     pub as_of: chrono::NaiveDate,
+    pub pdfs: Vec<crate::book::PdfExport>,
 }
 
 /// Generates the MyST project; `Ok(None)` when the data has errors (already printed).
@@ -125,10 +126,11 @@ pub fn build(data: &DataArgs, as_of: &AsOfArgs, book: &BookArgs) -> Result<Optio
         month,
         warnings: diagnostics.warnings().map(|w| w.to_string()).collect(),
     };
-    let plan = crate::book::build(&context, &templates)?;
-    crate::output::write(&plan, &book.out)?;
-    eprintln!("wrote {} files to {} (figures as of {as_of})", plan.len(), book.out.display());
-    Ok(Some(Built { out: book.out.clone(), files: plan.len(), as_of }))
+    let generated = crate::book::build(&context, &templates)?;
+    crate::output::write(&generated.plan, &book.out)?;
+    let files = generated.plan.len();
+    eprintln!("wrote {files} files to {} (figures as of {as_of})", book.out.display());
+    Ok(Some(Built { out: book.out.clone(), files, as_of, pdfs: generated.pdfs }))
 }
 
 fn templates(dir: &std::path::Path) -> Result<i32> {
@@ -160,7 +162,7 @@ fn render(
     eprintln!("generating the book…");
     let Some(built) = build(data, as_of, book)? else { return Ok(1) };
     let generated = started.elapsed().as_secs_f64();
-    let pdf_jobs = render::pdf_jobs(&built.out)?;
+    let pdf_jobs = render::pdf_jobs(&built.out, &built.pdfs);
     let parallel = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
     eprintln!("building {} PDFs, {parallel} at a time…", pdf_jobs.len());
     let pdf_started = std::time::Instant::now();

@@ -96,25 +96,18 @@ pub struct BuiltPdf {
     pub seconds: f64,
 }
 
-/// The PDF jobs of a generated book: every `pdf/<name>/myst.yml`, output read from it.
-pub fn pdf_jobs(book: &Path) -> Result<Vec<PdfJob>> {
-    let mut jobs = Vec::new();
-    let folder = book.join("pdf");
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(&folder)
-        .with_context(|| format!("cannot read {}", folder.display()))?
-        .map(|entry| entry.map(|e| e.path()))
-        .collect::<std::io::Result<_>>()?;
-    entries.sort();
-    for project in entries.into_iter().filter(|p| p.join("myst.yml").is_file()) {
-        let config = std::fs::read_to_string(project.join("myst.yml"))?;
-        let output = config
-            .lines()
-            .find_map(|line| line.trim().strip_prefix("output: "))
-            .map(|value| value.trim().trim_matches('"').trim_start_matches("../../").to_string())
-            .with_context(|| format!("{}/myst.yml has no export output", project.display()))?;
-        jobs.push(PdfJob { output: book.join(output), project });
-    }
-    Ok(jobs)
+/// The PDF jobs of a book written to `book`: each export's small project and its output,
+/// in project-folder order.
+pub fn pdf_jobs(book: &Path, exports: &[crate::book::PdfExport]) -> Vec<PdfJob> {
+    let mut jobs: Vec<PdfJob> = exports
+        .iter()
+        .map(|export| PdfJob {
+            project: book.join(export.project_folder()),
+            output: book.join(&export.output),
+        })
+        .collect();
+    jobs.sort_by(|a, b| a.project.cmp(&b.project));
+    jobs
 }
 
 /// Writes the fonts the PDFs use, so the output is the same on every machine.

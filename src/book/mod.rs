@@ -60,6 +60,13 @@ pub struct PdfExport {
     pub as_of: String,
 }
 
+impl PdfExport {
+    /// The folder of its small MyST project, from the book root.
+    pub fn project_folder(&self) -> &str {
+        self.article.rsplit_once('/').map_or("", |(folder, _)| folder)
+    }
+}
+
 #[derive(Serialize)]
 struct TocEntry {
     file: String,
@@ -119,7 +126,14 @@ fn reported_this_month(context: &BookContext<'_>, engagement: usize) -> bool {
     running || active
 }
 
-pub fn build(context: &BookContext<'_>, templates: &TemplateSet) -> Result<Plan> {
+/// A generated book: the files to write and the PDFs its projects produce.
+pub struct Book {
+    pub plan: Plan,
+    /// The aggregated report first, then one per reported engagement.
+    pub pdfs: Vec<PdfExport>,
+}
+
+pub fn build(context: &BookContext<'_>, templates: &TemplateSet) -> Result<Book> {
     let site = Renderer::new(templates, Target::Site)?;
     let pdf = Renderer::new(templates, Target::Pdf)?;
     let mut plan = Plan::default();
@@ -182,7 +196,7 @@ pub fn build(context: &BookContext<'_>, templates: &TemplateSet) -> Result<Plan>
         communities: manifest,
     };
     plan.add("exports/manifest.json", format!("{}\n", serde_json::to_string_pretty(&manifest)?));
-    Ok(plan)
+    Ok(Book { plan, pdfs: exports })
 }
 
 struct Renderers<'a> {
@@ -291,7 +305,7 @@ fn add_project_files(
     plan.add("myst.yml", site.render("myst.yml.j2", &config)?);
     plan.add("myst.offline.yml", OFFLINE_CONFIG);
     for export in exports {
-        let folder = export.article.rsplit_once('/').map_or("", |(folder, _)| folder);
+        let folder = export.project_folder();
         #[derive(Serialize)]
         struct PdfProject<'a> {
             organisation: &'a str,
