@@ -151,11 +151,8 @@ fn a_folder_the_tool_did_not_write_is_refused() {
     assert_eq!(std::fs::read_to_string(out.join("thesis.md")).unwrap(), "precious");
 }
 
-/// Names that belong to one engagement only, from the sample data.
-fn private_names(engagement: &str) -> BTreeSet<String> {
-    let (dataset, _) =
-        ces_report::read_dataset(&ces_report::load::Folder(&root().join("sample-data")), &Default::default())
-            .unwrap();
+/// Names that belong to one engagement only.
+fn private_names(dataset: &ces_report::model::Dataset, engagement: &str) -> BTreeSet<String> {
     let index = dataset.engagements.iter().position(|e| e.name == engagement).unwrap();
     let mut names: BTreeSet<String> = BTreeSet::from([dataset.engagements[index].name.clone()]);
     for project in &dataset.engagements[index].projects {
@@ -173,9 +170,7 @@ fn private_names(engagement: &str) -> BTreeSet<String> {
 #[test]
 fn an_engagement_page_and_its_downloads_hold_only_its_own_data() {
     let out = sample_book("isolation");
-    let (dataset, _) =
-        ces_report::read_dataset(&ces_report::load::Folder(&root().join("sample-data")), &Default::default())
-            .unwrap();
+    let dataset = common::sample_dataset();
     let slugs = [
         "tidewater-ocean-lab",
         "rio-claro-data-society",
@@ -203,7 +198,7 @@ fn an_engagement_page_and_its_downloads_hold_only_its_own_data() {
             .collect();
         assert!(texts.len() >= 4, "{slug}: expected the page, its PDF page and downloads");
         for other in dataset.engagements.iter().filter(|e| e.name != own.name) {
-            for name in private_names(&other.name) {
+            for name in private_names(&dataset, &other.name) {
                 for (file, text) in &texts {
                     let unescaped = text.replace('\\', "");
                     assert!(
@@ -220,9 +215,7 @@ fn an_engagement_page_and_its_downloads_hold_only_its_own_data() {
 #[test]
 fn billing_contacts_appear_nowhere() {
     let out = sample_book("billing");
-    let (dataset, _) =
-        ces_report::read_dataset(&ces_report::load::Folder(&root().join("sample-data")), &Default::default())
-            .unwrap();
+    let dataset = common::sample_dataset();
     let billing_only: Vec<_> = dataset.contacts.iter().filter(|c| !c.is_reported()).collect();
     assert!(billing_only.len() >= 3, "the sample data must exercise this");
     for (path, bytes) in snapshot(&out) {

@@ -67,9 +67,7 @@ fn sample_pdfs_show_each_engagements_own_figures() {
     ] {
         assert!(text.contains(expected), "Río Claro PDF lacks {expected:?}:\n{text}");
     }
-    let (dataset, _) =
-        ces_report::read_dataset(&ces_report::load::Folder(&root().join("sample-data")), &Default::default())
-            .unwrap();
+    let dataset = common::sample_dataset();
     for other in dataset.engagements.iter().filter(|e| !e.community.starts_with("Río")) {
         assert!(!text.contains(&other.community), "Río Claro's PDF names {}", other.community);
         assert!(!text.contains(&other.name), "Río Claro's PDF names {}", other.name);

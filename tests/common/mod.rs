@@ -103,3 +103,11 @@ pub fn temp_folder(name: &str) -> std::path::PathBuf {
     std::fs::create_dir_all(&folder).unwrap();
     folder
 }
+
+/// The linked dataset of `sample-data/`.
+pub fn sample_dataset() -> Dataset {
+    let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    ces_report::read_dataset(&ces_report::load::Folder(&folder), &Settings::default())
+        .expect("valid sample data")
+        .0
+}
