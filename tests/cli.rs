@@ -115,3 +115,37 @@ fn plan_lists_the_periods_still_to_allocate() {
         "note: project \"Northwind Atmospheric Consortium GPU pilot\" is not planned: its capacity \"Up to 200 hours by 2i2c's Product and Services Team\" names no period (month, quarter or year)"
     ));
 }
+
+#[test]
+fn command_line_mistakes_get_exact_messages() {
+    let cases: [(&[&str], &str); 7] = [
+        (
+            &["what-if", "sample-data", "--hours", "5", "--from", "2026-11-10", "--to", "2026-11-01"],
+            "error: --to 2026-11-01 is before --from 2026-11-10\n",
+        ),
+        (
+            &["what-if", "sample-data", "--hours", "0", "--from", "2026-11-01", "--to", "2026-11-10"],
+            "error: --hours must be above 0\n",
+        ),
+        (
+            &["what-if", "sample-data", "--hours", "5", "--from", "2026-11-07", "--to", "2026-11-08"],
+            "error: 2026-11-07 to 2026-11-08 has no working days\n",
+        ),
+        (
+            &["what-if", "sample-data", "--hours", "5", "--from", "2026-11-32", "--to", "2026-12-08"],
+            "error: --from `2026-11-32`: expected a date such as 2026-10-31: input is out of range\n",
+        ),
+        (&["templates", "sample-data"], "error: sample-data already exists; choose a new folder\n"),
+        (&["check", "no-such-folder"], "error: data folder no-such-folder does not exist\n"),
+        (
+            &["check", "sample-data", "--settings", "nope.toml"],
+            "error: settings file nope.toml does not exist\n",
+        ),
+    ];
+    for (args, expected) in cases {
+        let output = ces_report(args);
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        assert_eq!(text(&output.stderr), expected, "{args:?}");
+        assert!(output.stdout.is_empty(), "{args:?}");
+    }
+}
