@@ -307,7 +307,7 @@ pub fn burn_up_chart(burn: &BurnUp<'_>) -> Result<String> {
     let top = nice_max(burn.available.max(used));
     render_svg(300, |root| {
         let mut chart = ChartBuilder::on(root)
-            .caption(burn.title, text_style(18))
+            .caption(shorten(burn.title, 80), text_style(18))
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(56)
@@ -453,12 +453,16 @@ pub fn usage_chart(bars: &[UsageBar<'_>]) -> Result<String> {
     })
 }
 
-/// A label cut to `limit` characters with an ellipsis, so long names keep the chart readable.
+/// A label from the data, safe in SVG text and cut to `limit` characters with an ellipsis so
+/// long names keep the chart readable. Characters XML cannot carry (control characters, which
+/// the loader already replaces) become U+FFFD whatever reaches a chart.
 fn shorten(label: &str, limit: usize) -> String {
-    if label.chars().count() <= limit {
-        label.to_string()
+    let safe = crate::text::replace_unsafe(label);
+    let safe = safe.replace(['\t', '\n', '\r'], " ");
+    if safe.chars().count() <= limit {
+        safe
     } else {
-        format!("{}…", label.chars().take(limit - 1).collect::<String>())
+        format!("{}…", safe.chars().take(limit - 1).collect::<String>())
     }
 }
 

@@ -27,7 +27,7 @@ pub fn run(command: &Command) -> Result<i32> {
 fn print_diagnostics(diagnostics: &Diagnostics) {
     let mut stderr = std::io::stderr().lock();
     for diagnostic in diagnostics.all() {
-        let _ = writeln!(stderr, "{}", diagnostic.report_line());
+        let _ = writeln!(stderr, "{}", crate::text::replace_unsafe(&diagnostic.report_line()));
     }
 }
 
@@ -83,9 +83,8 @@ fn summary(data: &DataArgs, as_of: &AsOfArgs, format: Format) -> Result<i32> {
     let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
     match format {
         Format::Text => {
-            stdout.write_all(
-                summary::text::render(&dataset, &figures, &diagnostics, &settings.organisation).as_bytes(),
-            )?;
+            let text = summary::text::render(&dataset, &figures, &diagnostics, &settings.organisation);
+            stdout.write_all(crate::text::replace_unsafe(&text).as_bytes())?;
         }
         Format::Json => {
             serde_json::to_writer_pretty(
@@ -115,7 +114,7 @@ pub fn build(data: &DataArgs, as_of: &AsOfArgs, book: &BookArgs) -> Result<Optio
         return Ok(None);
     };
     for warning in diagnostics.warnings() {
-        eprintln!("{}", warning.report_line());
+        eprintln!("{}", crate::text::replace_unsafe(&warning.report_line()));
     }
     let figures = figures::compute(&dataset, &settings, as_of);
     let context = crate::book::BookContext {
@@ -127,6 +126,9 @@ pub fn build(data: &DataArgs, as_of: &AsOfArgs, book: &BookArgs) -> Result<Optio
         warnings: diagnostics.warnings().map(|w| w.to_string()).collect(),
     };
     let generated = crate::book::build(&context, &templates)?;
+    for clash in &generated.clashes {
+        eprintln!("warning: {}", crate::text::replace_unsafe(&crate::book::clash_warning(clash)));
+    }
     crate::output::write(&generated.plan, &book.out)?;
     let files = generated.plan.len();
     eprintln!("wrote {files} files to {} (figures as of {as_of})", book.out.display());
@@ -241,7 +243,8 @@ fn plan(data: &DataArgs, all: bool) -> Result<i32> {
             if all {
                 record.push(row.existing.clone().unwrap_or_default());
             }
-            writer.write_record(&record)?;
+            writer
+                .write_record(record.iter().map(|cell| crate::text::spreadsheet_safe(cell).into_owned()))?;
         }
     }
     writer.flush()?;

@@ -53,9 +53,26 @@ impl Diagnostic {
     }
 }
 
-/// A cell value shown inside quotes on one terminal line.
+/// Longest cell value echoed in a message, in characters: a bad cell can be megabytes long.
+const VALUE_LIMIT: usize = 120;
+
+/// A cell value shown inside quotes on one terminal line: line breaks as `\n`, control and
+/// bidi characters as `\u{…}` escapes (a cell must not drive the terminal), long values cut.
 fn one_line(value: &str) -> String {
-    value.replace('\r', "").replace('\n', "\\n")
+    let mut shown = String::new();
+    for (count, c) in value.chars().enumerate() {
+        if count == VALUE_LIMIT {
+            shown.push('…');
+            break;
+        }
+        match c {
+            '\r' => {}
+            '\n' => shown.push_str("\\n"),
+            c if crate::text::is_unsafe_char(c) => shown.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => shown.push(c),
+        }
+    }
+    shown
 }
 
 /// A cell being reported on: which file, line and column it came from, and its text.
@@ -143,6 +160,13 @@ impl std::error::Error for InputErrors {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn values_are_shown_on_one_safe_line_and_cut() {
+        assert_eq!(one_line("a\u{1b}[2J\r\nb\u{202e}"), "a\\u{1b}[2J\\nb\\u{202e}");
+        let long = "x".repeat(500);
+        assert_eq!(one_line(&long), format!("{}…", "x".repeat(VALUE_LIMIT)));
+    }
 
     #[test]
     fn cell_message_names_file_line_column_and_value() {

@@ -183,26 +183,27 @@ fn an_engagement_page_and_its_downloads_hold_only_its_own_data() {
             .iter()
             .find(|e| ces_report::book::slug::slugify(&e.community, 60) == slug)
             .unwrap();
-        let mut files =
-            vec![out.join(format!("engagements/{slug}.md")), out.join(format!("pdf/{slug}/report.md"))];
-        for entry in std::fs::read_dir(out.join("data").join(slug))
+        let mut files = vec![
+            out.join(format!("engagements/{slug}.md")),
+            out.join(format!("pdf/communities/{slug}/report.md")),
+        ];
+        for entry in std::fs::read_dir(out.join("data/communities").join(slug))
             .unwrap()
-            .chain(std::fs::read_dir(out.join("figures").join(slug)).unwrap())
+            .chain(std::fs::read_dir(out.join("figures/communities").join(slug)).unwrap())
         {
             files.push(entry.unwrap().path());
         }
         let texts: Vec<(PathBuf, String)> = files
             .iter()
             .filter(|f| f.exists())
-            .map(|f| (f.clone(), std::fs::read_to_string(f).unwrap()))
+            .map(|f| (f.clone(), common::literal_text(&std::fs::read_to_string(f).unwrap())))
             .collect();
         assert!(texts.len() >= 4, "{slug}: expected the page, its PDF page and downloads");
         for other in dataset.engagements.iter().filter(|e| e.name != own.name) {
             for name in private_names(&dataset, &other.name) {
                 for (file, text) in &texts {
-                    let unescaped = text.replace('\\', "");
                     assert!(
-                        !unescaped.contains(&name),
+                        !text.contains(&name),
                         "{} mentions {name:?} of another engagement",
                         file.display()
                     );
@@ -219,7 +220,7 @@ fn billing_contacts_appear_nowhere() {
     let billing_only: Vec<_> = dataset.contacts.iter().filter(|c| !c.is_reported()).collect();
     assert!(billing_only.len() >= 3, "the sample data must exercise this");
     for (path, bytes) in snapshot(&out) {
-        let text = String::from_utf8_lossy(&bytes).replace('\\', "");
+        let text = common::literal_text(&String::from_utf8_lossy(&bytes));
         for contact in &billing_only {
             assert!(
                 !text.contains(&contact.name) && !text.contains(&contact.email),
@@ -257,4 +258,82 @@ fn templates_can_be_copied_out_and_overridden_file_by_file() {
     assert!(index.contains("## This month at a glance"));
     let expected = std::fs::read(root().join("book/capacity.md")).unwrap();
     assert_eq!(std::fs::read(out.join("capacity.md")).unwrap(), expected);
+}
+
+/// Communities named like the tool's own outputs or like each other.
+fn colliding_data(folder: &Path) {
+    let communities = ["2i2c CES Report", "Monthly Report", "A b", "a-b"];
+    let mut engagements = String::from(
+        "Engagement name,Community,Engagement start date,Engagement end date,Engagement description,Status\n",
+    );
+    let mut projects =
+        String::from("Project name,Engagement,Project start date,Project end date,Project description\n");
+    let mut allocations = String::from("Allocation name,Project,Allocation start date,Allocation end date,Hours available,Allocation provider\n");
+    let mut activities = String::from("Allocation,Team member,Units,Description,Start date\n");
+    let mut contacts = String::from("Name,Email,Engagement,Role\n");
+    for (index, community) in communities.iter().enumerate() {
+        engagements.push_str(&format!("E{index},{community},1/1/2026,12/31/2027,Tier,Active\n"));
+        projects.push_str(&format!("P{index},E{index},1/1/2026,12/31/2027,Outcome\n"));
+        allocations.push_str(&format!("A{index},P{index},10/1/2026,12/31/2026,10,Ana\n"));
+        activities.push_str(&format!("A{index},Ana,1,Work,10/5/2026\n"));
+        contacts.push_str(&format!("Person {index},p{index}@example.org,E{index},Technical\n"));
+    }
+    for (file, text) in [
+        ("engagements.csv", engagements),
+        ("projects.csv", projects),
+        ("allocations.csv", allocations),
+        ("activities.csv", activities),
+        ("contacts.csv", contacts),
+    ] {
+        std::fs::write(folder.join(file), text).unwrap();
+    }
+}
+
+#[test]
+fn communities_named_like_outputs_or_each_other_each_get_their_own_pdf() {
+    let folder = common::temp_folder("collisions");
+    let data = folder.join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    colliding_data(&data);
+    let out = folder.join("book");
+    let output = build(&data, &out, &["--month", "2026-10"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("warning: communities \"A b\" and \"a-b\" make the same file name \"a-b\": their files are named \"a-b-"),
+        "{stderr}"
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("exports/manifest.json")).unwrap()).unwrap();
+    let aggregated = manifest["aggregated_pdf"].as_str().unwrap();
+    assert_eq!(aggregated, "exports/2i2c-ces-report-2026-10.pdf");
+    let entries = manifest["communities"].as_array().unwrap();
+    assert_eq!(entries.len(), 4);
+    let mut pdfs = BTreeSet::new();
+    for entry in entries {
+        let pdf = entry["pdf"].as_str().unwrap();
+        assert!(pdf.starts_with("exports/communities/"), "{pdf}");
+        assert_ne!(pdf, aggregated);
+        assert!(pdfs.insert(pdf.to_string()), "two communities share {pdf}");
+        // The PDF's own project builds that community's page, and only it.
+        let index = entry["engagement"].as_str().unwrap().trim_start_matches('E');
+        let email = format!("p{index}@example.org");
+        assert_eq!(entry["to"][0]["email"], email.as_str());
+        let slug = pdf.trim_start_matches("exports/communities/").trim_end_matches("-2026-10.pdf");
+        let project = out.join("pdf/communities").join(slug);
+        let config = std::fs::read_to_string(project.join("myst.yml")).unwrap();
+        assert!(config.contains(&format!("output: \"../../../{pdf}\"")), "{config}");
+        let page = std::fs::read_to_string(project.join("report.md")).unwrap();
+        let escaped = ces_report::pages::escape::inline(&email, ces_report::pages::escape::Target::Pdf);
+        assert!(page.contains(&escaped), "{slug}'s PDF page is not about E{index}");
+    }
+    let aggregated_config = std::fs::read_to_string(out.join("pdf/monthly-report/myst.yml")).unwrap();
+    assert!(aggregated_config.contains(&format!("output: \"../../{aggregated}\"")));
+    // Stable: the same names get the same files on every run.
+    let again = folder.join("again");
+    assert!(build(&data, &again, &["--month", "2026-10"]).status.success());
+    assert_eq!(
+        std::fs::read(again.join("exports/manifest.json")).unwrap(),
+        std::fs::read(out.join("exports/manifest.json")).unwrap()
+    );
 }

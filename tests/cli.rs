@@ -1,6 +1,8 @@
 //! The real binary on the sample data: exit codes, and the summary compared with expected
 //! files. Run with `UPDATE_EXPECTED=1` to rewrite the expected files after a deliberate change.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -148,4 +150,25 @@ fn command_line_mistakes_get_exact_messages() {
         assert_eq!(text(&output.stderr), expected, "{args:?}");
         assert!(output.stdout.is_empty(), "{args:?}");
     }
+}
+
+#[test]
+fn plan_defuses_cells_a_spreadsheet_would_run() {
+    let folder = common::temp_folder("plan-formula");
+    let files = [
+        ("engagements.csv", "Engagement name,Community,Engagement start date,Engagement end date,Engagement description,Status\nE,C,1/1/2027,3/31/2027,Tier,Active\n"),
+        ("projects.csv", "Project name,Engagement,Project start date,Project end date,Project description,Capacity\n\"=HYPERLINK(\"\"http://x.example\"\",\"\"y\"\")\",E,1/1/2027,3/31/2027,Outcome,Up to 4 hours / quarter\n"),
+        ("allocations.csv", "Allocation name,Project,Allocation start date,Allocation end date,Hours available\n"),
+        ("activities.csv", "Allocation,Team member,Units,Start date\n"),
+    ];
+    for (file, text) in files {
+        std::fs::write(folder.join(file), text).unwrap();
+    }
+    let output = ces_report(&["plan", folder.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert_eq!(
+        text(&output.stdout),
+        "Allocation name,Project,Allocation start date,Allocation end date,Hours available\n\
+         \"'=HYPERLINK(\"\"http://x.example\"\",\"\"y\"\") 2027 Q1\",\"'=HYPERLINK(\"\"http://x.example\"\",\"\"y\"\")\",2027-01-01,2027-03-31,4\n"
+    );
 }

@@ -268,3 +268,50 @@ fn a_large_export_keeps_file_order_across_parallel_batches() {
     let lines: Vec<u32> = dataset.activities.iter().map(|a| a.line).collect();
     assert_eq!(lines, (2..20_002).collect::<Vec<u32>>());
 }
+
+#[test]
+fn an_email_cell_holds_exactly_one_address() {
+    let contacts = "Name,Email,Engagement,Role\n\
+        Rosa Diaz,\"rosa@example.org\nBcc: someone@else.org\",Alpha 2026 Premier,Technical\n\
+        Lee Park,\"lee@example.org, kim@example.org\",Alpha 2026 Premier,Technical\n\
+        Kim Ode,kim at example,Alpha 2026 Premier,Technical\n\
+        Ana Silva, ana@example.org ,Alpha 2026 Premier,Technical\n";
+    let data = Data::baseline().with("contacts.csv", contacts);
+    assert_eq!(
+        data.errors(),
+        [
+            "error: contacts.csv:2: column \"Email\": value \"rosa@example.org\\nBcc: someone@else.org\": expected one email address on one line, such as name@example.org",
+            "error: contacts.csv:4: column \"Email\": value \"lee@example.org, kim@example.org\": expected one email address such as name@example.org, not several: give each person a row of their own",
+            "error: contacts.csv:5: column \"Email\": value \"kim at example\": expected an email address such as name@example.org",
+        ]
+    );
+}
+
+#[test]
+fn control_characters_are_replaced_and_named() {
+    let data = Data::baseline().add(
+        "activities.csv",
+        "Alpha 2026 Q4,Ana Silva,1,\"Clear \u{1b}[2J screen\u{0}\",10/6/2026,,\nAlpha 2026 Q4,Ana Silva,1,Right\u{202e}to left,10/7/2026,,\n",
+    );
+    let (dataset, diagnostics) = data.read();
+    let lines: Vec<String> = diagnostics.all().iter().map(|d| d.report_line()).collect();
+    assert_eq!(
+        lines,
+        [
+            "warning: activities.csv:4: column \"Description\": value \"Clear \\u{1b}[2J screen\\u{0}\": contains the invisible control character U+001B; every report shows it as U+FFFD (\u{fffd})",
+            "warning: activities.csv:5: column \"Description\": value \"Right\\u{202e}to left\": contains the invisible control character U+202E; every report shows it as U+FFFD (\u{fffd})",
+        ]
+    );
+    assert_eq!(&*dataset.activities[2].description, "Clear \u{fffd}[2J screen\u{fffd}");
+}
+
+#[test]
+fn a_long_value_is_cut_in_the_message() {
+    let long = "9".repeat(5_000);
+    let data = Data::baseline()
+        .add("activities.csv", &format!("Alpha 2026 Q4,Ana Silva,1x{long},Call,10/6/2026,,\n"));
+    let line = single(data.errors());
+    assert!(line.len() < 300, "{line}");
+    assert!(line.starts_with("error: activities.csv:4: column \"Units\": value \"1x999"), "{line}");
+    assert!(line.contains("…\": expected a number"), "{line}");
+}

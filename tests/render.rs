@@ -32,9 +32,12 @@ fn pdf_text(pdf: &Path) -> String {
     String::from_utf8(output.stdout).unwrap()
 }
 
+/// Every PDF written: the aggregated report in exports/, one per community in
+/// exports/communities/.
 fn pdfs(book: &Path) -> Vec<PathBuf> {
     let mut pdfs: Vec<PathBuf> = std::fs::read_dir(book.join("exports"))
         .unwrap()
+        .chain(std::fs::read_dir(book.join("exports/communities")).unwrap())
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|x| x == "pdf"))
         .collect();
@@ -55,7 +58,7 @@ fn sample_pdfs_show_each_engagements_own_figures() {
     assert!(out.join("_build/site/content/index.json").exists());
 
     // Río Claro: 68 h available, 57 h used, 3 h left (10 h expired unused), 2 h overrun.
-    let text = pdf_text(&out.join("exports/rio-claro-data-society-2026-10.pdf"));
+    let text = pdf_text(&out.join("exports/communities/rio-claro-data-society-2026-10.pdf"));
     for expected in [
         "Río Claro Data & Society",
         "68 h 57 h 3 h 10 h 2 h",
@@ -108,14 +111,19 @@ fn hostile_text_stays_literal_in_the_pdf() {
         "a//b stays",
         "x -- y -? z... -5",
         "$x$ #set @cite <b> [a](b)",
+        "Waiting...ok",
+        "v1..v2 upgrade",
+        "12.(draft)",
+        "-(x) item",
+        "x..replace(\"\", \"INJECTED\")",
     ];
     let mut activities = String::from("Allocation,Team member,Units,Description,Start date\n");
     for (day, line) in lines.iter().enumerate() {
-        activities.push_str(&format!("Q4,Ana,1,\"{line}\",10/{}/2026\n", day + 1));
+        activities.push_str(&format!("Q4,Ana,1,\"{}\",10/{}/2026\n", line.replace('"', "\"\""), day + 1));
     }
     std::fs::write(data.join("activities.csv"), activities).unwrap();
     std::fs::write(data.join("engagements.csv"), "Engagement name,Community,Engagement start date,Engagement end date,Engagement description,Status\nE,\"Quote \"\" and \\ back # hash\",1/1/2026,12/31/2027,Tier,Active\n").unwrap();
-    std::fs::write(data.join("projects.csv"), format!("Project name,Engagement,Project start date,Project end date,Project description\nP,E,1/1/2026,12/31/2027,\"Title\n{}\"\n", lines.join("\n"))).unwrap();
+    std::fs::write(data.join("projects.csv"), format!("Project name,Engagement,Project start date,Project end date,Project description\nP,E,1/1/2026,12/31/2027,\"Title\n{}\"\n", lines.join("\n").replace('"', "\"\""))).unwrap();
     std::fs::write(data.join("allocations.csv"), "Allocation name,Project,Allocation start date,Allocation end date,Hours available,Allocation provider\nQ4,P,10/1/2026,12/31/2026,40,Ana\n").unwrap();
     let out = folder.join("book");
     render(&data, &out);
@@ -152,4 +160,77 @@ fn a_missing_typst_is_reported_with_the_fix_before_anything_is_written() {
         .unwrap();
     assert_eq!(bogus.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bogus.stderr).contains("CES_MYST is set to"));
+}
+
+/// Control characters and bidi overrides, as a careless paste or a hostile cell brings them.
+const INVISIBLE: &str = "\u{1b}[2J\u{0}\u{7}\u{85}\u{202e}\u{2066}";
+
+fn has_unsafe(text: &str) -> bool {
+    text.chars().any(ces_report::text::is_unsafe_char)
+}
+
+#[test]
+fn control_characters_in_every_text_column_never_reach_an_output() {
+    let folder = common::temp_folder("render-control");
+    let data = folder.join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    let x = INVISIBLE;
+    let files = [
+        ("engagements.csv", format!("Engagement name,Community,Engagement start date,Engagement end date,Engagement description,Status,Service agreement\nE{x},Comm{x}unity,1/1/2026,12/31/2027,Tier{x},Active{x},Agreement{x}\n")),
+        ("projects.csv", format!("Project name,Engagement,Project start date,Project end date,Project description,Capacity\nP{x},E{x},1/1/2026,12/31/2027,Outcome{x},Up to 4 hours / quarter{x}\n")),
+        ("allocations.csv", format!("Allocation name,Project,Allocation start date,Allocation end date,Hours available,Allocation description,Allocation provider\nQ4{x},P{x},10/1/2026,12/31/2026,40,About{x},Ana{x}\n")),
+        ("activities.csv", format!("Allocation,Team member,Units,Description,Start date\nQ4{x},Ana{x},2,Call{x},10/5/2026\n")),
+        ("contacts.csv", format!("Name,Email,Engagement,Role,GitHub,Phone,Organization,Position title\nRosa{x},rosa@example.org,E{x},Technical,gh{x},555{x},Org{x},Lead{x}\n")),
+    ];
+    for (file, text) in &files {
+        std::fs::write(data.join(file), text).unwrap();
+    }
+    let run = |args: &[&str]| {
+        let output =
+            Command::new(env!("CARGO_BIN_EXE_ces-report")).args(args).current_dir(root()).output().unwrap();
+        assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+        format!("{}{}", String::from_utf8(output.stdout).unwrap(), String::from_utf8(output.stderr).unwrap())
+    };
+    let data_arg = data.to_str().unwrap();
+    let check = run(&["check", data_arg]);
+    assert!(!has_unsafe(&check), "check printed a control character:\n{check}");
+    // One warning per cell: 5 + 4 + 4 + 3 + 6 cells hold the characters (links included).
+    assert_eq!(check.matches("contains the invisible control character U+001B").count(), 22, "{check}");
+    let summary = run(&["summary", data_arg, "--as-of", "2026-10-31"]);
+    assert!(!has_unsafe(&summary) && summary.contains("Comm\u{fffd}[2J"), "{summary}");
+    let json = run(&["summary", data_arg, "--as-of", "2026-10-31", "--format", "json"]);
+    assert!(!has_unsafe(&json), "{json}");
+
+    let out = folder.join("book");
+    render(&data, &out);
+    let mut svgs = 0;
+    for entry in walk(&out) {
+        if entry.extension().is_some_and(|x| x == "svg") {
+            let svg = std::fs::read_to_string(&entry).unwrap();
+            roxmltree::Document::parse(&svg)
+                .unwrap_or_else(|e| panic!("{} is not XML: {e}", entry.display()));
+            assert!(!has_unsafe(&svg), "{}", entry.display());
+            svgs += 1;
+        }
+    }
+    assert!(svgs >= 4, "{svgs} charts");
+    for pdf in pdfs(&out) {
+        let text = pdf_text(&pdf);
+        // pdftotext itself ends each page with a form feed.
+        assert!(!has_unsafe(&text.replace('\u{c}', "")), "{}: {text}", pdf.display());
+        assert!(text.contains("Comm\u{fffd}[2J"), "{}: {text}", pdf.display());
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
 }

@@ -108,8 +108,8 @@ impl EngagementPaths {
         EngagementPaths {
             slug: slug.to_string(),
             page: format!("engagements/{slug}.md"),
-            figures: format!("figures/{slug}"),
-            data: format!("data/{slug}"),
+            figures: format!("figures/communities/{slug}"),
+            data: format!("data/communities/{slug}"),
         }
     }
 }

@@ -5,8 +5,14 @@
 //! myst.yml, myst.offline.yml   the site (toc, theme) and its PDF exports; offline variant
 //! index.md, capacity.md, monthly-report.md, engagements/<community>.md
 //! figures/…svg, data/…csv       charts and the tables behind them
-//! pdf/<report>/                 one MyST project per PDF (fast to build, PDF-safe escaping)
+//! pdf/monthly-report/           one MyST project per PDF (fast to build, PDF-safe escaping)
+//! pdf/communities/<community>/
+//! exports/<org>-ces-report-<month>.pdf, exports/communities/<community>-<month>.pdf
 //! exports/manifest.json         the per-community PDFs and their recipients, for the email job
+//!
+//! Every file about one community lives under a `communities/` folder (or is the page
+//! `engagements/<community>.md`) and the tool's own files never do, so no community name can
+//! produce the path of the aggregated report or of another community's files.
 //! _templates/                   the Typst template and offline Typst packages
 //! ```
 
@@ -31,6 +37,7 @@ use crate::pages::{Renderer, Target, TemplateSet};
 use crate::settings::Settings;
 
 /// What every page is built from.
+#[derive(Clone)]
 pub struct BookContext<'a> {
     pub dataset: &'a Dataset,
     pub figures: &'a Figures,
@@ -58,9 +65,31 @@ pub struct PdfExport {
     pub community: String,
     pub period: String,
     pub as_of: String,
+    /// From its project folder back to the book root: `../../` or `../../../`.
+    pub root: String,
 }
 
 impl PdfExport {
+    fn new(
+        id: String,
+        output: String,
+        project_folder: String,
+        title: String,
+        community: String,
+    ) -> PdfExport {
+        let root = "../".repeat(project_folder.split('/').count());
+        PdfExport {
+            id,
+            output,
+            article: format!("{project_folder}/report.md"),
+            title,
+            community,
+            period: String::new(),
+            as_of: String::new(),
+            root,
+        }
+    }
+
     /// The folder of its small MyST project, from the book root.
     pub fn project_folder(&self) -> &str {
         self.article.rsplit_once('/').map_or("", |(folder, _)| folder)
@@ -126,11 +155,16 @@ fn reported_this_month(context: &BookContext<'_>, engagement: usize) -> bool {
     running || active
 }
 
+/// Longest community slug in a file name, in characters.
+const SLUG_LIMIT: usize = 60;
+
 /// A generated book: the files to write and the PDFs its projects produce.
 pub struct Book {
     pub plan: Plan,
     /// The aggregated report first, then one per reported engagement.
     pub pdfs: Vec<PdfExport>,
+    /// Communities whose names make the same file name, and the names their files got.
+    pub clashes: Vec<slug::SlugClash>,
 }
 
 pub fn build(context: &BookContext<'_>, templates: &TemplateSet) -> Result<Book> {
@@ -138,7 +172,13 @@ pub fn build(context: &BookContext<'_>, templates: &TemplateSet) -> Result<Book>
     let pdf = Renderer::new(templates, Target::Pdf)?;
     let mut plan = Plan::default();
     let dataset = context.dataset;
-    let slugs = slug::unique_slugs(dataset.engagements.iter().map(|e| e.community.as_str()));
+    let (slugs, clashes) = slug::unique_slugs(
+        dataset.engagements.iter().map(|e| (e.community.as_str(), e.name.as_str())),
+        SLUG_LIMIT,
+    );
+    let mut with_clashes = context.clone();
+    with_clashes.warnings.extend(clashes.iter().map(clash_warning));
+    let context = &with_clashes;
     let paths: Vec<EngagementPaths> = slugs.iter().map(|slug| EngagementPaths::new(slug)).collect();
     let month = report_month(context);
     let tag = month.to_string();
@@ -146,16 +186,18 @@ pub fn build(context: &BookContext<'_>, templates: &TemplateSet) -> Result<Book>
         format!("{} to {}", month.first_day(), month.last_day().min(context.as_of.max(month.first_day())));
 
     let aggregated = PdfExport {
-        id: "monthly-report".to_string(),
-        output: format!(
-            "exports/{}-{tag}.pdf",
-            slug::slugify(&format!("{} ces report", context.settings.organisation), 40)
-        ),
-        article: "pdf/monthly-report/report.md".to_string(),
-        title: format!("Community Enablement Service: monthly report, {}", month_name(month)),
-        community: "All engagements".to_string(),
         period: period.clone(),
         as_of: context.as_of.to_string(),
+        ..PdfExport::new(
+            "monthly-report".to_string(),
+            format!(
+                "exports/{}-{tag}.pdf",
+                slug::slugify(&format!("{} ces report", context.settings.organisation), 40)
+            ),
+            "pdf/monthly-report".to_string(),
+            format!("Community Enablement Service: monthly report, {}", month_name(month)),
+            "All engagements".to_string(),
+        )
     };
     let renderers = Renderers { site: &site, pdf: &pdf };
     let outputs = crate::parallel::map(paths.len(), |index| {
@@ -183,7 +225,7 @@ pub fn build(context: &BookContext<'_>, templates: &TemplateSet) -> Result<Book>
     overview.reports.clear();
     plan.add(
         aggregated.article.clone(),
-        pdf.render("monthly-report.md.j2", &with_root(&overview, "../../"))?,
+        pdf.render("monthly-report.md.j2", &with_root(&overview, &aggregated.root))?,
     );
     tables::commitment(context, &mut plan)?;
     tables::engagements(context, &mut plan)?;
@@ -196,7 +238,19 @@ pub fn build(context: &BookContext<'_>, templates: &TemplateSet) -> Result<Book>
         communities: manifest,
     };
     plan.add("exports/manifest.json", format!("{}\n", serde_json::to_string_pretty(&manifest)?));
-    Ok(Book { plan, pdfs: exports })
+    Ok(Book { plan, pdfs: exports, clashes })
+}
+
+/// `communities "A b" and "a-b" both make the file name "a-b": their files are named …`.
+pub fn clash_warning(clash: &slug::SlugClash) -> String {
+    let names: Vec<String> = clash.names.iter().map(|(name, _)| format!("\"{name}\"")).collect();
+    let files: Vec<String> = clash.names.iter().map(|(_, slug)| format!("\"{slug}\"")).collect();
+    format!(
+        "communities {} make the same file name \"{}\": their files are named {}",
+        names.join(" and "),
+        clash.slug,
+        files.join(" and ")
+    )
 }
 
 struct Renderers<'a> {
@@ -228,7 +282,7 @@ fn engagement_output(
     if reported_this_month(context, index) {
         let export = engagement_export(context, &page, paths, tag, period);
         page.site = false;
-        page.root = "../../".to_string();
+        page.root = export.root.clone();
         plan.add(export.article.clone(), renderers.pdf.render("engagement.md.j2", &page)?);
         let entry = manifest_entry(context, index, &export);
         pdf = Some((export, entry));
@@ -255,13 +309,15 @@ fn engagement_export(
     period: &str,
 ) -> PdfExport {
     PdfExport {
-        id: paths.slug.clone(),
-        output: format!("exports/{}-{tag}.pdf", paths.slug),
-        article: format!("pdf/{}/report.md", paths.slug),
-        title: page.title.clone(),
-        community: page.community.clone(),
         period: period.to_string(),
         as_of: context.as_of.to_string(),
+        ..PdfExport::new(
+            format!("community-{}", paths.slug),
+            format!("exports/communities/{}-{tag}.pdf", paths.slug),
+            format!("pdf/communities/{}", paths.slug),
+            page.title.clone(),
+            page.community.clone(),
+        )
     }
 }
 

@@ -49,21 +49,59 @@ fn fold_accent(c: char) -> impl Iterator<Item = char> {
     chars.into_iter()
 }
 
-/// One slug per name, made unique by a numeric suffix, in the order given.
-pub fn unique_slugs<'a>(names: impl Iterator<Item = &'a str>) -> Vec<String> {
+/// Two or more names that make the same slug: each gets the slug with a short hash of its
+/// full name, which stays the same from run to run and whatever the order of the rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlugClash {
+    pub slug: String,
+    /// (name, the slug it gets instead), in input order.
+    pub names: Vec<(String, String)>,
+}
+
+/// One slug per `(name, key)`: the slug of `name`, or when several names share it, that slug
+/// followed by a hash of each one's `key` (a unique name such as the engagement's). The
+/// clashes are returned so the caller can warn about them.
+pub fn unique_slugs<'a>(
+    entries: impl Iterator<Item = (&'a str, &'a str)>,
+    limit: usize,
+) -> (Vec<String>, Vec<SlugClash>) {
+    let entries: Vec<(&str, &str, String)> =
+        entries.map(|(name, key)| (name, key, slugify(name, limit))).collect();
+    let mut count: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for (_, _, slug) in &entries {
+        *count.entry(slug.as_str()).or_default() += 1;
+    }
+    let bases: BTreeSet<&str> = count.keys().copied().collect();
     let mut taken = BTreeSet::new();
-    names
-        .map(|name| {
-            let base = slugify(name, 60);
-            let mut candidate = base.clone();
-            let mut counter = 2;
-            while !taken.insert(candidate.clone()) {
-                candidate = format!("{base}-{counter}");
-                counter += 1;
+    let mut clashes: Vec<SlugClash> = Vec::new();
+    let slugs = entries
+        .iter()
+        .map(|(name, key, slug)| {
+            if count[slug.as_str()] == 1 {
+                return slug.clone();
             }
-            candidate
+            let unique = (6..=64)
+                .step_by(2)
+                .map(|digits| format!("{slug}-{}", short_hash(key, digits)))
+                .find(|candidate| !bases.contains(candidate.as_str()) && !taken.contains(candidate))
+                .expect("a full SHA-256 never clashes");
+            taken.insert(unique.clone());
+            match clashes.iter_mut().find(|clash| clash.slug == *slug) {
+                Some(clash) => clash.names.push((name.to_string(), unique.clone())),
+                None => clashes
+                    .push(SlugClash { slug: slug.clone(), names: vec![(name.to_string(), unique.clone())] }),
+            }
+            unique
         })
-        .collect()
+        .collect();
+    (slugs, clashes)
+}
+
+/// The first `digits` hexadecimal digits of the SHA-256 of `text`.
+fn short_hash(text: &str, digits: usize) -> String {
+    use sha2::Digest;
+    let hash = sha2::Sha256::digest(text.as_bytes());
+    hash.iter().map(|byte| format!("{byte:02x}")).collect::<String>()[..digits].to_string()
 }
 
 #[cfg(test)]
@@ -76,6 +114,20 @@ mod tests {
         assert_eq!(slugify("  <script>  ", 60), "script");
         assert_eq!(slugify("📚", 60), "untitled");
         assert_eq!(slugify("Straße Œuvre", 60), "strasse-uvre");
-        assert_eq!(unique_slugs(["A b", "a-b", "A B"].into_iter()), ["a-b", "a-b-2", "a-b-3"]);
+    }
+
+    #[test]
+    fn clashing_slugs_get_a_stable_hash_of_their_key() {
+        let (slugs, clashes) = unique_slugs([("A b", "E1"), ("Other", "E2"), ("a-b", "E3")].into_iter(), 60);
+        assert_eq!(slugs[1], "other");
+        assert_eq!(slugs[0], format!("a-b-{}", short_hash("E1", 6)));
+        assert_eq!(slugs[2], format!("a-b-{}", short_hash("E3", 6)));
+        assert_eq!(clashes.len(), 1);
+        assert_eq!(clashes[0].names.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(), ["A b", "a-b"]);
+        // The order of the rows does not change anyone's file name.
+        let (reversed, _) = unique_slugs([("a-b", "E3"), ("Other", "E2"), ("A b", "E1")].into_iter(), 60);
+        assert_eq!(reversed, [slugs[2].clone(), slugs[1].clone(), slugs[0].clone()]);
+        // SHA-256("E1") starts with these digits.
+        assert_eq!(short_hash("abc", 6), "ba7816");
     }
 }

@@ -15,18 +15,9 @@ fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(header)?;
     for row in rows {
-        writer.write_record(row.iter().map(|cell| defuse(cell)))?;
+        writer.write_record(row.iter().map(|cell| crate::text::spreadsheet_safe(cell).into_owned()))?;
     }
     Ok(writer.into_inner()?)
-}
-
-fn defuse(cell: &str) -> String {
-    let looks_like_number = cell.parse::<f64>().is_ok();
-    if !looks_like_number && cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}")
-    } else {
-        cell.to_string()
-    }
 }
 
 fn number(value: f64, decimals: i32) -> String {

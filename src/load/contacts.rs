@@ -52,18 +52,41 @@ pub struct ContactRow {
 
 pub fn parse(row: &mut Row<'_>) -> Option<ContactRow> {
     let name = row.required_text(NAME);
-    let roles = parse_roles(row)?;
+    let roles = parse_roles(row);
+    let email = parse_email(row);
     Some(ContactRow {
         line: row.line,
         name: name?,
-        email: row.text(EMAIL).to_string(),
+        email: email?,
         github: row.text(GITHUB).to_string(),
         phone: row.text(PHONE).to_string(),
         organization: row.text(ORGANIZATION).to_string(),
         position: row.text(POSITION).to_string(),
         engagements: row.links(ENGAGEMENT),
-        roles,
+        roles: roles?,
     })
+}
+
+/// The Email cell: empty, or exactly one address (an RFC 5322 addr-spec). The manifest and
+/// the email drafts put it in a header, so a line break or a second address is an error,
+/// never passed on.
+fn parse_email(row: &mut Row<'_>) -> Option<String> {
+    let raw = row.raw_text(EMAIL);
+    let text = raw.trim();
+    if text.is_empty() {
+        return Some(String::new());
+    }
+    let problem = if text.contains(['\n', '\r']) {
+        "expected one email address on one line, such as name@example.org"
+    } else if text.matches('@').count() > 1 || text.contains([',', ';']) {
+        "expected one email address such as name@example.org, not several: give each person a row of their own"
+    } else if text.parse::<lettre::Address>().is_err() {
+        "expected an email address such as name@example.org"
+    } else {
+        return Some(text.to_string());
+    };
+    row.error(EMAIL, problem);
+    None
 }
 
 fn parse_roles(row: &mut Row<'_>) -> Option<Vec<Role>> {

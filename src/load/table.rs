@@ -196,10 +196,12 @@ impl RowContext<'_> {
             if record.iter().all(|field| field.trim().is_empty()) {
                 continue;
             }
+            let line = record.position().map_or(0, |p| p.line());
+            let cleaned = self.replace_unsafe_characters(record, line, diagnostics);
             let mut row = Row {
                 file: self.spec.file,
-                line: record.position().map_or(0, |p| p.line()),
-                record,
+                line,
+                record: cleaned.as_ref().unwrap_or(record),
                 columns: self.columns,
                 slash_dates: self.slash_dates,
                 diagnostics,
@@ -210,6 +212,39 @@ impl RowContext<'_> {
             let line = error.position().map_or(0, |p| p.line());
             diagnostics.line_error(self.spec.file, line, csv_error_message(error));
         }
+    }
+}
+
+impl RowContext<'_> {
+    /// The one rule for control characters and bidi overrides in a cell (see
+    /// [`crate::text::is_unsafe_char`]): each is replaced with U+FFFD and the cell gets a
+    /// warning, so no output can carry one and the data owner learns where it is. `None` when
+    /// the record is clean, as nearly every record is.
+    fn replace_unsafe_characters(
+        &self,
+        record: &csv::StringRecord,
+        line: u64,
+        diagnostics: &mut Diagnostics,
+    ) -> Option<csv::StringRecord> {
+        let unsafe_field = |field: &str| field.chars().any(crate::text::is_unsafe_char);
+        if !record.iter().any(unsafe_field) {
+            return None;
+        }
+        for (column, position) in self.spec.columns.iter().zip(&self.columns.positions) {
+            let Some(value) = position.and_then(|p| record.get(p)).filter(|v| unsafe_field(v)) else {
+                continue;
+            };
+            let first = value.chars().find(|c| crate::text::is_unsafe_char(*c)).expect("found above");
+            let cell = Cell { file: self.spec.file, line, column: column.name, value };
+            diagnostics.cell_warning(
+                cell,
+                format!(
+                    "contains the invisible control character U+{:04X}; every report shows it as U+FFFD (\u{fffd})",
+                    first as u32
+                ),
+            );
+        }
+        Some(record.iter().map(|field| crate::text::replace_unsafe(field).into_owned()).collect())
     }
 }
 
@@ -273,10 +308,11 @@ pub struct Row<'a> {
 impl Row<'_> {
     /// The trimmed text of a column (empty when the column is absent or the cell is short).
     pub fn text(&self, column: Column) -> &str {
-        self.raw(column).trim()
+        self.raw_text(column).trim()
     }
 
-    fn raw(&self, column: Column) -> &str {
+    /// A cell's text exactly as exported, surrounding spaces and line breaks included.
+    pub fn raw_text(&self, column: Column) -> &str {
         raw_cell(self.record, self.columns, column)
     }
 

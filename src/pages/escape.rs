@@ -2,11 +2,15 @@
 //! markup (no directive, role, math, link, comment, substitution or raw HTML can come from a
 //! cell).
 //!
-//! Every ASCII punctuation character is backslash-escaped, which CommonMark and MyST read as
-//! the literal character. The PDF goes one step further: MyST's Typst writer leaves a few
-//! constructs that Typst then reads as markup (a leading `- `, `+ `, `= `, `/ `, `12. `, and
-//! `//`, `--`, `-?`, `..`, a word-initial `-5`), so for the PDF an empty Typst-only raw node
-//! is inserted to break them up. The site keeps plain text nodes.
+//! On the site every ASCII punctuation character is backslash-escaped, which CommonMark and
+//! MyST read as the literal character. The PDF cannot rely on that: MyST's Typst writer passes
+//! text on with only some characters escaped, and Typst reads sequences such as a leading `- `,
+//! `//`, `..` or `#` followed by a name as markup or code. So for the PDF each line of cell
+//! text is handed to Typst as a string value, `#"…";`, through a raw Typst role: inside a
+//! Typst string only `\` and `"` are special, the closing `;` ends the expression so nothing
+//! after it can continue it, and every ASCII punctuation character is written as a `\u{…}`
+//! escape, so the Markdown around the role (a table's `|`, a code span's backtick) never sees
+//! one either.
 
 /// Which build the Markdown is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,24 +19,18 @@ pub enum Target {
     Pdf,
 }
 
-/// An empty Typst string: nothing on the page, but it separates characters Typst would
-/// otherwise combine into markup. MyST copies the role's body verbatim into the Typst file.
-const TYPST_SEPARATOR: &str = "{raw:typst}`#\"\"`";
-
 /// Escapes text for one line (table cells, headings, link text, list items): line breaks
 /// become spaces.
 pub fn inline(text: &str, target: Target) -> String {
     if is_plain_line(text) {
         return escape_line(text.trim(), target);
     }
-    let cleaned = clean(text);
-    let line = cleaned.split('\n').map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ");
-    escape_line(&line, target)
+    escape_line(&inline_plain(text), target)
 }
 
 /// Most cells are one line with no control characters: they skip the clean-up.
 fn is_plain_line(text: &str) -> bool {
-    !text.chars().any(char::is_control)
+    !text.chars().any(is_unsafe_char)
 }
 
 /// Escapes multi-line text for a paragraph: its lines are kept as hard line breaks.
@@ -62,7 +60,13 @@ fn inline_plain(text: &str) -> String {
     clean(text).split('\n').map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ")
 }
 
-/// Unix newlines, tabs as spaces, no other control characters.
+/// Control characters and bidirectional overrides: never written to any output. The loader
+/// already replaces them (see `crate::text::unsafe_char`); this is the last line of defence.
+fn is_unsafe_char(c: char) -> bool {
+    crate::text::is_unsafe_char(c) || c == '\t' || c == '\n' || c == '\r'
+}
+
+/// Unix newlines, tabs as spaces, no other control or bidi-override characters.
 fn clean(text: &str) -> String {
     text.replace("\r\n", "\n")
         .replace('\r', "\n")
@@ -70,55 +74,46 @@ fn clean(text: &str) -> String {
         .filter_map(|c| match c {
             '\n' => Some('\n'),
             '\t' => Some(' '),
-            c if c.is_control() => None,
+            c if crate::text::is_unsafe_char(c) => None,
             c => Some(c),
         })
         .collect()
 }
 
 fn escape_line(line: &str, target: Target) -> String {
-    let mut out = String::with_capacity(line.len() + line.len() / 4 + 8);
-    if target == Target::Site {
-        for c in line.chars() {
-            if c.is_ascii_punctuation() {
-                out.push('\\');
-            }
-            out.push(c);
-        }
-        return out;
+    match target {
+        Target::Site => myst_escaped(line),
+        Target::Pdf => typst_string_role(line),
     }
-    let chars: Vec<char> = line.chars().collect();
-    let marker_end = if target == Target::Pdf { leading_marker_end(&chars) } else { None };
-    for (index, c) in chars.iter().enumerate() {
+}
+
+fn myst_escaped(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + line.len() / 4 + 8);
+    for c in line.chars() {
         if c.is_ascii_punctuation() {
             out.push('\\');
         }
-        out.push(*c);
-        if target == Target::Pdf && (marker_end == Some(index + 1) || typst_pair(&chars, index)) {
-            out.push_str(TYPST_SEPARATOR);
-        }
+        out.push(c);
     }
     out
 }
 
-/// The end of a list, enum, heading or term marker at the start of the line, if any.
-fn leading_marker_end(chars: &[char]) -> Option<usize> {
-    match chars.first()? {
-        '-' | '+' | '=' | '/' => Some(1),
-        c if c.is_ascii_digit() => {
-            let digits = chars.iter().take_while(|c| c.is_ascii_digit()).count();
-            (chars.get(digits) == Some(&'.')).then_some(digits + 1)
-        }
-        _ => None,
+/// `{raw:typst}`#"…";``: the line as a Typst string value, shown as plain text.
+fn typst_string_role(line: &str) -> String {
+    if line.is_empty() {
+        return String::new();
     }
-}
-
-/// Whether Typst would read `chars[index]` and the next character together as markup.
-fn typst_pair(chars: &[char], index: usize) -> bool {
-    let Some(next) = chars.get(index + 1) else { return false };
-    let word_start = index == 0 || chars[index - 1].is_whitespace() || chars[index - 1] == '(';
-    matches!((chars[index], next), ('/', '/') | ('-', '-') | ('-', '?') | ('.', '.'))
-        || (chars[index] == '-' && next.is_ascii_digit() && word_start)
+    let mut out = String::with_capacity(line.len() * 2 + 20);
+    out.push_str("{raw:typst}`#\"");
+    for c in line.chars() {
+        if c.is_ascii_punctuation() {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out.push_str("\";`");
+    out
 }
 
 #[cfg(test)]
@@ -132,13 +127,22 @@ mod tests {
     }
 
     #[test]
-    fn pdf_breaks_up_typst_markup() {
-        assert_eq!(inline("- x", Target::Pdf), "\\-{raw:typst}`#\"\"` x");
-        assert_eq!(inline("12. x", Target::Pdf), "12\\.{raw:typst}`#\"\"` x");
-        assert_eq!(inline("a//b", Target::Pdf), "a\\/{raw:typst}`#\"\"`\\/b");
-        assert_eq!(inline("a - -5", Target::Pdf), "a \\- \\-{raw:typst}`#\"\"`5");
-        assert_eq!(inline("2024-09", Target::Pdf), "2024\\-09");
+    fn pdf_text_is_a_typst_string_with_punctuation_as_unicode_escapes() {
+        assert_eq!(inline("Waiting...ok", Target::Pdf), "{raw:typst}`#\"Waiting\\u{2e}\\u{2e}\\u{2e}ok\";`");
+        assert_eq!(
+            inline("a \"b\" \\ `c` | d", Target::Pdf),
+            "{raw:typst}`#\"a \\u{22}b\\u{22} \\u{5c} \\u{60}c\\u{60} \\u{7c} d\";`"
+        );
+        assert_eq!(inline("Río", Target::Pdf), "{raw:typst}`#\"Río\";`");
+        assert_eq!(inline("  ", Target::Pdf), "");
+        assert_eq!(block("one\ntwo", Target::Pdf), "{raw:typst}`#\"one\";`\\\n{raw:typst}`#\"two\";`");
         assert_eq!(inline("- x", Target::Site), "\\- x");
+    }
+
+    #[test]
+    fn control_and_bidi_characters_never_reach_a_page() {
+        assert_eq!(inline("a\u{1b}[2Jb\u{202e}c\u{0}", Target::Site), "a\\[2Jbc");
+        assert_eq!(inline("x\u{85}y\u{2066}", Target::Pdf), "{raw:typst}`#\"xy\";`");
     }
 
     #[test]

@@ -111,3 +111,34 @@ pub fn sample_dataset() -> Dataset {
         .expect("valid sample data")
         .0
 }
+
+/// The text a reader sees in a generated Markdown page, as far as cell text goes: MyST's
+/// backslash escapes dropped, and the PDF pages' Typst strings (`{raw:typst}`#"…";``, with
+/// punctuation as `\u{…}`) decoded.
+pub fn literal_text(page: &str) -> String {
+    let mut out = String::new();
+    let mut rest = page;
+    while let Some(start) = rest.find("{raw:typst}`#\"") {
+        out.push_str(&rest[..start].replace('\\', ""));
+        let after = &rest[start + "{raw:typst}`#\"".len()..];
+        let end = after.find("\";`").expect("a closed Typst string");
+        out.push_str(&decode_typst_string(&after[..end]));
+        rest = &after[end + "\";`".len()..];
+    }
+    out.push_str(&rest.replace('\\', ""));
+    out
+}
+
+fn decode_typst_string(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("\\u{") {
+        out.push_str(&rest[..start]);
+        let end = rest[start..].find('}').expect("a closed escape") + start;
+        let code = u32::from_str_radix(&rest[start + 3..end], 16).expect("hex");
+        out.push(char::from_u32(code).expect("a character"));
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
