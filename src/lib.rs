@@ -15,6 +15,7 @@ pub mod cli;
 pub mod commands;
 pub mod diagnostics;
 pub mod figures;
+pub mod hours;
 pub mod load;
 pub mod model;
 pub mod output;

@@ -76,7 +76,7 @@ impl Allocation {
             project: String::new(),
             start,
             end,
-            available,
+            available: crate::hours::Hours::rounded(available),
             description: String::new(),
             provider: None,
         };
@@ -91,7 +91,7 @@ impl ActivityRow {
             line: 2,
             allocation: 0,
             team_member: 0,
-            units,
+            units: crate::hours::Hours::rounded(units),
             start,
             end,
             created: None,

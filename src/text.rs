@@ -10,6 +10,11 @@ pub fn hours(value: f64) -> String {
     }
 }
 
+/// A whole number with thousands separators: `1,000,000`.
+pub fn thousands(value: i64) -> String {
+    hours_grouped(value as f64)
+}
+
 /// Hours with thousands separators, for large totals: `1,100`, `12,345.5`.
 pub fn hours_grouped(value: f64) -> String {
     let text = hours(value);

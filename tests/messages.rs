@@ -41,7 +41,7 @@ fn headers_match_in_any_case_order_and_spacing() {
         " hours AVAILABLE ,allocation name,PROJECT, Allocation End Date,allocation start date\n\"1,100\",Alpha 2026 Q4,Alpha hub,12/31/2026,10/1/2026\n",
     );
     let (dataset, _) = data.read();
-    assert_eq!(dataset.allocations[0].available, 1100.0);
+    assert_eq!(dataset.allocations[0].available, ces_report::hours::Hours::whole(1100));
 }
 
 #[test]
@@ -257,7 +257,7 @@ fn a_large_export_keeps_file_order_across_parallel_batches() {
     let expected: Vec<String> = (0..20_000).map(|index| format!("Member {}", index % 37)).collect();
     let broken_rows = (0..20_000).filter(|index| index % 3001 == 7);
     for index in broken_rows {
-        assert_eq!(dataset.activities[index].units, 1.0);
+        assert_eq!(dataset.activities[index].units, ces_report::hours::Hours::whole(1));
     }
     assert_eq!(members.len(), 20_000);
     for (index, member) in members.iter().enumerate() {

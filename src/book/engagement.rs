@@ -140,7 +140,7 @@ fn activity_view(context: &BookContext<'_>, activity: &Activity) -> ActivityView
         dates,
         allocation: short_name(&allocation.name, &dataset.engagements[allocation.engagement].community),
         member: dataset.team_member(activity).to_string(),
-        hours: hours_grouped(activity.units),
+        hours: hours_grouped(activity.units.as_f64()),
         description: activity.description.to_string(),
     }
 }
@@ -189,7 +189,7 @@ pub fn engagement_page(
         None => Vec::new(),
     };
     let month_total = context.month.map_or(0.0, |month| {
-        activities.iter().filter(|a| Month::of(a.start) == month).map(|a| a.units).sum()
+        activities.iter().filter(|a| Month::of(a.start) == month).map(|a| a.units.as_f64()).sum()
     });
     let mut projects = Vec::new();
     let mut charts_so_far = 0;
@@ -222,7 +222,7 @@ pub fn engagement_page(
         projects,
         month_activities,
         month_total: hours_grouped(month_total),
-        activity_total: hours_grouped(activities.iter().map(|a| a.units).sum()),
+        activity_total: hours_grouped(activities.iter().map(|a| a.units.as_f64()).sum()),
         activities: views,
         team: team_rows(context, &activities),
         team_chart,
@@ -280,7 +280,7 @@ fn burn_chart(
     let record = &dataset.allocations[allocation];
     let mut by_day: BTreeMap<NaiveDate, f64> = BTreeMap::new();
     for activity in dataset.activities_of(allocation).filter(|a| a.start <= context.as_of) {
-        *by_day.entry(activity.start).or_default() += activity.units;
+        *by_day.entry(activity.start).or_default() += activity.units.as_f64();
     }
     let mut total = 0.0;
     let used_by_day = by_day.into_iter().map(|(day, hours)| {
@@ -294,7 +294,7 @@ fn burn_chart(
         ),
         start: record.start,
         end: record.end,
-        available: record.available,
+        available: record.available.as_f64(),
         as_of: context.as_of,
         used_by_day: used_by_day.collect(),
     };
@@ -321,7 +321,7 @@ fn burn_chart(
 fn team_rows(context: &BookContext<'_>, activities: &[&Activity]) -> Vec<TeamRow> {
     let mut by_member: BTreeMap<&str, f64> = BTreeMap::new();
     for activity in activities {
-        *by_member.entry(context.dataset.team_member(activity)).or_default() += activity.units;
+        *by_member.entry(context.dataset.team_member(activity)).or_default() += activity.units.as_f64();
     }
     let mut rows: Vec<(&str, f64)> = by_member.into_iter().collect();
     rows.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));

@@ -125,7 +125,7 @@ pub fn engagement_downloads(
             activity.end.to_string(),
             dataset.allocations[activity.allocation as usize].name.clone(),
             dataset.team_member(activity).to_string(),
-            number(activity.units, 2),
+            number(activity.units.as_f64(), 2),
             activity.description.to_string(),
         ]
     });

@@ -45,11 +45,11 @@ pub fn allocation_figures<'a>(
 ) -> AllocationFigures {
     let (mut used, mut outside_window, mut last_activity) = (0.0, 0, None);
     for activity in activities.filter(|activity| activity.start <= as_of) {
-        used += activity.units;
+        used += activity.units.as_f64();
         outside_window += usize::from(activity.start < allocation.start || activity.end > allocation.end);
         last_activity = last_activity.max(Some(activity.end));
     }
-    let available = allocation.available;
+    let available = allocation.available.as_f64();
     let total = calendar.working_days(allocation.start, allocation.end);
     let elapsed = calendar.working_days(allocation.start, as_of.min(allocation.end));
     let state = state_at(allocation, used, as_of);
@@ -85,7 +85,7 @@ impl State {
 pub fn state_at(allocation: &Allocation, used: f64, as_of: NaiveDate) -> State {
     if as_of < allocation.start {
         State::Upcoming
-    } else if as_of > allocation.end || used >= allocation.available {
+    } else if as_of > allocation.end || used >= allocation.available.as_f64() {
         State::Completed
     } else {
         State::Active

@@ -34,7 +34,7 @@ impl CommitmentRow {
 /// the months add up to its hours available.
 pub fn spread_allocation(allocation: &Allocation, calendar: &WorkCalendar, mut add: impl FnMut(Month, f64)) {
     let total = calendar.working_days(allocation.start, allocation.end);
-    spread_evenly(allocation.available, allocation.start, allocation.end, total, calendar, &mut add);
+    spread_evenly(allocation.available.as_f64(), allocation.start, allocation.end, total, calendar, &mut add);
 }
 
 /// Calls `add(month, hours)` for each month of the activity's dates: its units spread evenly
@@ -42,10 +42,10 @@ pub fn spread_allocation(allocation: &Allocation, calendar: &WorkCalendar, mut a
 /// (work logged on a weekend still counts).
 pub fn spread_activity(activity: &Activity, calendar: &WorkCalendar, mut add: impl FnMut(Month, f64)) {
     if activity.start == activity.end {
-        return add(Month::of(activity.start), activity.units);
+        return add(Month::of(activity.start), activity.units.as_f64());
     }
     let total = calendar.working_days(activity.start, activity.end);
-    spread_evenly(activity.units, activity.start, activity.end, total, calendar, &mut add);
+    spread_evenly(activity.units.as_f64(), activity.start, activity.end, total, calendar, &mut add);
 }
 
 fn spread_evenly(
@@ -71,7 +71,7 @@ fn spread_evenly(
 /// The capacity on `day`: the latest row effective on or before it.
 pub fn capacity_on(rows: &[CapacityRow], day: NaiveDate) -> Option<f64> {
     let effective = rows.partition_point(|row| row.from <= day);
-    effective.checked_sub(1).map(|index| rows[index].hours_per_working_day)
+    effective.checked_sub(1).map(|index| rows[index].hours_per_working_day.as_f64())
 }
 
 /// The month's capacity per working day: the mean over its working days that have a known
@@ -185,8 +185,16 @@ mod tests {
         // October 2026 has 22 working days; 6 h/day until Thu Oct 15 (11 days), then 8 h/day
         // (11 days): mean 7.
         let rows = [
-            CapacityRow { line: 2, from: day(2025, 1, 1), hours_per_working_day: 6.0 },
-            CapacityRow { line: 3, from: day(2026, 10, 16), hours_per_working_day: 8.0 },
+            CapacityRow {
+                line: 2,
+                from: day(2025, 1, 1),
+                hours_per_working_day: crate::hours::Hours::whole(6),
+            },
+            CapacityRow {
+                line: 3,
+                from: day(2026, 10, 16),
+                hours_per_working_day: crate::hours::Hours::whole(8),
+            },
         ];
         let october = Month { year: 2026, month: 10 };
         assert_eq!(capacity_for_month(&rows, october, &WorkCalendar::default()), Some(7.0));

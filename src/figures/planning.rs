@@ -32,7 +32,7 @@ pub fn parse_capacity(text: &str) -> Option<CapacityPhrase> {
     let lower = text.trim().to_lowercase();
     let rest = lower.strip_prefix("up to")?.trim_start();
     let (number, rest) = rest.split_once(' ')?;
-    let hours = crate::load::cells::parse_number(number)?;
+    let hours = crate::hours::Hours::parse(number).ok()?.as_f64();
     let rest = rest
         .trim_start()
         .strip_prefix("hours")

@@ -129,7 +129,7 @@ fn beyond_contract(input: &StatusInput<'_>) -> Vec<String> {
     let (count, units) = allocation_indices(input)
         .flat_map(|index| input.dataset.activities_of(index))
         .filter(|activity| activity.start <= input.as_of && activity.end > end)
-        .fold((0, 0.0), |(count, units), activity| (count + 1, units + activity.units));
+        .fold((0, 0.0), |(count, units), activity| (count + 1, units + activity.units.as_f64()));
     if count > 0 {
         let noun = if count == 1 { "activity" } else { "activities" };
         reasons.push(format!(

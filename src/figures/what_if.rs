@@ -52,7 +52,7 @@ fn daily(
         .filter(|a| a.start <= to && a.end >= from)
         .filter_map(|a| {
             let days = calendar.working_days(a.start, a.end);
-            (days > 0).then(|| (a.start, a.end, a.available / f64::from(days)))
+            (days > 0).then(|| (a.start, a.end, a.available.as_f64() / f64::from(days)))
         })
         .collect();
     let capacity = dataset.capacity.as_deref().unwrap_or_default();

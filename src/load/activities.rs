@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use super::table::{read_table_in_parallel, BatchParser, Column, Row, TableSpec};
 use super::Symbols;
 use crate::diagnostics::Diagnostics;
+use crate::hours::Hours;
 use crate::settings::SlashDates;
 
 pub const ALLOCATION: Column = Column::required(0, "Allocation");
@@ -30,7 +31,7 @@ pub struct ActivityRow {
     pub allocation: u32,
     /// Interned team member name.
     pub team_member: u32,
-    pub units: f64,
+    pub units: Hours,
     pub start: NaiveDate,
     /// Equal to `start` when the export leaves it empty (a one-day activity).
     pub end: NaiveDate,
@@ -41,11 +42,11 @@ pub struct ActivityRow {
 pub fn parse(row: &mut Row<'_>, allocations: &mut Symbols, members: &mut Symbols) -> Option<ActivityRow> {
     let allocation = row.required_text(ALLOCATION);
     let member = row.required_text(TEAM_MEMBER);
-    let units = row.required_number(UNITS);
+    let units = row.required_hours(UNITS);
     let start = row.required_date(START);
     let end = row.optional_date(END);
     let created = row.optional_date(CREATED);
-    if units.is_some_and(|units| units < 0.0) {
+    if units.is_some_and(|units| units < Hours::ZERO) {
         row.error(UNITS, "expected units of 0 or more");
         return None;
     }

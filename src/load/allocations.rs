@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 
 use super::table::{Column, Row, TableSpec};
+use crate::hours::Hours;
 
 pub const NAME: Column = Column::required(0, "Allocation name");
 pub const PROJECT: Column = Column::required(1, "Project");
@@ -24,7 +25,7 @@ pub struct AllocationRow {
     pub project: String,
     pub start: NaiveDate,
     pub end: NaiveDate,
-    pub available: f64,
+    pub available: Hours,
     pub description: String,
     /// `None` while nobody is assigned.
     pub provider: Option<String>,
@@ -35,9 +36,9 @@ pub fn parse(row: &mut Row<'_>) -> Option<AllocationRow> {
     let project = row.required_text(PROJECT);
     let start = row.required_date(START);
     let end = row.required_date(END);
-    let available = row.required_number(HOURS);
+    let available = row.required_hours(HOURS);
     let ordered = row.check_order(start, end, END);
-    if available.is_some_and(|hours| hours <= 0.0) {
+    if available.is_some_and(|hours| hours <= Hours::ZERO) {
         row.error(HOURS, "expected a number of hours above 0");
         return None;
     }

@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 
 use super::table::{Column, Row, TableSpec};
+use crate::hours::Hours;
 
 pub const FROM: Column = Column::required(0, "Effective from");
 pub const HOURS: Column = Column::required(1, "Hours per working day");
@@ -13,13 +14,13 @@ pub const SPEC: TableSpec = TableSpec { file: "capacity.csv", columns: &[FROM, H
 pub struct CapacityRow {
     pub line: u64,
     pub from: NaiveDate,
-    pub hours_per_working_day: f64,
+    pub hours_per_working_day: Hours,
 }
 
 pub fn parse(row: &mut Row<'_>) -> Option<CapacityRow> {
     let from = row.required_date(FROM);
-    let hours = row.required_number(HOURS);
-    if hours.is_some_and(|hours| hours < 0.0) {
+    let hours = row.required_hours(HOURS);
+    if hours.is_some_and(|hours| hours < Hours::ZERO) {
         row.error(HOURS, "expected a number of hours of 0 or more");
         return None;
     }

@@ -6,7 +6,6 @@ use chrono::NaiveDate;
 use crate::settings::SlashDates;
 
 pub const DATE_EXPECTED: &str = "expected a date such as 2025-01-31, 1/31/2025 or January 31, 2025";
-pub const NUMBER_EXPECTED: &str = "expected a number such as 2, 2.5 or 1,100";
 
 /// A date in ISO, slash (US or European, per `order`) or Friendly form. A time after the date
 /// (Airtable's "Created" is a date-time) is ignored. `None` for anything else, including
@@ -113,39 +112,6 @@ fn parse_digits(text: &str, min_len: usize, max_len: usize) -> Option<u32> {
         .try_fold(0u32, |value, byte| byte.is_ascii_digit().then(|| value * 10 + u32::from(byte - b'0')))
 }
 
-/// A number as Airtable writes it: `2`, `2.5`, `-1`, `1,100`, `1,234.5`. Commas are accepted
-/// only as thousands separators (`2,5` is rejected, not read as 2.5 or 25).
-pub fn parse_number(text: &str) -> Option<f64> {
-    let text = text.trim();
-    let unsigned = text.strip_prefix('-').unwrap_or(text);
-    let (integer, fraction) = match unsigned.as_bytes().iter().position(|b| *b == b'.') {
-        Some(dot) => (&unsigned[..dot], Some(&unsigned[dot + 1..])),
-        None => (unsigned, None),
-    };
-    if !valid_integer_part(integer) || !fraction.is_none_or(valid_fraction) {
-        return None;
-    }
-    if integer.as_bytes().contains(&b',') {
-        text.replace(',', "").parse().ok()
-    } else {
-        text.parse().ok()
-    }
-}
-
-fn valid_integer_part(integer: &str) -> bool {
-    let mut groups = integer.split(',');
-    let first = groups.next().unwrap_or_default();
-    let first_ok = !first.is_empty() && first.bytes().all(|b| b.is_ascii_digit());
-    let has_groups = integer.len() > first.len();
-    first_ok
-        && (!has_groups || first.len() <= 3)
-        && groups.all(|group| group.len() == 3 && group.bytes().all(|b| b.is_ascii_digit()))
-}
-
-fn valid_fraction(fraction: &str) -> bool {
-    !fraction.is_empty() && fraction.bytes().all(|b| b.is_ascii_digit())
-}
-
 /// The names in a linked-record cell: comma-separated, a name containing a comma in double
 /// quotes (as Airtable writes it), surrounding spaces trimmed, empty entries dropped.
 pub fn split_links(text: &str) -> Vec<String> {
@@ -206,17 +172,6 @@ mod tests {
         assert_eq!(parse_date("January 31, 2025 2:15 PM", SlashDates::Us), date(2025, 1, 31));
         assert_eq!(parse_date("1/31/2025 soon", SlashDates::Us), None);
         assert_eq!(parse_date("January 31, 2025 2:15pm", SlashDates::Us), date(2025, 1, 31));
-    }
-
-    #[test]
-    fn numbers_accept_thousands_separators_and_decimals() {
-        assert_eq!(parse_number("1,100"), Some(1100.0));
-        assert_eq!(parse_number(" 2.5 "), Some(2.5));
-        assert_eq!(parse_number("1,234,567.25"), Some(1_234_567.25));
-        assert_eq!(parse_number("-3"), Some(-3.0));
-        for text in ["2,5", "1,10", "", "abc", "1.2.3", "12,3456", ".5", "5.", "1e3", "NaN"] {
-            assert_eq!(parse_number(text), None, "{text}");
-        }
     }
 
     #[test]

@@ -5,8 +5,9 @@ use std::io::Read;
 
 use chrono::NaiveDate;
 
-use super::cells::{parse_date, parse_number, split_links, DATE_EXPECTED, NUMBER_EXPECTED};
+use super::cells::{parse_date, split_links, DATE_EXPECTED};
 use crate::diagnostics::{Cell, Diagnostics};
+use crate::hours::Hours;
 use crate::settings::SlashDates;
 
 /// A column of a table: its place in [`TableSpec::columns`] and its header name.
@@ -369,16 +370,19 @@ impl Row<'_> {
         self.optional_date(column).ok().flatten()
     }
 
-    pub fn required_number(&mut self, column: Column) -> Option<f64> {
+    /// A number of hours, held exactly (see [`Hours`]).
+    pub fn required_hours(&mut self, column: Column) -> Option<Hours> {
         if self.text(column).is_empty() {
             self.error(column, "expected a number; this field is required");
             return None;
         }
-        let number = parse_number(self.text(column));
-        if number.is_none() {
-            self.error(column, NUMBER_EXPECTED);
+        match Hours::parse(self.text(column)) {
+            Ok(hours) => Some(hours),
+            Err(problem) => {
+                self.error(column, problem.expected());
+                None
+            }
         }
-        number
     }
 
     pub fn links(&self, column: Column) -> Vec<String> {

@@ -201,7 +201,7 @@ fn upcoming_entry(dataset: &Dataset, index: usize) -> UpcomingJson<'_> {
         engagement: &dataset.engagements[allocation.engagement].name,
         start: allocation.start,
         end: allocation.end,
-        available: h(allocation.available),
+        available: h(allocation.available.as_f64()),
         provider: allocation.provider.as_deref(),
     }
 }

@@ -131,7 +131,7 @@ fn write_upcoming(out: &mut String, dataset: &Dataset, figures: &Figures) {
             out,
             "  {}  {:>5} h  {}  ({provider})",
             allocation.start,
-            hours(allocation.available),
+            hours(allocation.available.as_f64()),
             allocation.name
         );
     }
