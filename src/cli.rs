@@ -2,11 +2,12 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::figures::calendar::Month;
+use crate::calendar::Month;
+use crate::hours::Hours;
 use crate::settings::{Settings, SlashDates, SETTINGS_FILE};
 
 #[derive(Debug, Parser)]
@@ -35,20 +36,22 @@ pub enum Command {
         as_of: AsOfArgs,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        #[command(flatten)]
+        templates: TemplateArgs,
     },
     /// Business Development's check: can H more hours between two dates be committed safely?
     WhatIf {
         #[command(flatten)]
         data: DataArgs,
         /// Hours to commit.
-        #[arg(long)]
-        hours: f64,
+        #[arg(long, value_parser = parse_hours)]
+        hours: Hours,
         /// First day of the new commitment (YYYY-MM-DD).
-        #[arg(long, value_name = "DATE")]
-        from: String,
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        from: NaiveDate,
         /// Last day of the new commitment (YYYY-MM-DD).
-        #[arg(long, value_name = "DATE")]
-        to: String,
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        to: NaiveDate,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
@@ -99,9 +102,22 @@ pub struct BookArgs {
     /// Output folder for the MyST project.
     #[arg(long, value_name = "DIR", default_value = "book")]
     pub out: PathBuf,
+    #[command(flatten)]
+    pub templates: TemplateArgs,
+}
+
+/// Which templates word the output.
+#[derive(Debug, Args)]
+pub struct TemplateArgs {
     /// Folder of templates overriding the built-in ones, file by file.
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
+}
+
+impl TemplateArgs {
+    pub fn load(&self) -> Result<crate::templates::TemplateSet> {
+        crate::templates::TemplateSet::load(self.templates.as_deref())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -144,10 +160,21 @@ impl DataArgs {
     }
 }
 
-/// A date given on the command line.
-pub fn parse_date_flag(flag: &str, text: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .with_context(|| format!("{flag} `{text}`: expected a date such as 2026-10-31"))
+/// A date given on the command line; a bad one is a usage error (exit 2) like any other.
+fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| "expected a date such as 2026-10-31".to_string())
+}
+
+fn parse_month(text: &str) -> Result<Month, String> {
+    Month::parse(text).ok_or_else(|| "expected a month such as 2026-10".to_string())
+}
+
+fn parse_hours(text: &str) -> Result<Hours, String> {
+    match Hours::parse(text) {
+        Ok(hours) if hours > Hours::ZERO => Ok(hours),
+        Ok(_) => Err("expected a number of hours above 0".to_string()),
+        Err(problem) => Err(problem.expected()),
+    }
 }
 
 /// The date the figures are computed as of.
@@ -155,25 +182,21 @@ pub fn parse_date_flag(flag: &str, text: &str) -> Result<NaiveDate> {
 #[group(multiple = false)]
 pub struct AsOfArgs {
     /// Compute figures as of this date (YYYY-MM-DD) [default: today].
-    #[arg(long, value_name = "DATE")]
-    pub as_of: Option<String>,
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<NaiveDate>,
     /// Monthly report: figures as of the month's last day, the month's activity highlighted.
-    #[arg(long, value_name = "YYYY-MM")]
-    pub month: Option<String>,
+    #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
+    pub month: Option<Month>,
 }
 
 impl AsOfArgs {
     /// The as-of date and, for `--month`, the month. The wall clock is read only when neither
     /// flag is given.
-    pub fn resolve(&self) -> Result<(NaiveDate, Option<Month>)> {
-        if let Some(text) = &self.as_of {
-            return Ok((parse_date_flag("--as-of", text)?, None));
+    pub fn resolve(&self) -> (NaiveDate, Option<Month>) {
+        match (self.as_of, self.month) {
+            (Some(date), _) => (date, None),
+            (None, Some(month)) => (month.last_day(), Some(month)),
+            (None, None) => (chrono::Local::now().date_naive(), None),
         }
-        if let Some(text) = &self.month {
-            let month = Month::parse(text)
-                .with_context(|| format!("--month `{text}`: expected a month such as 2026-10"))?;
-            return Ok((month.last_day(), Some(month)));
-        }
-        Ok((chrono::Local::now().date_naive(), None))
     }
 }

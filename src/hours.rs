@@ -14,7 +14,7 @@ use std::ops::{Add, AddAssign, Neg, Sub, SubAssign};
 const SCALE: i64 = 100;
 
 /// The largest number of hours one cell may hold: anything larger is a typo, and the limit
-/// keeps every sum far from overflow.
+/// keeps every sum far from overflow. (The message in [`HoursError::expected`] says it.)
 pub const MAX_CELL_HOURS: i64 = 1_000_000;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -36,9 +36,7 @@ impl HoursError {
             HoursError::TooPrecise => {
                 "expected at most two decimals (hours are counted in hundredths), such as 2.25".to_string()
             }
-            HoursError::TooLarge => {
-                format!("expected at most {} hours", crate::text::thousands(MAX_CELL_HOURS))
-            }
+            HoursError::TooLarge => "expected at most 1,000,000 hours".to_string(),
         }
     }
 }

@@ -1,16 +1,19 @@
 //! Community Enablement Service reports.
 //!
-//! The pipeline, one module per stage:
+//! The pipeline, one module per stage; data flows down this list and no stage uses a later one:
 //!
 //! 1. [`load`] reads the Airtable CSV exports into typed rows;
-//! 2. [`model`] links and validates them;
-//! 3. [`figures`] computes every figure as of a date (pure functions);
-//! 4. [`summary`] presents them at the terminal or as JSON, or [`book`] turns them into a
-//!    MyST project in memory, with [`charts`] and [`pages`];
-//! 5. [`output`] writes that project in one swap, and [`render`] runs MyST and Typst on it.
+//! 2. [`model`] links and validates them into a [`model::Dataset`] with typed ids;
+//! 3. [`figures`] computes every figure and reporting decision as of a date (pure functions);
+//! 4. presentation formats them: `summary` for the terminal and JSON, [`site`] for the MyST
+//!    project (pages through [`pages`], charts, downloads, manifest), both with the shared
+//!    wording of [`present`] and the [`templates`];
+//! 5. `output` writes the project in one swap, and [`render`] runs MyST and Typst on it.
+//!
+//! [`calendar`], [`hours`], [`settings`], [`diagnostics`] and [`text`] are base layers every
+//! stage may use. [`commands`] runs one subcommand end to end.
 
-pub mod book;
-pub mod charts;
+pub mod calendar;
 pub mod cli;
 pub mod commands;
 pub mod diagnostics;
@@ -18,12 +21,15 @@ pub mod figures;
 pub mod hours;
 pub mod load;
 pub mod model;
-pub mod output;
+mod output;
 pub mod pages;
-pub mod parallel;
+mod parallel;
+pub mod present;
 pub mod render;
 pub mod settings;
-pub mod summary;
+pub mod site;
+mod summary;
+pub mod templates;
 pub mod text;
 
 use anyhow::Result;
@@ -41,7 +47,7 @@ pub fn read_dataset(source: &dyn Source, settings: &Settings) -> Result<(Dataset
     if diagnostics.has_errors() {
         return Err(InputErrors(diagnostics).into());
     }
-    let dataset = model::link(tables, settings, &mut diagnostics);
+    let dataset = model::link(tables, settings, None, &mut diagnostics);
     if diagnostics.has_errors() {
         return Err(InputErrors(diagnostics).into());
     }

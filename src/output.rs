@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 
 /// Lists the files the tool wrote, one relative path per line.
-pub const OWNED_LIST: &str = ".ces-report-files";
+pub(crate) const OWNED_LIST: &str = ".ces-report-files";
 
 /// MyST's cache folder, wherever it is (the site's and each PDF project's): never carried over.
 const CACHE: &str = "_build";
@@ -58,7 +58,7 @@ impl Plan {
 }
 
 /// Writes `plan` to `out`, replacing the previous output as described in the module docs.
-pub fn write(plan: &Plan, out: &Path) -> Result<()> {
+pub(crate) fn write(plan: &Plan, out: &Path) -> Result<()> {
     let previous = previous_owned(out)?;
     let staging = sibling(out, "tmp")?;
     let result = stage(plan, out, &previous, &staging).and_then(|()| swap(&staging, out));

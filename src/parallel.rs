@@ -1,12 +1,12 @@
 //! Spreading independent work over the machine's cores, keeping results in order.
 
 /// How many threads to use: the cores available, at most 8.
-pub fn workers() -> usize {
+pub(crate) fn workers() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8)
 }
 
 /// `work(i)` for every i in `0..count`, in contiguous chunks on all cores; results in order.
-pub fn map<T: Send>(count: usize, work: impl Fn(usize) -> T + Sync) -> Vec<T> {
+pub(crate) fn map<T: Send>(count: usize, work: impl Fn(usize) -> T + Sync) -> Vec<T> {
     let chunk = count.div_ceil(workers()).max(1);
     std::thread::scope(|scope| {
         let work = &work;

@@ -1,7 +1,6 @@
-//! The whole monthly job in one command: generate the book, build every PDF (each from its
-//! own small MyST project, two at a time, offline), then the site content, and report what
-//! was written. MyST exits 0 even when a PDF fails, so every PDF is checked to exist and be
-//! fresh.
+//! Running MyST and Typst on a written book: every PDF (each from its own small MyST project,
+//! several at a time, offline) and the site content. MyST exits 0 even when a PDF fails, so
+//! every PDF is checked to exist and be fresh.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -98,7 +97,7 @@ pub struct BuiltPdf {
 
 /// The PDF jobs of a book written to `book`: each export's small project and its output,
 /// in project-folder order.
-pub fn pdf_jobs(book: &Path, exports: &[crate::book::PdfExport]) -> Vec<PdfJob> {
+pub fn pdf_jobs(book: &Path, exports: &[crate::site::project::PdfExport]) -> Vec<PdfJob> {
     let mut jobs: Vec<PdfJob> = exports
         .iter()
         .map(|export| PdfJob {
@@ -110,22 +109,11 @@ pub fn pdf_jobs(book: &Path, exports: &[crate::book::PdfExport]) -> Vec<PdfJob> 
     jobs
 }
 
-/// Writes the fonts the PDFs use, so the output is the same on every machine.
-pub fn write_fonts(folder: &Path) -> Result<()> {
-    std::fs::create_dir_all(folder)?;
-    for (name, bytes) in crate::charts::pdf_fonts() {
-        std::fs::write(folder.join(name), bytes)
-            .with_context(|| format!("cannot write {}", folder.join(name).display()))?;
-    }
-    Ok(())
-}
-
 /// Builds the PDFs `jobs` at a time, reporting each as it finishes.
 pub fn build_pdfs(tools: &Toolchain, book: &Path, jobs: &[PdfJob], parallel: usize) -> Result<Vec<BuiltPdf>> {
     let book = book.canonicalize()?;
-    let fonts = book.join("_build/fonts");
-    write_fonts(&fonts)?;
-    let packages = book.join("_templates/typst-packages");
+    let fonts = book.join(crate::site::layout::FONTS);
+    let packages = book.join(crate::site::layout::TYPST_PACKAGES);
     let queue = std::sync::Mutex::new(jobs.iter().enumerate());
     let results = std::sync::Mutex::new(Vec::new());
     let done = std::sync::atomic::AtomicUsize::new(0);

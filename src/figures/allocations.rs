@@ -1,9 +1,14 @@
-//! Allocation accounting: used, remaining, overrun, state, pace and forecast as of a date.
+//! Allocation accounting as of a date: used, left, expired, overrun, state, pace and forecast.
+//!
+//! For every allocation `available = used − overrun + left + expired`: the hours are either
+//! used (up to what was available), still usable (`left`, only while the window is open), or
+//! expired unused once the window has closed. Hours never roll over.
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::calendar::WorkCalendar;
+use crate::calendar::WorkCalendar;
+use crate::hours::Hours;
 use crate::model::{Activity, Allocation};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -16,15 +21,16 @@ pub enum State {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct AllocationFigures {
-    pub available: f64,
-    /// Units of the activities that started on or before the as-of date.
-    pub used: f64,
-    /// available − used, never below zero.
-    pub remaining: f64,
-    /// used − available when positive: hours spent beyond the commitment.
-    pub overrun: f64,
-    /// Hours left when a completed allocation's window has closed: they expire.
-    pub unused: f64,
+    pub available: Hours,
+    /// Hours of the activities that count as of the date ([`Activity::counts_as_of`]).
+    pub used: Hours,
+    /// Hours that can still be used: available − used while the window is open, 0 once its
+    /// end date has passed.
+    pub left: Hours,
+    /// Hours left unused when the window closed.
+    pub expired: Hours,
+    /// Hours used beyond the hours available.
+    pub overrun: Hours,
     pub usage_percent: f64,
     pub state: State,
     pub elapsed_working_days: u32,
@@ -43,28 +49,34 @@ pub fn allocation_figures<'a>(
     calendar: &WorkCalendar,
     as_of: NaiveDate,
 ) -> AllocationFigures {
-    let (mut used, mut outside_window, mut last_activity) = (0.0, 0, None);
-    for activity in activities.filter(|activity| activity.start <= as_of) {
-        used += activity.units.as_f64();
-        outside_window += usize::from(activity.start < allocation.start || activity.end > allocation.end);
+    let (mut used, mut outside_window, mut last_activity) = (Hours::ZERO, 0, None);
+    for activity in activities.filter(|activity| activity.counts_as_of(as_of)) {
+        used += activity.units;
+        outside_window += usize::from(activity.is_outside(allocation));
         last_activity = last_activity.max(Some(activity.end));
     }
-    let available = allocation.available.as_f64();
+    let available = allocation.available;
     let total = calendar.working_days(allocation.start, allocation.end);
     let elapsed = calendar.working_days(allocation.start, as_of.min(allocation.end));
     let state = state_at(allocation, used, as_of);
+    let unused = (available - used).positive();
+    let closed = as_of > allocation.end;
     AllocationFigures {
         available,
         used,
-        remaining: (available - used).max(0.0),
-        overrun: (used - available).max(0.0),
-        unused: if as_of > allocation.end { (available - used).max(0.0) } else { 0.0 },
-        usage_percent: used / available * 100.0,
+        left: if closed { Hours::ZERO } else { unused },
+        expired: if closed { unused } else { Hours::ZERO },
+        overrun: (used - available).positive(),
+        usage_percent: used.as_f64() / available.as_f64() * 100.0,
         state,
         elapsed_working_days: elapsed,
         total_working_days: total,
         expected_used: expected_use(available, elapsed, total),
-        forecast_at_end: if state == State::Active { forecast_at_end(used, elapsed, total) } else { used },
+        forecast_at_end: if state == State::Active {
+            forecast_at_end(used, elapsed, total)
+        } else {
+            used.as_f64()
+        },
         outside_window,
         last_activity,
     }
@@ -82,10 +94,10 @@ impl State {
 }
 
 /// Upcoming before the start; completed after the end or once the hours are used up.
-pub fn state_at(allocation: &Allocation, used: f64, as_of: NaiveDate) -> State {
+pub fn state_at(allocation: &Allocation, used: Hours, as_of: NaiveDate) -> State {
     if as_of < allocation.start {
         State::Upcoming
-    } else if as_of > allocation.end || used >= allocation.available.as_f64() {
+    } else if as_of > allocation.end || used >= allocation.available {
         State::Completed
     } else {
         State::Active
@@ -93,15 +105,16 @@ pub fn state_at(allocation: &Allocation, used: f64, as_of: NaiveDate) -> State {
 }
 
 /// Even pace: available × elapsed working days / total working days.
-pub fn expected_use(available: f64, elapsed: u32, total: u32) -> f64 {
+pub fn expected_use(available: Hours, elapsed: u32, total: u32) -> f64 {
     if total == 0 {
         return 0.0;
     }
-    available * f64::from(elapsed) / f64::from(total)
+    available.as_f64() * f64::from(elapsed) / f64::from(total)
 }
 
 /// The current pace carried to the end: used + (used / elapsed) × remaining working days.
-pub fn forecast_at_end(used: f64, elapsed: u32, total: u32) -> f64 {
+pub fn forecast_at_end(used: Hours, elapsed: u32, total: u32) -> f64 {
+    let used = used.as_f64();
     if elapsed == 0 {
         return used;
     }
@@ -116,12 +129,16 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
     }
 
+    fn h(hours: f64) -> Hours {
+        Hours::rounded(hours)
+    }
+
     fn allocation(start: NaiveDate, end: NaiveDate, available: f64) -> Allocation {
-        Allocation::standalone("Q4", start, end, available)
+        Allocation::standalone("Q4", start, end, h(available))
     }
 
     fn activity(start: NaiveDate, units: f64) -> Activity {
-        Activity::standalone(start, start, units)
+        Activity::standalone(start, start, h(units))
     }
 
     #[test]
@@ -137,11 +154,11 @@ mod tests {
         ];
         let figures = allocation_figures(&quarter, log.iter(), &WorkCalendar::default(), day(2026, 10, 30));
         assert_eq!((figures.elapsed_working_days, figures.total_working_days), (22, 66));
-        assert_eq!(figures.used, 6.0);
+        assert_eq!(figures.used, h(6.0));
         assert_eq!(figures.expected_used, 4.0);
         assert_eq!(figures.forecast_at_end, 18.0);
         assert_eq!(figures.state, State::Active);
-        assert_eq!(figures.remaining, 6.0);
+        assert_eq!((figures.left, figures.expired), (h(6.0), Hours::ZERO));
         assert_eq!(figures.usage_percent, 50.0);
     }
 
@@ -151,8 +168,8 @@ mod tests {
         let log =
             [activity(day(2026, 7, 6), 3.0), activity(day(2026, 9, 1), 2.0), activity(day(2026, 10, 1), 1.0)];
         let figures = allocation_figures(&quarter, log.iter(), &WorkCalendar::default(), day(2026, 10, 31));
-        assert_eq!(figures.used, 6.0);
-        assert_eq!((figures.remaining, figures.overrun, figures.unused), (0.0, 2.0, 0.0));
+        assert_eq!(figures.used, h(6.0));
+        assert_eq!((figures.left, figures.overrun, figures.expired), (Hours::ZERO, h(2.0), Hours::ZERO));
         assert_eq!(figures.usage_percent, 150.0);
         assert_eq!(figures.state, State::Completed);
         assert_eq!(figures.outside_window, 1);
@@ -163,9 +180,13 @@ mod tests {
     fn hours_left_after_the_window_expire() {
         let quarter = allocation(day(2025, 1, 1), day(2025, 3, 31), 4.0);
         let log = [activity(day(2025, 2, 3), 1.5)];
-        let figures = allocation_figures(&quarter, log.iter(), &WorkCalendar::default(), day(2025, 4, 1));
-        assert_eq!((figures.remaining, figures.unused), (2.5, 2.5));
-        assert_eq!(figures.state, State::Completed);
+        let on_the_last_day =
+            allocation_figures(&quarter, log.iter(), &WorkCalendar::default(), day(2025, 3, 31));
+        assert_eq!((on_the_last_day.left, on_the_last_day.expired), (h(2.5), Hours::ZERO));
+        let the_day_after =
+            allocation_figures(&quarter, log.iter(), &WorkCalendar::default(), day(2025, 4, 1));
+        assert_eq!((the_day_after.left, the_day_after.expired), (Hours::ZERO, h(2.5)));
+        assert_eq!(the_day_after.state, State::Completed);
     }
 
     #[test]
@@ -173,6 +194,7 @@ mod tests {
         let quarter = allocation(day(2027, 1, 1), day(2027, 3, 31), 4.0);
         let figures = allocation_figures(&quarter, [].iter(), &WorkCalendar::default(), day(2026, 12, 1));
         assert_eq!(figures.state, State::Upcoming);
+        assert_eq!(figures.left, h(4.0));
         assert_eq!(
             (figures.elapsed_working_days, figures.expected_used, figures.forecast_at_end),
             (0, 0.0, 0.0)
@@ -184,6 +206,20 @@ mod tests {
         let quarter = allocation(day(2026, 10, 1), day(2026, 12, 31), 12.0);
         let log = [activity(day(2026, 10, 30), 2.0), activity(day(2026, 10, 31), 3.0)];
         let figures = allocation_figures(&quarter, log.iter(), &WorkCalendar::default(), day(2026, 10, 30));
-        assert_eq!(figures.used, 2.0);
+        assert_eq!(figures.used, h(2.0));
+    }
+
+    #[test]
+    fn tenths_use_an_allocation_up_exactly() {
+        // 0.1 + 0.2 of 0.3 h: used up, not overrun. Ten entries of 0.1 complete 1 h.
+        let small = allocation(day(2026, 10, 1), day(2026, 12, 31), 0.3);
+        let log = [activity(day(2026, 10, 5), 0.1), activity(day(2026, 10, 6), 0.2)];
+        let figures = allocation_figures(&small, log.iter(), &WorkCalendar::default(), day(2026, 10, 30));
+        assert_eq!((figures.used, figures.overrun, figures.left), (h(0.3), Hours::ZERO, Hours::ZERO));
+        assert_eq!(figures.state, State::Completed);
+        let hour = allocation(day(2026, 10, 1), day(2026, 12, 31), 1.0);
+        let tenths: Vec<Activity> = (1..=10).map(|d| activity(day(2026, 10, d), 0.1)).collect();
+        let figures = allocation_figures(&hour, tenths.iter(), &WorkCalendar::default(), day(2026, 10, 30));
+        assert_eq!((figures.used, figures.state, figures.forecast_at_end), (h(1.0), State::Completed, 1.0));
     }
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::calendar::{Month, WorkCalendar};
+use crate::calendar::{Month, WorkCalendar};
 use crate::load::capacity::CapacityRow;
 use crate::model::{Activity, Allocation, Dataset};
 
@@ -14,11 +14,16 @@ use crate::model::{Activity, Allocation, Dataset};
 pub struct CommitmentRow {
     pub month: Month,
     pub working_days: u32,
+    #[serde(serialize_with = "super::rounded::cents")]
     pub committed_hours: f64,
+    #[serde(serialize_with = "super::rounded::rate")]
     pub committed_hours_per_working_day: f64,
+    #[serde(serialize_with = "super::rounded::rate")]
     pub fte: f64,
     /// `None` when no capacity is known for any working day of the month.
+    #[serde(serialize_with = "super::rounded::optional_rate")]
     pub capacity_hours_per_working_day: Option<f64>,
+    #[serde(serialize_with = "super::rounded::cents")]
     pub delivered_hours: f64,
 }
 
@@ -26,6 +31,15 @@ impl CommitmentRow {
     pub fn over_capacity(&self) -> bool {
         self.capacity_hours_per_working_day
             .is_some_and(|capacity| self.committed_hours_per_working_day > capacity + 1e-9)
+    }
+
+    /// Hours delivered per working day of the month, on the scale of the commitment.
+    pub fn delivered_per_working_day(&self) -> f64 {
+        if self.working_days == 0 {
+            0.0
+        } else {
+            self.delivered_hours / f64::from(self.working_days)
+        }
     }
 }
 
@@ -96,7 +110,7 @@ pub fn commitment_by_month(
     for allocation in &dataset.allocations {
         spread_allocation(allocation, calendar, |month, hours| *committed.entry(month).or_default() += hours);
     }
-    let delivered = delivered_by_month(dataset.activities.iter().filter(|a| a.start <= as_of), calendar);
+    let delivered = delivered_by_month(dataset.activities.iter().filter(|a| a.counts_as_of(as_of)), calendar);
     let first = committed.keys().chain(delivered.keys()).min().copied();
     let last = committed.keys().chain(delivered.keys()).max().copied();
     let (Some(first), Some(last)) = (first, last) else { return Vec::new() };
@@ -142,7 +156,7 @@ mod tests {
     }
 
     fn activity(start: NaiveDate, end: NaiveDate, units: f64) -> Activity {
-        Activity::standalone(start, end, units)
+        Activity::standalone(start, end, crate::hours::Hours::rounded(units))
     }
 
     fn collect(spread: impl FnOnce(&mut dyn FnMut(Month, f64))) -> Vec<(String, f64)> {
@@ -175,7 +189,12 @@ mod tests {
         // Mon 2026-12-21 .. Fri 2027-01-08 with Dec 25 and Jan 1 as holidays: Dec 21-24 and
         // 28-31 are 8 working days, Jan 4-8 are 5; 26 h over 13 days is 2 h a day.
         let calendar = WorkCalendar::new(&[day(2026, 12, 25), day(2027, 1, 1)].into());
-        let allocation = Allocation::standalone("Winter", day(2026, 12, 21), day(2027, 1, 8), 26.0);
+        let allocation = Allocation::standalone(
+            "Winter",
+            day(2026, 12, 21),
+            day(2027, 1, 8),
+            crate::hours::Hours::whole(26),
+        );
         let split = collect(|add| spread_allocation(&allocation, &calendar, add));
         assert_eq!(split, [("2026-12".to_string(), 16.0), ("2027-01".to_string(), 10.0)]);
     }

@@ -1,65 +1,107 @@
-//! Stage 3: pure functions from the linked dataset and an as-of date to every figure.
+//! Stage 3: pure functions from the linked dataset and an as-of date to every figure and every
+//! reporting decision. Later stages only format what is defined here.
 //!
-//! Each definition lives in one place: working days in [`calendar`], allocation accounting
-//! in [`allocations`], total commitment and delivered hours in [`commitment`], engagement
-//! status in [`status`], reminders in [`reminders`].
+//! - [`allocations`]: used, left, expired, overrun, state, pace and forecast of one allocation;
+//! - [`EngagementFigures`]: the same totals per engagement, with its [`status`];
+//! - [`commitment`]: total commitment and delivered hours per month against capacity;
+//! - [`delivery`]: one engagement's activity, burn-up and hours by team member;
+//! - [`reminders`]: upcoming, ending soon, late logging, quiet allocations;
+//! - [`report`]: urgency order, who gets a PDF and who it is sent to, headline counts;
+//! - [`planning`] and [`what_if`]: the `plan` and `what-if` commands' answers.
 
 pub mod allocations;
-pub mod calendar;
 pub mod commitment;
+pub mod delivery;
 pub mod planning;
 pub mod reminders;
+pub mod report;
 pub mod status;
 pub mod what_if;
 
 use chrono::NaiveDate;
 
 use self::allocations::{allocation_figures, AllocationFigures};
-use self::calendar::{Month, WorkCalendar};
 use self::commitment::{commitment_by_month, CommitmentRow};
-use self::reminders::{AllocationIndex, LateEntry, QuietAllocation};
+use self::reminders::{LateEntry, QuietAllocation};
 use self::status::{engagement_status, EngagementStatus, StatusInput};
-use crate::model::Dataset;
+use crate::calendar::{Month, WorkCalendar};
+use crate::hours::Hours;
+use crate::model::{AllocationId, Dataset, EngagementId, IdVec};
 use crate::settings::Settings;
 
-/// Totals of one engagement's allocations.
+/// Totals of one engagement's allocations; `available = used − overrun + left + expired`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EngagementFigures {
-    pub available: f64,
-    pub used: f64,
-    pub remaining: f64,
-    pub overrun: f64,
-    pub unused: f64,
+    pub available: Hours,
+    pub used: Hours,
+    /// Hours still usable in allocations whose window has not closed.
+    pub left: Hours,
+    /// Hours that expired unused in allocations whose window has closed.
+    pub expired: Hours,
+    pub overrun: Hours,
     pub status: EngagementStatus,
 }
 
-impl EngagementFigures {
-    /// Hours still to be used: remaining in allocations whose window has not closed (what is
-    /// left in closed ones has expired).
-    pub fn left(&self) -> f64 {
-        self.remaining - self.unused
-    }
-}
-
 /// Hours delivered and committed, and what they cost.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Cost {
     pub cost_per_hour: f64,
-    pub delivered_hours: f64,
-    pub committed_hours: f64,
+    pub delivered_hours: Hours,
+    #[serde(serialize_with = "rounded::cents")]
     pub delivered_cost: f64,
+    pub committed_hours: Hours,
+    #[serde(serialize_with = "rounded::cents")]
     pub committed_cost: f64,
 }
 
-/// Every figure as of one date. Vectors of per-record figures are aligned with the dataset.
+/// How the computed (not exact) figures serialise: to the precision people and programs use.
+pub(crate) mod rounded {
+    use serde::Serializer;
+
+    fn round(value: f64, decimals: i32) -> f64 {
+        let scale = 10f64.powi(decimals);
+        let rounded = (value * scale).round() / scale;
+        if rounded == 0.0 {
+            0.0
+        } else {
+            rounded
+        }
+    }
+
+    /// Two decimals: hours and money.
+    pub(crate) fn cents<S: Serializer>(value: &f64, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_f64(round(*value, 2))
+    }
+
+    /// Three decimals: rates per working day and FTE.
+    pub(crate) fn rate<S: Serializer>(value: &f64, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_f64(round(*value, 3))
+    }
+
+    /// Three decimals, or null when unknown.
+    pub(crate) fn optional_rate<S: Serializer>(
+        value: &Option<f64>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(value) => serializer.serialize_f64(round(*value, 3)),
+            None => serializer.serialize_none(),
+        }
+    }
+}
+
+/// Every figure as of one date, keyed by the records' ids.
 #[derive(Debug, Clone)]
 pub struct Figures {
     pub as_of: NaiveDate,
-    pub allocations: Vec<AllocationFigures>,
-    pub engagements: Vec<EngagementFigures>,
+    pub calendar: WorkCalendar,
+    pub allocations: IdVec<AllocationId, AllocationFigures>,
+    pub engagements: IdVec<EngagementId, EngagementFigures>,
+    /// Most urgent first.
+    pub urgency: Vec<EngagementId>,
     pub commitment: Vec<CommitmentRow>,
-    pub upcoming: Vec<AllocationIndex>,
-    pub ending_soon: Vec<AllocationIndex>,
+    pub upcoming: Vec<AllocationId>,
+    pub ending_soon: Vec<AllocationId>,
     pub late_entries: Vec<LateEntry>,
     pub quiet: Vec<QuietAllocation>,
     pub cost: Cost,
@@ -73,14 +115,11 @@ impl Figures {
 
 pub fn compute(dataset: &Dataset, settings: &Settings, as_of: NaiveDate) -> Figures {
     let calendar = WorkCalendar::new(&settings.holidays);
-    let allocations: Vec<AllocationFigures> = (0..dataset.allocations.len())
-        .map(|index| {
-            allocation_figures(&dataset.allocations[index], dataset.activities_of(index), &calendar, as_of)
-        })
-        .collect();
-    let engagements = (0..dataset.engagements.len())
-        .map(|index| engagement_figures(dataset, index, &allocations, settings, as_of))
-        .collect();
+    let allocations = dataset.allocations.map(|id, allocation| {
+        allocation_figures(allocation, dataset.activities_of(id).map(|(_, a)| a), &calendar, as_of)
+    });
+    let engagements =
+        dataset.engagements.map(|id, _| engagement_figures(dataset, id, &allocations, settings, as_of));
     let commitment = commitment_by_month(dataset, &calendar, settings.hours_per_fte_day, as_of);
     let windows = &settings.windows;
     Figures {
@@ -90,6 +129,8 @@ pub fn compute(dataset: &Dataset, settings: &Settings, as_of: NaiveDate) -> Figu
         late_entries: reminders::late_entries(dataset, as_of, windows),
         quiet: reminders::quiet_allocations(dataset, &allocations, as_of, windows),
         cost: cost(&allocations, settings.cost_per_hour),
+        urgency: report::urgency_order(dataset, &engagements),
+        calendar,
         engagements,
         allocations,
         commitment,
@@ -98,49 +139,46 @@ pub fn compute(dataset: &Dataset, settings: &Settings, as_of: NaiveDate) -> Figu
 
 fn engagement_figures(
     dataset: &Dataset,
-    engagement: usize,
-    allocations: &[AllocationFigures],
+    engagement: EngagementId,
+    allocations: &IdVec<AllocationId, AllocationFigures>,
     settings: &Settings,
     as_of: NaiveDate,
 ) -> EngagementFigures {
-    let own = dataset.engagements[engagement]
-        .projects
-        .iter()
-        .flat_map(|project| &dataset.projects[*project].allocations)
-        .map(|index| &allocations[*index]);
+    let status = engagement_status(&StatusInput {
+        dataset,
+        engagement,
+        allocations,
+        thresholds: &settings.status,
+        as_of,
+    });
     let mut totals = EngagementFigures {
-        available: 0.0,
-        used: 0.0,
-        remaining: 0.0,
-        overrun: 0.0,
-        unused: 0.0,
-        status: engagement_status(&StatusInput {
-            dataset,
-            engagement,
-            allocations,
-            thresholds: &settings.status,
-            as_of,
-        }),
+        available: Hours::ZERO,
+        used: Hours::ZERO,
+        left: Hours::ZERO,
+        expired: Hours::ZERO,
+        overrun: Hours::ZERO,
+        status,
     };
-    for figures in own {
+    for allocation in dataset.allocations_of(engagement) {
+        let figures = &allocations[allocation];
         totals.available += figures.available;
         totals.used += figures.used;
-        totals.remaining += figures.remaining;
+        totals.left += figures.left;
+        totals.expired += figures.expired;
         totals.overrun += figures.overrun;
-        totals.unused += figures.unused;
     }
     totals
 }
 
 /// Delivered: hours used as of the date; committed: hours available in all allocations.
-fn cost(allocations: &[AllocationFigures], cost_per_hour: f64) -> Cost {
-    let delivered_hours: f64 = allocations.iter().map(|a| a.used).sum();
-    let committed_hours: f64 = allocations.iter().map(|a| a.available).sum();
+fn cost(allocations: &IdVec<AllocationId, AllocationFigures>, cost_per_hour: f64) -> Cost {
+    let delivered_hours: Hours = allocations.iter().map(|a| a.used).sum();
+    let committed_hours: Hours = allocations.iter().map(|a| a.available).sum();
     Cost {
         cost_per_hour,
         delivered_hours,
         committed_hours,
-        delivered_cost: delivered_hours * cost_per_hour,
-        committed_cost: committed_hours * cost_per_hour,
+        delivered_cost: delivered_hours.as_f64() * cost_per_hour,
+        committed_cost: committed_hours.as_f64() * cost_per_hour,
     }
 }

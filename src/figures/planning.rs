@@ -9,7 +9,7 @@
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
-use super::calendar::Month;
+use crate::calendar::Month;
 use crate::model::{Dataset, Project};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -4,45 +4,44 @@
 use chrono::{Days, NaiveDate};
 
 use super::allocations::{AllocationFigures, State};
-use crate::model::Dataset;
+use crate::model::{ActivityId, AllocationId, Dataset, IdVec};
 use crate::settings::Windows;
 
-/// An allocation, referred to by its index in the dataset.
-pub type AllocationIndex = usize;
-
 /// Allocations starting after `as_of` and within `days` of it (two iterations by default).
-pub fn upcoming(dataset: &Dataset, as_of: NaiveDate, days: i64) -> Vec<AllocationIndex> {
-    let mut found: Vec<_> = (0..dataset.allocations.len())
-        .filter(|index| {
-            let until_start = (dataset.allocations[*index].start - as_of).num_days();
-            (1..=days).contains(&until_start)
-        })
+pub fn upcoming(dataset: &Dataset, as_of: NaiveDate, days: i64) -> Vec<AllocationId> {
+    let mut found: Vec<AllocationId> = dataset
+        .allocations
+        .iter_enumerated()
+        .filter(|(_, allocation)| (1..=days).contains(&(allocation.start - as_of).num_days()))
+        .map(|(id, _)| id)
         .collect();
-    found.sort_by_key(|index| (dataset.allocations[*index].start, *index));
+    found.sort_by_key(|id| (dataset.allocations[*id].start, *id));
     found
 }
 
 /// Active allocations whose window closes within `days` of `as_of`.
 pub fn ending_soon(
     dataset: &Dataset,
-    figures: &[AllocationFigures],
+    figures: &IdVec<AllocationId, AllocationFigures>,
     as_of: NaiveDate,
     days: i64,
-) -> Vec<AllocationIndex> {
-    let mut found: Vec<_> = (0..dataset.allocations.len())
-        .filter(|index| {
-            let until_end = (dataset.allocations[*index].end - as_of).num_days();
-            figures[*index].state == State::Active && (0..=days).contains(&until_end)
+) -> Vec<AllocationId> {
+    let mut found: Vec<AllocationId> = dataset
+        .allocations
+        .iter_enumerated()
+        .filter(|(id, allocation)| {
+            figures[*id].state == State::Active && (0..=days).contains(&(allocation.end - as_of).num_days())
         })
+        .map(|(id, _)| id)
         .collect();
-    found.sort_by_key(|index| (dataset.allocations[*index].end, *index));
+    found.sort_by_key(|id| (dataset.allocations[*id].end, *id));
     found
 }
 
 /// An activity logged more than the allowed delay after it ended.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LateEntry {
-    pub activity: usize,
+    pub activity: ActivityId,
     pub days_late: i64,
 }
 
@@ -50,12 +49,11 @@ pub struct LateEntry {
 pub fn late_entries(dataset: &Dataset, as_of: NaiveDate, windows: &Windows) -> Vec<LateEntry> {
     let mut late: Vec<LateEntry> = dataset
         .activities
-        .iter()
-        .enumerate()
-        .filter(|(_, activity)| activity.start <= as_of)
-        .filter_map(|(index, activity)| {
+        .iter_enumerated()
+        .filter(|(_, activity)| activity.counts_as_of(as_of))
+        .filter_map(|(id, activity)| {
             let delay = (activity.created? - activity.end).num_days();
-            (delay > windows.late_logging_days).then_some(LateEntry { activity: index, days_late: delay })
+            (delay > windows.late_logging_days).then_some(LateEntry { activity: id, days_late: delay })
         })
         .collect();
     late.sort_by_key(|entry| (std::cmp::Reverse(dataset.activities[entry.activity].created), entry.activity));
@@ -65,7 +63,7 @@ pub fn late_entries(dataset: &Dataset, as_of: NaiveDate, windows: &Windows) -> V
 /// An active allocation with nothing logged recently.
 #[derive(Debug, Clone, PartialEq)]
 pub struct QuietAllocation {
-    pub allocation: AllocationIndex,
+    pub allocation: AllocationId,
     pub last_activity: Option<NaiveDate>,
 }
 
@@ -74,18 +72,18 @@ pub struct QuietAllocation {
 /// days is not a logging problem.
 pub fn quiet_allocations(
     dataset: &Dataset,
-    figures: &[AllocationFigures],
+    figures: &IdVec<AllocationId, AllocationFigures>,
     as_of: NaiveDate,
     windows: &Windows,
 ) -> Vec<QuietAllocation> {
     let Some(window_start) = as_of.checked_sub_days(Days::new(windows.quiet_days.max(1) as u64 - 1)) else {
         return Vec::new();
     };
-    (0..dataset.allocations.len())
-        .filter(|index| {
-            figures[*index].state == State::Active && dataset.allocations[*index].start < window_start
-        })
-        .filter(|index| figures[*index].last_activity.is_none_or(|last| last < window_start))
-        .map(|index| QuietAllocation { allocation: index, last_activity: figures[index].last_activity })
+    dataset
+        .allocations
+        .iter_enumerated()
+        .filter(|(id, allocation)| figures[*id].state == State::Active && allocation.start < window_start)
+        .filter(|(id, _)| figures[*id].last_activity.is_none_or(|last| last < window_start))
+        .map(|(id, _)| QuietAllocation { allocation: id, last_activity: figures[id].last_activity })
         .collect()
 }

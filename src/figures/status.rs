@@ -5,14 +5,17 @@
 //! - Monitor / At Risk (yellow): not fully refined (missing dates, description, projects,
 //!   allocations or providers), renewal due within the window, pace far from expected.
 //! - On Track (green): none of the above.
+//!
+//! Reasons are data: what fired and with which values. They become sentences in one place,
+//! the `reason` macro of `templates/phrases.j2`.
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::allocations::{AllocationFigures, State};
-use crate::model::{Dataset, Engagement, Project};
+use crate::hours::Hours;
+use crate::model::{AllocationId, Dataset, Engagement, EngagementId, IdVec, Project, ProjectId};
 use crate::settings::StatusThresholds;
-use crate::text::hours;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -49,181 +52,245 @@ impl Status {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// A part of a record that a refined engagement or project has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Part {
+    StartDate,
+    EndDate,
+    Description,
+}
+
+/// Why an engagement is not On Track: one rule that fired, with its values.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reason {
+    /// Activities dated after the engagement's end: services beyond the contract period.
+    ActivitiesAfterEnd {
+        activities: usize,
+        hours: Hours,
+        ended: NaiveDate,
+    },
+    /// The engagement ended but its Status still says Active.
+    StillMarkedActive {
+        ended: NaiveDate,
+    },
+    Overrun {
+        allocation: AllocationId,
+        used: Hours,
+        available: Hours,
+    },
+    ForecastOverrun {
+        allocation: AllocationId,
+        forecast: f64,
+        available: Hours,
+        end: NaiveDate,
+    },
+    EngagementIncomplete {
+        missing: Vec<Part>,
+    },
+    NoProjects,
+    ProjectIncomplete {
+        project: ProjectId,
+        missing: Vec<Part>,
+    },
+    NoAllocations {
+        project: ProjectId,
+    },
+    NoProvider {
+        allocation: AllocationId,
+    },
+    RenewalDue {
+        end: NaiveDate,
+        days: i64,
+    },
+    OffPace {
+        allocation: AllocationId,
+        ahead: bool,
+        used: Hours,
+        expected: f64,
+    },
+}
+
+impl Reason {
+    /// A stable code for programs (JSON), independent of the wording.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Reason::ActivitiesAfterEnd { .. } => "activities-after-end",
+            Reason::StillMarkedActive { .. } => "still-marked-active",
+            Reason::Overrun { .. } => "overrun",
+            Reason::ForecastOverrun { .. } => "forecast-overrun",
+            Reason::EngagementIncomplete { .. } => "engagement-incomplete",
+            Reason::NoProjects => "no-projects",
+            Reason::ProjectIncomplete { .. } => "project-incomplete",
+            Reason::NoAllocations { .. } => "no-allocations",
+            Reason::NoProvider { .. } => "no-provider",
+            Reason::RenewalDue { .. } => "renewal-due",
+            Reason::OffPace { .. } => "off-pace",
+        }
+    }
+
+    /// The status this reason gives on its own.
+    pub fn status(&self) -> Status {
+        match self {
+            Reason::ActivitiesAfterEnd { .. }
+            | Reason::StillMarkedActive { .. }
+            | Reason::Overrun { .. }
+            | Reason::ForecastOverrun { .. } => Status::ActionNeeded,
+            _ => Status::AtRisk,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct EngagementStatus {
     pub status: Status,
     /// Red reasons first, then yellow; empty when on track.
-    pub reasons: Vec<String>,
+    pub reasons: Vec<Reason>,
+}
+
+impl EngagementStatus {
+    fn from_reasons(reasons: Vec<Reason>) -> EngagementStatus {
+        let status = reasons.iter().map(Reason::status).max().unwrap_or(Status::OnTrack);
+        EngagementStatus { status, reasons }
+    }
 }
 
 /// What the rules look at for one engagement.
 pub struct StatusInput<'a> {
     pub dataset: &'a Dataset,
-    pub engagement: usize,
-    /// Aligned with `dataset.allocations`.
-    pub allocations: &'a [AllocationFigures],
+    pub engagement: EngagementId,
+    pub allocations: &'a IdVec<AllocationId, AllocationFigures>,
     pub thresholds: &'a StatusThresholds,
     pub as_of: NaiveDate,
 }
 
 pub fn engagement_status(input: &StatusInput<'_>) -> EngagementStatus {
-    let red = action_needed_reasons(input);
-    let yellow = at_risk_reasons(input);
-    let status = if !red.is_empty() {
-        Status::ActionNeeded
-    } else if !yellow.is_empty() {
-        Status::AtRisk
-    } else {
-        Status::OnTrack
-    };
-    EngagementStatus { status, reasons: red.into_iter().chain(yellow).collect() }
+    let mut reasons = action_needed_reasons(input);
+    reasons.extend(at_risk_reasons(input));
+    EngagementStatus::from_reasons(reasons)
 }
 
 fn engagement<'a>(input: &StatusInput<'a>) -> &'a Engagement {
     &input.dataset.engagements[input.engagement]
 }
 
-fn allocation_indices<'a>(input: &'a StatusInput<'_>) -> impl Iterator<Item = usize> + 'a {
-    engagement(input)
-        .projects
-        .iter()
-        .flat_map(|project| input.dataset.projects[*project].allocations.iter().copied())
-}
-
-fn action_needed_reasons(input: &StatusInput<'_>) -> Vec<String> {
-    let mut reasons = Vec::new();
-    reasons.extend(beyond_contract(input));
-    for index in allocation_indices(input) {
-        let name = &input.dataset.allocations[index].name;
-        let figures = &input.allocations[index];
-        if figures.overrun > 0.0 {
-            reasons.push(format!(
-                "Allocation “{name}” is overrun: {} h used of {} h available.",
-                hours(figures.used),
-                hours(figures.available)
-            ));
+fn action_needed_reasons(input: &StatusInput<'_>) -> Vec<Reason> {
+    let mut reasons = beyond_contract(input);
+    for allocation in input.dataset.allocations_of(input.engagement) {
+        let figures = &input.allocations[allocation];
+        if figures.overrun > Hours::ZERO {
+            reasons.push(Reason::Overrun { allocation, used: figures.used, available: figures.available });
         } else if forecast_overruns(figures, input.thresholds) {
-            let end = input.dataset.allocations[index].end;
-            reasons.push(format!(
-                "Allocation “{name}” is forecast to use {} h of {} h by its end on {end} at the current pace.",
-                hours(figures.forecast_at_end),
-                hours(figures.available)
-            ));
+            reasons.push(Reason::ForecastOverrun {
+                allocation,
+                forecast: figures.forecast_at_end,
+                available: figures.available,
+                end: input.dataset.allocations[allocation].end,
+            });
         }
     }
     reasons
 }
 
 fn forecast_overruns(figures: &AllocationFigures, thresholds: &StatusThresholds) -> bool {
-    let limit = figures.available * (1.0 + thresholds.forecast_overrun_percent / 100.0);
+    let limit = figures.available.as_f64() * (1.0 + thresholds.forecast_overrun_percent / 100.0);
     figures.state == State::Active
         && figures.elapsed_working_days >= thresholds.pace_min_elapsed_working_days
         && figures.forecast_at_end > limit
 }
 
 /// Services beyond the contract period: activities after the end, or still marked Active.
-fn beyond_contract(input: &StatusInput<'_>) -> Vec<String> {
-    let engagement = engagement(input);
-    let Some(end) = engagement.end else { return Vec::new() };
+fn beyond_contract(input: &StatusInput<'_>) -> Vec<Reason> {
+    let Some(ended) = engagement(input).end else { return Vec::new() };
     let mut reasons = Vec::new();
-    let (count, units) = allocation_indices(input)
-        .flat_map(|index| input.dataset.activities_of(index))
-        .filter(|activity| activity.start <= input.as_of && activity.end > end)
-        .fold((0, 0.0), |(count, units), activity| (count + 1, units + activity.units.as_f64()));
-    if count > 0 {
-        let noun = if count == 1 { "activity" } else { "activities" };
-        reasons.push(format!(
-            "{count} {noun} ({} h) dated after the engagement ended on {end}: services beyond the contract period.",
-            hours(units)
-        ));
+    let (activities, hours) = input
+        .dataset
+        .engagement_activities(input.engagement)
+        .filter(|(_, activity)| activity.counts_as_of(input.as_of) && activity.end > ended)
+        .fold((0, Hours::ZERO), |(count, hours), (_, activity)| (count + 1, hours + activity.units));
+    if activities > 0 {
+        reasons.push(Reason::ActivitiesAfterEnd { activities, hours, ended });
     }
-    if engagement.status.eq_ignore_ascii_case("active") && input.as_of > end {
-        reasons.push(format!("The engagement is still marked Active but ended on {end}: renew or close it."));
+    if engagement(input).status.eq_ignore_ascii_case("active") && input.as_of > ended {
+        reasons.push(Reason::StillMarkedActive { ended });
     }
     reasons
 }
 
-fn at_risk_reasons(input: &StatusInput<'_>) -> Vec<String> {
-    let engagement = engagement(input);
-    let ended = engagement.end.is_some_and(|end| end < input.as_of);
+fn at_risk_reasons(input: &StatusInput<'_>) -> Vec<Reason> {
+    let ended = engagement(input).end.is_some_and(|end| end < input.as_of);
     let mut reasons = Vec::new();
     if !ended {
         reasons.extend(refinement_reasons(input));
     }
-    reasons.extend(renewal_reason(engagement, input));
-    for index in allocation_indices(input) {
-        reasons.extend(pace_reason(input, index));
+    reasons.extend(renewal_reason(engagement(input), input.as_of, input.thresholds));
+    for allocation in input.dataset.allocations_of(input.engagement) {
+        reasons.extend(pace_reason(input, allocation));
     }
     reasons
 }
 
-fn missing_parts(start: Option<NaiveDate>, end: Option<NaiveDate>, description: &str) -> Vec<&'static str> {
+fn missing_parts(start: Option<NaiveDate>, end: Option<NaiveDate>, description: &str) -> Vec<Part> {
     let mut missing = Vec::new();
     if start.is_none() {
-        missing.push("start date");
+        missing.push(Part::StartDate);
     }
     if end.is_none() {
-        missing.push("end date");
+        missing.push(Part::EndDate);
     }
     if description.trim().is_empty() {
-        missing.push("description");
+        missing.push(Part::Description);
     }
     missing
 }
 
-fn joined(parts: &[&str]) -> String {
-    match parts {
-        [] => String::new(),
-        [only] => (*only).to_string(),
-        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
-    }
-}
-
 /// Seed 002: "projects that are not fully refined or the dates are not clear".
-fn refinement_reasons(input: &StatusInput<'_>) -> Vec<String> {
+fn refinement_reasons(input: &StatusInput<'_>) -> Vec<Reason> {
     let engagement = engagement(input);
     let mut reasons = Vec::new();
     let missing = missing_parts(engagement.start, engagement.end, &engagement.description);
     if !missing.is_empty() {
-        reasons.push(format!("The engagement has no {}.", joined(&missing)));
+        reasons.push(Reason::EngagementIncomplete { missing });
     }
     if engagement.projects.is_empty() {
-        reasons.push("The engagement has no projects.".to_string());
+        reasons.push(Reason::NoProjects);
     }
     for project in &engagement.projects {
-        reasons.extend(project_refinement(input, &input.dataset.projects[*project]));
+        reasons.extend(project_refinement(input, *project, &input.dataset.projects[*project]));
     }
     reasons
 }
 
-fn project_refinement(input: &StatusInput<'_>, project: &Project) -> Vec<String> {
+fn project_refinement(input: &StatusInput<'_>, id: ProjectId, project: &Project) -> Vec<Reason> {
     let mut reasons = Vec::new();
     let missing = missing_parts(project.start, project.end, &project.description);
     if !missing.is_empty() {
-        reasons.push(format!("Project “{}” has no {}.", project.name, joined(&missing)));
+        reasons.push(Reason::ProjectIncomplete { project: id, missing });
     }
     if project.allocations.is_empty() {
-        reasons.push(format!("Project “{}” has no allocations.", project.name));
+        reasons.push(Reason::NoAllocations { project: id });
     }
-    for index in &project.allocations {
-        let allocation = &input.dataset.allocations[*index];
-        if allocation.provider.is_none() && input.allocations[*index].state != State::Completed {
-            reasons.push(format!("Allocation “{}” has no provider assigned.", allocation.name));
+    for allocation in &project.allocations {
+        let unassigned = input.dataset.allocations[*allocation].provider.is_none();
+        if unassigned && input.allocations[*allocation].state != State::Completed {
+            reasons.push(Reason::NoProvider { allocation: *allocation });
         }
     }
     reasons
 }
 
-fn renewal_reason(engagement: &Engagement, input: &StatusInput<'_>) -> Option<String> {
+fn renewal_reason(
+    engagement: &Engagement,
+    as_of: NaiveDate,
+    thresholds: &StatusThresholds,
+) -> Option<Reason> {
     let end = engagement.end?;
-    let days = (end - input.as_of).num_days();
-    (0..=input.thresholds.renewal_window_days)
-        .contains(&days)
-        .then(|| format!("The engagement ends on {end}, in {days} days: renewal is due."))
+    let days = (end - as_of).num_days();
+    (0..=thresholds.renewal_window_days).contains(&days).then_some(Reason::RenewalDue { end, days })
 }
 
-fn pace_reason(input: &StatusInput<'_>, index: usize) -> Option<String> {
-    let figures = &input.allocations[index];
+fn pace_reason(input: &StatusInput<'_>, allocation: AllocationId) -> Option<Reason> {
+    let figures = &input.allocations[allocation];
     let thresholds = input.thresholds;
     let judged = figures.state == State::Active
         && figures.elapsed_working_days >= thresholds.pace_min_elapsed_working_days
@@ -231,18 +298,13 @@ fn pace_reason(input: &StatusInput<'_>, index: usize) -> Option<String> {
     if !judged {
         return None;
     }
-    let ratio = figures.used / figures.expected_used * 100.0;
-    let direction = if ratio < thresholds.pace_low_percent {
-        "behind"
+    let ratio = figures.used.as_f64() / figures.expected_used * 100.0;
+    let ahead = if ratio < thresholds.pace_low_percent {
+        false
     } else if ratio > thresholds.pace_high_percent {
-        "ahead of"
+        true
     } else {
         return None;
     };
-    Some(format!(
-        "Allocation “{}” is {direction} pace: {} h used, {} h expected by now.",
-        input.dataset.allocations[index].name,
-        hours(figures.used),
-        hours(figures.expected_used)
-    ))
+    Some(Reason::OffPace { allocation, ahead, used: figures.used, expected: figures.expected_used })
 }

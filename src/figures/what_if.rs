@@ -7,8 +7,8 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::calendar::{Month, WorkCalendar};
 use super::commitment::capacity_on;
+use crate::calendar::{Month, WorkCalendar};
 use crate::model::Dataset;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -1,4 +1,4 @@
 //! The `summary` command's two faces: text for a person at a terminal, JSON for programs.
 
-pub mod json;
-pub mod text;
+pub(crate) mod json;
+pub(crate) mod text;

@@ -3,26 +3,30 @@
 
 use std::fmt::Write;
 
+use anyhow::Result;
+
 use crate::diagnostics::Diagnostics;
-use crate::figures::allocations::{AllocationFigures, State};
+use crate::figures::allocations::State;
+use crate::figures::what_if::WhatIf;
 use crate::figures::Figures;
-use crate::model::Dataset;
-use crate::text::{hours, hours_grouped, percent};
+use crate::model::{AllocationId, Dataset, EngagementId};
+use crate::present::format::{h, h_grouped, hours_grouped, percent, usage_bar};
+use crate::present::Phrases;
 
-const BAR_WIDTH: usize = 10;
+/// Completed allocations that ended within this many days are still shown.
+const RECENT_DAYS: i64 = 31;
 
-/// `██████░░░░`: usage out of ten cells, full when used up or overrun.
-pub fn usage_bar(used: f64, available: f64) -> String {
-    let filled = if available > 0.0 { (used / available * BAR_WIDTH as f64).round() as usize } else { 0 };
-    let filled = filled.min(BAR_WIDTH);
-    format!("{}{}", "█".repeat(filled), "░".repeat(BAR_WIDTH - filled))
-}
-
-pub fn render(dataset: &Dataset, figures: &Figures, diagnostics: &Diagnostics, organisation: &str) -> String {
+pub(crate) fn render(
+    dataset: &Dataset,
+    figures: &Figures,
+    phrases: &Phrases,
+    diagnostics: &Diagnostics,
+    organisation: &str,
+) -> Result<String> {
     let mut out = String::new();
     let _ = writeln!(out, "{organisation} Community Enablement Service, as of {}", figures.as_of);
-    for engagement in engagement_order(dataset, figures) {
-        write_engagement(&mut out, dataset, figures, engagement);
+    for engagement in &figures.urgency {
+        write_engagement(&mut out, dataset, figures, phrases, *engagement)?;
     }
     write_upcoming(&mut out, dataset, figures);
     write_logging(&mut out, dataset, figures);
@@ -33,24 +37,18 @@ pub fn render(dataset: &Dataset, figures: &Figures, diagnostics: &Diagnostics, o
             "\n{warnings} data warnings: run `ces-report check` on the data folder to list them."
         );
     }
-    out
+    Ok(out)
 }
 
-/// Most urgent first, then by name.
-pub fn engagement_order(dataset: &Dataset, figures: &Figures) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..figures.engagements.len()).collect();
-    order.sort_by(|a, b| {
-        let status = |index: &usize| figures.engagements[*index].status.status;
-        status(b)
-            .cmp(&status(a))
-            .then_with(|| dataset.engagements[*a].name.cmp(&dataset.engagements[*b].name))
-    });
-    order
-}
-
-fn write_engagement(out: &mut String, dataset: &Dataset, figures: &Figures, index: usize) {
-    let engagement = &dataset.engagements[index];
-    let totals = &figures.engagements[index];
+fn write_engagement(
+    out: &mut String,
+    dataset: &Dataset,
+    figures: &Figures,
+    phrases: &Phrases,
+    id: EngagementId,
+) -> Result<()> {
+    let engagement = &dataset.engagements[id];
+    let totals = &figures.engagements[id];
     let period = match (engagement.start, engagement.end) {
         (Some(start), Some(end)) => format!("{start} to {end}"),
         (Some(start), None) => format!("from {start}, no end date"),
@@ -64,57 +62,52 @@ fn write_engagement(out: &mut String, dataset: &Dataset, figures: &Figures, inde
         engagement.name,
         engagement.community
     );
-    let left = totals.left();
-    let expired = if totals.unused > 0.0 {
-        format!(" ({} h expired unused)", hours_grouped(totals.unused))
-    } else {
+    let expired = if totals.expired.is_zero() {
         String::new()
+    } else {
+        format!(" ({} h expired unused)", h_grouped(totals.expired))
     };
     let _ = writeln!(
         out,
         "  {period} · {} h available, {} h used, {} h left{expired}",
-        hours_grouped(totals.available),
-        hours_grouped(totals.used),
-        hours_grouped(left)
+        h_grouped(totals.available),
+        h_grouped(totals.used),
+        h_grouped(totals.left)
     );
-    for reason in &totals.status.reasons {
+    for reason in phrases.reasons(dataset, &totals.status.reasons)? {
         let _ = writeln!(out, "  - {reason}");
     }
-    let (shown, hidden): (Vec<usize>, Vec<usize>) = engagement
-        .projects
-        .iter()
-        .flat_map(|project| dataset.projects[*project].allocations.iter().copied())
-        .partition(|allocation| worth_showing(dataset, figures, *allocation));
+    let (shown, hidden): (Vec<AllocationId>, Vec<AllocationId>) =
+        dataset.allocations_of(id).partition(|allocation| worth_showing(dataset, figures, *allocation));
     for allocation in shown {
-        write_allocation(out, dataset, &figures.allocations[allocation], allocation);
+        write_allocation(out, dataset, figures, allocation);
     }
     if !hidden.is_empty() {
         let noun = if hidden.len() == 1 { "allocation" } else { "allocations" };
         let _ = writeln!(out, "    … and {} earlier completed {noun}", hidden.len());
     }
+    Ok(())
 }
 
 /// Open allocations, recently closed ones, and any overrun: the rest is history.
-fn worth_showing(dataset: &Dataset, figures: &Figures, index: usize) -> bool {
-    let totals = &figures.allocations[index];
-    let recently_ended = (figures.as_of - dataset.allocations[index].end).num_days() <= RECENT_DAYS;
-    totals.state != State::Completed || recently_ended || totals.overrun > 0.0
+fn worth_showing(dataset: &Dataset, figures: &Figures, id: AllocationId) -> bool {
+    let totals = &figures.allocations[id];
+    let recently_ended = (figures.as_of - dataset.allocations[id].end).num_days() <= RECENT_DAYS;
+    totals.state != State::Completed || recently_ended || !totals.overrun.is_zero()
 }
 
-/// Completed allocations that ended within this many days are still shown.
-const RECENT_DAYS: i64 = 31;
-
-fn write_allocation(out: &mut String, dataset: &Dataset, figures: &AllocationFigures, index: usize) {
-    let allocation = &dataset.allocations[index];
-    let state = figures.state.label();
-    let used = format!("{} h", hours_grouped(figures.used));
-    let available = format!("{} h", hours_grouped(figures.available));
-    let left = format!("{} h left", hours_grouped(figures.remaining));
+fn write_allocation(out: &mut String, dataset: &Dataset, figures: &Figures, id: AllocationId) {
+    let allocation = &dataset.allocations[id];
+    let totals = &figures.allocations[id];
+    let state = totals.state.label();
+    let used = format!("{} h", h_grouped(totals.used));
+    let available = format!("{} h", h_grouped(totals.available));
+    let left = format!("{} h left", h_grouped(totals.left + totals.expired));
     let _ = writeln!(
         out,
         "    {} {:>5}  {used:>8} of {available:<8} {left:>12}  {state:<9}  {}",
-        usage_bar(figures.used, figures.available),
-        percent(figures.usage_percent),
+        usage_bar(totals.used, totals.available),
+        percent(totals.usage_percent),
         allocation.name
     );
 }
@@ -124,14 +117,14 @@ fn write_upcoming(out: &mut String, dataset: &Dataset, figures: &Figures) {
     if figures.upcoming.is_empty() {
         let _ = writeln!(out, "  nothing in the next weeks");
     }
-    for index in &figures.upcoming {
-        let allocation = &dataset.allocations[*index];
+    for id in &figures.upcoming {
+        let allocation = &dataset.allocations[*id];
         let provider = allocation.provider.as_deref().unwrap_or("NO PROVIDER ASSIGNED");
         let _ = writeln!(
             out,
             "  {}  {:>5} h  {}  ({provider})",
             allocation.start,
-            hours(allocation.available.as_f64()),
+            h(allocation.available),
             allocation.name
         );
     }
@@ -154,8 +147,8 @@ fn write_logging(out: &mut String, dataset: &Dataset, figures: &Figures) {
             out,
             "  logged {} days late: {} by {} ({}, activities.csv line {})",
             entry.days_late,
-            dataset.allocations[activity.allocation as usize].name,
-            dataset.team_member(activity),
+            dataset.allocations[activity.allocation].name,
+            dataset.team_member(activity.team_member),
             activity.end,
             activity.line
         );
@@ -163,7 +156,7 @@ fn write_logging(out: &mut String, dataset: &Dataset, figures: &Figures) {
 }
 
 /// The answer to "can we commit H more hours between D1 and D2?", with the months behind it.
-pub fn what_if(answer: &crate::figures::what_if::WhatIf) -> String {
+pub(crate) fn what_if(answer: &WhatIf) -> String {
     let mut out = String::new();
     let per_day = answer.committed_after - answer.committed_before;
     let _ = writeln!(
@@ -225,16 +218,4 @@ pub fn what_if(answer: &crate::figures::what_if::WhatIf) -> String {
         );
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn bar_fills_in_tenths_and_caps_overruns() {
-        assert_eq!(usage_bar(0.0, 4.0), "░░░░░░░░░░");
-        assert_eq!(usage_bar(1.0, 4.0), "███░░░░░░░");
-        assert_eq!(usage_bar(6.0, 4.0), "██████████");
-    }
 }

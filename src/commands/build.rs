@@ -1,0 +1,39 @@
+//! `build`: write the MyST project for the figures as of a date.
+
+use anyhow::Result;
+use chrono::NaiveDate;
+
+use crate::cli::{AsOfArgs, BookArgs, DataArgs};
+use crate::figures;
+use crate::present::Phrases;
+use crate::site::{self, BookInput};
+
+/// What `build` wrote, for the summary line and for `render`.
+pub(super) struct Built {
+    pub(super) out: std::path::PathBuf,
+    pub(super) files: usize,
+    pub(super) as_of: NaiveDate,
+    pub(super) pdfs: Vec<site::project::PdfExport>,
+}
+
+/// Generates the MyST project; `Ok(None)` when the data has errors (already printed).
+pub(super) fn run(data: &DataArgs, as_of: &AsOfArgs, book: &BookArgs) -> Result<Option<Built>> {
+    let (as_of, month) = as_of.resolve();
+    let templates = book.templates.load()?;
+    let phrases = Phrases::new(&templates)?;
+    let Some(super::Loaded { dataset, diagnostics, settings }) = super::read(data)? else {
+        return Ok(None);
+    };
+    super::print_diagnostics(diagnostics.warnings());
+    let figures = figures::compute(&dataset, &settings, as_of);
+    let warnings = diagnostics.warnings().map(|w| w.to_string()).collect();
+    let (input, clashes) = BookInput::new(&dataset, &figures, &settings, &phrases, month, warnings);
+    for clash in &clashes {
+        eprintln!("warning: {}", crate::text::replace_unsafe(&site::clash_warning(clash)));
+    }
+    let generated = site::build(&input, &templates)?;
+    crate::output::write(&generated.plan, &book.out)?;
+    let files = generated.plan.len();
+    eprintln!("wrote {files} files to {} (figures as of {as_of})", book.out.display());
+    Ok(Some(Built { out: book.out.clone(), files, as_of, pdfs: generated.pdfs }))
+}

@@ -1,0 +1,68 @@
+//! One module per subcommand; each returns the process exit code. What they share: reading
+//! the data (every input error printed, exit 1) and printing diagnostics safely.
+
+mod build;
+mod check;
+mod plan;
+mod render;
+mod summary;
+mod templates;
+mod what_if;
+
+use std::io::Write;
+
+use anyhow::Result;
+
+use crate::cli::{Command, DataArgs};
+use crate::diagnostics::{Diagnostics, InputErrors};
+use crate::load::Folder;
+use crate::model::Dataset;
+use crate::settings::Settings;
+
+pub fn run(command: &Command) -> Result<i32> {
+    match command {
+        Command::Check { data } => check::run(data),
+        Command::Summary { data, as_of, format, templates } => summary::run(data, as_of, *format, templates),
+        Command::Build { data, as_of, book } => {
+            build::run(data, as_of, book).map(|built| built.map_or(1, |_| 0))
+        }
+        Command::Templates { dir } => templates::run(dir),
+        Command::Plan { data, all } => plan::run(data, *all),
+        Command::WhatIf { data, hours, from, to, format } => what_if::run(data, *hours, *from, *to, *format),
+        Command::Render { data, as_of, book, jobs, html } => render::run(data, as_of, book, *jobs, *html),
+    }
+}
+
+/// Every diagnostic on stderr, one line each, with nothing a terminal would act on.
+fn print_diagnostics<'a>(diagnostics: impl Iterator<Item = &'a crate::diagnostics::Diagnostic>) {
+    let mut stderr = std::io::stderr().lock();
+    for diagnostic in diagnostics {
+        let _ = writeln!(stderr, "{}", crate::text::replace_unsafe(&diagnostic.report_line()));
+    }
+}
+
+/// The data of a run, read and linked.
+struct Loaded {
+    dataset: Dataset,
+    diagnostics: Diagnostics,
+    settings: Settings,
+}
+
+/// Reads the data. Input errors are all printed to stderr and give `Ok(None)`: the command
+/// then exits 1 without computing anything.
+fn read(data: &DataArgs) -> Result<Option<Loaded>> {
+    let settings = data.settings()?;
+    match crate::read_dataset(&Folder(data.folder()?), &settings) {
+        Ok((dataset, diagnostics)) => Ok(Some(Loaded { dataset, diagnostics, settings })),
+        Err(error) => {
+            let InputErrors(diagnostics) = error.downcast::<InputErrors>()?;
+            print_diagnostics(diagnostics.all().iter());
+            let count = diagnostics.errors().count();
+            eprintln!(
+                "error: the data has {count} error{}; nothing was computed",
+                if count == 1 { "" } else { "s" }
+            );
+            Ok(None)
+        }
+    }
+}

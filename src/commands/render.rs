@@ -1,0 +1,49 @@
+//! `render`: the whole job: build the book, every PDF and the site content, then report what
+//! was written.
+
+use std::time::Instant;
+
+use anyhow::Result;
+
+use crate::cli::{AsOfArgs, BookArgs, DataArgs};
+use crate::render::{self, Toolchain};
+use crate::site::layout;
+
+pub(super) fn run(
+    data: &DataArgs,
+    as_of: &AsOfArgs,
+    book: &BookArgs,
+    jobs: Option<usize>,
+    html: bool,
+) -> Result<i32> {
+    let started = Instant::now();
+    let tools = Toolchain::find()?;
+    eprintln!("generating the book…");
+    let Some(built) = super::build::run(data, as_of, book)? else { return Ok(1) };
+    let generated = started.elapsed().as_secs_f64();
+    let pdf_jobs = render::pdf_jobs(&built.out, &built.pdfs);
+    let parallel = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    eprintln!("building {} PDFs, {parallel} at a time…", pdf_jobs.len());
+    let pdf_started = Instant::now();
+    let pdfs = render::build_pdfs(&tools, &built.out, &pdf_jobs, parallel)?;
+    let pdf_seconds = pdf_started.elapsed().as_secs_f64();
+    eprintln!("building the site{}…", if html { "" } else { " content (offline)" });
+    let site_started = Instant::now();
+    let pages = render::build_site(&tools, &built.out, html)?;
+    let site_seconds = site_started.elapsed().as_secs_f64();
+    println!(
+        "book      {} ({} files, figures as of {}) in {generated:.1} s",
+        built.out.display(),
+        built.files,
+        built.as_of
+    );
+    println!("site      {} ({pages} pages) in {site_seconds:.1} s", built.out.join("_build/site").display());
+    println!("PDFs      {} in {pdf_seconds:.1} s", pdfs.len());
+    for pdf in &pdfs {
+        let pages = pdf.pages.map_or("?".to_string(), |p| p.to_string());
+        println!("  {:<62} {pages:>3} pages {:>6} KB", pdf.path.display(), pdf.bytes.div_ceil(1024));
+    }
+    println!("manifest  {}", built.out.join(layout::MANIFEST).display());
+    println!("total     {:.1} s", started.elapsed().as_secs_f64());
+    Ok(0)
+}

@@ -1,0 +1,107 @@
+//! What was delivered to one engagement: its counted activities, the hours of a month, the
+//! cumulative use of an allocation (burn-up), and the hours by team member, in total and per
+//! month.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use super::commitment::spread_activity;
+use crate::calendar::{Month, WorkCalendar};
+use crate::hours::Hours;
+use crate::model::{ActivityId, AllocationId, Dataset, EngagementId, MemberId};
+
+/// The engagement's activities that count as of `as_of`, oldest first (file order on a tie).
+pub fn counted_activities(dataset: &Dataset, engagement: EngagementId, as_of: NaiveDate) -> Vec<ActivityId> {
+    let mut activities: Vec<ActivityId> = dataset
+        .engagement_activities(engagement)
+        .filter(|(_, activity)| activity.counts_as_of(as_of))
+        .map(|(id, _)| id)
+        .collect();
+    activities.sort_by_key(|id| (dataset.activities[*id].start, dataset.activities[*id].line));
+    activities
+}
+
+/// The activities among `activities` that started in `month`.
+pub fn started_in(dataset: &Dataset, activities: &[ActivityId], month: Month) -> Vec<ActivityId> {
+    activities.iter().copied().filter(|id| Month::of(dataset.activities[*id].start) == month).collect()
+}
+
+/// The hours of some activities.
+pub fn total(dataset: &Dataset, activities: &[ActivityId]) -> Hours {
+    activities.iter().map(|id| dataset.activities[*id].units).sum()
+}
+
+/// An allocation's use day by day: (day, hours used by the end of that day), in date order,
+/// up to `as_of`.
+pub fn cumulative_use(
+    dataset: &Dataset,
+    allocation: AllocationId,
+    as_of: NaiveDate,
+) -> Vec<(NaiveDate, Hours)> {
+    let mut by_day: BTreeMap<NaiveDate, Hours> = BTreeMap::new();
+    for (_, activity) in dataset.activities_of(allocation).filter(|(_, a)| a.counts_as_of(as_of)) {
+        *by_day.entry(activity.start).or_default() += activity.units;
+    }
+    let mut total = Hours::ZERO;
+    by_day
+        .into_iter()
+        .map(|(day, hours)| {
+            total += hours;
+            (day, total)
+        })
+        .collect()
+}
+
+/// Hours by team member, most first (by name on a tie).
+pub fn hours_by_member(dataset: &Dataset, activities: &[ActivityId]) -> Vec<(MemberId, Hours)> {
+    let mut by_member: BTreeMap<MemberId, Hours> = BTreeMap::new();
+    for id in activities {
+        let activity = &dataset.activities[*id];
+        *by_member.entry(activity.team_member).or_default() += activity.units;
+    }
+    let mut rows: Vec<(MemberId, Hours)> = by_member.into_iter().collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| dataset.team_member(a.0).cmp(dataset.team_member(b.0))));
+    rows
+}
+
+/// At most this many months in the hours-by-member chart, the latest ones.
+const TEAM_CHART_MONTHS: usize = 18;
+
+/// The months the hours-by-member chart covers: from the first activity's month to the as-of
+/// month, the latest [`TEAM_CHART_MONTHS`] of them.
+pub fn team_chart_months(first_activity: NaiveDate, as_of: NaiveDate) -> Vec<Month> {
+    let mut months: Vec<Month> = Month::range(Month::of(first_activity), Month::of(as_of)).collect();
+    if months.len() > TEAM_CHART_MONTHS {
+        months.drain(..months.len() - TEAM_CHART_MONTHS);
+    }
+    months
+}
+
+/// Hours delivered per month of `months` by each team member (activities spread over their
+/// working days), most hours first, by name on a tie.
+pub fn hours_by_member_and_month(
+    dataset: &Dataset,
+    activities: &[ActivityId],
+    months: &[Month],
+    calendar: &WorkCalendar,
+) -> Vec<(MemberId, Vec<f64>)> {
+    let mut by_member: BTreeMap<&str, (MemberId, Vec<f64>)> = BTreeMap::new();
+    for id in activities {
+        let activity = &dataset.activities[*id];
+        let (_, row) = by_member
+            .entry(dataset.team_member(activity.team_member))
+            .or_insert_with(|| (activity.team_member, vec![0.0; months.len()]));
+        spread_activity(activity, calendar, |month, hours| {
+            if let Some(position) = months.iter().position(|m| *m == month) {
+                row[position] += hours;
+            }
+        });
+    }
+    let mut members: Vec<(&str, (MemberId, Vec<f64>))> = by_member.into_iter().collect();
+    members.sort_by(|a, b| {
+        let total = |row: &Vec<f64>| row.iter().sum::<f64>();
+        total(&b.1 .1).total_cmp(&total(&a.1 .1)).then(a.0.cmp(b.0))
+    });
+    members.into_iter().map(|(_, row)| row).collect()
+}

@@ -1,0 +1,82 @@
+//! Reporting decisions, made once for every output: which engagements are most urgent, which
+//! get a monthly PDF, who it is sent to, and the headline counts.
+
+use chrono::NaiveDate;
+
+use super::status::Status;
+use super::{EngagementFigures, Figures};
+use crate::calendar::Month;
+use crate::load::contacts::Role;
+use crate::model::{Contact, Dataset, EngagementId, IdVec};
+
+/// Engagements, most urgent first (Action Needed, then At Risk, then On Track), by name within
+/// a status.
+pub fn urgency_order(
+    dataset: &Dataset,
+    engagements: &IdVec<EngagementId, EngagementFigures>,
+) -> Vec<EngagementId> {
+    let mut order: Vec<EngagementId> = engagements.ids().collect();
+    order.sort_by(|a, b| {
+        engagements[*b]
+            .status
+            .status
+            .cmp(&engagements[*a].status.status)
+            .then_with(|| dataset.engagements[*a].name.cmp(&dataset.engagements[*b].name))
+    });
+    order
+}
+
+/// Whether an engagement gets a PDF for `month`: it runs during the month, or has activity
+/// in it (counted as of `as_of`).
+pub fn reported_in_month(
+    dataset: &Dataset,
+    engagement: EngagementId,
+    month: Month,
+    as_of: NaiveDate,
+) -> bool {
+    let record = &dataset.engagements[engagement];
+    let running = record.start.is_none_or(|start| start <= month.last_day())
+        && record.end.is_none_or(|end| end >= month.first_day());
+    running
+        || dataset
+            .engagement_activities(engagement)
+            .any(|(_, activity)| Month::of(activity.start) == month && activity.counts_as_of(as_of))
+}
+
+/// Who a community's report goes to (seed 002): To the Technical contacts, Cc the
+/// Administrative ones; only contacts with an email address; never Billing contacts.
+pub struct Recipients<'a> {
+    pub to: Vec<&'a Contact>,
+    pub cc: Vec<&'a Contact>,
+}
+
+pub fn recipients(dataset: &Dataset, engagement: EngagementId) -> Recipients<'_> {
+    let with_role = |role: Role| -> Vec<&Contact> {
+        dataset.contacts_with_role(engagement, role).filter(|contact| !contact.email.is_empty()).collect()
+    };
+    Recipients { to: with_role(Role::Technical), cc: with_role(Role::Administrative) }
+}
+
+/// Counts for the headline tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Headcount {
+    /// Engagements whose dates include the as-of date (no date counts as open).
+    pub active_engagements: usize,
+    pub action_needed: usize,
+    pub at_risk: usize,
+}
+
+pub fn headcount(dataset: &Dataset, figures: &Figures) -> Headcount {
+    let as_of = figures.as_of;
+    let active_engagements = dataset
+        .engagements
+        .iter()
+        .filter(|e| e.start.is_none_or(|s| s <= as_of) && e.end.is_none_or(|end| end >= as_of))
+        .count();
+    let count = |status: Status| figures.engagements.iter().filter(|e| e.status.status == status).count();
+    Headcount {
+        active_engagements,
+        action_needed: count(Status::ActionNeeded),
+        at_risk: count(Status::AtRisk),
+    }
+}

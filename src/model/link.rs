@@ -1,0 +1,246 @@
+//! Resolving the names in the exports to ids: activity → allocation → project → engagement,
+//! contact → engagements. A broken link or a repeated name is an error on the cell.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use super::{
+    checks, Activity, ActivityId, Allocation, AllocationId, Contact, Dataset, Engagement, EngagementId, Id,
+    IdVec, MemberId, Project, ProjectId,
+};
+use crate::diagnostics::{Cell, Diagnostics};
+use crate::load::activities::{self, ActivityRow};
+use crate::load::allocations::{self, AllocationRow};
+use crate::load::capacity::CapacityRow;
+use crate::load::contacts::{self, ContactRow};
+use crate::load::projects::{self, ProjectRow};
+use crate::load::{engagements, Symbols, Tables};
+use crate::settings::Settings;
+
+/// Links the tables. Problems go to `diagnostics`; the dataset is usable only when it has no
+/// errors. With `known_at`, activities logged (Created) after that date are left out, as if
+/// the export had been taken then.
+pub fn link(
+    tables: Tables,
+    settings: &Settings,
+    known_at: Option<NaiveDate>,
+    diagnostics: &mut Diagnostics,
+) -> Dataset {
+    let engagement_ids: HashMap<String, EngagementId> = unique_names(
+        tables.engagements.iter().map(|e| (e.line, e.name.as_str())),
+        engagements::SPEC.file,
+        engagements::NAME.name,
+        diagnostics,
+    );
+    let projects = link_projects(tables.projects, &engagement_ids, diagnostics);
+    let project_ids: HashMap<String, ProjectId> = unique_names(
+        projects.iter().map(|p| (p.line, p.name.as_str())),
+        projects::SPEC.file,
+        projects::NAME.name,
+        diagnostics,
+    );
+    let allocations = link_allocations(tables.allocations, &projects, &project_ids, diagnostics);
+    let allocation_ids: HashMap<String, AllocationId> = unique_names(
+        allocations.iter().map(|a| (a.line, a.name.as_str())),
+        allocations::SPEC.file,
+        allocations::NAME.name,
+        diagnostics,
+    );
+    let known = tables
+        .activities
+        .into_iter()
+        .filter(|row| known_at.is_none_or(|known_at| row.created.is_none_or(|created| created <= known_at)));
+    let activities = link_activities(known, &tables.activity_allocations, &allocation_ids, diagnostics);
+    let mut dataset = Dataset {
+        engagements: tables
+            .engagements
+            .into_iter()
+            .map(|record| Engagement { record, projects: Vec::new() })
+            .collect(),
+        contacts: link_contacts(tables.contacts, &engagement_ids, diagnostics),
+        projects,
+        allocations,
+        activities,
+        team_members: tables.team_members,
+        capacity: tables.capacity.map(sorted_capacity),
+    };
+    attach_children(&mut dataset);
+    checks::warn_about_dates(&dataset, settings, diagnostics);
+    dataset
+}
+
+fn sorted_capacity(mut rows: Vec<CapacityRow>) -> Vec<CapacityRow> {
+    rows.sort_by_key(|row| row.from);
+    rows
+}
+
+/// Maps each name to its first row's id; a repeated name is an error on the later row.
+fn unique_names<'a, I: Id>(
+    names: impl Iterator<Item = (u64, &'a str)>,
+    file: &str,
+    column: &str,
+    diagnostics: &mut Diagnostics,
+) -> HashMap<String, I> {
+    let mut ids: HashMap<String, (I, u64)> = HashMap::new();
+    for (index, (line, name)) in names.enumerate() {
+        if let Some((_, first_line)) = ids.get(name) {
+            let cell = Cell { file, line, column, value: name };
+            diagnostics
+                .cell_error(cell, format!("expected a unique name; line {first_line} already uses it"));
+        } else {
+            ids.insert(name.to_string(), (I::from_index(index), line));
+        }
+    }
+    ids.into_iter().map(|(name, (id, _))| (name, id)).collect()
+}
+
+/// Resolves a single-record link. The whole cell is tried first so that names containing
+/// commas still link; otherwise the cell must name exactly one existing record. `Err` holds
+/// what was expected.
+fn resolve_one<I: Id>(ids: &HashMap<String, I>, value: &str, what: &str) -> Result<I, String> {
+    if let Some(id) = ids.get(value.trim()) {
+        return Ok(*id);
+    }
+    match crate::load::cells::split_links(value).as_slice() {
+        [name] if ids.contains_key(name) => Ok(ids[name]),
+        [_] | [] => Err(format!("expected the name of an existing {what}; none has this name")),
+        several => Err(format!("expected exactly one {what}, found {}", several.len())),
+    }
+}
+
+fn resolve_or_report<I: Id>(
+    ids: &HashMap<String, I>,
+    cell: Cell<'_>,
+    what: &str,
+    diagnostics: &mut Diagnostics,
+) -> Option<I> {
+    resolve_one(ids, cell.value, what).map_err(|message| diagnostics.cell_error(cell, message)).ok()
+}
+
+fn link_projects(
+    rows: Vec<ProjectRow>,
+    engagements: &HashMap<String, EngagementId>,
+    diagnostics: &mut Diagnostics,
+) -> IdVec<ProjectId, Project> {
+    rows.into_iter()
+        .filter_map(|record| {
+            let cell = Cell {
+                file: projects::SPEC.file,
+                line: record.line,
+                column: projects::ENGAGEMENT.name,
+                value: &record.engagement,
+            };
+            let engagement = resolve_or_report(engagements, cell, "engagement", diagnostics)?;
+            Some(Project { record, engagement, allocations: Vec::new() })
+        })
+        .collect()
+}
+
+fn link_allocations(
+    rows: Vec<AllocationRow>,
+    projects: &IdVec<ProjectId, Project>,
+    project_ids: &HashMap<String, ProjectId>,
+    diagnostics: &mut Diagnostics,
+) -> IdVec<AllocationId, Allocation> {
+    rows.into_iter()
+        .filter_map(|record| {
+            let cell = Cell {
+                file: allocations::SPEC.file,
+                line: record.line,
+                column: allocations::PROJECT.name,
+                value: &record.project,
+            };
+            let project = resolve_or_report(project_ids, cell, "project", diagnostics)?;
+            let engagement = projects[project].engagement;
+            Some(Allocation { record, project, engagement, activities: Vec::new() })
+        })
+        .collect()
+}
+
+fn link_contacts(
+    rows: Vec<ContactRow>,
+    engagements: &HashMap<String, EngagementId>,
+    diagnostics: &mut Diagnostics,
+) -> IdVec<super::ContactId, Contact> {
+    rows.into_iter()
+        .filter_map(|record| {
+            let mut linked = Vec::new();
+            for name in &record.engagements {
+                match engagements.get(name) {
+                    Some(id) => linked.push(*id),
+                    None => {
+                        let cell = Cell {
+                            file: contacts::SPEC.file,
+                            line: record.line,
+                            column: contacts::ENGAGEMENT.name,
+                            value: name,
+                        };
+                        diagnostics.cell_error(
+                            cell,
+                            "expected the name of an existing engagement; none has this name",
+                        );
+                    }
+                }
+            }
+            (linked.len() == record.engagements.len()).then_some(Contact { record, engagements: linked })
+        })
+        .collect()
+}
+
+/// Activities with their allocation linked; the rows name it by an interned symbol.
+fn link_activities(
+    rows: impl Iterator<Item = ActivityRow>,
+    names: &Symbols,
+    allocation_ids: &HashMap<String, AllocationId>,
+    diagnostics: &mut Diagnostics,
+) -> IdVec<ActivityId, Activity> {
+    // Resolve each distinct name once: an export can hold a million activities.
+    let mut resolved: Vec<Option<Result<AllocationId, String>>> = vec![None; names.len()];
+    rows.filter_map(|row| {
+        let name = names.name(row.allocation);
+        let link = resolved[row.allocation as usize]
+            .get_or_insert_with(|| resolve_one(allocation_ids, name, "allocation"));
+        match link {
+            Ok(allocation) => Some(Activity {
+                line: row.line,
+                allocation: *allocation,
+                team_member: MemberId::from_index(row.team_member as usize),
+                units: row.units,
+                start: row.start,
+                end: row.end,
+                created: row.created,
+                description: row.description,
+            }),
+            Err(message) => {
+                let cell = Cell {
+                    file: activities::SPEC.file,
+                    line: row.line.into(),
+                    column: activities::ALLOCATION.name,
+                    value: name,
+                };
+                diagnostics.cell_error(cell, message.clone());
+                None
+            }
+        }
+    })
+    .collect()
+}
+
+fn attach_children(dataset: &mut Dataset) {
+    let projects: Vec<(ProjectId, EngagementId)> =
+        dataset.projects.iter_enumerated().map(|(id, project)| (id, project.engagement)).collect();
+    for (project, engagement) in projects {
+        dataset.engagements.get_mut(engagement).projects.push(project);
+    }
+    let allocations: Vec<(AllocationId, ProjectId)> =
+        dataset.allocations.iter_enumerated().map(|(id, allocation)| (id, allocation.project)).collect();
+    for (allocation, project) in allocations {
+        dataset.projects.get_mut(project).allocations.push(allocation);
+    }
+    for index in 0..dataset.activities.len() {
+        let activity = ActivityId::from_index(index);
+        let allocation = dataset.activities[activity].allocation;
+        dataset.allocations.get_mut(allocation).activities.push(activity);
+    }
+}

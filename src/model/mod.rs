@@ -1,0 +1,201 @@
+//! Stage 2: typed rows → one linked, validated dataset.
+//!
+//! Each record has a typed id (see [`ids`]); links between records are ids, resolved once
+//! from the names in the exports ([`link`]). The accessors here are the only joins the later
+//! stages need: an engagement's projects, allocations and activities, a record's parents.
+
+mod checks;
+pub mod ids;
+mod link;
+
+use std::ops::Deref;
+
+use chrono::NaiveDate;
+
+pub use self::ids::{ActivityId, AllocationId, ContactId, EngagementId, Id, IdVec, MemberId, ProjectId};
+pub use self::link::link;
+use crate::hours::Hours;
+use crate::load::allocations::AllocationRow;
+use crate::load::capacity::CapacityRow;
+use crate::load::contacts::{ContactRow, Role};
+use crate::load::engagements::EngagementRow;
+use crate::load::projects::ProjectRow;
+use crate::load::Symbols;
+
+#[derive(Debug, Clone)]
+pub struct Engagement {
+    pub record: EngagementRow,
+    pub projects: Vec<ProjectId>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Project {
+    pub record: ProjectRow,
+    pub engagement: EngagementId,
+    pub allocations: Vec<AllocationId>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Allocation {
+    pub record: AllocationRow,
+    pub project: ProjectId,
+    pub engagement: EngagementId,
+    /// In file order.
+    pub activities: Vec<ActivityId>,
+}
+
+/// Time logged by a team member against an allocation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Activity {
+    /// The line of `activities.csv` it was read from.
+    pub line: u32,
+    pub allocation: AllocationId,
+    pub team_member: MemberId,
+    pub units: Hours,
+    pub start: NaiveDate,
+    /// Equal to `start` for a one-day activity.
+    pub end: NaiveDate,
+    /// When it was logged, if the export says.
+    pub created: Option<NaiveDate>,
+    pub description: Box<str>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Contact {
+    pub record: ContactRow,
+    pub engagements: Vec<EngagementId>,
+}
+
+macro_rules! deref_to_record {
+    ($($model:ty => $row:ty),*) => {$(
+        impl Deref for $model {
+            type Target = $row;
+            fn deref(&self) -> &$row {
+                &self.record
+            }
+        }
+    )*};
+}
+deref_to_record!(Engagement => EngagementRow, Project => ProjectRow, Allocation => AllocationRow, Contact => ContactRow);
+
+impl Activity {
+    /// The one rule for what a report as of `as_of` counts: an activity counts once it has
+    /// started on or before that date.
+    pub fn counts_as_of(&self, as_of: NaiveDate) -> bool {
+        self.start <= as_of
+    }
+
+    /// Whether its dates fall (partly) outside its allocation's window.
+    pub fn is_outside(&self, allocation: &Allocation) -> bool {
+        self.start < allocation.start || self.end > allocation.end
+    }
+
+    /// An activity of allocation 0 by team member 0, for examples and tests.
+    pub fn standalone(start: NaiveDate, end: NaiveDate, units: Hours) -> Activity {
+        Activity {
+            line: 2,
+            allocation: AllocationId::from_index(0),
+            team_member: MemberId::from_index(0),
+            units,
+            start,
+            end,
+            created: None,
+            description: "".into(),
+        }
+    }
+}
+
+impl Allocation {
+    /// An allocation outside any dataset (project and engagement 0), for examples and tests.
+    pub fn standalone(name: &str, start: NaiveDate, end: NaiveDate, available: Hours) -> Allocation {
+        let record = AllocationRow {
+            line: 2,
+            name: name.to_string(),
+            project: String::new(),
+            start,
+            end,
+            available,
+            description: String::new(),
+            provider: None,
+        };
+        Allocation {
+            record,
+            project: ProjectId::from_index(0),
+            engagement: EngagementId::from_index(0),
+            activities: Vec::new(),
+        }
+    }
+}
+
+impl Contact {
+    /// Administrative and Technical contacts are reported; Billing-only contacts never are.
+    pub fn is_reported(&self) -> bool {
+        self.roles.iter().any(|role| *role != Role::Billing)
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Dataset {
+    pub engagements: IdVec<EngagementId, Engagement>,
+    pub projects: IdVec<ProjectId, Project>,
+    pub allocations: IdVec<AllocationId, Allocation>,
+    pub activities: IdVec<ActivityId, Activity>,
+    pub contacts: IdVec<ContactId, Contact>,
+    /// Team member names, indexed by [`MemberId`].
+    pub team_members: Symbols,
+    /// Sorted by date; `None` when unknown.
+    pub capacity: Option<Vec<CapacityRow>>,
+}
+
+impl Dataset {
+    pub fn team_member(&self, member: MemberId) -> &str {
+        self.team_members.name(member.index() as u32)
+    }
+
+    /// An engagement's allocations, project by project.
+    pub fn allocations_of(&self, engagement: EngagementId) -> impl Iterator<Item = AllocationId> + '_ {
+        self.engagements[engagement]
+            .projects
+            .iter()
+            .flat_map(|project| self.projects[*project].allocations.iter().copied())
+    }
+
+    /// An allocation's activities, in file order.
+    pub fn activities_of(
+        &self,
+        allocation: AllocationId,
+    ) -> impl Iterator<Item = (ActivityId, &Activity)> + '_ {
+        self.allocations[allocation].activities.iter().map(|id| (*id, &self.activities[*id]))
+    }
+
+    /// An engagement's activities, allocation by allocation.
+    pub fn engagement_activities(
+        &self,
+        engagement: EngagementId,
+    ) -> impl Iterator<Item = (ActivityId, &Activity)> + '_ {
+        self.allocations_of(engagement).flat_map(|allocation| self.activities_of(allocation))
+    }
+
+    /// The contacts of an engagement with `role` (a contact may have several roles and
+    /// engagements), in file order.
+    pub fn contacts_with_role(&self, engagement: EngagementId, role: Role) -> impl Iterator<Item = &Contact> {
+        self.contacts
+            .iter()
+            .filter(move |contact| contact.engagements.contains(&engagement) && contact.roles.contains(&role))
+    }
+
+    /// The contacts of an engagement who appear in reports (never Billing-only ones).
+    pub fn reported_contacts(&self, engagement: EngagementId) -> impl Iterator<Item = &Contact> {
+        self.contacts
+            .iter()
+            .filter(move |contact| contact.engagements.contains(&engagement) && contact.is_reported())
+    }
+
+    pub fn engagement_of(&self, allocation: AllocationId) -> &Engagement {
+        &self.engagements[self.allocations[allocation].engagement]
+    }
+
+    pub fn project_of(&self, allocation: AllocationId) -> &Project {
+        &self.projects[self.allocations[allocation].project]
+    }
+}

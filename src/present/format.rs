@@ -1,0 +1,150 @@
+//! How numbers and dates read in sentences, tables and terminal output: shared by the
+//! terminal, the JSON and the pages so that a figure reads the same everywhere.
+
+use crate::calendar::Month;
+use crate::hours::Hours;
+
+/// Hours with at most one decimal and no trailing zero: `6`, `2.5`, `28.8`.
+pub fn hours(value: f64) -> String {
+    let rounded = (value * 10.0).round() / 10.0;
+    if rounded.fract() == 0.0 {
+        format!("{rounded:.0}")
+    } else {
+        format!("{rounded:.1}")
+    }
+}
+
+/// A whole number with thousands separators: `1,000,000`.
+pub fn thousands(value: i64) -> String {
+    hours_grouped(value as f64)
+}
+
+/// Hours with thousands separators, for large totals: `1,100`, `12,345.5`.
+pub fn hours_grouped(value: f64) -> String {
+    let text = hours(value);
+    let (integer, fraction) = text.split_once('.').map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
+    let (sign, digits) = integer.strip_prefix('-').map_or(("", integer), |d| ("-", d));
+    let mut grouped = String::new();
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    match fraction {
+        Some(fraction) => format!("{sign}{grouped}.{fraction}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
+/// A whole percentage: `48%`.
+pub fn percent(value: f64) -> String {
+    format!("{value:.0}%")
+}
+
+/// Money with thousands separators and no cents: `12,300 USD`.
+pub fn money(value: f64, currency: &str) -> String {
+    format!("{} {currency}", hours_grouped(value.round()))
+}
+
+/// Rounds to `decimals` places for machine-readable output.
+pub fn round(value: f64, decimals: i32) -> f64 {
+    let scale = 10f64.powi(decimals);
+    let rounded = (value * scale).round() / scale;
+    if rounded == 0.0 {
+        0.0
+    } else {
+        rounded
+    }
+}
+
+/// Exact hours as people read them, one decimal at most: `6`, `2.5`.
+pub fn h(value: Hours) -> String {
+    hours(value.as_f64())
+}
+
+/// Exact hours with thousands separators: `1,100`.
+pub fn h_grouped(value: Hours) -> String {
+    hours_grouped(value.as_f64())
+}
+
+/// `October 2026`.
+pub fn month_name(month: Month) -> String {
+    month.first_day().format("%B %Y").to_string()
+}
+
+const BAR_WIDTH: usize = 10;
+
+/// `██████░░░░`: usage out of ten cells, full when used up or overrun.
+pub fn usage_bar(used: Hours, available: Hours) -> String {
+    let (used, available) = (used.as_f64(), available.as_f64());
+    let filled = if available > 0.0 { (used / available * BAR_WIDTH as f64).round() as usize } else { 0 };
+    let filled = filled.min(BAR_WIDTH);
+    format!("{}{}", "█".repeat(filled), "░".repeat(BAR_WIDTH - filled))
+}
+
+/// An engagement's or project's dates: `2026-01-01 to 2027-12-31`, `from 2026-01-01 (no end
+/// date)`.
+pub fn period(start: Option<chrono::NaiveDate>, end: Option<chrono::NaiveDate>) -> String {
+    match (start, end) {
+        (Some(start), Some(end)) => format!("{start} to {end}"),
+        (Some(start), None) => format!("from {start} (no end date)"),
+        (None, Some(end)) => format!("until {end} (no start date)"),
+        (None, None) => "no dates".to_string(),
+    }
+}
+
+/// The first line of a description (its one-line title) and the rest (the outcome).
+pub fn title_and_body(description: &str) -> (String, String) {
+    let mut lines = description.trim().lines();
+    let title = lines.next().unwrap_or_default().trim().to_string();
+    let body = lines.collect::<Vec<_>>().join("\n").trim().to_string();
+    (title, body)
+}
+
+/// An allocation's name without its community prefix, for pages about that community:
+/// `Río Claro Data & Society — Open data clinics 2026 Q3` → `Open data clinics 2026 Q3`.
+pub fn short_name(name: &str, community: &str) -> String {
+    let rest =
+        name.strip_prefix(community).map(|rest| rest.trim_start_matches([' ', '—', '–', '-', ':', ',']));
+    match rest {
+        Some(rest) if !rest.is_empty() && rest.len() < name.len() => rest.to_string(),
+        _ => name.to_string(),
+    }
+}
+
+/// `a`, `a or b`, `a, b or c`.
+pub fn either(parts: &[&str]) -> String {
+    match parts {
+        [] => String::new(),
+        [only] => (*only).to_string(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bar_fills_in_tenths_and_caps_overruns() {
+        assert_eq!(usage_bar(Hours::ZERO, Hours::whole(4)), "░░░░░░░░░░");
+        assert_eq!(usage_bar(Hours::whole(1), Hours::whole(4)), "███░░░░░░░");
+        assert_eq!(usage_bar(Hours::whole(6), Hours::whole(4)), "██████████");
+    }
+
+    #[test]
+    fn hours_read_naturally() {
+        assert_eq!(hours(6.0), "6");
+        assert_eq!(hours(2.5), "2.5");
+        assert_eq!(hours(28.8181), "28.8");
+        assert_eq!(hours(3.96), "4");
+        assert_eq!(hours_grouped(1100.0), "1,100");
+        assert_eq!(hours_grouped(1234567.25), "1,234,567.3");
+        assert_eq!(hours_grouped(-1100.0), "-1,100");
+        assert_eq!(money(12345.6, "USD"), "12,346 USD");
+        assert_eq!(percent(47.6), "48%");
+        assert_eq!(round(-0.0001, 2), 0.0);
+        assert_eq!(round(2.345678, 3), 2.346);
+    }
+}

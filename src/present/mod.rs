@@ -1,0 +1,8 @@
+//! What every presenter shares: how hours, dates, states and bars read ([`format`]) and the
+//! sentences made from figures ([`phrases`]), so a figure reads the same in the terminal, the
+//! JSON and the pages.
+
+pub mod format;
+pub mod phrases;
+
+pub use phrases::{FigureFacts, FigureTexts, Phrases};

@@ -1,0 +1,163 @@
+//! Sentences made from figures, each worded in one template: the reasons behind a status
+//! (`templates/reasons.txt.j2`) and the captions and alternative texts of the charts
+//! (`templates/figures.txt.j2`). The terminal, the JSON and the pages all take their wording
+//! from here.
+
+use anyhow::{Context, Result};
+use minijinja::value::Serde;
+use minijinja::{Environment, UndefinedBehavior};
+use serde::Serialize;
+
+use super::format::{either, h, hours};
+use crate::figures::status::{Part, Reason};
+use crate::model::Dataset;
+use crate::templates::TemplateSet;
+
+const REASONS: &str = "reasons.txt.j2";
+const FIGURES: &str = "figures.txt.j2";
+
+/// The phrase templates, ready to render.
+pub struct Phrases {
+    env: Environment<'static>,
+}
+
+/// A reason's values, formatted for its sentence.
+#[derive(Debug, Default, Serialize)]
+struct ReasonValues {
+    code: &'static str,
+    allocation: String,
+    project: String,
+    used: String,
+    available: String,
+    forecast: String,
+    expected: String,
+    end: String,
+    ended: String,
+    days: i64,
+    activities: usize,
+    hours: String,
+    missing: String,
+    ahead: bool,
+}
+
+/// What a chart's caption and alternative text say; `kind` picks the wording.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct FigureFacts {
+    pub kind: &'static str,
+    pub first_month: String,
+    pub last_month: String,
+    pub months_over: usize,
+    pub hours_per_fte_day: String,
+    pub allocation: String,
+    pub short_name: String,
+    pub used: String,
+    pub available: String,
+    pub start: String,
+    pub end: String,
+    pub members: String,
+}
+
+/// A chart's two texts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FigureTexts {
+    pub alt: String,
+    pub caption: String,
+}
+
+impl Phrases {
+    pub fn new(templates: &TemplateSet) -> Result<Phrases> {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        for name in [REASONS, FIGURES] {
+            env.add_template_owned(name, templates.text(name).to_string())
+                .with_context(|| format!("template {name} is not valid"))?;
+        }
+        Ok(Phrases { env })
+    }
+
+    fn render(&self, template: &str, context: &impl Serialize) -> Result<String> {
+        let rendered = self
+            .env
+            .get_template(template)?
+            .render(Serde(context))
+            .map_err(|error| anyhow::anyhow!("{error:#}"))
+            .with_context(|| format!("cannot render {template}"))?;
+        Ok(rendered.trim().to_string())
+    }
+
+    /// The sentence for one reason.
+    pub fn reason(&self, dataset: &Dataset, reason: &Reason) -> Result<String> {
+        #[derive(Serialize)]
+        struct Context {
+            reason: ReasonValues,
+        }
+        self.render(REASONS, &Context { reason: reason_values(dataset, reason) })
+    }
+
+    /// The sentences for some reasons, in order.
+    pub fn reasons(&self, dataset: &Dataset, reasons: &[Reason]) -> Result<Vec<String>> {
+        reasons.iter().map(|reason| self.reason(dataset, reason)).collect()
+    }
+
+    /// A chart's caption and alternative text.
+    pub fn figure(&self, facts: &FigureFacts) -> Result<FigureTexts> {
+        #[derive(Serialize)]
+        struct Context<'a> {
+            figure: &'a FigureFacts,
+            part: &'static str,
+        }
+        Ok(FigureTexts {
+            alt: self.render(FIGURES, &Context { figure: facts, part: "alt" })?,
+            caption: self.render(FIGURES, &Context { figure: facts, part: "caption" })?,
+        })
+    }
+}
+
+fn part_name(part: &Part) -> &'static str {
+    match part {
+        Part::StartDate => "start date",
+        Part::EndDate => "end date",
+        Part::Description => "description",
+    }
+}
+
+fn missing(parts: &[Part]) -> String {
+    either(&parts.iter().map(part_name).collect::<Vec<_>>())
+}
+
+fn reason_values(dataset: &Dataset, reason: &Reason) -> ReasonValues {
+    let values = ReasonValues { code: reason.code(), ..ReasonValues::default() };
+    let allocation = |id| dataset.allocations[id].name.clone();
+    let project = |id| dataset.projects[id].name.clone();
+    match reason {
+        Reason::ActivitiesAfterEnd { activities, hours, ended } => {
+            ReasonValues { activities: *activities, hours: h(*hours), ended: ended.to_string(), ..values }
+        }
+        Reason::StillMarkedActive { ended } => ReasonValues { ended: ended.to_string(), ..values },
+        Reason::Overrun { allocation: id, used, available } => {
+            ReasonValues { allocation: allocation(*id), used: h(*used), available: h(*available), ..values }
+        }
+        Reason::ForecastOverrun { allocation: id, forecast, available, end } => ReasonValues {
+            allocation: allocation(*id),
+            forecast: hours(*forecast),
+            available: h(*available),
+            end: end.to_string(),
+            ..values
+        },
+        Reason::EngagementIncomplete { missing: parts } => ReasonValues { missing: missing(parts), ..values },
+        Reason::NoProjects => values,
+        Reason::ProjectIncomplete { project: id, missing: parts } => {
+            ReasonValues { project: project(*id), missing: missing(parts), ..values }
+        }
+        Reason::NoAllocations { project: id } => ReasonValues { project: project(*id), ..values },
+        Reason::NoProvider { allocation: id } => ReasonValues { allocation: allocation(*id), ..values },
+        Reason::RenewalDue { end, days } => ReasonValues { end: end.to_string(), days: *days, ..values },
+        Reason::OffPace { allocation: id, ahead, used, expected } => ReasonValues {
+            allocation: allocation(*id),
+            ahead: *ahead,
+            used: h(*used),
+            expected: hours(*expected),
+            ..values
+        },
+    }
+}

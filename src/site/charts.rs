@@ -1,0 +1,513 @@
+//! Charts as SVG text, drawn with plotters. Pure functions: data in, SVG string out.
+//!
+//! Text is measured with DejaVu Sans, embedded in the binary and registered as `sans-serif`,
+//! so the layout is the same on every machine and byte-identical across runs. Browsers draw
+//! the labels with their own sans-serif font; the PDF build is given DejaVu Sans itself (see
+//! [`pdf_fonts`]), so labels fit there exactly.
+
+use std::sync::Once;
+
+use anyhow::{anyhow, Result};
+use chrono::NaiveDate;
+use plotters::coord::{CoordTranslate, Shift};
+use plotters::prelude::*;
+
+use crate::calendar::Month;
+use crate::figures::commitment::CommitmentRow;
+
+/// A point in pixels on the canvas, as plotters passes legend positions.
+type BackendCoord = (i32, i32);
+
+/// The fonts the PDF build needs, as (file name, bytes): the chart and body font in its
+/// styles, and monochrome emoji for names that contain them.
+pub fn pdf_fonts() -> Vec<(&'static str, &'static [u8])> {
+    vec![
+        ("DejaVuSans.ttf", dejavu::sans::regular()),
+        ("DejaVuSans-Bold.ttf", dejavu::sans::bold()),
+        ("DejaVuSans-Oblique.ttf", dejavu::sans::oblique()),
+        ("DejaVuSans-BoldOblique.ttf", dejavu::sans::bold_oblique()),
+        ("DejaVuSansCondensed.ttf", dejavu::sans_condensed::regular()),
+        ("DejaVuSansCondensed-Bold.ttf", dejavu::sans_condensed::bold()),
+        ("DejaVuSansCondensed-Oblique.ttf", dejavu::sans_condensed::oblique()),
+        ("DejaVuSansCondensed-BoldOblique.ttf", dejavu::sans_condensed::bold_oblique()),
+        ("NotoEmoji-Regular.ttf", epaint_default_fonts::NOTO_EMOJI_REGULAR),
+    ]
+}
+
+const FAMILY: &str = "sans-serif";
+const WIDTH: u32 = 900;
+
+const BLUE: RGBColor = RGBColor(0, 114, 178);
+const ORANGE: RGBColor = RGBColor(213, 94, 0);
+const GREEN: RGBColor = RGBColor(0, 158, 115);
+const GREY: RGBColor = RGBColor(110, 110, 110);
+const LIGHT_GREY: RGBColor = RGBColor(225, 225, 225);
+const DARK: RGBColor = RGBColor(40, 40, 40);
+
+/// Okabe–Ito colours, distinguishable with the common colour-vision deficiencies.
+const PALETTE: [RGBColor; 8] = [
+    RGBColor(0, 114, 178),
+    RGBColor(230, 159, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(86, 180, 233),
+    RGBColor(213, 94, 0),
+    RGBColor(240, 228, 66),
+    RGBColor(0, 0, 0),
+];
+
+fn register_font() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        if plotters::style::register_font(FAMILY, FontStyle::Normal, dejavu::sans::regular()).is_err() {
+            unreachable!("the embedded font is a valid TrueType file");
+        }
+    });
+}
+
+fn text_style(size: u32) -> TextStyle<'static> {
+    (FAMILY, size).into_font().color(&DARK)
+}
+
+/// Draws into a fresh SVG canvas and returns its text.
+fn render_svg(
+    height: u32,
+    draw: impl FnOnce(&DrawingArea<SVGBackend, Shift>) -> Result<()>,
+) -> Result<String> {
+    register_font();
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
+        root.fill(&WHITE).map_err(plot_error)?;
+        draw(&root)?;
+        root.present().map_err(plot_error)?;
+    }
+    Ok(svg)
+}
+
+fn plot_error<E: std::fmt::Debug>(error: E) -> anyhow::Error {
+    anyhow!("cannot draw the chart: {error:?}")
+}
+
+/// The legend box, styled the same on every chart.
+fn draw_legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
+    font_size: u32,
+) -> Result<()> {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .background_style(WHITE.mix(0.9))
+        .border_style(GREY)
+        .label_font(text_style(font_size))
+        .draw()
+        .map_err(plot_error)
+}
+
+/// A legend key for a filled series: a small box of its colour.
+fn box_key<C: Color>(colour: C) -> impl Fn(BackendCoord) -> Rectangle<BackendCoord> {
+    let style = colour.filled();
+    move |(x, y)| Rectangle::new([(x, y - 6), (x + 16, y + 6)], style)
+}
+
+/// A legend key for a line series: a short stroke in its style.
+fn line_key(style: ShapeStyle) -> impl Fn(BackendCoord) -> PathElement<BackendCoord> {
+    move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], style)
+}
+
+/// `Mar 2026`, or `Mar` inside a year already labelled.
+fn month_label(month: Month) -> String {
+    const NAMES: [&str; 12] =
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    format!("{} {}", NAMES[month.month as usize - 1], month.year)
+}
+
+/// The category whose centre is at `position` (categories are unit slots from 0 to `count`),
+/// when it is one of every `step` labelled: axis labels sit under bar centres only.
+fn category_at(position: f64, count: usize, step: usize) -> Option<usize> {
+    let index = (position - 0.5).round();
+    let centred = (position - 0.5 - index).abs() < 0.01;
+    let valid = centred && index >= 0.0 && (index as usize) < count && (index as usize) % step == 0;
+    valid.then_some(index as usize)
+}
+
+/// Label every `step`-th month so labels never overlap.
+fn label_step(months: usize) -> usize {
+    months.div_ceil(12).max(1)
+}
+
+fn nice_max(value: f64) -> f64 {
+    if value <= 0.0 {
+        return 1.0;
+    }
+    let magnitude = 10f64.powf(value.log10().floor());
+    let steps = [1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0];
+    let scaled = value * 1.08 / magnitude;
+    steps
+        .iter()
+        .map(|step| step * magnitude)
+        .find(|limit| *limit >= scaled * magnitude)
+        .unwrap_or(10.0 * magnitude)
+}
+
+/// Seed 002's "Total Partnership Service Commitment": committed hours per working day as
+/// monthly steps (bars, orange where over capacity), delivered hours per working day, the P&S
+/// team capacity as a dashed line, FTE on the right axis.
+pub fn commitment_chart(rows: &[CommitmentRow], hours_per_fte_day: f64, as_of: NaiveDate) -> Result<String> {
+    let as_of_month = Month::of(as_of);
+    // Delivered hours exist only up to the as-of month; later months are plans.
+    let delivered_rows = rows.iter().take_while(|row| row.month <= as_of_month).count();
+    let months = rows.len().max(1) as f64;
+    let top = rows
+        .iter()
+        .flat_map(|row| {
+            [
+                row.committed_hours_per_working_day,
+                row.delivered_per_working_day(),
+                row.capacity_hours_per_working_day.unwrap_or(0.0),
+            ]
+        })
+        .fold(0.0, f64::max);
+    let top = nice_max(top);
+    render_svg(460, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .caption("Total service commitment (hours per working day)", text_style(22))
+            .margin(12)
+            .x_label_area_size(44)
+            .y_label_area_size(64)
+            .right_y_label_area_size(64)
+            .build_cartesian_2d(0.0..months, 0.0..top)
+            .map_err(plot_error)?
+            .set_secondary_coord(0.0..months, 0.0..top / hours_per_fte_day);
+        let step = label_step(rows.len());
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .light_line_style(TRANSPARENT)
+            .x_labels(rows.len() * 2 + 1)
+            .x_label_formatter(&|x| {
+                category_at(*x, rows.len(), step).map_or(String::new(), |i| month_label(rows[i].month))
+            })
+            .y_label_formatter(&|y| format!("{y:.0}"))
+            .y_desc("Hours per working day")
+            .label_style(text_style(14))
+            .axis_desc_style(text_style(15))
+            .draw()
+            .map_err(plot_error)?;
+        chart
+            .configure_secondary_axes()
+            .y_label_formatter(&|y| format!("{y:.2}"))
+            .y_desc("FTE (full-time equivalent)")
+            .label_style(text_style(14))
+            .axis_desc_style(text_style(15))
+            .draw()
+            .map_err(plot_error)?;
+        let bars = rows.iter().enumerate().map(|(i, row)| {
+            let colour = if row.over_capacity() { ORANGE } else { BLUE };
+            let x = i as f64;
+            Rectangle::new(
+                [(x + 0.12, 0.0), (x + 0.88, row.committed_hours_per_working_day)],
+                colour.mix(0.85).filled(),
+            )
+        });
+        chart.draw_series(bars).map_err(plot_error)?.label("Committed").legend(box_key(BLUE.mix(0.85)));
+        if rows.iter().any(CommitmentRow::over_capacity) {
+            chart
+                .draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())
+                .map_err(plot_error)?
+                .label("Committed, over capacity")
+                .legend(box_key(ORANGE.mix(0.85)));
+        }
+        let delivered: Vec<(f64, f64)> = rows
+            .iter()
+            .take(delivered_rows)
+            .enumerate()
+            .map(|(i, row)| (i as f64 + 0.5, row.delivered_per_working_day()))
+            .collect();
+        chart
+            .draw_series(LineSeries::new(delivered.clone(), GREEN.stroke_width(3)))
+            .map_err(plot_error)?
+            .label("Delivered")
+            .legend(line_key(GREEN.stroke_width(3)));
+        chart
+            .draw_series(delivered.iter().map(|point| Circle::new(*point, 3, GREEN.filled())))
+            .map_err(plot_error)?;
+        if let Some(position) = rows.iter().position(|row| row.month == as_of_month) {
+            let x = position as f64 + 1.0;
+            chart
+                .draw_series(DashedLineSeries::new(vec![(x, 0.0), (x, top)], 3, 4, GREY.stroke_width(1)))
+                .map_err(plot_error)?;
+            let label = Text::new(format!("as of {as_of}"), (x, top * 0.99), text_style(13).color(&GREY));
+            chart.draw_series(std::iter::once(label)).map_err(plot_error)?;
+        }
+        let capacity = capacity_steps(rows);
+        if !capacity.is_empty() {
+            for segment in capacity {
+                chart
+                    .draw_series(DashedLineSeries::new(segment, 8, 5, DARK.stroke_width(2)))
+                    .map_err(plot_error)?;
+            }
+            chart
+                .draw_series(std::iter::empty::<PathElement<(f64, f64)>>())
+                .map_err(plot_error)?
+                .label("P&S team capacity")
+                .legend(line_key(DARK.stroke_width(2)));
+        }
+        draw_legend(&mut chart, SeriesLabelPosition::UpperLeft, 14)?;
+        Ok(())
+    })
+}
+
+/// The capacity as a step line, split where it is unknown.
+fn capacity_steps(rows: &[CommitmentRow]) -> Vec<Vec<(f64, f64)>> {
+    let mut segments: Vec<Vec<(f64, f64)>> = Vec::new();
+    let mut previous_known = false;
+    for (i, row) in rows.iter().enumerate() {
+        let Some(capacity) = row.capacity_hours_per_working_day else {
+            previous_known = false;
+            continue;
+        };
+        if !previous_known {
+            segments.push(Vec::new());
+        }
+        let segment = segments.last_mut().expect("a segment was just started");
+        segment.push((i as f64, capacity));
+        segment.push((i as f64 + 1.0, capacity));
+        previous_known = true;
+    }
+    segments
+}
+
+/// One allocation's burn-up: cumulative hours used against the even pace and the hours
+/// available, with the as-of date marked.
+pub struct BurnUp<'a> {
+    pub title: &'a str,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub available: f64,
+    pub as_of: NaiveDate,
+    /// (day, hours used by the end of that day), in date order, up to the as-of date.
+    pub used_by_day: Vec<(NaiveDate, f64)>,
+}
+
+pub fn burn_up_chart(burn: &BurnUp<'_>) -> Result<String> {
+    let first = burn.start.min(burn.used_by_day.first().map_or(burn.start, |(day, _)| *day));
+    let last = burn.end.max(burn.used_by_day.last().map_or(burn.end, |(day, _)| *day));
+    let day = |date: NaiveDate| (date - first).num_days() as f64;
+    let span = day(last).max(1.0) + 1.0;
+    let used = burn.used_by_day.last().map_or(0.0, |(_, hours)| *hours);
+    let top = nice_max(burn.available.max(used));
+    render_svg(300, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .caption(shorten(burn.title, 80), text_style(18))
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(56)
+            .build_cartesian_2d(0.0..span, 0.0..top)
+            .map_err(plot_error)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .light_line_style(TRANSPARENT)
+            .x_labels(6)
+            .x_label_formatter(&|x| {
+                (first + chrono::Days::new(x.max(0.0) as u64)).format("%Y-%m-%d").to_string()
+            })
+            .y_label_formatter(&|y| crate::present::format::hours(*y))
+            .y_desc("Hours")
+            .label_style(text_style(13))
+            .axis_desc_style(text_style(14))
+            .draw()
+            .map_err(plot_error)?;
+        let window = (day(burn.start), day(burn.end) + 1.0);
+        chart
+            .draw_series(DashedLineSeries::new(
+                vec![(window.0, burn.available), (window.1, burn.available)],
+                8,
+                5,
+                DARK.stroke_width(2),
+            ))
+            .map_err(plot_error)?
+            .label(format!("Available ({} h)", crate::present::format::hours(burn.available)))
+            .legend(line_key(DARK.stroke_width(2)));
+        chart
+            .draw_series(LineSeries::new(
+                vec![(window.0, 0.0), (window.1, burn.available)],
+                GREY.stroke_width(1),
+            ))
+            .map_err(plot_error)?
+            .label("Even pace")
+            .legend(line_key(GREY.stroke_width(1)));
+        chart
+            .draw_series(LineSeries::new(used_steps(burn, &day), BLUE.stroke_width(3)))
+            .map_err(plot_error)?
+            .label("Used")
+            .legend(line_key(BLUE.stroke_width(3)));
+        if (first..=last).contains(&burn.as_of) {
+            let x = day(burn.as_of) + 1.0;
+            chart
+                .draw_series(DashedLineSeries::new(vec![(x, 0.0), (x, top)], 4, 4, ORANGE.stroke_width(2)))
+                .map_err(plot_error)?;
+            let label = format!("as of {}", burn.as_of);
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    label,
+                    (x, top * 0.97),
+                    text_style(13).color(&ORANGE),
+                )))
+                .map_err(plot_error)?;
+        }
+        draw_legend(&mut chart, SeriesLabelPosition::UpperLeft, 13)?;
+        Ok(())
+    })
+}
+
+/// The cumulative line as steps: flat until the day's hours are added at its end.
+fn used_steps(burn: &BurnUp<'_>, day: &dyn Fn(NaiveDate) -> f64) -> Vec<(f64, f64)> {
+    let mut points =
+        vec![(day(burn.start.min(burn.used_by_day.first().map_or(burn.start, |(d, _)| *d))), 0.0)];
+    let mut total = 0.0;
+    for (date, hours) in &burn.used_by_day {
+        let x = day(*date) + 1.0;
+        points.push((x, total));
+        points.push((x, *hours));
+        total = *hours;
+    }
+    if burn.as_of >= burn.start {
+        points.push((
+            day(burn.as_of.min(burn.end.max(burn.used_by_day.last().map_or(burn.end, |(d, _)| *d)))) + 1.0,
+            total,
+        ));
+    }
+    points
+}
+
+/// One horizontal bar of the dashboard's usage chart.
+pub struct UsageBar<'a> {
+    pub label: &'a str,
+    pub used: f64,
+    pub available: f64,
+}
+
+/// Share of the hours available that is used, one bar per engagement, with the hours
+/// written at the end of each bar; overruns beyond 100% in orange.
+pub fn usage_chart(bars: &[UsageBar<'_>]) -> Result<String> {
+    let rows = bars.len().max(1) as f64;
+    let share = |bar: &UsageBar| if bar.available > 0.0 { bar.used / bar.available * 100.0 } else { 0.0 };
+    let top = (bars.iter().map(share).fold(100.0, f64::max) * 1.25 / 10.0).ceil() * 10.0;
+    let height = 110 + 34 * bars.len() as u32;
+    render_svg(height, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .caption("Share of hours available that is used, by engagement", text_style(20))
+            .margin(16)
+            .x_label_area_size(40)
+            .y_label_area_size(300)
+            .build_cartesian_2d(0.0..top, 0.0..rows)
+            .map_err(plot_error)?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .light_line_style(TRANSPARENT)
+            .x_label_formatter(&|x| format!("{x:.0}%"))
+            .y_labels(bars.len() * 2 + 1)
+            .y_label_formatter(&|y| {
+                category_at(*y, bars.len(), 1)
+                    .map_or(String::new(), |i| shorten(bars[bars.len() - 1 - i].label, 42))
+            })
+            .x_desc("Hours used, as a share of hours available")
+            .label_style(text_style(14))
+            .axis_desc_style(text_style(15))
+            .draw()
+            .map_err(plot_error)?;
+        let row_y = |i: usize| bars.len() as f64 - 1.0 - i as f64;
+        let full = bars.iter().enumerate().map(|(i, _)| {
+            Rectangle::new([(0.0, row_y(i) + 0.2), (100.0, row_y(i) + 0.8)], LIGHT_GREY.filled())
+        });
+        chart.draw_series(full).map_err(plot_error)?;
+        let used = bars.iter().enumerate().map(|(i, bar)| {
+            Rectangle::new([(0.0, row_y(i) + 0.2), (share(bar).min(100.0), row_y(i) + 0.8)], BLUE.filled())
+        });
+        chart.draw_series(used).map_err(plot_error)?;
+        let overrun = bars.iter().enumerate().filter(|(_, bar)| share(bar) > 100.0).map(|(i, bar)| {
+            Rectangle::new([(100.0, row_y(i) + 0.2), (share(bar), row_y(i) + 0.8)], ORANGE.filled())
+        });
+        chart.draw_series(overrun).map_err(plot_error)?;
+        let labels = bars.iter().enumerate().map(|(i, bar)| {
+            let text = format!(
+                "{} of {} h",
+                crate::present::format::hours_grouped(bar.used),
+                crate::present::format::hours_grouped(bar.available)
+            );
+            Text::new(text, (share(bar).max(100.0) + top * 0.01, row_y(i) + 0.68), text_style(13))
+        });
+        chart.draw_series(labels).map_err(plot_error)?;
+        Ok(())
+    })
+}
+
+/// A label from the data, safe in SVG text and cut to `limit` characters with an ellipsis so
+/// long names keep the chart readable. Characters XML cannot carry (control characters, which
+/// the loader already replaces) become U+FFFD whatever reaches a chart.
+fn shorten(label: &str, limit: usize) -> String {
+    let safe = crate::text::replace_unsafe(label);
+    let safe = safe.replace(['\t', '\n', '\r'], " ");
+    if safe.chars().count() <= limit {
+        safe
+    } else {
+        format!("{}…", safe.chars().take(limit - 1).collect::<String>())
+    }
+}
+
+/// Hours delivered per month, stacked by team member.
+pub fn team_hours_chart(months: &[Month], members: &[(String, Vec<f64>)]) -> Result<String> {
+    let count = months.len().max(1) as f64;
+    let totals: Vec<f64> =
+        (0..months.len()).map(|m| members.iter().map(|(_, hours)| hours[m]).sum()).collect();
+    let top = nice_max(totals.iter().copied().fold(0.0, f64::max));
+    render_svg(380, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .caption("Hours delivered per month, by team member", text_style(20))
+            .margin(12)
+            .x_label_area_size(44)
+            .y_label_area_size(56)
+            .build_cartesian_2d(0.0..count, 0.0..top)
+            .map_err(plot_error)?;
+        let step = label_step(months.len());
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .light_line_style(TRANSPARENT)
+            .x_labels(months.len() * 2 + 1)
+            .x_label_formatter(&|x| {
+                category_at(*x, months.len(), step).map_or(String::new(), |i| month_label(months[i]))
+            })
+            .y_label_formatter(&|y| crate::present::format::hours(*y))
+            .y_desc("Hours")
+            .label_style(text_style(14))
+            .axis_desc_style(text_style(15))
+            .draw()
+            .map_err(plot_error)?;
+        let mut base = vec![0.0; months.len()];
+        for (index, (name, hours)) in members.iter().enumerate() {
+            let colour = PALETTE[index % PALETTE.len()];
+            let bars: Vec<_> = hours
+                .iter()
+                .enumerate()
+                .filter(|(_, h)| **h > 0.0)
+                .map(|(m, h)| {
+                    Rectangle::new(
+                        [(m as f64 + 0.15, base[m]), (m as f64 + 0.85, base[m] + h)],
+                        colour.filled(),
+                    )
+                })
+                .collect();
+            for (m, h) in hours.iter().enumerate() {
+                base[m] += h;
+            }
+            chart.draw_series(bars).map_err(plot_error)?.label(shorten(name, 30)).legend(box_key(colour));
+        }
+        draw_legend(&mut chart, SeriesLabelPosition::UpperLeft, 13)?;
+        Ok(())
+    })
+}

@@ -1,0 +1,104 @@
+//! Where every file of the book goes, defined once.
+//!
+//! ```text
+//! myst.yml, myst.offline.yml        the site (toc, theme) and its PDF exports; offline variant
+//! index.md, capacity.md, monthly-report.md
+//! engagements/<community>.md        one page per engagement
+//! figures/*.svg, data/*.csv         the organisation-wide charts and the tables behind them
+//! figures/communities/<community>/  one community's charts
+//! data/communities/<community>/     one community's downloads
+//! pdf/monthly-report/               one small MyST project per PDF
+//! pdf/communities/<community>/
+//! exports/<org>-ces-report-<month>.pdf, exports/communities/<community>-<month>.pdf (render)
+//! exports/manifest.json             the per-community PDFs and their recipients
+//! _templates/                       the Typst template, offline Typst packages, PDF fonts
+//! ```
+//!
+//! Every file about one community lives under a `communities/` folder (or is the page
+//! `engagements/<community>.md`) and the tool's own files never do, so no community name can
+//! produce the path of the aggregated report or of another community's files.
+
+use crate::calendar::Month;
+use crate::model::{EngagementId, IdVec};
+
+pub const DASHBOARD: &str = "index.md";
+pub const CAPACITY: &str = "capacity.md";
+pub const MONTHLY_REPORT: &str = "monthly-report.md";
+pub const SITE_CONFIG: &str = "myst.yml";
+pub const OFFLINE_CONFIG: &str = "myst.offline.yml";
+pub const COMMITMENT_CHART: &str = "figures/commitment.svg";
+pub const USAGE_CHART: &str = "figures/usage.svg";
+pub const COMMITMENT_TABLE: &str = "data/commitment.csv";
+pub const ENGAGEMENTS_TABLE: &str = "data/engagements.csv";
+pub const MANIFEST: &str = "exports/manifest.json";
+/// The template assets (Typst template, packages, fonts), copied as they are.
+pub const TEMPLATES: &str = "_templates";
+/// The fonts the PDFs are set in, for Typst (`TYPST_FONT_PATHS`).
+pub const FONTS: &str = "_templates/fonts";
+/// The offline stand-ins for the Typst packages MyST's export imports (`TYPST_PACKAGE_PATH`).
+pub const TYPST_PACKAGES: &str = "_templates/typst-packages";
+/// The aggregated report's small MyST project.
+pub const MONTHLY_REPORT_PROJECT: &str = "pdf/monthly-report";
+/// The page inside each PDF project.
+pub const PDF_PAGE: &str = "report.md";
+
+/// The aggregated report's PDF; `name` is the slug of "<organisation> ces report".
+pub fn aggregated_pdf(name: &str, month: Month) -> String {
+    format!("exports/{name}-{month}.pdf")
+}
+
+/// Where one community's files go; `slug` is unique among the engagements.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommunityPaths {
+    pub slug: String,
+    pub page: String,
+    figures: String,
+    data: String,
+    pub pdf_project: String,
+}
+
+impl CommunityPaths {
+    pub fn new(slug: &str) -> CommunityPaths {
+        CommunityPaths {
+            slug: slug.to_string(),
+            page: format!("engagements/{slug}.md"),
+            figures: format!("figures/communities/{slug}"),
+            data: format!("data/communities/{slug}"),
+            pdf_project: format!("pdf/communities/{slug}"),
+        }
+    }
+
+    pub fn pdf(&self, month: Month) -> String {
+        format!("exports/communities/{}-{month}.pdf", self.slug)
+    }
+
+    /// The burn-up chart of the engagement's `ordinal`-th charted allocation.
+    pub fn burn_chart(&self, ordinal: usize, allocation_slug: &str) -> String {
+        format!("{}/burn-{ordinal:02}-{allocation_slug}.svg", self.figures)
+    }
+
+    pub fn team_chart(&self) -> String {
+        format!("{}/team-hours.svg", self.figures)
+    }
+
+    pub fn allocations_table(&self) -> String {
+        format!("{}/allocations.csv", self.data)
+    }
+
+    pub fn activities_table(&self) -> String {
+        format!("{}/activities.csv", self.data)
+    }
+}
+
+/// The paths of every engagement's files.
+pub type Communities = IdVec<EngagementId, CommunityPaths>;
+
+/// The path from a file at `path` back to the book root: `""`, `../`, `../../`.
+pub fn root_of(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}
+
+/// The path from a PDF project folder back to the book root.
+pub fn root_of_folder(folder: &str) -> String {
+    "../".repeat(folder.split('/').count())
+}

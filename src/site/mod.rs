@@ -1,0 +1,247 @@
+//! Stage 4: the figures → a MyST project in memory: pages, charts, CSV downloads, `myst.yml`,
+//! one small MyST project per PDF, and the email manifest, ready for [`crate::output::write`].
+//! Nothing here touches the disk. [`layout`] says where each file goes.
+//!
+//! [`build`] is a flat list of named steps; each returns files (a [`Plan`]) or a page context.
+
+pub mod charts;
+pub mod downloads;
+pub mod engagement;
+pub mod layout;
+pub mod manifest;
+pub mod overview;
+pub mod project;
+pub mod slug;
+pub mod views;
+
+use anyhow::Result;
+use chrono::NaiveDate;
+
+use self::engagement::Delivery;
+use self::layout::{Communities, CommunityPaths};
+use self::overview::ReportLink;
+use self::project::{PdfExport, TocEntry};
+use self::slug::SlugClash;
+use crate::calendar::Month;
+use crate::figures::report::reported_in_month;
+use crate::figures::Figures;
+use crate::model::{Dataset, EngagementId};
+use crate::output::Plan;
+use crate::pages::{Renderer, Target};
+use crate::present::format::month_name;
+use crate::present::Phrases;
+use crate::settings::Settings;
+use crate::templates::TemplateSet;
+
+/// Longest community slug in a file name, in characters.
+const SLUG_LIMIT: usize = 60;
+
+/// What every page is built from.
+pub struct BookInput<'a> {
+    pub dataset: &'a Dataset,
+    pub figures: &'a Figures,
+    pub settings: &'a Settings,
+    pub phrases: &'a Phrases,
+    pub as_of: NaiveDate,
+    /// Set for a monthly report (`--month`): that month's activity is highlighted.
+    pub month: Option<Month>,
+    /// The data warnings, shown on the dashboard.
+    pub warnings: Vec<String>,
+    /// Where each engagement's files go.
+    pub communities: Communities,
+}
+
+impl<'a> BookInput<'a> {
+    /// The input with each engagement's paths decided; communities whose names make the same
+    /// file name are returned (and added to the warnings).
+    pub fn new(
+        dataset: &'a Dataset,
+        figures: &'a Figures,
+        settings: &'a Settings,
+        phrases: &'a Phrases,
+        month: Option<Month>,
+        mut warnings: Vec<String>,
+    ) -> (BookInput<'a>, Vec<SlugClash>) {
+        let (slugs, clashes) = slug::unique_slugs(
+            dataset.engagements.iter().map(|e| (e.community.as_str(), e.name.as_str())),
+            SLUG_LIMIT,
+        );
+        warnings.extend(clashes.iter().map(clash_warning));
+        let communities = slugs.iter().map(|slug| CommunityPaths::new(slug)).collect();
+        let input = BookInput {
+            dataset,
+            figures,
+            settings,
+            phrases,
+            as_of: figures.as_of,
+            month,
+            warnings,
+            communities,
+        };
+        (input, clashes)
+    }
+
+    /// The month the PDFs report on.
+    pub fn report_month(&self) -> Month {
+        self.month.unwrap_or(Month::of(self.as_of))
+    }
+
+    /// `2026-10-01 to 2026-10-31`: the report month up to the as-of date.
+    fn report_period(&self) -> String {
+        let month = self.report_month();
+        format!("{} to {}", month.first_day(), month.last_day().min(self.as_of.max(month.first_day())))
+    }
+}
+
+/// `communities "A b" and "a-b" make the same file name "a-b": their files are named …`.
+pub fn clash_warning(clash: &SlugClash) -> String {
+    let names: Vec<String> = clash.names.iter().map(|(name, _)| format!("\"{name}\"")).collect();
+    let files: Vec<String> = clash.names.iter().map(|(_, slug)| format!("\"{slug}\"")).collect();
+    format!(
+        "communities {} make the same file name \"{}\": their files are named {}",
+        names.join(" and "),
+        clash.slug,
+        files.join(" and ")
+    )
+}
+
+/// A generated book: the files to write and the PDFs its projects produce.
+pub struct Book {
+    pub plan: Plan,
+    /// The aggregated report first, then one per reported engagement.
+    pub pdfs: Vec<PdfExport>,
+}
+
+/// The two renderers every page goes through: one escapes for the site, one for the PDF.
+struct Renderers {
+    site: Renderer,
+    pdf: Renderer,
+}
+
+pub fn build(input: &BookInput<'_>, templates: &TemplateSet) -> Result<Book> {
+    let renderers = Renderers {
+        site: Renderer::new(templates, Target::Site)?,
+        pdf: Renderer::new(templates, Target::Pdf)?,
+    };
+    let mut plan = Plan::default();
+    let aggregated = aggregated_export(input);
+    let engagements = crate::parallel::map(input.dataset.engagements.len(), |index| {
+        engagement_files(input, input.dataset.engagements.ids().nth(index).expect("in range"), &renderers)
+    })
+    .into_iter()
+    .collect::<Result<Vec<EngagementFiles>>>()?;
+    let mut exports = vec![aggregated.clone()];
+    let mut toc = Vec::new();
+    for files in engagements {
+        plan.extend(files.plan);
+        toc.push(files.toc);
+        exports.extend(files.pdf);
+    }
+    let (chart_files, charts) = overview::charts(input)?;
+    plan.extend(chart_files);
+    plan.extend(downloads::overview(input)?);
+    plan.extend(overview_pages(input, charts, &exports, &aggregated, &renderers)?);
+    plan.add(layout::MANIFEST, manifest::manifest(input, &aggregated, &exports)?);
+    plan.extend(project::files(input, templates, &renderers.site, toc, &exports)?);
+    Ok(Book { plan, pdfs: exports })
+}
+
+/// The dashboard, the capacity page and the monthly report, and the monthly report's PDF page.
+fn overview_pages(
+    input: &BookInput<'_>,
+    charts: overview::OverviewCharts,
+    exports: &[PdfExport],
+    aggregated: &PdfExport,
+    renderers: &Renderers,
+) -> Result<Plan> {
+    let reports: Vec<ReportLink> =
+        exports.iter().map(|e| ReportLink { label: e.title.clone(), path: e.output.clone() }).collect();
+    let mut overview = overview::overview(input, charts, reports)?;
+    let mut files = Plan::default();
+    for (path, template) in [
+        (layout::DASHBOARD, "dashboard.md.j2"),
+        (layout::CAPACITY, "capacity.md.j2"),
+        (layout::MONTHLY_REPORT, "monthly-report.md.j2"),
+    ] {
+        files.add(path, renderers.site.render(template, &with_root(&overview, &layout::root_of(path)))?);
+    }
+    overview.reports.clear();
+    files.add(
+        aggregated.article.clone(),
+        renderers.pdf.render("monthly-report.md.j2", &with_root(&overview, &aggregated.root))?,
+    );
+    Ok(files)
+}
+
+/// What one engagement adds to the book.
+struct EngagementFiles {
+    plan: Plan,
+    toc: TocEntry,
+    pdf: Option<PdfExport>,
+}
+
+/// One engagement's charts, downloads and page, and its PDF page when it is reported.
+fn engagement_files(
+    input: &BookInput<'_>,
+    id: EngagementId,
+    renderers: &Renderers,
+) -> Result<EngagementFiles> {
+    let paths = &input.communities[id];
+    let delivery = Delivery::new(input, id);
+    let (mut plan, charts) = engagement::charts(input, &delivery, paths)?;
+    plan.extend(downloads::engagement(input, &delivery, paths)?);
+    let mut page = engagement::page(input, &delivery, paths, charts)?;
+    plan.add(paths.page.clone(), renderers.site.render("engagement.md.j2", &page)?);
+    let toc = TocEntry { file: paths.page.clone(), title: input.dataset.engagements[id].community.clone() };
+    let mut pdf = None;
+    if reported_in_month(input.dataset, id, input.report_month(), input.as_of) {
+        let export = engagement_export(input, &page.title, &page.community, paths);
+        page.site = false;
+        page.root = export.root.clone();
+        plan.add(export.article.clone(), renderers.pdf.render("engagement.md.j2", &page)?);
+        pdf = Some(export);
+    }
+    Ok(EngagementFiles { plan, toc, pdf })
+}
+
+#[derive(serde::Serialize)]
+struct Rooted<'a, T> {
+    root: &'a str,
+    #[serde(flatten)]
+    page: &'a T,
+}
+
+fn with_root<'a, T>(page: &'a T, root: &'a str) -> Rooted<'a, T> {
+    Rooted { root, page }
+}
+
+fn aggregated_export(input: &BookInput<'_>) -> PdfExport {
+    let month = input.report_month();
+    let name = slug::slugify(&format!("{} ces report", input.settings.organisation), 40);
+    PdfExport::new(
+        "monthly-report".to_string(),
+        layout::aggregated_pdf(&name, month),
+        layout::MONTHLY_REPORT_PROJECT.to_string(),
+        format!("Community Enablement Service: monthly report, {}", month_name(month)),
+        "All engagements".to_string(),
+        input.report_period(),
+        input.as_of,
+    )
+}
+
+fn engagement_export(
+    input: &BookInput<'_>,
+    title: &str,
+    community: &str,
+    paths: &CommunityPaths,
+) -> PdfExport {
+    PdfExport::new(
+        format!("community-{}", paths.slug),
+        paths.pdf(input.report_month()),
+        paths.pdf_project.clone(),
+        title.to_string(),
+        community.to_string(),
+        input.report_period(),
+        input.as_of,
+    )
+}

@@ -1,0 +1,250 @@
+//! The organisation-wide pages (the dashboard, the capacity page and the monthly report) and
+//! their two charts.
+
+use anyhow::Result;
+use serde::Serialize;
+
+use super::charts::{self, UsageBar};
+use super::layout;
+use super::views::{allocation_view, engagement_row, AllocationView, EngagementRowView, FigureView};
+use super::BookInput;
+use crate::calendar::Month;
+use crate::figures::commitment::CommitmentRow;
+use crate::figures::report::headcount;
+use crate::output::Plan;
+use crate::present::format::{h_grouped, hours, hours_grouped, money, month_name};
+use crate::present::FigureFacts;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Headline {
+    pub month: String,
+    pub active_engagements: usize,
+    pub action_needed: usize,
+    pub at_risk: usize,
+    pub committed_per_day: String,
+    pub fte: String,
+    pub capacity: Option<String>,
+    pub over_capacity: bool,
+    pub delivered: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct QuietView {
+    pub allocation: String,
+    pub engagement: String,
+    pub provider: Option<String>,
+    pub last_activity: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LateView {
+    pub allocation: String,
+    pub member: String,
+    pub date: String,
+    pub created: String,
+    pub days_late: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CommitmentView {
+    pub month: String,
+    pub working_days: u32,
+    pub committed: String,
+    pub per_day: String,
+    pub fte: String,
+    pub capacity: String,
+    pub delivered: String,
+    pub over_capacity: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CostView {
+    pub per_hour: String,
+    pub delivered_hours: String,
+    pub delivered_cost: String,
+    pub committed_hours: String,
+    pub committed_cost: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportLink {
+    pub label: String,
+    pub path: String,
+}
+
+/// The two organisation-wide charts.
+pub struct OverviewCharts {
+    pub commitment: FigureView,
+    pub usage: FigureView,
+}
+
+/// Everything the three overview pages show; each template picks its part.
+#[derive(Debug, Clone, Serialize)]
+pub struct Overview {
+    pub organisation: String,
+    pub as_of: String,
+    pub month: Option<String>,
+    pub headline: Headline,
+    pub engagements: Vec<EngagementRowView>,
+    pub commitment_chart: FigureView,
+    pub usage_chart: FigureView,
+    pub commitment: Vec<CommitmentView>,
+    pub over_capacity_months: Vec<String>,
+    pub recent_commitment: Vec<CommitmentView>,
+    pub upcoming: Vec<AllocationView>,
+    pub ending_soon: Vec<AllocationView>,
+    pub quiet: Vec<QuietView>,
+    pub late: Vec<LateView>,
+    pub warnings: Vec<String>,
+    pub cost: CostView,
+    pub reports: Vec<ReportLink>,
+}
+
+/// Months of the commitment table in the monthly report: a year back, six months ahead.
+const REPORT_MONTHS_BEFORE: usize = 11;
+const REPORT_MONTHS_AFTER: usize = 6;
+
+pub fn overview(input: &BookInput<'_>, charts: OverviewCharts, reports: Vec<ReportLink>) -> Result<Overview> {
+    let figures = input.figures;
+    let dataset = input.dataset;
+    let engagements =
+        figures.urgency.iter().map(|id| engagement_row(input, *id)).collect::<Result<Vec<_>>>()?;
+    let commitment: Vec<CommitmentView> = figures.commitment.iter().map(commitment_view).collect();
+    let current = Month::of(input.as_of);
+    let position =
+        figures.commitment.iter().position(|row| row.month >= current).unwrap_or(figures.commitment.len());
+    let recent = commitment[position.saturating_sub(REPORT_MONTHS_BEFORE)
+        ..(position + REPORT_MONTHS_AFTER + 1).min(commitment.len())]
+        .to_vec();
+    Ok(Overview {
+        organisation: input.settings.organisation.clone(),
+        as_of: input.as_of.to_string(),
+        month: input.month.map(month_name),
+        headline: headline(input),
+        commitment_chart: charts.commitment,
+        usage_chart: charts.usage,
+        over_capacity_months: figures
+            .commitment
+            .iter()
+            .filter(|row| row.over_capacity())
+            .map(|row| month_name(row.month))
+            .collect(),
+        recent_commitment: recent,
+        commitment,
+        engagements,
+        upcoming: figures.upcoming.iter().map(|id| allocation_view(input, *id)).collect(),
+        ending_soon: figures.ending_soon.iter().map(|id| allocation_view(input, *id)).collect(),
+        quiet: figures
+            .quiet
+            .iter()
+            .map(|quiet| {
+                let allocation = &dataset.allocations[quiet.allocation];
+                QuietView {
+                    allocation: allocation.name.clone(),
+                    engagement: dataset.engagements[allocation.engagement].name.clone(),
+                    provider: allocation.provider.clone(),
+                    last_activity: quiet.last_activity.map(|d| d.to_string()),
+                }
+            })
+            .collect(),
+        late: figures
+            .late_entries
+            .iter()
+            .map(|entry| {
+                let activity = &dataset.activities[entry.activity];
+                LateView {
+                    allocation: dataset.allocations[activity.allocation].name.clone(),
+                    member: dataset.team_member(activity.team_member).to_string(),
+                    date: activity.end.to_string(),
+                    created: activity.created.map_or(String::new(), |d| d.to_string()),
+                    days_late: entry.days_late,
+                }
+            })
+            .collect(),
+        warnings: input.warnings.clone(),
+        cost: cost_view(input),
+        reports,
+    })
+}
+
+fn headline(input: &BookInput<'_>) -> Headline {
+    let figures = input.figures;
+    let month = Month::of(input.as_of);
+    let row = figures.commitment_in(month);
+    let count = headcount(input.dataset, figures);
+    Headline {
+        month: month_name(month),
+        active_engagements: count.active_engagements,
+        action_needed: count.action_needed,
+        at_risk: count.at_risk,
+        committed_per_day: row
+            .map_or("0".to_string(), |r| format!("{:.1}", r.committed_hours_per_working_day)),
+        fte: row.map_or("0".to_string(), |r| format!("{:.2}", r.fte)),
+        capacity: row.and_then(|r| r.capacity_hours_per_working_day).map(|c| format!("{c:.1}")),
+        over_capacity: row.is_some_and(CommitmentRow::over_capacity),
+        delivered: hours_grouped(row.map_or(0.0, |r| r.delivered_hours)),
+    }
+}
+
+fn commitment_view(row: &CommitmentRow) -> CommitmentView {
+    CommitmentView {
+        month: month_name(row.month),
+        working_days: row.working_days,
+        committed: hours_grouped(row.committed_hours),
+        per_day: format!("{:.2}", row.committed_hours_per_working_day),
+        fte: format!("{:.2}", row.fte),
+        capacity: row.capacity_hours_per_working_day.map_or("unknown".to_string(), |c| format!("{c:.2}")),
+        delivered: hours_grouped(row.delivered_hours),
+        over_capacity: row.over_capacity(),
+    }
+}
+
+fn cost_view(input: &BookInput<'_>) -> CostView {
+    let cost = &input.figures.cost;
+    let currency = &input.settings.currency;
+    CostView {
+        per_hour: money(cost.cost_per_hour, currency),
+        delivered_hours: h_grouped(cost.delivered_hours),
+        delivered_cost: money(cost.delivered_cost, currency),
+        committed_hours: h_grouped(cost.committed_hours),
+        committed_cost: money(cost.committed_cost, currency),
+    }
+}
+
+/// The commitment and usage charts, as files and as figures for the pages.
+pub fn charts(input: &BookInput<'_>) -> Result<(Plan, OverviewCharts)> {
+    let mut files = Plan::default();
+    let rows = &input.figures.commitment;
+    files.add(
+        layout::COMMITMENT_CHART,
+        charts::commitment_chart(rows, input.settings.hours_per_fte_day, input.as_of)?,
+    );
+    let commitment_facts = FigureFacts {
+        kind: "commitment",
+        first_month: rows.first().map(|row| month_name(row.month)).unwrap_or_default(),
+        last_month: rows.last().map(|row| month_name(row.month)).unwrap_or_default(),
+        months_over: rows.iter().filter(|row| row.over_capacity()).count(),
+        hours_per_fte_day: hours(input.settings.hours_per_fte_day),
+        ..FigureFacts::default()
+    };
+    let bars: Vec<UsageBar> = input
+        .figures
+        .urgency
+        .iter()
+        .map(|id| UsageBar {
+            label: &input.dataset.engagements[*id].community,
+            used: input.figures.engagements[*id].used.as_f64(),
+            available: input.figures.engagements[*id].available.as_f64(),
+        })
+        .collect();
+    files.add(layout::USAGE_CHART, charts::usage_chart(&bars)?);
+    let usage_facts = FigureFacts { kind: "usage", ..FigureFacts::default() };
+    let charts = OverviewCharts {
+        commitment: FigureView::new(
+            layout::COMMITMENT_CHART.to_string(),
+            input.phrases.figure(&commitment_facts)?,
+        ),
+        usage: FigureView::new(layout::USAGE_CHART.to_string(), input.phrases.figure(&usage_facts)?),
+    };
+    Ok((files, charts))
+}

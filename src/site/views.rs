@@ -1,0 +1,127 @@
+//! View pieces several pages share: a status badge, a figure, a row of the engagement table,
+//! an allocation row. Each is built from the figures and formatted for people; every string
+//! that came from a CSV cell is escaped by the template engine, not here.
+
+use anyhow::Result;
+use serde::Serialize;
+
+use super::BookInput;
+use crate::figures::status::{EngagementStatus, Status};
+use crate::model::{AllocationId, EngagementId};
+use crate::present::format::{h_grouped, percent, period, usage_bar};
+use crate::present::FigureTexts;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusView {
+    pub label: &'static str,
+    pub slug: &'static str,
+    pub icon: &'static str,
+    pub reasons: Vec<String>,
+}
+
+impl StatusView {
+    pub fn new(input: &BookInput<'_>, status: &EngagementStatus) -> Result<StatusView> {
+        let icon = match status.status {
+            Status::OnTrack => "🟢",
+            Status::AtRisk => "🟡",
+            Status::ActionNeeded => "🔴",
+        };
+        Ok(StatusView {
+            label: status.status.label(),
+            slug: status.status.slug(),
+            icon,
+            reasons: input.phrases.reasons(input.dataset, &status.reasons)?,
+        })
+    }
+}
+
+/// A chart with the text that stands in for it.
+#[derive(Debug, Clone, Serialize)]
+pub struct FigureView {
+    pub path: String,
+    pub alt: String,
+    pub caption: String,
+}
+
+impl FigureView {
+    pub fn new(path: String, texts: FigureTexts) -> FigureView {
+        FigureView { path, alt: texts.alt, caption: texts.caption }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EngagementRowView {
+    pub name: String,
+    pub community: String,
+    /// The page, relative to the book root.
+    pub page: String,
+    pub period: String,
+    pub status: StatusView,
+    pub available: String,
+    pub used: String,
+    pub remaining: String,
+    pub usage: String,
+}
+
+pub fn engagement_row(input: &BookInput<'_>, id: EngagementId) -> Result<EngagementRowView> {
+    let engagement = &input.dataset.engagements[id];
+    let totals = &input.figures.engagements[id];
+    Ok(EngagementRowView {
+        name: engagement.name.clone(),
+        community: engagement.community.clone(),
+        page: input.communities[id].page.clone(),
+        period: period(engagement.start, engagement.end),
+        status: StatusView::new(input, &totals.status)?,
+        available: h_grouped(totals.available),
+        used: h_grouped(totals.used),
+        remaining: h_grouped(totals.left),
+        usage: if totals.available.is_zero() {
+            "–".to_string()
+        } else {
+            percent(totals.used.as_f64() / totals.available.as_f64() * 100.0)
+        },
+    })
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AllocationView {
+    pub name: String,
+    pub project: String,
+    pub engagement: String,
+    pub community: String,
+    pub start: String,
+    pub end: String,
+    pub period: String,
+    pub available: String,
+    pub used: String,
+    pub remaining: String,
+    pub overrun: String,
+    pub usage_percent: String,
+    pub bar: String,
+    pub state: &'static str,
+    pub provider: Option<String>,
+}
+
+pub fn allocation_view(input: &BookInput<'_>, id: AllocationId) -> AllocationView {
+    let dataset = input.dataset;
+    let allocation = &dataset.allocations[id];
+    let figures = &input.figures.allocations[id];
+    let engagement = &dataset.engagements[allocation.engagement];
+    AllocationView {
+        name: allocation.name.clone(),
+        project: dataset.projects[allocation.project].name.clone(),
+        engagement: engagement.name.clone(),
+        community: engagement.community.clone(),
+        start: allocation.start.to_string(),
+        end: allocation.end.to_string(),
+        period: format!("{} – {}", allocation.start, allocation.end),
+        available: h_grouped(figures.available),
+        used: h_grouped(figures.used),
+        remaining: h_grouped(figures.left + figures.expired),
+        overrun: h_grouped(figures.overrun),
+        usage_percent: percent(figures.usage_percent),
+        bar: usage_bar(figures.used, figures.available),
+        state: figures.state.label(),
+        provider: allocation.provider.clone(),
+    }
+}

@@ -1,0 +1,90 @@
+//! The templates every string a reader sees comes from: compiled into the binary as defaults,
+//! each replaceable by a file of the same path in a folder the user gives (`--templates`).
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+/// The default templates and assets, compiled into the binary: (path under templates/, text).
+pub const EMBEDDED: &[(&str, &str)] = &[
+    ("dashboard.md.j2", include_str!("../templates/dashboard.md.j2")),
+    ("capacity.md.j2", include_str!("../templates/capacity.md.j2")),
+    ("engagement.md.j2", include_str!("../templates/engagement.md.j2")),
+    ("monthly-report.md.j2", include_str!("../templates/monthly-report.md.j2")),
+    ("macros.md.j2", include_str!("../templates/macros.md.j2")),
+    ("myst.yml.j2", include_str!("../templates/myst.yml.j2")),
+    ("pdf-project.yml.j2", include_str!("../templates/pdf-project.yml.j2")),
+    ("reasons.txt.j2", include_str!("../templates/reasons.txt.j2")),
+    ("figures.txt.j2", include_str!("../templates/figures.txt.j2")),
+    ("pdf/template.yml", include_str!("../templates/pdf/template.yml")),
+    ("offline-site/template.yml", include_str!("../templates/offline-site/template.yml")),
+    ("pdf/template.typ", include_str!("../templates/pdf/template.typ")),
+    (
+        "typst-packages/preview/tablex/0.0.9/typst.toml",
+        include_str!("../templates/typst-packages/preview/tablex/0.0.9/typst.toml"),
+    ),
+    (
+        "typst-packages/preview/tablex/0.0.9/lib.typ",
+        include_str!("../templates/typst-packages/preview/tablex/0.0.9/lib.typ"),
+    ),
+    (
+        "typst-packages/preview/subpar/0.2.2/typst.toml",
+        include_str!("../templates/typst-packages/preview/subpar/0.2.2/typst.toml"),
+    ),
+    (
+        "typst-packages/preview/subpar/0.2.2/lib.typ",
+        include_str!("../templates/typst-packages/preview/subpar/0.2.2/lib.typ"),
+    ),
+    (
+        "typst-packages/preview/ouset/0.2.0/typst.toml",
+        include_str!("../templates/typst-packages/preview/ouset/0.2.0/typst.toml"),
+    ),
+    (
+        "typst-packages/preview/ouset/0.2.0/lib.typ",
+        include_str!("../templates/typst-packages/preview/ouset/0.2.0/lib.typ"),
+    ),
+];
+
+/// The templates in use: the embedded defaults, each replaced by a file of the same path in
+/// the override folder when there is one.
+#[derive(Debug, Clone)]
+pub struct TemplateSet {
+    files: Vec<(&'static str, String)>,
+}
+
+impl TemplateSet {
+    pub fn load(overrides: Option<&Path>) -> Result<TemplateSet> {
+        let mut files = Vec::new();
+        for (path, default) in EMBEDDED {
+            let text = match overrides.map(|dir| dir.join(path)).filter(|file| file.exists()) {
+                Some(file) => std::fs::read_to_string(&file)
+                    .with_context(|| format!("cannot read template {}", file.display()))?,
+                None => (*default).to_string(),
+            };
+            files.push((*path, text));
+        }
+        Ok(TemplateSet { files })
+    }
+
+    /// A template or asset by its path under templates/.
+    pub fn text(&self, path: &str) -> &str {
+        self.files
+            .iter()
+            .find(|(name, _)| *name == path)
+            .map(|(_, text)| text.as_str())
+            .expect("an embedded path")
+    }
+
+    /// Every template and asset: (path under templates/, text).
+    pub fn files(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        self.files.iter().map(|(name, text)| (*name, text.as_str()))
+    }
+
+    /// The static assets copied into the book as they are.
+    pub fn assets(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.files
+            .iter()
+            .filter(|(name, _)| !name.ends_with(".j2"))
+            .map(|(name, text)| (*name, text.as_str()))
+    }
+}

@@ -1,0 +1,13 @@
+//! The integration tests, one binary: the real `ces-report` on fixtures and the sample data,
+//! through the real `myst` and `typst` where the output goes there. `support` holds what they
+//! share.
+
+mod book;
+mod cli;
+mod figures;
+mod messages;
+mod myst_site;
+mod properties;
+mod render;
+mod support;
+mod typst_corpus;

@@ -1,0 +1,123 @@
+//! Invariants of the accounting model, checked on generated inputs.
+
+use std::collections::{BTreeSet, HashMap};
+use std::io::Read;
+
+use ces_report::calendar::WorkCalendar;
+use ces_report::figures::allocations::allocation_figures;
+use ces_report::figures::commitment::{spread_activity, spread_allocation};
+use ces_report::hours::Hours;
+use ces_report::load::Source;
+use ces_report::model::{Activity, Allocation};
+use ces_report::settings::Settings;
+use chrono::{Days, NaiveDate};
+use proptest::prelude::*;
+
+fn base() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2025, 1, 1).unwrap()
+}
+
+fn date_from(offset: u64) -> NaiveDate {
+    base() + Days::new(offset)
+}
+
+fn allocation(start: NaiveDate, end: NaiveDate, available: f64) -> Allocation {
+    Allocation::standalone("A", start, end, Hours::rounded(available))
+}
+
+fn activity(start: NaiveDate, end: NaiveDate, units: f64) -> Activity {
+    Activity::standalone(start, end, Hours::rounded(units))
+}
+
+fn holidays() -> impl Strategy<Value = BTreeSet<NaiveDate>> {
+    prop::collection::btree_set((0u64..900).prop_map(date_from), 0..20)
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+}
+
+proptest! {
+    #[test]
+    fn every_allocations_hours_are_used_left_or_expired(
+        available in 1i64..200_000,
+        units in prop::collection::vec((0u64..800, 0i64..4_000), 0..30),
+        as_of in 0u64..900,
+    ) {
+        // available = used − overrun + left + expired, exactly, at any date.
+        let alloc = Allocation::standalone("A", date_from(100), date_from(500), Hours::from_hundredths(available));
+        let log: Vec<Activity> = units
+            .iter()
+            .map(|(day, hundredths)| Activity::standalone(date_from(*day), date_from(*day), Hours::from_hundredths(*hundredths)))
+            .collect();
+        let f = allocation_figures(&alloc, log.iter(), &WorkCalendar::default(), date_from(as_of));
+        prop_assert_eq!(f.available, f.used - f.overrun + f.left + f.expired);
+        prop_assert!(f.left >= Hours::ZERO && f.expired >= Hours::ZERO && f.overrun >= Hours::ZERO);
+        prop_assert!(f.left.is_zero() || f.expired.is_zero());
+    }
+
+    #[test]
+    fn an_allocations_months_add_up_to_its_hours(
+        start in 0u64..700,
+        length in 0u64..800,
+        available in (50u32..500_000).prop_map(|c| f64::from(c) / 100.0),
+        holidays in holidays(),
+    ) {
+        let calendar = WorkCalendar::new(&holidays);
+        let (first, last) = (date_from(start), date_from(start + length));
+        prop_assume!(calendar.working_days(first, last) > 0);
+        let mut total = 0.0;
+        spread_allocation(&allocation(first, last, available), &calendar, |_, hours| total += hours);
+        prop_assert!(close(total, available), "{total} != {available}");
+    }
+
+    #[test]
+    fn delivered_hours_add_up_to_the_units_logged(
+        spans in prop::collection::vec((0u64..800, 0u64..70, 0u32..64), 1..40),
+        holidays in holidays(),
+    ) {
+        let calendar = WorkCalendar::new(&holidays);
+        let mut logged = 0.0;
+        let mut delivered = 0.0;
+        for (start, length, half_hours) in spans {
+            let units = f64::from(half_hours) / 2.0;
+            logged += units;
+            spread_activity(&activity(date_from(start), date_from(start + length), units), &calendar, |_, hours| delivered += hours);
+        }
+        prop_assert!(close(delivered, logged), "{delivered} != {logged}");
+    }
+
+    #[test]
+    fn the_loader_never_panics(
+        engagements in prop::collection::vec(any::<u8>(), 0..300),
+        activities in prop::collection::vec(any::<u8>(), 0..300),
+        header_kept in any::<bool>(),
+    ) {
+        let mut files = HashMap::new();
+        let activity_bytes = if header_kept {
+            let mut bytes = b"Allocation,Team member,Units,Start date,End date,Created\n".to_vec();
+            bytes.extend(activities);
+            bytes
+        } else {
+            activities
+        };
+        files.insert("engagements.csv", engagements);
+        files.insert("activities.csv", activity_bytes);
+        files.insert("projects.csv", b"Project name,Engagement,Project start date,Project end date,Project description\n".to_vec());
+        files.insert("allocations.csv", b"Allocation name,Project,Allocation start date,Allocation end date,Hours available\n".to_vec());
+        let result = ces_report::read_dataset(&Bytes(files), &Settings::default());
+        // Either a clean (possibly empty) dataset or an error: never a panic.
+        if let Ok((dataset, _)) = result {
+            prop_assert!(dataset.activities.is_empty());
+        }
+    }
+}
+
+/// A data folder of raw bytes, which need not be UTF-8.
+struct Bytes(HashMap<&'static str, Vec<u8>>);
+
+impl Source for Bytes {
+    fn open(&self, file: &str) -> anyhow::Result<Option<Box<dyn Read + Send + '_>>> {
+        Ok(self.0.get(file).map(|bytes| Box::new(bytes.as_slice()) as Box<dyn Read + Send>))
+    }
+}

@@ -1,0 +1,199 @@
+//! End to end: `ces-report render` on the sample data builds the site content and every PDF
+//! offline; the PDFs' text (pdftotext) shows the right figures, stays within its engagement,
+//! never names a Billing contact, and keeps hostile text literal. Needs the pinned toolchain
+//! (`scripts/setup`); fails, never skips, without it.
+
+use crate::support::*;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+#[test]
+fn sample_pdfs_show_each_engagements_own_figures() {
+    let out = temp_folder("render-sample").join("book");
+    let summary = render(&root().join("sample-data"), &out);
+    assert!(summary.contains("PDFs      10 in"), "{summary}");
+    let names: Vec<String> =
+        pdfs(&out).iter().map(|p| p.file_name().unwrap().to_string_lossy().to_string()).collect();
+    assert_eq!(names.len(), 10, "{names:?}");
+    assert!(names.contains(&"rio-claro-data-society-2026-10.pdf".to_string()));
+    assert!(names.contains(&"2i2c-ces-report-2026-10.pdf".to_string()));
+    assert!(out.join("_build/site/content/index.json").exists());
+
+    // Río Claro: 68 h available, 57 h used, 3 h left (10 h expired unused), 2 h overrun.
+    let text = pdf_text(&out.join("exports/communities/rio-claro-data-society-2026-10.pdf"));
+    for expected in [
+        "Río Claro Data & Society",
+        "68 h 57 h 3 h 10 h 2 h",
+        "4 h 6 h 0 h ██████████\n150%",
+        "Action Needed",
+        "Tomás Quispe",
+        "lucia.fernandez@rioclaro.example.org",
+        "Page 1 of",
+    ] {
+        assert!(text.contains(expected), "Río Claro PDF lacks {expected:?}:\n{text}");
+    }
+    let dataset = sample_dataset();
+    for other in dataset.engagements.iter().filter(|e| !e.community.starts_with("Río")) {
+        assert!(!text.contains(&other.community), "Río Claro's PDF names {}", other.community);
+        assert!(!text.contains(&other.name), "Río Claro's PDF names {}", other.name);
+    }
+    let billing: Vec<_> = dataset.contacts.iter().filter(|c| !c.is_reported()).collect();
+    for pdf in pdfs(&out) {
+        let text = pdf_text(&pdf);
+        for contact in &billing {
+            assert!(
+                !text.contains(&contact.name) && !text.contains(&contact.email),
+                "{} names Billing contact {}",
+                pdf.display(),
+                contact.name
+            );
+        }
+    }
+    let manifest = std::fs::read_to_string(out.join("exports/manifest.json")).unwrap();
+    for contact in &billing {
+        assert!(
+            !manifest.contains(&contact.email),
+            "the manifest addresses Billing contact {}",
+            contact.name
+        );
+    }
+}
+
+#[test]
+fn hostile_text_stays_literal_in_the_pdf() {
+    let folder = temp_folder("render-hostile");
+    let data = folder.join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    let lines = [
+        "- not a list",
+        "+ not an enum",
+        "= not a heading",
+        "/ not a term",
+        "12. not an enum",
+        "a//b stays",
+        "x -- y -? z... -5",
+        "$x$ #set @cite <b> [a](b)",
+        "Waiting...ok",
+        "v1..v2 upgrade",
+        "12.(draft)",
+        "-(x) item",
+        "x..replace(\"\", \"INJECTED\")",
+    ];
+    let mut activities = String::from("Allocation,Team member,Units,Description,Start date\n");
+    for (day, line) in lines.iter().enumerate() {
+        activities.push_str(&format!("Q4,Ana,1,\"{}\",10/{}/2026\n", line.replace('"', "\"\""), day + 1));
+    }
+    std::fs::write(data.join("activities.csv"), activities).unwrap();
+    std::fs::write(data.join("engagements.csv"), "Engagement name,Community,Engagement start date,Engagement end date,Engagement description,Status\nE,\"Quote \"\" and \\ back # hash\",1/1/2026,12/31/2027,Tier,Active\n").unwrap();
+    std::fs::write(data.join("projects.csv"), format!("Project name,Engagement,Project start date,Project end date,Project description\nP,E,1/1/2026,12/31/2027,\"Title\n{}\"\n", lines.join("\n").replace('"', "\"\""))).unwrap();
+    std::fs::write(data.join("allocations.csv"), "Allocation name,Project,Allocation start date,Allocation end date,Hours available,Allocation provider\nQ4,P,10/1/2026,12/31/2026,40,Ana\n").unwrap();
+    let out = folder.join("book");
+    render(&data, &out);
+    let pdf = pdfs(&out).into_iter().find(|p| !p.to_string_lossy().contains("ces-report")).unwrap();
+    let text = pdf_text(&pdf);
+    for line in lines.iter().chain(&["Quote \" and \\ back # hash"]) {
+        assert!(text.contains(line), "the PDF lost {line:?}:\n{text}");
+    }
+}
+
+#[test]
+fn a_missing_typst_is_reported_with_the_fix_before_anything_is_written() {
+    let folder = temp_folder("render-no-typst");
+    let out = folder.join("book");
+    let output = Command::new(env!("CARGO_BIN_EXE_ces-report"))
+        .args(["render", "sample-data", "--month", "2026-10", "--out", out.to_str().unwrap()])
+        .current_dir(root())
+        .env("PATH", "/usr/bin:/bin")
+        .env("HOME", &folder)
+        .env_remove("CES_TYPST")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "error: cannot find `typst`: run scripts/setup, or `cargo install typst-cli --locked --version 0.15.1`, or set CES_TYPST to its path\n"
+    );
+    assert!(!out.exists(), "nothing is written when the toolchain is missing");
+    let bogus = Command::new(env!("CARGO_BIN_EXE_ces-report"))
+        .args(["render", "sample-data", "--out", out.to_str().unwrap()])
+        .current_dir(root())
+        .env("CES_MYST", folder.join("no-such-myst"))
+        .output()
+        .unwrap();
+    assert_eq!(bogus.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bogus.stderr).contains("CES_MYST is set to"));
+}
+
+/// Control characters and bidi overrides, as a careless paste or a hostile cell brings them.
+const INVISIBLE: &str = "\u{1b}[2J\u{0}\u{7}\u{85}\u{202e}\u{2066}";
+
+fn has_unsafe(text: &str) -> bool {
+    text.chars().any(ces_report::text::is_unsafe_char)
+}
+
+#[test]
+fn control_characters_in_every_text_column_never_reach_an_output() {
+    let folder = temp_folder("render-control");
+    let data = folder.join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    let x = INVISIBLE;
+    let files = [
+        ("engagements.csv", format!("Engagement name,Community,Engagement start date,Engagement end date,Engagement description,Status,Service agreement\nE{x},Comm{x}unity,1/1/2026,12/31/2027,Tier{x},Active{x},Agreement{x}\n")),
+        ("projects.csv", format!("Project name,Engagement,Project start date,Project end date,Project description,Capacity\nP{x},E{x},1/1/2026,12/31/2027,Outcome{x},Up to 4 hours / quarter{x}\n")),
+        ("allocations.csv", format!("Allocation name,Project,Allocation start date,Allocation end date,Hours available,Allocation description,Allocation provider\nQ4{x},P{x},10/1/2026,12/31/2026,40,About{x},Ana{x}\n")),
+        ("activities.csv", format!("Allocation,Team member,Units,Description,Start date\nQ4{x},Ana{x},2,Call{x},10/5/2026\n")),
+        ("contacts.csv", format!("Name,Email,Engagement,Role,GitHub,Phone,Organization,Position title\nRosa{x},rosa@example.org,E{x},Technical,gh{x},555{x},Org{x},Lead{x}\n")),
+    ];
+    for (file, text) in &files {
+        std::fs::write(data.join(file), text).unwrap();
+    }
+    let run = |args: &[&str]| {
+        let output =
+            Command::new(env!("CARGO_BIN_EXE_ces-report")).args(args).current_dir(root()).output().unwrap();
+        assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+        format!("{}{}", String::from_utf8(output.stdout).unwrap(), String::from_utf8(output.stderr).unwrap())
+    };
+    let data_arg = data.to_str().unwrap();
+    let check = run(&["check", data_arg]);
+    assert!(!has_unsafe(&check), "check printed a control character:\n{check}");
+    // One warning per cell: 5 + 4 + 4 + 3 + 6 cells hold the characters (links included).
+    assert_eq!(check.matches("contains the invisible control character U+001B").count(), 22, "{check}");
+    let summary = run(&["summary", data_arg, "--as-of", "2026-10-31"]);
+    assert!(!has_unsafe(&summary) && summary.contains("Comm\u{fffd}[2J"), "{summary}");
+    let json = run(&["summary", data_arg, "--as-of", "2026-10-31", "--format", "json"]);
+    assert!(!has_unsafe(&json), "{json}");
+
+    let out = folder.join("book");
+    render(&data, &out);
+    let mut svgs = 0;
+    for entry in walk(&out) {
+        if entry.extension().is_some_and(|x| x == "svg") {
+            let svg = std::fs::read_to_string(&entry).unwrap();
+            roxmltree::Document::parse(&svg)
+                .unwrap_or_else(|e| panic!("{} is not XML: {e}", entry.display()));
+            assert!(!has_unsafe(&svg), "{}", entry.display());
+            svgs += 1;
+        }
+    }
+    assert!(svgs >= 4, "{svgs} charts");
+    for pdf in pdfs(&out) {
+        let text = pdf_text(&pdf);
+        // pdftotext itself ends each page with a form feed.
+        assert!(!has_unsafe(&text.replace('\u{c}', "")), "{}: {text}", pdf.display());
+        assert!(text.contains("Comm\u{fffd}[2J"), "{}: {text}", pdf.display());
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
