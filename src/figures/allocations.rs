@@ -22,7 +22,7 @@ pub enum State {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AllocationFigures {
     pub available: Hours,
-    /// Hours of the activities that count as of the date ([`Activity::counts_as_of`]).
+    /// Hours of its activities as of the date ([`Activity::hours_as_of`]).
     pub used: Hours,
     /// Hours that can still be used: available − used while the window is open, 0 once its
     /// end date has passed.
@@ -51,9 +51,9 @@ pub fn allocation_figures<'a>(
 ) -> AllocationFigures {
     let (mut used, mut outside_window, mut last_activity) = (Hours::ZERO, 0, None);
     for activity in activities.filter(|activity| activity.counts_as_of(as_of)) {
-        used += activity.units;
+        used += activity.hours_as_of(as_of, calendar);
         outside_window += usize::from(activity.is_outside(allocation));
-        last_activity = last_activity.max(Some(activity.end));
+        last_activity = last_activity.max(Some(activity.end.min(as_of)));
     }
     let available = allocation.available;
     let total = calendar.working_days(allocation.start, allocation.end);

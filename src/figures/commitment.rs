@@ -1,5 +1,9 @@
 //! Total commitment (seed 002's "Total Partnership Service Commitment" chart) and delivered
 //! hours, month by month, against the team's capacity.
+//!
+//! An allocation's hours are spread over its months as real numbers (rates per working day
+//! are fractions of an hour, and a month sums many of them); an activity's hours, which are
+//! delivered rather than planned, are split exactly to the hundredth.
 
 use std::collections::BTreeMap;
 
@@ -7,6 +11,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::calendar::{Month, WorkCalendar};
+use crate::hours::Hours;
 use crate::load::capacity::CapacityRow;
 use crate::model::{Activity, Allocation, Dataset};
 
@@ -23,8 +28,7 @@ pub struct CommitmentRow {
     /// `None` when no capacity is known for any working day of the month.
     #[serde(serialize_with = "super::rounded::optional_rate")]
     pub capacity_hours_per_working_day: Option<f64>,
-    #[serde(serialize_with = "super::rounded::cents")]
-    pub delivered_hours: f64,
+    pub delivered_hours: Hours,
 }
 
 impl CommitmentRow {
@@ -35,51 +39,75 @@ impl CommitmentRow {
 
     /// Hours delivered per working day of the month, on the scale of the commitment.
     pub fn delivered_per_working_day(&self) -> f64 {
-        if self.working_days == 0 {
-            0.0
-        } else {
-            self.delivered_hours / f64::from(self.working_days)
-        }
+        per_working_day(self.delivered_hours, self.working_days)
     }
 }
 
-/// Calls `add(month, hours)` for each month the allocation's window touches. The allocation
-/// commits available / working days(start..end) hours on each working day of its window, so
-/// the months add up to its hours available.
-pub fn spread_allocation(allocation: &Allocation, calendar: &WorkCalendar, mut add: impl FnMut(Month, f64)) {
-    let total = calendar.working_days(allocation.start, allocation.end);
-    spread_evenly(allocation.available.as_f64(), allocation.start, allocation.end, total, calendar, &mut add);
-}
-
-/// Calls `add(month, hours)` for each month of the activity's dates: its units spread evenly
-/// over the working days of its range, or over its calendar days when the range has none
-/// (work logged on a weekend still counts).
-pub fn spread_activity(activity: &Activity, calendar: &WorkCalendar, mut add: impl FnMut(Month, f64)) {
-    if activity.start == activity.end {
-        return add(Month::of(activity.start), activity.units.as_f64());
+fn per_working_day(hours: Hours, working_days: u32) -> f64 {
+    if working_days == 0 {
+        0.0
+    } else {
+        hours.as_f64() / f64::from(working_days)
     }
-    let total = calendar.working_days(activity.start, activity.end);
-    spread_evenly(activity.units.as_f64(), activity.start, activity.end, total, calendar, &mut add);
 }
 
-fn spread_evenly(
-    hours: f64,
-    first: NaiveDate,
-    last: NaiveDate,
-    total_working_days: u32,
+/// The months from `first` to `last`, each with its weight: its working days in the range, or
+/// its calendar days when the range has no working day (a holiday week, weekend work).
+fn month_weights(first: NaiveDate, last: NaiveDate, calendar: &WorkCalendar) -> Vec<(Month, u64)> {
+    let by_working_days = calendar.working_days(first, last) > 0;
+    Month::range(Month::of(first), Month::of(last))
+        .filter_map(|month| month.clamp(first, last).map(|(from, to)| (month, from, to)))
+        .map(|(month, from, to)| {
+            let weight = if by_working_days {
+                u64::from(calendar.working_days(from, to))
+            } else {
+                (to - from).num_days() as u64 + 1
+            };
+            (month, weight)
+        })
+        .collect()
+}
+
+/// `hours` spread evenly over the working days from `first` to `last`, split exactly to the
+/// hundredth per month.
+fn spread(hours: Hours, first: NaiveDate, last: NaiveDate, calendar: &WorkCalendar) -> Vec<(Month, Hours)> {
+    if Month::of(first) == Month::of(last) {
+        return vec![(Month::of(first), hours)];
+    }
+    let months = month_weights(first, last, calendar);
+    let weights: Vec<u64> = months.iter().map(|(_, weight)| *weight).collect();
+    months.iter().map(|(month, _)| *month).zip(hours.apportion(&weights)).collect()
+}
+
+/// The hours an allocation commits in each month its window touches: it commits available /
+/// working days(start..end) hours on each working day (calendar days when its window has no
+/// working day), so the months add up to its hours available.
+pub fn allocation_months(allocation: &Allocation, calendar: &WorkCalendar) -> Vec<(Month, f64)> {
+    let months = month_weights(allocation.start, allocation.end, calendar);
+    let total: u64 = months.iter().map(|(_, weight)| weight).sum();
+    let available = allocation.available.as_f64();
+    months.into_iter().map(|(month, weight)| (month, available * weight as f64 / total as f64)).collect()
+}
+
+/// The hours an activity delivered in each month up to `as_of`: the hours it counts then
+/// ([`Activity::hours_as_of`]) spread over its days up to `as_of`.
+pub fn activity_months(
+    activity: &Activity,
     calendar: &WorkCalendar,
-    add: &mut impl FnMut(Month, f64),
-) {
-    let calendar_days = (last - first).num_days() as f64 + 1.0;
-    for month in Month::range(Month::of(first), Month::of(last)) {
-        let Some((from, to)) = month.clamp(first, last) else { continue };
-        let share = if total_working_days > 0 {
-            f64::from(calendar.working_days(from, to)) / f64::from(total_working_days)
-        } else {
-            ((to - from).num_days() as f64 + 1.0) / calendar_days
-        };
-        add(month, hours * share);
+    as_of: NaiveDate,
+) -> Vec<(Month, Hours)> {
+    if !activity.counts_as_of(as_of) {
+        return Vec::new();
     }
+    let counted = activity.hours_as_of(as_of, calendar);
+    let last = activity.end.min(as_of);
+    if calendar.working_days(activity.start, activity.end) > 0
+        && calendar.working_days(activity.start, last) == 0
+    {
+        // Started on a weekend or holiday, nothing counted yet.
+        return vec![(Month::of(activity.start), counted)];
+    }
+    spread(counted, activity.start, last, calendar)
 }
 
 /// The capacity on `day`: the latest row effective on or before it.
@@ -88,36 +116,60 @@ pub fn capacity_on(rows: &[CapacityRow], day: NaiveDate) -> Option<f64> {
     effective.checked_sub(1).map(|index| rows[index].hours_per_working_day.as_f64())
 }
 
+/// The mean capacity over the working days from `first` to `last` that have one, and whether
+/// every one of them has one.
+pub fn mean_capacity(
+    rows: &[CapacityRow],
+    first: NaiveDate,
+    last: NaiveDate,
+    calendar: &WorkCalendar,
+) -> (Option<f64>, bool) {
+    let (mut sum, mut known, mut all) = (0.0, 0u32, true);
+    for day in calendar.working_days_in(first, last) {
+        match capacity_on(rows, day) {
+            Some(capacity) => {
+                sum += capacity;
+                known += 1;
+            }
+            None => all = false,
+        }
+    }
+    ((known > 0).then(|| sum / f64::from(known)), all)
+}
+
 /// The month's capacity per working day: the mean over its working days that have a known
 /// capacity, so a change mid-month is weighted by the days it applies to.
 pub fn capacity_for_month(rows: &[CapacityRow], month: Month, calendar: &WorkCalendar) -> Option<f64> {
-    let known: Vec<f64> = calendar
-        .working_days_in(month.first_day(), month.last_day())
-        .filter_map(|day| capacity_on(rows, day))
-        .collect();
-    (!known.is_empty()).then(|| known.iter().sum::<f64>() / known.len() as f64)
+    mean_capacity(rows, month.first_day(), month.last_day(), calendar).0
+}
+
+/// Committed hours per month of every allocation.
+pub fn committed_by_month(dataset: &Dataset, calendar: &WorkCalendar) -> BTreeMap<Month, f64> {
+    let mut committed = BTreeMap::new();
+    for allocation in &dataset.allocations {
+        for (month, hours) in allocation_months(allocation, calendar) {
+            *committed.entry(month).or_default() += hours;
+        }
+    }
+    committed
 }
 
 /// Monthly rows from the first month any allocation or counted activity touches to the last.
-/// Delivered hours count activities that started on or before `as_of`.
 pub fn commitment_by_month(
     dataset: &Dataset,
     calendar: &WorkCalendar,
     hours_per_fte_day: f64,
     as_of: NaiveDate,
 ) -> Vec<CommitmentRow> {
-    let mut committed: BTreeMap<Month, f64> = BTreeMap::new();
-    for allocation in &dataset.allocations {
-        spread_allocation(allocation, calendar, |month, hours| *committed.entry(month).or_default() += hours);
-    }
-    let delivered = delivered_by_month(dataset.activities.iter().filter(|a| a.counts_as_of(as_of)), calendar);
+    let committed = committed_by_month(dataset, calendar);
+    let delivered = delivered_by_month(dataset.activities.iter(), calendar, as_of);
     let first = committed.keys().chain(delivered.keys()).min().copied();
     let last = committed.keys().chain(delivered.keys()).max().copied();
     let (Some(first), Some(last)) = (first, last) else { return Vec::new() };
     Month::range(first, last)
         .map(|month| {
             let working_days = calendar.working_days(month.first_day(), month.last_day());
-            let committed_hours = committed.get(&month).copied().unwrap_or(0.0);
+            let committed_hours = committed.get(&month).copied().unwrap_or_default();
             let per_day = if working_days == 0 { 0.0 } else { committed_hours / f64::from(working_days) };
             CommitmentRow {
                 month,
@@ -129,20 +181,23 @@ pub fn commitment_by_month(
                     .capacity
                     .as_deref()
                     .and_then(|rows| capacity_for_month(rows, month, calendar)),
-                delivered_hours: delivered.get(&month).copied().unwrap_or(0.0),
+                delivered_hours: delivered.get(&month).copied().unwrap_or_default(),
             }
         })
         .collect()
 }
 
-/// Delivered hours per month of the given activities.
+/// Delivered hours per month of the given activities, as of `as_of`.
 pub fn delivered_by_month<'a>(
     activities: impl Iterator<Item = &'a Activity>,
     calendar: &WorkCalendar,
-) -> BTreeMap<Month, f64> {
+    as_of: NaiveDate,
+) -> BTreeMap<Month, Hours> {
     let mut delivered = BTreeMap::new();
     for activity in activities {
-        spread_activity(activity, calendar, |month, hours| *delivered.entry(month).or_default() += hours);
+        for (month, hours) in activity_months(activity, calendar, as_of) {
+            *delivered.entry(month).or_default() += hours;
+        }
     }
     delivered
 }
@@ -155,14 +210,16 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
     }
 
-    fn activity(start: NaiveDate, end: NaiveDate, units: f64) -> Activity {
-        Activity::standalone(start, end, crate::hours::Hours::rounded(units))
+    fn h(hours: f64) -> Hours {
+        Hours::rounded(hours)
     }
 
-    fn collect(spread: impl FnOnce(&mut dyn FnMut(Month, f64))) -> Vec<(String, f64)> {
-        let mut months = Vec::new();
-        spread(&mut |month, hours| months.push((month.to_string(), hours)));
-        months
+    fn activity(start: NaiveDate, end: NaiveDate, units: f64) -> Activity {
+        Activity::standalone(start, end, h(units))
+    }
+
+    fn months(split: Vec<(Month, Hours)>) -> Vec<(String, Hours)> {
+        split.into_iter().map(|(month, hours)| (month.to_string(), hours)).collect()
     }
 
     #[test]
@@ -171,17 +228,38 @@ mod tests {
         // 8 units are 4 h in January and 4 h in February.
         let calendar = WorkCalendar::default();
         let split =
-            collect(|add| spread_activity(&activity(day(2026, 1, 29), day(2026, 2, 3), 8.0), &calendar, add));
-        assert_eq!(split, [("2026-01".to_string(), 4.0), ("2026-02".to_string(), 4.0)]);
+            activity_months(&activity(day(2026, 1, 29), day(2026, 2, 3), 8.0), &calendar, day(2026, 12, 31));
+        assert_eq!(months(split), [("2026-01".to_string(), h(4.0)), ("2026-02".to_string(), h(4.0))]);
     }
 
     #[test]
     fn weekend_work_still_counts() {
         let calendar = WorkCalendar::default();
         let saturday = day(2026, 10, 31);
-        let split =
-            collect(|add| spread_activity(&activity(saturday, day(2026, 11, 1), 2.0), &calendar, add));
-        assert_eq!(split, [("2026-10".to_string(), 1.0), ("2026-11".to_string(), 1.0)]);
+        let split = activity_months(&activity(saturday, day(2026, 11, 1), 2.0), &calendar, day(2026, 12, 31));
+        assert_eq!(months(split), [("2026-10".to_string(), h(1.0)), ("2026-11".to_string(), h(1.0))]);
+    }
+
+    #[test]
+    fn a_range_half_elapsed_counts_half_in_the_months_so_far() {
+        // 560 h from Tue 2024-10-01 to Fri 2025-02-28: 109 working days (Oct 23, Nov 21,
+        // Dec 22, Jan 23, Feb 20). As of Tue 2024-12-31, 66 have elapsed: 560 × 66/109 =
+        // 339.08 h, spread 23:21:22 over October to December.
+        let calendar = WorkCalendar::default();
+        let range = activity(day(2024, 10, 1), day(2025, 2, 28), 560.0);
+        assert_eq!(calendar.working_days(day(2024, 10, 1), day(2025, 2, 28)), 109);
+        assert_eq!(range.hours_as_of(day(2024, 12, 31), &calendar), h(339.08));
+        let split = activity_months(&range, &calendar, day(2024, 12, 31));
+        assert_eq!(
+            months(split),
+            [
+                ("2024-10".to_string(), h(118.16)),
+                ("2024-11".to_string(), h(107.89)),
+                ("2024-12".to_string(), h(113.03)),
+            ]
+        );
+        assert_eq!(range.hours_as_of(day(2025, 2, 28), &calendar), h(560.0));
+        assert_eq!(range.hours_as_of(day(2024, 9, 30), &calendar), Hours::ZERO);
     }
 
     #[test]
@@ -189,14 +267,10 @@ mod tests {
         // Mon 2026-12-21 .. Fri 2027-01-08 with Dec 25 and Jan 1 as holidays: Dec 21-24 and
         // 28-31 are 8 working days, Jan 4-8 are 5; 26 h over 13 days is 2 h a day.
         let calendar = WorkCalendar::new(&[day(2026, 12, 25), day(2027, 1, 1)].into());
-        let allocation = Allocation::standalone(
-            "Winter",
-            day(2026, 12, 21),
-            day(2027, 1, 8),
-            crate::hours::Hours::whole(26),
-        );
-        let split = collect(|add| spread_allocation(&allocation, &calendar, add));
-        assert_eq!(split, [("2026-12".to_string(), 16.0), ("2027-01".to_string(), 10.0)]);
+        let allocation =
+            Allocation::standalone("Winter", day(2026, 12, 21), day(2027, 1, 8), Hours::whole(26));
+        let split = allocation_months(&allocation, &calendar);
+        assert_eq!(split, [(Month { year: 2026, month: 12 }, 16.0), (Month { year: 2027, month: 1 }, 10.0)]);
     }
 
     #[test]
@@ -204,16 +278,8 @@ mod tests {
         // October 2026 has 22 working days; 6 h/day until Thu Oct 15 (11 days), then 8 h/day
         // (11 days): mean 7.
         let rows = [
-            CapacityRow {
-                line: 2,
-                from: day(2025, 1, 1),
-                hours_per_working_day: crate::hours::Hours::whole(6),
-            },
-            CapacityRow {
-                line: 3,
-                from: day(2026, 10, 16),
-                hours_per_working_day: crate::hours::Hours::whole(8),
-            },
+            CapacityRow { line: 2, from: day(2025, 1, 1), hours_per_working_day: Hours::whole(6) },
+            CapacityRow { line: 3, from: day(2026, 10, 16), hours_per_working_day: Hours::whole(8) },
         ];
         let october = Month { year: 2026, month: 10 };
         assert_eq!(capacity_for_month(&rows, october, &WorkCalendar::default()), Some(7.0));

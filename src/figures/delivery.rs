@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use super::commitment::spread_activity;
+use super::commitment::activity_months;
 use crate::calendar::{Month, WorkCalendar};
 use crate::hours::Hours;
 use crate::model::{ActivityId, AllocationId, Dataset, EngagementId, MemberId};
@@ -27,9 +27,14 @@ pub fn started_in(dataset: &Dataset, activities: &[ActivityId], month: Month) ->
     activities.iter().copied().filter(|id| Month::of(dataset.activities[*id].start) == month).collect()
 }
 
-/// The hours of some activities.
-pub fn total(dataset: &Dataset, activities: &[ActivityId]) -> Hours {
-    activities.iter().map(|id| dataset.activities[*id].units).sum()
+/// The hours some activities count as of `as_of`.
+pub fn total(
+    dataset: &Dataset,
+    activities: &[ActivityId],
+    as_of: NaiveDate,
+    calendar: &WorkCalendar,
+) -> Hours {
+    activities.iter().map(|id| dataset.activities[*id].hours_as_of(as_of, calendar)).sum()
 }
 
 /// An allocation's use day by day: (day, hours used by the end of that day), in date order,
@@ -38,10 +43,11 @@ pub fn cumulative_use(
     dataset: &Dataset,
     allocation: AllocationId,
     as_of: NaiveDate,
+    calendar: &WorkCalendar,
 ) -> Vec<(NaiveDate, Hours)> {
     let mut by_day: BTreeMap<NaiveDate, Hours> = BTreeMap::new();
     for (_, activity) in dataset.activities_of(allocation).filter(|(_, a)| a.counts_as_of(as_of)) {
-        *by_day.entry(activity.start).or_default() += activity.units;
+        *by_day.entry(activity.start).or_default() += activity.hours_as_of(as_of, calendar);
     }
     let mut total = Hours::ZERO;
     by_day
@@ -53,12 +59,17 @@ pub fn cumulative_use(
         .collect()
 }
 
-/// Hours by team member, most first (by name on a tie).
-pub fn hours_by_member(dataset: &Dataset, activities: &[ActivityId]) -> Vec<(MemberId, Hours)> {
+/// Hours by team member as of `as_of`, most first (by name on a tie).
+pub fn hours_by_member(
+    dataset: &Dataset,
+    activities: &[ActivityId],
+    as_of: NaiveDate,
+    calendar: &WorkCalendar,
+) -> Vec<(MemberId, Hours)> {
     let mut by_member: BTreeMap<MemberId, Hours> = BTreeMap::new();
     for id in activities {
         let activity = &dataset.activities[*id];
-        *by_member.entry(activity.team_member).or_default() += activity.units;
+        *by_member.entry(activity.team_member).or_default() += activity.hours_as_of(as_of, calendar);
     }
     let mut rows: Vec<(MemberId, Hours)> = by_member.into_iter().collect();
     rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| dataset.team_member(a.0).cmp(dataset.team_member(b.0))));
@@ -78,30 +89,31 @@ pub fn team_chart_months(first_activity: NaiveDate, as_of: NaiveDate) -> Vec<Mon
     months
 }
 
-/// Hours delivered per month of `months` by each team member (activities spread over their
-/// working days), most hours first, by name on a tie.
+/// Hours delivered per month of `months` by each team member as of `as_of` (activities
+/// spread over their working days), most hours first, by name on a tie.
 pub fn hours_by_member_and_month(
     dataset: &Dataset,
     activities: &[ActivityId],
     months: &[Month],
     calendar: &WorkCalendar,
-) -> Vec<(MemberId, Vec<f64>)> {
-    let mut by_member: BTreeMap<&str, (MemberId, Vec<f64>)> = BTreeMap::new();
+    as_of: NaiveDate,
+) -> Vec<(MemberId, Vec<Hours>)> {
+    let mut by_member: BTreeMap<&str, (MemberId, Vec<Hours>)> = BTreeMap::new();
     for id in activities {
         let activity = &dataset.activities[*id];
         let (_, row) = by_member
             .entry(dataset.team_member(activity.team_member))
-            .or_insert_with(|| (activity.team_member, vec![0.0; months.len()]));
-        spread_activity(activity, calendar, |month, hours| {
+            .or_insert_with(|| (activity.team_member, vec![Hours::ZERO; months.len()]));
+        for (month, hours) in activity_months(activity, calendar, as_of) {
             if let Some(position) = months.iter().position(|m| *m == month) {
                 row[position] += hours;
             }
-        });
+        }
     }
-    let mut members: Vec<(&str, (MemberId, Vec<f64>))> = by_member.into_iter().collect();
+    let mut members: Vec<(&str, (MemberId, Vec<Hours>))> = by_member.into_iter().collect();
     members.sort_by(|a, b| {
-        let total = |row: &Vec<f64>| row.iter().sum::<f64>();
-        total(&b.1 .1).total_cmp(&total(&a.1 .1)).then(a.0.cmp(b.0))
+        let total = |row: &Vec<Hours>| row.iter().sum::<Hours>();
+        total(&b.1 .1).cmp(&total(&a.1 .1)).then(a.0.cmp(b.0))
     });
     members.into_iter().map(|(_, row)| row).collect()
 }

@@ -118,8 +118,9 @@ pub fn compute(dataset: &Dataset, settings: &Settings, as_of: NaiveDate) -> Figu
     let allocations = dataset.allocations.map(|id, allocation| {
         allocation_figures(allocation, dataset.activities_of(id).map(|(_, a)| a), &calendar, as_of)
     });
-    let engagements =
-        dataset.engagements.map(|id, _| engagement_figures(dataset, id, &allocations, settings, as_of));
+    let engagements = dataset
+        .engagements
+        .map(|id, _| engagement_figures(dataset, id, &allocations, &calendar, settings, as_of));
     let commitment = commitment_by_month(dataset, &calendar, settings.hours_per_fte_day, as_of);
     let windows = &settings.windows;
     Figures {
@@ -141,11 +142,13 @@ fn engagement_figures(
     dataset: &Dataset,
     engagement: EngagementId,
     allocations: &IdVec<AllocationId, AllocationFigures>,
+    calendar: &WorkCalendar,
     settings: &Settings,
     as_of: NaiveDate,
 ) -> EngagementFigures {
     let status = engagement_status(&StatusInput {
         dataset,
+        calendar,
         engagement,
         allocations,
         thresholds: &settings.status,

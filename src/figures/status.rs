@@ -13,6 +13,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::allocations::{AllocationFigures, State};
+use crate::calendar::WorkCalendar;
 use crate::hours::Hours;
 use crate::model::{AllocationId, Dataset, Engagement, EngagementId, IdVec, Project, ProjectId};
 use crate::settings::StatusThresholds;
@@ -158,6 +159,7 @@ impl EngagementStatus {
 /// What the rules look at for one engagement.
 pub struct StatusInput<'a> {
     pub dataset: &'a Dataset,
+    pub calendar: &'a WorkCalendar,
     pub engagement: EngagementId,
     pub allocations: &'a IdVec<AllocationId, AllocationFigures>,
     pub thresholds: &'a StatusThresholds,
@@ -207,7 +209,9 @@ fn beyond_contract(input: &StatusInput<'_>) -> Vec<Reason> {
         .dataset
         .engagement_activities(input.engagement)
         .filter(|(_, activity)| activity.counts_as_of(input.as_of) && activity.end > ended)
-        .fold((0, Hours::ZERO), |(count, hours), (_, activity)| (count + 1, hours + activity.units));
+        .fold((0, Hours::ZERO), |(count, hours), (_, activity)| {
+            (count + 1, hours + activity.hours_as_of(input.as_of, input.calendar))
+        });
     if activities > 0 {
         reasons.push(Reason::ActivitiesAfterEnd { activities, hours, ended });
     }

@@ -12,6 +12,8 @@ use std::ops::Deref;
 
 use chrono::NaiveDate;
 
+use crate::calendar::WorkCalendar;
+
 pub use self::ids::{ActivityId, AllocationId, ContactId, EngagementId, Id, IdVec, MemberId, ProjectId};
 pub use self::link::link;
 use crate::hours::Hours;
@@ -79,10 +81,28 @@ macro_rules! deref_to_record {
 deref_to_record!(Engagement => EngagementRow, Project => ProjectRow, Allocation => AllocationRow, Contact => ContactRow);
 
 impl Activity {
-    /// The one rule for what a report as of `as_of` counts: an activity counts once it has
-    /// started on or before that date.
+    /// Whether a report as of `as_of` counts this activity at all: once it has started.
     pub fn counts_as_of(&self, as_of: NaiveDate) -> bool {
         self.start <= as_of
+    }
+
+    /// The one rule for the hours a report as of `as_of` counts: none before the activity
+    /// starts, all once it has ended, and in between its share of its working days up to
+    /// `as_of` (of its calendar days when its range has no working day, e.g. weekend work).
+    /// An activity logged as one range (`10/1/2024–2/28/2025, 560 h`) is thus counted as it
+    /// was delivered, in used hours, pace and the delivered series alike.
+    pub fn hours_as_of(&self, as_of: NaiveDate, calendar: &WorkCalendar) -> Hours {
+        if as_of < self.start {
+            return Hours::ZERO;
+        }
+        if as_of >= self.end {
+            return self.units;
+        }
+        let (elapsed, total) = match calendar.working_days(self.start, self.end) {
+            0 => (calendar_days(self.start, as_of), calendar_days(self.start, self.end)),
+            total => (calendar.working_days(self.start, as_of), total),
+        };
+        self.units.share(elapsed, total)
     }
 
     /// Whether its dates fall (partly) outside its allocation's window.
@@ -103,6 +123,11 @@ impl Activity {
             description: "".into(),
         }
     }
+}
+
+/// Days from `first` to `last`, both included.
+fn calendar_days(first: NaiveDate, last: NaiveDate) -> u32 {
+    u32::try_from((last - first).num_days() + 1).unwrap_or(0)
 }
 
 impl Allocation {

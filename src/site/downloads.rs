@@ -54,7 +54,7 @@ fn commitment(input: &BookInput<'_>) -> Result<Vec<u8>> {
             number(row.committed_hours_per_working_day, 3),
             number(row.fte, 3),
             row.capacity_hours_per_working_day.map_or(String::new(), |c| number(c, 3)),
-            number(row.delivered_hours, 2),
+            hours(row.delivered_hours),
             if row.over_capacity() { "yes" } else { "no" }.to_string(),
         ]
     });

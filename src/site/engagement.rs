@@ -170,6 +170,7 @@ pub fn page(
     let id = delivery.engagement;
     let record = &dataset.engagements[id];
     let totals = &input.figures.engagements[id];
+    let calendar = &input.figures.calendar;
     let in_month = input.month.map(|month| delivery::started_in(dataset, &delivery.activities, month));
     let projects =
         record.projects.iter().map(|project| project_view(input, *project, &charts.burn_ups)).collect();
@@ -197,11 +198,13 @@ pub fn page(
         projects,
         month_activities: in_month.iter().flatten().map(|a| activity_view(input, *a)).collect(),
         month_total: h_grouped(
-            in_month.as_deref().map_or(Default::default(), |a| delivery::total(dataset, a)),
+            in_month
+                .as_deref()
+                .map_or(Default::default(), |a| delivery::total(dataset, a, input.as_of, calendar)),
         ),
-        activity_total: h_grouped(delivery::total(dataset, &delivery.activities)),
+        activity_total: h_grouped(delivery::total(dataset, &delivery.activities, input.as_of, calendar)),
         activities: delivery.activities.iter().map(|a| activity_view(input, *a)).collect(),
-        team: delivery::hours_by_member(dataset, &delivery.activities)
+        team: delivery::hours_by_member(dataset, &delivery.activities, input.as_of, calendar)
             .into_iter()
             .map(|(member, hours)| TeamRow {
                 member: dataset.team_member(member).to_string(),
@@ -291,7 +294,7 @@ fn burn_chart(
         end: record.end,
         available: record.available.as_f64(),
         as_of: input.as_of,
-        used_by_day: delivery::cumulative_use(dataset, allocation, input.as_of)
+        used_by_day: delivery::cumulative_use(dataset, allocation, input.as_of, &input.figures.calendar)
             .into_iter()
             .map(|(day, hours)| (day, hours.as_f64()))
             .collect(),
@@ -320,11 +323,18 @@ fn team_chart(
     let Some(first) = delivery.activities.first() else { return Ok(None) };
     let dataset = input.dataset;
     let months = delivery::team_chart_months(dataset.activities[*first].start, input.as_of);
-    let members: Vec<(String, Vec<f64>)> =
-        delivery::hours_by_member_and_month(dataset, &delivery.activities, &months, &input.figures.calendar)
-            .into_iter()
-            .map(|(member, hours)| (dataset.team_member(member).to_string(), hours))
-            .collect();
+    let members: Vec<(String, Vec<f64>)> = delivery::hours_by_member_and_month(
+        dataset,
+        &delivery.activities,
+        &months,
+        &input.figures.calendar,
+        input.as_of,
+    )
+    .into_iter()
+    .map(|(member, hours)| {
+        (dataset.team_member(member).to_string(), hours.iter().map(|h| h.as_f64()).collect())
+    })
+    .collect();
     let path = paths.team_chart();
     let names: Vec<&str> = members.iter().map(|(name, _)| name.as_str()).collect();
     let facts = FigureFacts {

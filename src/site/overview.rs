@@ -11,6 +11,7 @@ use super::BookInput;
 use crate::calendar::Month;
 use crate::figures::commitment::CommitmentRow;
 use crate::figures::report::headcount;
+use crate::hours::Hours;
 use crate::output::Plan;
 use crate::present::format::{h_grouped, hours, hours_grouped, money, month_name};
 use crate::present::FigureFacts;
@@ -182,7 +183,7 @@ fn headline(input: &BookInput<'_>) -> Headline {
         fte: row.map_or("0".to_string(), |r| format!("{:.2}", r.fte)),
         capacity: row.and_then(|r| r.capacity_hours_per_working_day).map(|c| format!("{c:.1}")),
         over_capacity: row.is_some_and(CommitmentRow::over_capacity),
-        delivered: hours_grouped(row.map_or(0.0, |r| r.delivered_hours)),
+        delivered: h_grouped(row.map_or(Hours::ZERO, |r| r.delivered_hours)),
     }
 }
 
@@ -194,7 +195,7 @@ fn commitment_view(row: &CommitmentRow) -> CommitmentView {
         per_day: format!("{:.2}", row.committed_hours_per_working_day),
         fte: format!("{:.2}", row.fte),
         capacity: row.capacity_hours_per_working_day.map_or("unknown".to_string(), |c| format!("{c:.2}")),
-        delivered: hours_grouped(row.delivered_hours),
+        delivered: h_grouped(row.delivered_hours),
         over_capacity: row.over_capacity(),
     }
 }

@@ -168,9 +168,9 @@ fn commitment_rows_for_one_quarter() {
     assert_eq!(
         rows,
         [
-            ("2026-10".to_string(), 22, 4.0, 4.0),
-            ("2026-11".to_string(), 21, 3.8182, 0.0),
-            ("2026-12".to_string(), 23, 4.1818, 0.0),
+            ("2026-10".to_string(), 22, 4.0, hours(4.0)),
+            ("2026-11".to_string(), 21, 3.8182, hours(0.0)),
+            ("2026-12".to_string(), 23, 4.1818, hours(0.0)),
         ]
     );
     let october = &figures.commitment[0];

@@ -5,7 +5,7 @@ use std::io::Read;
 
 use ces_report::calendar::WorkCalendar;
 use ces_report::figures::allocations::allocation_figures;
-use ces_report::figures::commitment::{spread_activity, spread_allocation};
+use ces_report::figures::commitment::{activity_months, allocation_months};
 use ces_report::hours::Hours;
 use ces_report::load::Source;
 use ces_report::model::{Activity, Allocation};
@@ -21,20 +21,8 @@ fn date_from(offset: u64) -> NaiveDate {
     base() + Days::new(offset)
 }
 
-fn allocation(start: NaiveDate, end: NaiveDate, available: f64) -> Allocation {
-    Allocation::standalone("A", start, end, Hours::rounded(available))
-}
-
-fn activity(start: NaiveDate, end: NaiveDate, units: f64) -> Activity {
-    Activity::standalone(start, end, Hours::rounded(units))
-}
-
 fn holidays() -> impl Strategy<Value = BTreeSet<NaiveDate>> {
     prop::collection::btree_set((0u64..900).prop_map(date_from), 0..20)
-}
-
-fn close(a: f64, b: f64) -> bool {
-    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
 }
 
 proptest! {
@@ -60,31 +48,38 @@ proptest! {
     fn an_allocations_months_add_up_to_its_hours(
         start in 0u64..700,
         length in 0u64..800,
-        available in (50u32..500_000).prop_map(|c| f64::from(c) / 100.0),
+        available in 1i64..500_000,
         holidays in holidays(),
     ) {
+        // Even when the window has no working day (a holiday week).
         let calendar = WorkCalendar::new(&holidays);
         let (first, last) = (date_from(start), date_from(start + length));
-        prop_assume!(calendar.working_days(first, last) > 0);
-        let mut total = 0.0;
-        spread_allocation(&allocation(first, last, available), &calendar, |_, hours| total += hours);
-        prop_assert!(close(total, available), "{total} != {available}");
+        let available = Hours::from_hundredths(available);
+        let months = allocation_months(&Allocation::standalone("A", first, last, available), &calendar);
+        let total: f64 = months.iter().map(|(_, hours)| hours).sum();
+        prop_assert!((total - available.as_f64()).abs() <= 1e-9 * available.as_f64().max(1.0), "{total} != {available}");
     }
 
     #[test]
     fn delivered_hours_add_up_to_the_units_logged(
-        spans in prop::collection::vec((0u64..800, 0u64..70, 0u32..64), 1..40),
+        spans in prop::collection::vec((0u64..800, 0u64..70, 0i64..6_400), 1..40),
         holidays in holidays(),
+        as_of in 0u64..900,
     ) {
+        // As of any date, the months add up to the hours each activity counts then, and once
+        // everything has ended, to the hours logged.
         let calendar = WorkCalendar::new(&holidays);
-        let mut logged = 0.0;
-        let mut delivered = 0.0;
-        for (start, length, half_hours) in spans {
-            let units = f64::from(half_hours) / 2.0;
-            logged += units;
-            spread_activity(&activity(date_from(start), date_from(start + length), units), &calendar, |_, hours| delivered += hours);
+        let (mut logged, mut counted, mut delivered) = (Hours::ZERO, Hours::ZERO, Hours::ZERO);
+        for (start, length, hundredths) in spans {
+            let activity = Activity::standalone(date_from(start), date_from(start + length), Hours::from_hundredths(hundredths));
+            logged += activity.units;
+            counted += activity.hours_as_of(date_from(as_of), &calendar);
+            delivered += activity_months(&activity, &calendar, date_from(as_of)).into_iter().map(|(_, h)| h).sum::<Hours>();
+            let everything = activity_months(&activity, &calendar, date_from(2000)).into_iter().map(|(_, h)| h).sum::<Hours>();
+            prop_assert_eq!(everything, activity.units);
         }
-        prop_assert!(close(delivered, logged), "{delivered} != {logged}");
+        prop_assert_eq!(delivered, counted);
+        prop_assert!(counted <= logged);
     }
 
     #[test]
