@@ -32,6 +32,9 @@ pub struct StatusThresholds {
     /// Pace and forecast are judged only once this many working days have elapsed: early in
     /// an allocation one busy day would look like a runaway.
     pub pace_min_elapsed_working_days: u32,
+    /// An overrun keeps the engagement Action Needed while its allocation's window is open and
+    /// this many days after it closes; after that it is history.
+    pub overrun_days_after_end: i64,
 }
 
 impl Default for StatusThresholds {
@@ -42,6 +45,7 @@ impl Default for StatusThresholds {
             pace_low_percent: 50.0,
             pace_high_percent: 150.0,
             pace_min_elapsed_working_days: 10,
+            overrun_days_after_end: 30,
         }
     }
 }

@@ -26,7 +26,7 @@ use self::reminders::{LateEntry, QuietAllocation};
 use self::status::{engagement_status, EngagementStatus, StatusInput};
 use crate::calendar::{Month, WorkCalendar};
 use crate::hours::Hours;
-use crate::model::{AllocationId, Dataset, EngagementId, IdVec};
+use crate::model::{ActivityId, AllocationId, Dataset, EngagementId, IdVec};
 use crate::settings::Settings;
 
 /// Totals of one engagement's allocations; `available = used − overrun + left + expired`.
@@ -40,6 +40,9 @@ pub struct EngagementFigures {
     pub expired: Hours,
     pub overrun: Hours,
     pub status: EngagementStatus,
+    /// Counted activities dated (partly) outside their allocation's window: counted, but a
+    /// data owner should look at them.
+    pub outside_window: Vec<ActivityId>,
 }
 
 /// Hours delivered and committed, and what they cost.
@@ -161,6 +164,13 @@ fn engagement_figures(
         expired: Hours::ZERO,
         overrun: Hours::ZERO,
         status,
+        outside_window: dataset
+            .engagement_activities(engagement)
+            .filter(|(_, activity)| {
+                activity.counts_as_of(as_of) && activity.is_outside(&dataset.allocations[activity.allocation])
+            })
+            .map(|(id, _)| id)
+            .collect(),
     };
     for allocation in dataset.allocations_of(engagement) {
         let figures = &allocations[allocation];

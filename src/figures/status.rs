@@ -80,6 +80,13 @@ pub enum Reason {
         used: Hours,
         available: Hours,
     },
+    /// An overrun of an allocation that ended long enough ago to be history, not a reason.
+    PastOverrun {
+        allocation: AllocationId,
+        used: Hours,
+        available: Hours,
+        ended: NaiveDate,
+    },
     ForecastOverrun {
         allocation: AllocationId,
         forecast: f64,
@@ -119,6 +126,7 @@ impl Reason {
             Reason::ActivitiesAfterEnd { .. } => "activities-after-end",
             Reason::StillMarkedActive { .. } => "still-marked-active",
             Reason::Overrun { .. } => "overrun",
+            Reason::PastOverrun { .. } => "past-overrun",
             Reason::ForecastOverrun { .. } => "forecast-overrun",
             Reason::EngagementIncomplete { .. } => "engagement-incomplete",
             Reason::NoProjects => "no-projects",
@@ -137,6 +145,7 @@ impl Reason {
             | Reason::StillMarkedActive { .. }
             | Reason::Overrun { .. }
             | Reason::ForecastOverrun { .. } => Status::ActionNeeded,
+            Reason::PastOverrun { .. } => Status::OnTrack,
             _ => Status::AtRisk,
         }
     }
@@ -147,13 +156,9 @@ pub struct EngagementStatus {
     pub status: Status,
     /// Red reasons first, then yellow; empty when on track.
     pub reasons: Vec<Reason>,
-}
-
-impl EngagementStatus {
-    fn from_reasons(reasons: Vec<Reason>) -> EngagementStatus {
-        let status = reasons.iter().map(Reason::status).max().unwrap_or(Status::OnTrack);
-        EngagementStatus { status, reasons }
-    }
+    /// What no longer counts against the status but a reader should still know: overruns of
+    /// allocations that ended more than `overrun_days_after_end` days ago.
+    pub history: Vec<Reason>,
 }
 
 /// What the rules look at for one engagement.
@@ -167,9 +172,12 @@ pub struct StatusInput<'a> {
 }
 
 pub fn engagement_status(input: &StatusInput<'_>) -> EngagementStatus {
-    let mut reasons = action_needed_reasons(input);
+    let (mut reasons, history): (Vec<Reason>, Vec<Reason>) = action_needed_reasons(input)
+        .into_iter()
+        .partition(|reason| !matches!(reason, Reason::PastOverrun { .. }));
     reasons.extend(at_risk_reasons(input));
-    EngagementStatus::from_reasons(reasons)
+    let status = reasons.iter().map(Reason::status).max().unwrap_or(Status::OnTrack);
+    EngagementStatus { status, reasons, history }
 }
 
 fn engagement<'a>(input: &StatusInput<'a>) -> &'a Engagement {
@@ -180,15 +188,17 @@ fn action_needed_reasons(input: &StatusInput<'_>) -> Vec<Reason> {
     let mut reasons = beyond_contract(input);
     for allocation in input.dataset.allocations_of(input.engagement) {
         let figures = &input.allocations[allocation];
+        let end = input.dataset.allocations[allocation].end;
+        let (used, available) = (figures.used, figures.available);
         if figures.overrun > Hours::ZERO {
-            reasons.push(Reason::Overrun { allocation, used: figures.used, available: figures.available });
+            if (input.as_of - end).num_days() <= input.thresholds.overrun_days_after_end {
+                reasons.push(Reason::Overrun { allocation, used, available });
+            } else {
+                reasons.push(Reason::PastOverrun { allocation, used, available, ended: end });
+            }
         } else if forecast_overruns(figures, input.thresholds) {
-            reasons.push(Reason::ForecastOverrun {
-                allocation,
-                forecast: figures.forecast_at_end,
-                available: figures.available,
-                end: input.dataset.allocations[allocation].end,
-            });
+            let forecast = figures.forecast_at_end;
+            reasons.push(Reason::ForecastOverrun { allocation, forecast, available, end });
         }
     }
     reasons

@@ -134,6 +134,13 @@ fn reason_values(dataset: &Dataset, reason: &Reason) -> ReasonValues {
             ReasonValues { activities: *activities, hours: h(*hours), ended: ended.to_string(), ..values }
         }
         Reason::StillMarkedActive { ended } => ReasonValues { ended: ended.to_string(), ..values },
+        Reason::PastOverrun { allocation: id, used, available, ended } => ReasonValues {
+            allocation: allocation(*id),
+            used: h(*used),
+            available: h(*available),
+            ended: ended.to_string(),
+            ..values
+        },
         Reason::Overrun { allocation: id, used, available } => {
             ReasonValues { allocation: allocation(*id), used: h(*used), available: h(*available), ..values }
         }

@@ -62,8 +62,19 @@ fn commitment(input: &BookInput<'_>) -> Result<Vec<u8>> {
 }
 
 fn engagements(input: &BookInput<'_>) -> Result<Vec<u8>> {
-    let header =
-        ["Engagement", "Community", "Start", "End", "Status", "Reasons", "Available", "Used", "Remaining"];
+    let header = [
+        "Engagement",
+        "Community",
+        "Start",
+        "End",
+        "Status",
+        "Reasons",
+        "Available",
+        "Used",
+        "Left",
+        "Expired",
+        "Overrun",
+    ];
     let rows = input
         .dataset
         .engagements
@@ -80,6 +91,8 @@ fn engagements(input: &BookInput<'_>) -> Result<Vec<u8>> {
                 hours(totals.available),
                 hours(totals.used),
                 hours(totals.left),
+                hours(totals.expired),
+                hours(totals.overrun),
             ])
         })
         .collect::<Result<Vec<_>>>()?;
@@ -98,7 +111,8 @@ pub fn engagement(input: &BookInput<'_>, delivery: &Delivery, paths: &CommunityP
         "Provider",
         "Available",
         "Used",
-        "Remaining",
+        "Left",
+        "Expired",
         "Overrun",
         "Usage %",
         "State",
@@ -114,7 +128,8 @@ pub fn engagement(input: &BookInput<'_>, delivery: &Delivery, paths: &CommunityP
             allocation.provider.clone().unwrap_or_default(),
             hours(figures.available),
             hours(figures.used),
-            hours(figures.left + figures.expired),
+            hours(figures.left),
+            hours(figures.expired),
             hours(figures.overrun),
             number(figures.usage_percent, 1),
             figures.state.label().to_string(),

@@ -29,6 +29,10 @@ pub struct EngagementPage {
     pub as_of: String,
     pub month: Option<String>,
     pub status: StatusView,
+    /// Overruns too old to count against the status (internal notes).
+    pub history: Vec<String>,
+    /// Counted activities dated outside their allocation's window (internal notes).
+    pub outside_window: Vec<ActivityView>,
     pub engagement_title: String,
     pub engagement_body: String,
     pub agreement: String,
@@ -63,7 +67,7 @@ pub struct ContactView {
 pub struct Totals {
     pub available: String,
     pub used: String,
-    pub remaining: String,
+    pub left: String,
     pub expired: String,
     pub overrun: String,
 }
@@ -184,6 +188,8 @@ pub fn page(
         as_of: input.as_of.to_string(),
         month: input.month.map(month_name),
         status: StatusView::new(input, &totals.status)?,
+        history: input.phrases.reasons(dataset, &totals.status.history)?,
+        outside_window: totals.outside_window.iter().map(|a| activity_view(input, *a)).collect(),
         engagement_title,
         engagement_body,
         agreement: record.agreement.clone(),
@@ -191,7 +197,7 @@ pub fn page(
         totals: Totals {
             available: h_grouped(totals.available),
             used: h_grouped(totals.used),
-            remaining: h_grouped(totals.left),
+            left: h_grouped(totals.left),
             expired: h_grouped(totals.expired),
             overrun: h_grouped(totals.overrun),
         },

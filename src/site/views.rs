@@ -59,7 +59,8 @@ pub struct EngagementRowView {
     pub status: StatusView,
     pub available: String,
     pub used: String,
-    pub remaining: String,
+    pub left: String,
+    pub expired: String,
     pub usage: String,
 }
 
@@ -74,7 +75,8 @@ pub fn engagement_row(input: &BookInput<'_>, id: EngagementId) -> Result<Engagem
         status: StatusView::new(input, &totals.status)?,
         available: h_grouped(totals.available),
         used: h_grouped(totals.used),
-        remaining: h_grouped(totals.left),
+        left: h_grouped(totals.left),
+        expired: h_grouped(totals.expired),
         usage: if totals.available.is_zero() {
             "–".to_string()
         } else {
@@ -94,7 +96,10 @@ pub struct AllocationView {
     pub period: String,
     pub available: String,
     pub used: String,
-    pub remaining: String,
+    /// Hours that can still be used.
+    pub left: String,
+    /// Hours that expired unused, when there are any.
+    pub expired: Option<String>,
     pub overrun: String,
     pub usage_percent: String,
     pub bar: String,
@@ -117,7 +122,8 @@ pub fn allocation_view(input: &BookInput<'_>, id: AllocationId) -> AllocationVie
         period: format!("{} – {}", allocation.start, allocation.end),
         available: h_grouped(figures.available),
         used: h_grouped(figures.used),
-        remaining: h_grouped(figures.left + figures.expired),
+        left: h_grouped(figures.left),
+        expired: (!figures.expired.is_zero()).then(|| h_grouped(figures.expired)),
         overrun: h_grouped(figures.overrun),
         usage_percent: percent(figures.usage_percent),
         bar: usage_bar(figures.used, figures.available),

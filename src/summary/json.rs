@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::diagnostics::Diagnostics;
 use crate::figures::allocations::State;
 use crate::figures::commitment::CommitmentRow;
-use crate::figures::status::Status;
+use crate::figures::status::{Reason, Status};
 use crate::figures::{Cost, Figures};
 use crate::hours::Hours;
 use crate::model::{AllocationId, Dataset};
@@ -35,10 +35,40 @@ pub(crate) struct EngagementJson<'a> {
     pub start: Option<NaiveDate>,
     pub end: Option<NaiveDate>,
     pub status: Status,
-    pub reasons: Vec<String>,
+    pub reasons: Vec<ReasonJson>,
+    /// Overruns of allocations that ended too long ago to count against the status.
+    pub history: Vec<ReasonJson>,
+    /// Counted activities dated outside their allocation's window.
+    pub outside_window: Vec<OutsideJson<'a>>,
     pub available: Hours,
     pub used: Hours,
-    pub remaining: Hours,
+    /// Hours still usable in allocations whose window is open.
+    pub left: Hours,
+    /// Hours that expired unused in allocations whose window has closed.
+    pub expired: Hours,
+    pub overrun: Hours,
+}
+
+/// A reason with its stable code (see `figures::status::Reason::code`) and its sentence.
+#[derive(Serialize)]
+pub(crate) struct ReasonJson {
+    pub(crate) code: &'static str,
+    pub(crate) text: String,
+}
+
+#[derive(Serialize)]
+pub(crate) struct OutsideJson<'a> {
+    pub(crate) line: u32,
+    pub(crate) allocation: &'a str,
+    pub(crate) start: NaiveDate,
+    pub(crate) end: NaiveDate,
+}
+
+fn reasons(dataset: &Dataset, phrases: &Phrases, reasons: &[Reason]) -> Result<Vec<ReasonJson>> {
+    reasons
+        .iter()
+        .map(|reason| Ok(ReasonJson { code: reason.code(), text: phrases.reason(dataset, reason)? }))
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -51,7 +81,8 @@ pub(crate) struct AllocationJson<'a> {
     pub provider: Option<&'a str>,
     pub available: Hours,
     pub used: Hours,
-    pub remaining: Hours,
+    pub left: Hours,
+    pub expired: Hours,
     pub overrun: Hours,
     pub usage_percent: f64,
     pub state: State,
@@ -131,10 +162,26 @@ fn engagements<'a>(
                 start: engagement.start,
                 end: engagement.end,
                 status: totals.status.status,
-                reasons: phrases.reasons(dataset, &totals.status.reasons)?,
+                reasons: reasons(dataset, phrases, &totals.status.reasons)?,
+                history: reasons(dataset, phrases, &totals.status.history)?,
+                outside_window: totals
+                    .outside_window
+                    .iter()
+                    .map(|id| {
+                        let activity = &dataset.activities[*id];
+                        OutsideJson {
+                            line: activity.line,
+                            allocation: &dataset.allocations[activity.allocation].name,
+                            start: activity.start,
+                            end: activity.end,
+                        }
+                    })
+                    .collect(),
                 available: totals.available,
                 used: totals.used,
-                remaining: totals.left + totals.expired,
+                left: totals.left,
+                expired: totals.expired,
+                overrun: totals.overrun,
             })
         })
         .collect()
@@ -155,7 +202,8 @@ fn allocations<'a>(dataset: &'a Dataset, figures: &'a Figures) -> Vec<Allocation
                 provider: allocation.provider.as_deref(),
                 available: totals.available,
                 used: totals.used,
-                remaining: totals.left + totals.expired,
+                left: totals.left,
+                expired: totals.expired,
                 overrun: totals.overrun,
                 usage_percent: round(totals.usage_percent, 1),
                 state: totals.state,

@@ -77,6 +77,22 @@ fn write_engagement(
     for reason in phrases.reasons(dataset, &totals.status.reasons)? {
         let _ = writeln!(out, "  - {reason}");
     }
+    for past in phrases.reasons(dataset, &totals.status.history)? {
+        let _ = writeln!(out, "  history: {past}");
+    }
+    if !totals.outside_window.is_empty() {
+        let lines: Vec<String> =
+            totals.outside_window.iter().map(|id| dataset.activities[*id].line.to_string()).collect();
+        let count = lines.len();
+        let _ = writeln!(
+            out,
+            "  data: {count} {} dated outside {} allocation's window (activities.csv line{} {})",
+            if count == 1 { "activity" } else { "activities" },
+            if count == 1 { "its" } else { "their" },
+            if count == 1 { "" } else { "s" },
+            lines.join(", ")
+        );
+    }
     let (shown, hidden): (Vec<AllocationId>, Vec<AllocationId>) =
         dataset.allocations_of(id).partition(|allocation| worth_showing(dataset, figures, *allocation));
     for allocation in shown {
@@ -102,7 +118,11 @@ fn write_allocation(out: &mut String, dataset: &Dataset, figures: &Figures, id: 
     let state = totals.state.label();
     let used = format!("{} h", h_grouped(totals.used));
     let available = format!("{} h", h_grouped(totals.available));
-    let left = format!("{} h left", h_grouped(totals.left + totals.expired));
+    let left = if totals.expired.is_zero() {
+        format!("{} h left", h_grouped(totals.left))
+    } else {
+        format!("{} h expired", h_grouped(totals.expired))
+    };
     let _ = writeln!(
         out,
         "    {} {:>5}  {used:>8} of {available:<8} {left:>12}  {state:<9}  {}",
