@@ -137,6 +137,10 @@ pub struct DataArgs {
     /// How to read slash dates such as 1/2/2025 (overrides the settings file).
     #[arg(long, value_enum, value_name = "ORDER")]
     pub slash_dates: Option<SlashDates>,
+    /// Leave out activities logged (Created) after this date, to reproduce a report as it was
+    /// sent [default: every row of the export].
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub known_at: Option<NaiveDate>,
 }
 
 impl DataArgs {
@@ -150,6 +154,12 @@ impl DataArgs {
             settings.slash_dates = order;
         }
         Ok(settings)
+    }
+
+    /// The settings file in use, if there is one.
+    pub fn settings_file(&self) -> Option<PathBuf> {
+        let path = self.settings.clone().unwrap_or_else(|| self.data.join(SETTINGS_FILE));
+        path.is_file().then_some(path)
     }
 
     pub fn folder(&self) -> Result<&Path> {

@@ -42,12 +42,22 @@ use crate::settings::Settings;
 /// Loads and links the data. Input errors come back as [`InputErrors`] listing all of them;
 /// warnings are returned with the dataset.
 pub fn read_dataset(source: &dyn Source, settings: &Settings) -> Result<(Dataset, Diagnostics)> {
+    read_dataset_known_at(source, settings, None)
+}
+
+/// [`read_dataset`] as the data was known at `known_at`: activities logged (Created) after it
+/// are left out, so a past report can be reproduced as it was sent.
+pub fn read_dataset_known_at(
+    source: &dyn Source,
+    settings: &Settings,
+    known_at: Option<chrono::NaiveDate>,
+) -> Result<(Dataset, Diagnostics)> {
     let mut diagnostics = Diagnostics::default();
     let tables = load::load(source, settings.slash_dates, &mut diagnostics)?;
     if diagnostics.has_errors() {
         return Err(InputErrors(diagnostics).into());
     }
-    let dataset = model::link(tables, settings, None, &mut diagnostics);
+    let dataset = model::link(tables, settings, known_at, &mut diagnostics);
     if diagnostics.has_errors() {
         return Err(InputErrors(diagnostics).into());
     }

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use crate::cli::{AsOfArgs, BookArgs, DataArgs};
 use crate::figures;
 use crate::present::Phrases;
-use crate::site::{self, BookInput};
+use crate::site::{self, BookInput, Provenance};
 
 /// What `build` wrote, for the summary line and for `render`.
 pub(super) struct Built {
@@ -27,7 +27,14 @@ pub(super) fn run(data: &DataArgs, as_of: &AsOfArgs, book: &BookArgs) -> Result<
     super::print_diagnostics(diagnostics.warnings());
     let figures = figures::compute(&dataset, &settings, as_of);
     let warnings = diagnostics.warnings().map(|w| w.to_string()).collect();
-    let (input, clashes) = BookInput::new(&dataset, &figures, &settings, &phrases, month, warnings);
+    let mut inputs = crate::load::fingerprints(data.folder()?)?;
+    if let Some(file) = data.settings_file() {
+        let name = file.file_name().map_or_else(String::new, |n| n.to_string_lossy().to_string());
+        inputs.push((name, crate::load::sha256_of(&file)?));
+    }
+    let provenance = Provenance::new(as_of, data.known_at, inputs);
+    let (input, clashes) =
+        BookInput::new(&dataset, &figures, &settings, &phrases, month, warnings, provenance);
     for clash in &clashes {
         eprintln!("warning: {}", crate::text::replace_unsafe(&site::clash_warning(clash)));
     }

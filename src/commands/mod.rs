@@ -52,7 +52,7 @@ struct Loaded {
 /// then exits 1 without computing anything.
 fn read(data: &DataArgs) -> Result<Option<Loaded>> {
     let settings = data.settings()?;
-    match crate::read_dataset(&Folder(data.folder()?), &settings) {
+    match crate::read_dataset_known_at(&Folder(data.folder()?), &settings, data.known_at) {
         Ok((dataset, diagnostics)) => Ok(Some(Loaded { dataset, diagnostics, settings })),
         Err(error) => {
             let InputErrors(diagnostics) = error.downcast::<InputErrors>()?;

@@ -45,14 +45,15 @@ pub struct LateEntry {
     pub days_late: i64,
 }
 
-/// Activities counted as of `as_of` whose Created date is late; latest logged first.
+/// Activities whose Created date is late, as known on `as_of`: logged on or before it (a
+/// report as of a past date never lists what happened after); latest logged first.
 pub fn late_entries(dataset: &Dataset, as_of: NaiveDate, windows: &Windows) -> Vec<LateEntry> {
     let mut late: Vec<LateEntry> = dataset
         .activities
         .iter_enumerated()
-        .filter(|(_, activity)| activity.counts_as_of(as_of))
         .filter_map(|(id, activity)| {
-            let delay = (activity.created? - activity.end).num_days();
+            let created = activity.created.filter(|created| *created <= as_of)?;
+            let delay = (created - activity.end).num_days();
             (delay > windows.late_logging_days).then_some(LateEntry { activity: id, days_late: delay })
         })
         .collect();

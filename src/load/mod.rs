@@ -154,6 +154,43 @@ impl Source for HashMap<&str, &str> {
     }
 }
 
+/// The tables' file names, in the order they are read.
+pub const FILES: [&str; 6] = [
+    engagements::SPEC.file,
+    contacts::SPEC.file,
+    projects::SPEC.file,
+    allocations::SPEC.file,
+    activities::SPEC.file,
+    capacity::SPEC.file,
+];
+
+/// The SHA-256 (hex) of a file's bytes, read in blocks.
+pub fn sha256_of(path: &Path) -> Result<String> {
+    use sha2::Digest;
+    let mut file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let mut hasher = sha2::Sha256::new();
+    let mut buffer = vec![0; 1 << 16];
+    loop {
+        let read = file.read(&mut buffer).with_context(|| format!("cannot read {}", path.display()))?;
+        if read == 0 {
+            break;
+        }
+        hasher.update(&buffer[..read]);
+    }
+    Ok(hasher.finalize().iter().map(|byte| format!("{byte:02x}")).collect())
+}
+
+/// (file name, SHA-256) of each table present in `folder`, for the record of what a book was
+/// made from.
+pub fn fingerprints(folder: &Path) -> Result<Vec<(String, String)>> {
+    FILES
+        .iter()
+        .map(|file| folder.join(file))
+        .filter(|path| path.is_file())
+        .map(|path| Ok((path.file_name().expect("a file").to_string_lossy().to_string(), sha256_of(&path)?)))
+        .collect()
+}
+
 const MISSING_FILE: &str = "missing file: expected this table's CSV export in the data folder";
 
 /// Reads all tables; problems in the data go to `diagnostics`, only I/O failures are `Err`.

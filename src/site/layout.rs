@@ -11,6 +11,7 @@
 //! pdf/communities/<community>/
 //! exports/<org>-ces-report-<month>.pdf, exports/communities/<community>-<month>.pdf (render)
 //! exports/manifest.json             the per-community PDFs and their recipients
+//! provenance.json                   tool version, as-of and known-at dates, input hashes
 //! _templates/                       the Typst template, offline Typst packages, PDF fonts
 //! ```
 //!
@@ -31,6 +32,8 @@ pub const USAGE_CHART: &str = "figures/usage.svg";
 pub const COMMITMENT_TABLE: &str = "data/commitment.csv";
 pub const ENGAGEMENTS_TABLE: &str = "data/engagements.csv";
 pub const MANIFEST: &str = "exports/manifest.json";
+/// What the book was made from: tool version, dates, a hash of each input file.
+pub const PROVENANCE: &str = "provenance.json";
 /// The template assets (Typst template, packages, fonts), copied as they are.
 pub const TEMPLATES: &str = "_templates";
 /// The fonts the PDFs are set in, for Typst (`TYPST_FONT_PATHS`).

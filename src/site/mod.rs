@@ -49,6 +49,38 @@ pub struct BookInput<'a> {
     pub warnings: Vec<String>,
     /// Where each engagement's files go.
     pub communities: Communities,
+    /// What the book is made from.
+    pub provenance: Provenance,
+}
+
+/// What a book is made from, so that a report can be traced and reproduced.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Provenance {
+    pub tool: &'static str,
+    pub version: &'static str,
+    pub as_of: NaiveDate,
+    /// Activities logged after this date were left out; `None`: every row of the export.
+    pub known_at: Option<NaiveDate>,
+    /// Each input file and its SHA-256.
+    pub inputs: Vec<InputFile>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct InputFile {
+    pub file: String,
+    pub sha256: String,
+}
+
+impl Provenance {
+    pub fn new(as_of: NaiveDate, known_at: Option<NaiveDate>, inputs: Vec<(String, String)>) -> Provenance {
+        Provenance {
+            tool: env!("CARGO_PKG_NAME"),
+            version: env!("CARGO_PKG_VERSION"),
+            as_of,
+            known_at,
+            inputs: inputs.into_iter().map(|(file, sha256)| InputFile { file, sha256 }).collect(),
+        }
+    }
 }
 
 impl<'a> BookInput<'a> {
@@ -61,6 +93,7 @@ impl<'a> BookInput<'a> {
         phrases: &'a Phrases,
         month: Option<Month>,
         mut warnings: Vec<String>,
+        provenance: Provenance,
     ) -> (BookInput<'a>, Vec<SlugClash>) {
         let (slugs, clashes) = slug::unique_slugs(
             dataset.engagements.iter().map(|e| (e.community.as_str(), e.name.as_str())),
@@ -77,6 +110,7 @@ impl<'a> BookInput<'a> {
             month,
             warnings,
             communities,
+            provenance,
         };
         (input, clashes)
     }
@@ -142,6 +176,7 @@ pub fn build(input: &BookInput<'_>, templates: &TemplateSet) -> Result<Book> {
     plan.extend(downloads::overview(input)?);
     plan.extend(overview_pages(input, charts, &exports, &aggregated, &renderers)?);
     plan.add(layout::MANIFEST, manifest::manifest(input, &aggregated, &exports)?);
+    plan.add(layout::PROVENANCE, format!("{}\n", serde_json::to_string_pretty(&input.provenance)?));
     plan.extend(project::files(input, templates, &renderers.site, toc, &exports)?);
     Ok(Book { plan, pdfs: exports })
 }

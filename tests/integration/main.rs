@@ -7,6 +7,7 @@ mod cli;
 mod figures;
 mod messages;
 mod myst_site;
+mod numbers;
 mod properties;
 mod render;
 mod support;

@@ -65,6 +65,13 @@ impl Data {
         ces_report::read_dataset(&source, settings)
     }
 
+    /// The data as known at a date: activities logged after it left out.
+    pub(crate) fn read_known_at(&self, known_at: Option<chrono::NaiveDate>) -> (Dataset, Diagnostics) {
+        let source: HashMap<&str, &str> =
+            self.files.iter().map(|(name, text)| (*name, text.as_str())).collect();
+        ces_report::read_dataset_known_at(&source, &Settings::default(), known_at).expect("valid data")
+    }
+
     pub(crate) fn read(&self) -> (Dataset, Diagnostics) {
         match self.read_with(&Settings::default()) {
             Ok(read) => read,
