@@ -52,6 +52,10 @@ pub enum Command {
         /// Last day of the new commitment (YYYY-MM-DD).
         #[arg(long, value_name = "DATE", value_parser = parse_date)]
         to: NaiveDate,
+        /// The date asked on: the part of the period before it does not count (YYYY-MM-DD)
+        /// [default: today].
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        as_of: Option<NaiveDate>,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
@@ -60,9 +64,16 @@ pub enum Command {
     Plan {
         #[command(flatten)]
         data: DataArgs,
-        /// Also list the periods that already have an allocation.
+        /// Periods that ended before this date are not proposed (YYYY-MM-DD) [default: today].
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        as_of: Option<NaiveDate>,
+        /// List every period: past ones, and those already allocated (with the allocation).
         #[arg(long)]
         all: bool,
+        /// Keep the full hours in a period cut by the project's dates (default: pro-rated by
+        /// working days, to the nearest half hour).
+        #[arg(long)]
+        no_prorate: bool,
     },
     /// Write the MyST project (site pages, charts, downloads, PDF projects) for the figures.
     Build {

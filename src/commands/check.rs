@@ -1,5 +1,7 @@
 //! `check`: validate the exports, print every error and warning.
 
+use std::io::Write;
+
 use anyhow::Result;
 
 use crate::cli::DataArgs;
@@ -10,13 +12,14 @@ pub(super) fn run(data: &DataArgs) -> Result<i32> {
     };
     super::print_diagnostics(diagnostics.all().iter());
     let warnings = diagnostics.warnings().count();
-    println!(
+    writeln!(
+        std::io::stdout().lock(),
         "{} engagements, {} projects, {} allocations, {} activities: no errors, {warnings} warning{}",
         dataset.engagements.len(),
         dataset.projects.len(),
         dataset.allocations.len(),
         dataset.activities.len(),
         if warnings == 1 { "" } else { "s" }
-    );
+    )?;
     Ok(0)
 }

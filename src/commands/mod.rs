@@ -27,10 +27,19 @@ pub fn run(command: &Command) -> Result<i32> {
             build::run(data, as_of, book).map(|built| built.map_or(1, |_| 0))
         }
         Command::Templates { dir } => templates::run(dir),
-        Command::Plan { data, all } => plan::run(data, *all),
-        Command::WhatIf { data, hours, from, to, format } => what_if::run(data, *hours, *from, *to, *format),
+        Command::Plan { data, as_of, all, no_prorate } => {
+            plan::run(data, as_of.unwrap_or_else(today), *all, !no_prorate)
+        }
+        Command::WhatIf { data, hours, from, to, as_of, format } => {
+            what_if::run(data, *hours, (*from, *to), as_of.unwrap_or_else(today), *format)
+        }
         Command::Render { data, as_of, book, jobs, html } => render::run(data, as_of, book, *jobs, *html),
     }
+}
+
+/// Today's date: read only when a command is given no date.
+fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
 }
 
 /// Every diagnostic on stderr, one line each, with nothing a terminal would act on.

@@ -1,6 +1,7 @@
 //! `render`: the whole job: build the book, every PDF and the site content, then report what
 //! was written.
 
+use std::io::Write;
 use std::time::Instant;
 
 use anyhow::Result;
@@ -31,19 +32,25 @@ pub(super) fn run(
     let site_started = Instant::now();
     let pages = render::build_site(&tools, &built.out, html)?;
     let site_seconds = site_started.elapsed().as_secs_f64();
-    println!(
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
         "book      {} ({} files, figures as of {}) in {generated:.1} s",
         built.out.display(),
         built.files,
         built.as_of
-    );
-    println!("site      {} ({pages} pages) in {site_seconds:.1} s", built.out.join("_build/site").display());
-    println!("PDFs      {} in {pdf_seconds:.1} s", pdfs.len());
+    )?;
+    writeln!(
+        out,
+        "site      {} ({pages} pages) in {site_seconds:.1} s",
+        built.out.join("_build/site").display()
+    )?;
+    writeln!(out, "PDFs      {} in {pdf_seconds:.1} s", pdfs.len())?;
     for pdf in &pdfs {
         let pages = pdf.pages.map_or("?".to_string(), |p| p.to_string());
-        println!("  {:<62} {pages:>3} pages {:>6} KB", pdf.path.display(), pdf.bytes.div_ceil(1024));
+        writeln!(out, "  {:<62} {pages:>3} pages {:>6} KB", pdf.path.display(), pdf.bytes.div_ceil(1024))?;
     }
-    println!("manifest  {}", built.out.join(layout::MANIFEST).display());
-    println!("total     {:.1} s", started.elapsed().as_secs_f64());
+    writeln!(out, "manifest  {}", built.out.join(layout::MANIFEST).display())?;
+    writeln!(out, "total     {:.1} s", started.elapsed().as_secs_f64())?;
     Ok(0)
 }

@@ -1,118 +1,210 @@
 //! Business Development's question: "can we safely commit H more hours between D1 and D2?"
 //!
 //! Seed 002's rule: a new commitment is safe if the total committed hours per working day stay
-//! at or under the P&S team capacity on average over the requested period. Every allocation
-//! commits its hours evenly over its working days, and so does the proposal.
+//! at or under the P&S team capacity on average over the requested period. The committed hours
+//! are exactly the series the total-commitment chart draws (each month's committed hours per
+//! working day); the request commits its hours evenly over the working days of the period.
+//!
+//! - The past does not count: a period starting before the as-of date counts from it.
+//! - With the capacity unknown on any working day of the period there is no verdict.
+//! - SoW periods promised but not yet allocated (what `plan` proposes) are a second verdict:
+//!   Business Development would otherwise book those hours twice.
+
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::commitment::capacity_on;
+use super::commitment::{allocation_months, commitment_by_month, mean_capacity};
+use super::planning::{plan_project, PlanOptions, PlannedAllocation};
 use crate::calendar::{Month, WorkCalendar};
-use crate::model::Dataset;
+use crate::hours::Hours;
+use crate::model::{Allocation, Dataset};
+
+/// The question.
+#[derive(Debug, Clone, Copy)]
+pub struct Request {
+    pub hours: Hours,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub as_of: NaiveDate,
+}
+
+/// Why there is no answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unanswerable {
+    /// The whole period is before the as-of date.
+    InThePast,
+    /// The counted period has no working day.
+    NoWorkingDays { from: NaiveDate },
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WhatIf {
-    pub hours: f64,
+    pub hours: Hours,
     pub from: NaiveDate,
     pub to: NaiveDate,
+    /// The first day counted: `from`, or the as-of date when the period started before it.
+    pub counted_from: NaiveDate,
     pub working_days: u32,
-    /// Averages per working day over the period.
+    /// Means per working day over the counted period.
+    #[serde(serialize_with = "super::rounded::rate")]
     pub committed_before: f64,
+    #[serde(serialize_with = "super::rounded::rate")]
     pub committed_after: f64,
-    /// `None` when the capacity is unknown on every working day of the period.
+    /// What the SoW periods not yet allocated add per working day.
+    #[serde(serialize_with = "super::rounded::rate")]
+    pub unallocated_sow: f64,
+    /// The mean capacity, when it is known on every working day of the period.
+    #[serde(serialize_with = "super::rounded::optional_rate")]
     pub capacity: Option<f64>,
-    /// capacity − committed after; negative when over.
+    #[serde(serialize_with = "super::rounded::optional_rate")]
     pub headroom: Option<f64>,
+    /// `None` when the capacity is unknown on some working day.
     pub safe: Option<bool>,
+    /// The verdict with the unallocated SoW periods too.
+    pub safe_with_sow: Option<bool>,
+    /// Months with a working day of the period whose capacity is unknown.
+    pub unknown_capacity: Vec<Month>,
+    /// The unallocated SoW periods inside the period.
+    pub sow_periods: Vec<PlannedAllocation>,
     pub months: Vec<WhatIfMonth>,
 }
 
-/// The same figures restricted to one month of the period.
+/// The same figures for the part of the period in one month.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WhatIfMonth {
     pub month: Month,
     pub working_days: u32,
+    /// The chart's committed hours per working day for this month.
+    #[serde(serialize_with = "super::rounded::rate")]
     pub committed_before: f64,
+    #[serde(serialize_with = "super::rounded::rate")]
     pub committed_after: f64,
+    #[serde(serialize_with = "super::rounded::rate")]
+    pub unallocated_sow: f64,
+    #[serde(serialize_with = "super::rounded::optional_rate")]
     pub capacity: Option<f64>,
+    /// Whether every working day of this part has a known capacity.
+    pub capacity_known: bool,
+    #[serde(serialize_with = "super::rounded::optional_rate")]
     pub headroom: Option<f64>,
-}
-
-/// Per working day of `from..=to`: (day, committed hours, capacity).
-fn daily(
-    dataset: &Dataset,
-    calendar: &WorkCalendar,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Vec<(NaiveDate, f64, Option<f64>)> {
-    let rates: Vec<(NaiveDate, NaiveDate, f64)> = dataset
-        .allocations
-        .iter()
-        .filter(|a| a.start <= to && a.end >= from)
-        .filter_map(|a| {
-            let days = calendar.working_days(a.start, a.end);
-            (days > 0).then(|| (a.start, a.end, a.available.as_f64() / f64::from(days)))
-        })
-        .collect();
-    let capacity = dataset.capacity.as_deref().unwrap_or_default();
-    calendar
-        .working_days_in(from, to)
-        .map(|day| {
-            let committed =
-                rates.iter().filter(|(s, e, _)| *s <= day && day <= *e).map(|(_, _, rate)| rate).sum();
-            (day, committed, capacity_on(capacity, day))
-        })
-        .collect()
-}
-
-/// Means of committed hours and capacity over some days, with the proposal's `extra` per day.
-fn averages(days: &[(NaiveDate, f64, Option<f64>)], extra: f64) -> (f64, f64, Option<f64>) {
-    let count = days.len().max(1) as f64;
-    let before = days.iter().map(|(_, c, _)| c).sum::<f64>() / count;
-    let known: Vec<f64> = days.iter().filter_map(|(_, _, capacity)| *capacity).collect();
-    let capacity = (!known.is_empty()).then(|| known.iter().sum::<f64>() / known.len() as f64);
-    (before, before + extra, capacity)
 }
 
 pub fn what_if(
     dataset: &Dataset,
     calendar: &WorkCalendar,
-    hours: f64,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> WhatIf {
-    let days = daily(dataset, calendar, from, to);
-    let working_days = days.len() as u32;
-    let extra = if working_days == 0 { 0.0 } else { hours / f64::from(working_days) };
-    let (before, after, capacity) = averages(&days, extra);
-    let months = Month::range(Month::of(from), Month::of(to))
+    hours_per_fte_day: f64,
+    request: Request,
+) -> Result<WhatIf, Unanswerable> {
+    if request.to < request.as_of {
+        return Err(Unanswerable::InThePast);
+    }
+    let counted_from = request.from.max(request.as_of);
+    let working_days = calendar.working_days(counted_from, request.to);
+    if working_days == 0 {
+        return Err(Unanswerable::NoWorkingDays { from: counted_from });
+    }
+    let chart: BTreeMap<Month, f64> =
+        commitment_by_month(dataset, calendar, hours_per_fte_day, request.as_of)
+            .into_iter()
+            .map(|row| (row.month, row.committed_hours_per_working_day))
+            .collect();
+    let sow_periods = unallocated_sow(dataset, calendar, counted_from, request.to);
+    let sow = sow_per_working_day(&sow_periods, calendar);
+    let extra = request.hours.as_f64() / f64::from(working_days);
+    let capacity = dataset.capacity.as_deref().unwrap_or_default();
+    let months: Vec<WhatIfMonth> = Month::range(Month::of(counted_from), Month::of(request.to))
         .filter_map(|month| {
-            let part: Vec<_> = days.iter().copied().filter(|(day, _, _)| Month::of(*day) == month).collect();
-            if part.is_empty() {
-                return None;
-            }
-            let (before, after, capacity) = averages(&part, extra);
-            Some(WhatIfMonth {
-                month,
-                working_days: part.len() as u32,
-                committed_before: before,
-                committed_after: after,
-                capacity,
-                headroom: capacity.map(|c| c - after),
+            let (from, to) = month.clamp(counted_from, request.to)?;
+            let days = calendar.working_days(from, to);
+            (days > 0).then(|| {
+                let before = chart.get(&month).copied().unwrap_or(0.0);
+                let (capacity, known) = mean_capacity(capacity, from, to, calendar);
+                let capacity = capacity.filter(|_| known);
+                WhatIfMonth {
+                    month,
+                    working_days: days,
+                    committed_before: before,
+                    committed_after: before + extra,
+                    unallocated_sow: sow.get(&month).copied().unwrap_or(0.0),
+                    capacity,
+                    capacity_known: known,
+                    headroom: capacity.map(|c| c - before - extra),
+                }
             })
         })
         .collect();
+    Ok(verdict(request, counted_from, working_days, months, sow_periods))
+}
+
+/// The period's averages (weighted by each month's working days in it) and the verdicts.
+fn verdict(
+    request: Request,
+    counted_from: NaiveDate,
+    working_days: u32,
+    months: Vec<WhatIfMonth>,
+    sow_periods: Vec<PlannedAllocation>,
+) -> WhatIf {
+    let mean = |value: &dyn Fn(&WhatIfMonth) -> f64| {
+        months.iter().map(|m| value(m) * f64::from(m.working_days)).sum::<f64>() / f64::from(working_days)
+    };
+    let before = mean(&|m| m.committed_before);
+    let after = mean(&|m| m.committed_after);
+    let unallocated_sow = mean(&|m| m.unallocated_sow);
+    let unknown_capacity: Vec<Month> = months.iter().filter(|m| !m.capacity_known).map(|m| m.month).collect();
+    let capacity = unknown_capacity.is_empty().then(|| mean(&|m| m.capacity.unwrap_or(0.0)));
     WhatIf {
-        hours,
-        from,
-        to,
+        hours: request.hours,
+        from: request.from,
+        to: request.to,
+        counted_from,
         working_days,
         committed_before: before,
         committed_after: after,
-        capacity,
+        unallocated_sow,
         headroom: capacity.map(|c| c - after),
         safe: capacity.map(|c| after <= c + 1e-9),
+        safe_with_sow: capacity.map(|c| after + unallocated_sow <= c + 1e-9),
+        capacity,
+        unknown_capacity,
+        sow_periods,
         months,
     }
+}
+
+/// The SoW periods `plan` would propose that overlap `from..=to`.
+fn unallocated_sow(
+    dataset: &Dataset,
+    calendar: &WorkCalendar,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Vec<PlannedAllocation> {
+    dataset
+        .projects
+        .iter()
+        .filter_map(|project| {
+            plan_project(dataset, project, calendar, PlanOptions { prorate: true }).ok().flatten()
+        })
+        .flatten()
+        .filter(|planned| planned.is_missing() && planned.start <= to && planned.end >= from)
+        .collect()
+}
+
+/// Each month's unallocated SoW hours per working day of the month, on the chart's scale.
+fn sow_per_working_day(periods: &[PlannedAllocation], calendar: &WorkCalendar) -> BTreeMap<Month, f64> {
+    let mut hours: BTreeMap<Month, f64> = BTreeMap::new();
+    for period in periods {
+        let allocation = Allocation::standalone(&period.name, period.start, period.end, period.hours);
+        for (month, committed) in allocation_months(&allocation, calendar) {
+            *hours.entry(month).or_default() += committed;
+        }
+    }
+    hours
+        .into_iter()
+        .map(|(month, committed)| {
+            let days = calendar.working_days(month.first_day(), month.last_day());
+            (month, if days == 0 { 0.0 } else { committed / f64::from(days) })
+        })
+        .collect()
 }

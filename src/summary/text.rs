@@ -9,8 +9,9 @@ use crate::diagnostics::Diagnostics;
 use crate::figures::allocations::State;
 use crate::figures::what_if::WhatIf;
 use crate::figures::Figures;
+use crate::hours::Hours;
 use crate::model::{AllocationId, Dataset, EngagementId};
-use crate::present::format::{h, h_grouped, hours_grouped, percent, usage_bar};
+use crate::present::format::{h, h_grouped, percent, usage_bar};
 use crate::present::Phrases;
 
 /// Completed allocations that ended within this many days are still shown.
@@ -181,32 +182,35 @@ pub(crate) fn what_if(answer: &WhatIf) -> String {
     let per_day = answer.committed_after - answer.committed_before;
     let _ = writeln!(
         out,
-        "Adding {} h from {} to {} ({} working days, {:.2} h per working day)",
-        hours_grouped(answer.hours),
+        "Adding {} h from {} to {} ({} working days, {per_day:.2} h per working day)",
+        h_grouped(answer.hours),
         answer.from,
         answer.to,
         answer.working_days,
-        per_day
     );
+    if answer.counted_from > answer.from {
+        let _ = writeln!(
+            out,
+            "  counted from {}, the as-of date: the part of the period before it is past",
+            answer.counted_from
+        );
+    }
     let _ = writeln!(
         out,
         "  committed per working day, on average: {:.2} h now, {:.2} h with it",
         answer.committed_before, answer.committed_after
     );
     match (answer.capacity, answer.headroom) {
-        (Some(capacity), Some(headroom)) if headroom >= -1e-9 => {
+        (Some(capacity), Some(headroom)) => {
             let _ = writeln!(out, "  P&S team capacity per working day, on average: {capacity:.2} h");
-            let _ = writeln!(
-                out,
-                "SAFE: {headroom:.2} h per working day of capacity remain on average over the period."
-            );
+            let _ = writeln!(out, "{}", verdict_line(headroom));
             let over: Vec<String> = answer
                 .months
                 .iter()
                 .filter(|m| m.headroom.is_some_and(|h| h < -1e-9))
                 .map(|m| m.month.to_string())
                 .collect();
-            if !over.is_empty() {
+            if !over.is_empty() && headroom >= -1e-9 {
                 let _ = writeln!(
                     out,
                     "  but {} over capacity: {}",
@@ -215,27 +219,69 @@ pub(crate) fn what_if(answer: &WhatIf) -> String {
                 );
             }
         }
-        (Some(capacity), Some(headroom)) => {
-            let _ = writeln!(out, "  P&S team capacity per working day, on average: {capacity:.2} h");
+        _ => {
+            let months: Vec<String> = answer.unknown_capacity.iter().map(|m| m.to_string()).collect();
             let _ = writeln!(
                 out,
-                "OVER CAPACITY by {:.2} h per working day on average: confirm with a P&S Area Lead before committing (seed 002).",
-                -headroom
+                "UNKNOWN: the P&S team capacity is not recorded for every working day of {} (capacity.csv): no verdict.",
+                months.join(", ")
             );
         }
-        _ => {
-            let _ = writeln!(out, "UNKNOWN: no capacity is recorded for this period (capacity.csv).");
-        }
     }
-    let _ = writeln!(out, "\n  month    working days      now  with it  capacity  headroom");
+    write_sow(&mut out, answer);
+    let _ = writeln!(out, "\n  month    working days      now  with it    + SoW  capacity  headroom");
     for month in &answer.months {
         let capacity = month.capacity.map_or("unknown".to_string(), |c| format!("{c:.2}"));
         let headroom = month.headroom.map_or("".to_string(), |h| format!("{h:.2}"));
         let _ = writeln!(
             out,
-            "  {}  {:>12}  {:>7.2}  {:>7.2}  {capacity:>8}  {headroom:>8}",
-            month.month, month.working_days, month.committed_before, month.committed_after
+            "  {}  {:>12}  {:>7.2}  {:>7.2}  {:>7.2}  {capacity:>8}  {headroom:>8}",
+            month.month,
+            month.working_days,
+            month.committed_before,
+            month.committed_after,
+            month.committed_after + month.unallocated_sow
         );
     }
     out
+}
+
+fn verdict_line(headroom: f64) -> String {
+    if headroom >= -1e-9 {
+        format!("SAFE: {headroom:.2} h per working day of capacity remain on average over the period.")
+    } else {
+        format!(
+            "OVER CAPACITY by {:.2} h per working day on average: confirm with a P&S Area Lead before committing (seed 002).",
+            -headroom
+        )
+    }
+}
+
+/// The SoW periods promised but not yet allocated, and the verdict with them.
+fn write_sow(out: &mut String, answer: &WhatIf) {
+    if answer.sow_periods.is_empty() {
+        let _ = writeln!(out, "  no SoW period inside it is waiting to be allocated");
+        return;
+    }
+    let total: Hours = answer.sow_periods.iter().map(|p| p.hours).sum();
+    let _ = writeln!(
+        out,
+        "  SoW periods promised but not yet allocated ({} h, `ces-report plan` lists them) add {:.2} h per working day:",
+        h_grouped(total),
+        answer.unallocated_sow
+    );
+    for period in &answer.sow_periods {
+        let _ = writeln!(
+            out,
+            "    {} to {}  {:>6} h  {}",
+            period.start,
+            period.end,
+            h(period.hours),
+            period.name
+        );
+    }
+    if let Some(headroom) = answer.headroom {
+        let with_sow = headroom - answer.unallocated_sow;
+        let _ = writeln!(out, "with the unallocated SoW periods too: {}", verdict_line(with_sow));
+    }
 }

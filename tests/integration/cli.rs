@@ -97,6 +97,8 @@ fn what_if_answers_business_development() {
         "2026-11-01",
         "--to",
         "2027-03-31",
+        "--as-of",
+        "2026-10-31",
     ]);
     assert!(output.status.success(), "{}", text(&output.stderr));
     assert_expected("what-if-200h.txt", &text(&output.stdout));
@@ -104,7 +106,7 @@ fn what_if_answers_business_development() {
 
 #[test]
 fn plan_lists_the_periods_still_to_allocate() {
-    let output = ces_report(&["plan", "sample-data"]);
+    let output = ces_report(&["plan", "sample-data", "--as-of", "2026-10-31"]);
     assert!(output.status.success(), "{}", text(&output.stderr));
     assert_expected("plan.csv", &text(&output.stdout));
     assert!(text(&output.stderr).contains(
@@ -114,14 +116,15 @@ fn plan_lists_the_periods_still_to_allocate() {
 
 #[test]
 fn command_line_mistakes_get_exact_messages() {
-    let cases: [(&[&str], &str); 5] = [
+    let what_if = |from: &'static str, to: &'static str| -> Vec<&'static str> {
+        vec!["what-if", "sample-data", "--hours", "5", "--from", from, "--to", to, "--as-of", "2026-10-31"]
+    };
+    let cases: [(&[&str], &str); 6] = [
+        (&what_if("2026-11-10", "2026-11-01"), "error: --to 2026-11-01 is before --from 2026-11-10\n"),
+        (&what_if("2026-11-07", "2026-11-08"), "error: 2026-11-07 to 2026-11-08 has no working days\n"),
         (
-            &["what-if", "sample-data", "--hours", "5", "--from", "2026-11-10", "--to", "2026-11-01"],
-            "error: --to 2026-11-01 is before --from 2026-11-10\n",
-        ),
-        (
-            &["what-if", "sample-data", "--hours", "5", "--from", "2026-11-07", "--to", "2026-11-08"],
-            "error: 2026-11-07 to 2026-11-08 has no working days\n",
+            &what_if("2026-01-01", "2026-03-31"),
+            "error: 2026-01-01 to 2026-03-31 ended before the as-of date 2026-10-31: nothing can be committed in it\n",
         ),
         (&["templates", "sample-data"], "error: sample-data already exists; choose a new folder\n"),
         (&["check", "no-such-folder"], "error: data folder no-such-folder does not exist\n"),
@@ -150,11 +153,11 @@ fn plan_defuses_cells_a_spreadsheet_would_run() {
     for (file, text) in files {
         std::fs::write(folder.join(file), text).unwrap();
     }
-    let output = ces_report(&["plan", folder.to_str().unwrap()]);
+    let output = ces_report(&["plan", folder.to_str().unwrap(), "--as-of", "2026-10-31"]);
     assert!(output.status.success(), "{}", text(&output.stderr));
     assert_eq!(
         text(&output.stdout),
-        "Allocation name,Project,Allocation start date,Allocation end date,Hours available\n\
-         \"'=HYPERLINK(\"\"http://x.example\"\",\"\"y\"\") 2027 Q1\",\"'=HYPERLINK(\"\"http://x.example\"\",\"\"y\"\")\",2027-01-01,2027-03-31,4\n"
+        "Allocation name,Project,Allocation start date,Allocation end date,Hours available,Note\n\
+         \"'=HYPERLINK(\"\"http://x.example\"\",\"\"y\"\") 2027 Q1\",\"'=HYPERLINK(\"\"http://x.example\"\",\"\"y\"\")\",2027-01-01,2027-03-31,4,\n"
     );
 }

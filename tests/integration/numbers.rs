@@ -237,3 +237,201 @@ proptest! {
         }
     }
 }
+
+mod what_if {
+    //! Business Development's check, on the baseline with a capacity of 6 h a day. The
+    //! baseline commits 12 h over Q4 2026's 66 working days: 4 h in October (22 days), i.e.
+    //! 0.1818 h a day; its project promises 12 h every quarter of 2026 and 2027.
+
+    use ces_report::calendar::WorkCalendar;
+    use ces_report::figures::what_if::{what_if, Request, Unanswerable, WhatIf};
+    use ces_report::figures::{commitment::CommitmentRow, compute};
+    use ces_report::settings::Settings;
+
+    use crate::support::{day, hours, Data, ALLOCATIONS};
+
+    const CAPACITY: &str = "Effective from,Hours per working day\n1/1/2026,6\n";
+
+    fn ask(data: &Data, hours_asked: f64, from: &str, to: &str, as_of: &str) -> Result<WhatIf, Unanswerable> {
+        let (dataset, _) = data.read();
+        let request = Request { hours: hours(hours_asked), from: day(from), to: day(to), as_of: day(as_of) };
+        what_if(&dataset, &WorkCalendar::default(), 8.0, request)
+    }
+
+    #[test]
+    fn averages_the_period_against_capacity() {
+        // Adding 66 h over Q4 adds 1 h a day: 1.1818 h with it, 4.8182 h of headroom.
+        let data = Data::baseline().with("capacity.csv", CAPACITY);
+        let safe = ask(&data, 66.0, "2026-10-01", "2026-12-31", "2026-10-01").unwrap();
+        assert_eq!(safe.working_days, 66);
+        assert!((safe.committed_before - 12.0 / 66.0).abs() < 1e-12);
+        assert!((safe.committed_after - (1.0 + 12.0 / 66.0)).abs() < 1e-12);
+        assert!((safe.headroom.unwrap() - (6.0 - 1.0 - 12.0 / 66.0)).abs() < 1e-12);
+        assert_eq!((safe.safe, safe.months.len()), (Some(true), 3));
+        // In November (21 working days) alone, 210 h add 10 h a day: over by 4.1818 h.
+        let over = ask(&data, 210.0, "2026-11-01", "2026-11-30", "2026-10-01").unwrap();
+        assert_eq!((over.working_days, over.safe), (21, Some(false)));
+        assert!((over.headroom.unwrap() + (4.0 + 12.0 / 66.0)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn uses_exactly_what_the_chart_draws_even_for_a_holiday_week() {
+        // A 10 h allocation over a week of holidays has no working day: the chart spreads it
+        // over its calendar days, so October's committed hours are 4 + 10 h. The what-if's
+        // "now" for every month is the chart's value.
+        let allocations =
+            format!("{ALLOCATIONS}Alpha holiday week,Alpha hub,10/12/2026,10/16/2026,10,Ana Silva\n");
+        let data = Data::baseline().with("allocations.csv", &allocations).with("capacity.csv", CAPACITY);
+        let (dataset, _) = data.read();
+        let holidays = (12..=16).map(|d| day(&format!("2026-10-{d}"))).collect();
+        let settings = Settings { holidays, ..Settings::default() };
+        let calendar = WorkCalendar::new(&settings.holidays);
+        let chart: Vec<CommitmentRow> = compute(&dataset, &settings, day("2026-10-01")).commitment;
+        let request = Request {
+            hours: hours(1.0),
+            from: day("2026-10-01"),
+            to: day("2026-12-31"),
+            as_of: day("2026-10-01"),
+        };
+        let answer = what_if(&dataset, &calendar, 8.0, request).unwrap();
+        assert_eq!(answer.months.len(), 3);
+        for month in &answer.months {
+            let row = chart.iter().find(|row| row.month == month.month).unwrap();
+            assert_eq!(month.committed_before, row.committed_hours_per_working_day, "{}", month.month);
+        }
+        // October has 17 working days with the holidays: (4 × 17/61 + 10) h … per the chart.
+        let october = chart.iter().find(|row| row.month.to_string() == "2026-10").unwrap();
+        assert!(october.committed_hours > 10.0);
+    }
+
+    #[test]
+    fn no_verdict_while_the_capacity_is_unknown_on_a_working_day() {
+        // Capacity known from Nov 16 only: the first half of November is unknown.
+        let data =
+            Data::baseline().with("capacity.csv", "Effective from,Hours per working day\n11/16/2026,6\n");
+        let answer = ask(&data, 10.0, "2026-11-02", "2026-12-31", "2026-10-01").unwrap();
+        assert_eq!((answer.safe, answer.capacity, answer.safe_with_sow), (None, None, None));
+        assert_eq!(answer.unknown_capacity.iter().map(|m| m.to_string()).collect::<Vec<_>>(), ["2026-11"]);
+        assert_eq!(answer.months[1].capacity, Some(6.0));
+    }
+
+    #[test]
+    fn the_past_does_not_count() {
+        let data = Data::baseline().with("capacity.csv", CAPACITY);
+        assert_eq!(ask(&data, 10.0, "2026-01-01", "2026-03-31", "2026-10-31"), Err(Unanswerable::InThePast));
+        // Asked on Mon Nov 23 about Nov 1 – Dec 31: counted from Nov 23, 29 working days.
+        let answer = ask(&data, 29.0, "2026-11-01", "2026-12-31", "2026-11-23").unwrap();
+        assert_eq!((answer.counted_from, answer.working_days), (day("2026-11-23"), 29));
+        assert!((answer.committed_after - answer.committed_before - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn unallocated_sow_periods_are_a_second_verdict() {
+        // Q1 2027 is promised (12 h) but not allocated: it adds 12 h over Q1 2027's 64 working
+        // days (Jan 21, Feb 20, Mar 23), 0.1875 h a day. Nothing else is committed then, so
+        // 380 h more make 5.9375 h a day: safe on its own, over 6 h with the SoW period.
+        let data = Data::baseline().with("capacity.csv", CAPACITY);
+        let answer = ask(&data, 380.0, "2027-01-01", "2027-03-31", "2026-10-31").unwrap();
+        assert_eq!(answer.working_days, 64);
+        assert_eq!(answer.sow_periods.len(), 1);
+        assert_eq!(answer.sow_periods[0].name, "Alpha hub 2027 Q1");
+        assert!((answer.committed_after - 380.0 / 64.0).abs() < 1e-12);
+        assert!((answer.unallocated_sow - 0.1875).abs() < 1e-12, "{}", answer.unallocated_sow);
+        assert_eq!((answer.safe, answer.safe_with_sow), (Some(true), Some(false)));
+    }
+}
+
+mod plan {
+    //! Hand-worked plans. Q1 2026 has 64 working days (Jan 22, Feb 20, Mar 22); Q3 2026 has
+    //! 66 (Jul 23, Aug 21, Sep 22).
+
+    use ces_report::calendar::WorkCalendar;
+    use ces_report::figures::planning::{plan_project, PlanOptions, PlannedAllocation};
+
+    use crate::support::{ces_report, hours, id, temp_folder, text, Data, ALLOCATIONS, PROJECTS};
+
+    fn plan(data: &Data, prorate: bool) -> Vec<PlannedAllocation> {
+        let (dataset, _) = data.read();
+        let project = &dataset.projects[id(0)];
+        plan_project(&dataset, project, &WorkCalendar::default(), PlanOptions { prorate }).unwrap().unwrap()
+    }
+
+    fn windows(planned: &[PlannedAllocation]) -> Vec<String> {
+        planned.iter().map(|p| format!("{} {} {} {}", p.name, p.start, p.end, p.hours)).collect()
+    }
+
+    #[test]
+    fn a_year_is_a_contract_year_from_the_project_start() {
+        let projects =
+            PROJECTS.replace("1/1/2026,12/31/2027", "7/1/2025,6/30/2027").replace("/ quarter", "/ year");
+        let data = Data::baseline()
+            .with("projects.csv", &projects)
+            .with("allocations.csv", ALLOCATIONS.lines().next().unwrap())
+            .with("activities.csv", "Allocation,Team member,Units,Start date\n");
+        assert_eq!(
+            windows(&plan(&data, true)),
+            ["Alpha hub year 1 2025-07-01 2026-06-30 12", "Alpha hub year 2 2026-07-01 2027-06-30 12"]
+        );
+    }
+
+    #[test]
+    fn a_cut_quarter_is_pro_rated_to_the_nearest_half_hour() {
+        // From Mon Feb 2 to Sat Aug 15: Q1 is cut to 42 of 64 working days, 12 × 42/64 = 7.875
+        // → 8 h; Q3 to 33 of 66, exactly 6 h; Q2 is whole.
+        let projects = PROJECTS.replace("1/1/2026,12/31/2027", "2/2/2026,8/15/2026");
+        let data = Data::baseline().with("projects.csv", &projects);
+        let planned = plan(&data, true);
+        assert_eq!(
+            windows(&planned),
+            [
+                "Alpha hub 2026 Q1 2026-02-02 2026-03-31 8",
+                "Alpha hub 2026 Q2 2026-04-01 2026-06-30 12",
+                "Alpha hub 2026 Q3 2026-07-01 2026-08-15 6",
+            ]
+        );
+        let proration = planned[0].prorated.unwrap();
+        assert_eq!((proration.full, proration.working_days, proration.of), (hours(12.0), 42, 64));
+        assert_eq!(planned[1].prorated, None);
+        let full = plan(&data, false);
+        assert_eq!(full[0].hours, hours(12.0));
+    }
+
+    #[test]
+    fn a_quarter_overlapped_by_one_day_is_not_allocated() {
+        // An allocation running Jul 1 – Oct 1 covers Q3 wholly and one day of Q4 (of 66):
+        // Q3 is allocated, Q4 is not. One covering Oct 1 – Nov 16 (33 of 66, half) allocates Q4.
+        let allocations = "Allocation name,Project,Allocation start date,Allocation end date,Hours available\nLong Q3,Alpha hub,7/1/2026,10/1/2026,12\n";
+        let data = Data::baseline()
+            .with("allocations.csv", allocations)
+            .with("activities.csv", "Allocation,Team member,Units,Start date\n");
+        let planned = plan(&data, true);
+        assert_eq!(planned[2].existing.as_deref(), Some("Long Q3"));
+        assert_eq!(planned[3].existing, None);
+        let half = "Allocation name,Project,Allocation start date,Allocation end date,Hours available\nHalf Q4,Alpha hub,10/1/2026,11/16/2026,12\n";
+        let planned = plan(
+            &Data::baseline()
+                .with("allocations.csv", half)
+                .with("activities.csv", "Allocation,Team member,Units,Start date\n"),
+            true,
+        );
+        assert_eq!(planned[3].existing.as_deref(), Some("Half Q4"));
+    }
+
+    #[test]
+    fn past_periods_are_not_proposed_and_a_zero_budget_is_a_warning() {
+        let folder = temp_folder("plan-past");
+        let projects = format!("{PROJECTS}Alpha nothing,Alpha 2026 Premier,1/1/2026,12/31/2026,Nothing,Up to 0 hours / quarter\n");
+        for (name, contents) in &Data::baseline().with("projects.csv", &projects).files {
+            std::fs::write(folder.join(name), contents).unwrap();
+        }
+        let output = ces_report(&["plan", folder.to_str().unwrap(), "--as-of", "2027-05-01"]);
+        assert!(output.status.success(), "{}", text(&output.stderr));
+        let names: Vec<String> =
+            text(&output.stdout).lines().skip(1).map(|l| l.split(',').next().unwrap().to_string()).collect();
+        assert_eq!(names, ["Alpha hub 2027 Q2", "Alpha hub 2027 Q3", "Alpha hub 2027 Q4"]);
+        assert_eq!(
+            text(&output.stderr),
+            "warning: project \"Alpha nothing\" is not planned: its capacity \"Up to 0 hours / quarter\" commits no hours\n"
+        );
+    }
+}
