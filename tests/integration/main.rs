@@ -4,6 +4,7 @@
 
 mod book;
 mod cli;
+mod consistency;
 mod figures;
 mod messages;
 mod myst_site;

@@ -78,7 +78,7 @@ fn the_sample_book_builds_without_warnings() {
         }
     });
     assert!(texts.contains("Río Claro Data & Society"), "{texts}");
-    assert!(texts.contains("Allocation “Río Claro Data & Society — Open data clinics 2026 Q3” is overrun: 6 h used of 4 h available."));
+    assert!(texts.contains("Allocation “Northwind Atmospheric Consortium — Model output hub 2026 Q4” is forecast to use 29.5 h of 12 h by its end on 2026-12-31 at the current pace."), "{texts}");
 }
 
 /// Text that would be markup if it were not escaped, one per line of the fixture.

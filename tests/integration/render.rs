@@ -10,23 +10,23 @@ use std::process::Command;
 
 #[test]
 fn sample_pdfs_show_each_engagements_own_figures() {
-    let out = temp_folder("render-sample").join("book");
-    let summary = render(&root().join("sample-data"), &out);
+    let (out, summary) = rendered_sample();
     assert!(summary.contains("PDFs      10 in"), "{summary}");
     let names: Vec<String> =
-        pdfs(&out).iter().map(|p| p.file_name().unwrap().to_string_lossy().to_string()).collect();
+        pdfs(out).iter().map(|p| p.file_name().unwrap().to_string_lossy().to_string()).collect();
     assert_eq!(names.len(), 10, "{names:?}");
     assert!(names.contains(&"rio-claro-data-society-2026-10.pdf".to_string()));
     assert!(names.contains(&"2i2c-ces-report-2026-10.pdf".to_string()));
     assert!(out.join("_build/site/content/index.json").exists());
 
-    // Río Claro: 68 h available, 57 h used, 3 h left (10 h expired unused), 2 h overrun.
+    // Río Claro: 68 h available, 57 h used, 3 h left (10 h expired unused), 2 h overrun in a
+    // quarter that ended on 2026-09-30, more than 30 days before: history, so On Track.
     let text = pdf_text(&out.join("exports/communities/rio-claro-data-society-2026-10.pdf"));
     for expected in [
         "Río Claro Data & Society",
         "68 h 57 h 3 h 10 h 2 h",
         "4 h 6 h 0 h ██████████\n150%",
-        "Action Needed",
+        "On Track",
         "Tomás Quispe",
         "lucia.fernandez@rioclaro.example.org",
         "Page 1 of",
@@ -39,7 +39,7 @@ fn sample_pdfs_show_each_engagements_own_figures() {
         assert!(!text.contains(&other.name), "Río Claro's PDF names {}", other.name);
     }
     let billing: Vec<_> = dataset.contacts.iter().filter(|c| !c.is_reported()).collect();
-    for pdf in pdfs(&out) {
+    for pdf in pdfs(out) {
         let text = pdf_text(&pdf);
         for contact in &billing {
             assert!(

@@ -236,3 +236,14 @@ pub(crate) fn phrases() -> ces_report::present::Phrases {
 pub(crate) fn hours(value: f64) -> ces_report::hours::Hours {
     ces_report::hours::Hours::rounded(value)
 }
+
+/// The sample data rendered for October 2026 (`render sample-data --month 2026-10`), once per
+/// test run: several tests read its PDFs and pages.
+pub(crate) fn rendered_sample() -> &'static (PathBuf, String) {
+    static RENDERED: std::sync::OnceLock<(PathBuf, String)> = std::sync::OnceLock::new();
+    RENDERED.get_or_init(|| {
+        let out = temp_folder("rendered-sample").join("book");
+        let summary = render(&root().join("sample-data"), &out);
+        (out, summary)
+    })
+}
