@@ -75,6 +75,9 @@ impl Default for Windows {
 pub struct Settings {
     /// The organisation named on reports.
     pub organisation: String,
+    /// The service's name in titles, headers and emails (2i2c renamed "Community Enablement
+    /// Service" to "Community Success Hours" in 2026).
+    pub service_name: String,
     pub slash_dates: SlashDates,
     /// Days off besides weekends; they are not working days. In the file, TOML dates
     /// (`2025-12-25`) or strings (`"2025-12-25"`).
@@ -94,6 +97,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             organisation: "2i2c".to_string(),
+            service_name: "Community Enablement Service".to_string(),
             slash_dates: SlashDates::Us,
             holidays: BTreeSet::new(),
             hours_per_fte_day: 8.0,

@@ -25,8 +25,7 @@ pub(super) fn run(
     let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
     match format {
         Format::Text => {
-            let text =
-                summary::text::render(&dataset, &figures, &phrases, &diagnostics, &settings.organisation)?;
+            let text = summary::text::render(&dataset, &figures, &phrases, &diagnostics, &settings)?;
             stdout.write_all(crate::text::replace_unsafe(&text).as_bytes())?;
         }
         Format::Json => {

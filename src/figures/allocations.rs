@@ -39,6 +39,8 @@ pub struct AllocationFigures {
     pub forecast_at_end: f64,
     /// Counted activities dated (partly) outside the allocation's window.
     pub outside_window: usize,
+    /// The day the hours used first went beyond the hours available, if they did.
+    pub overrun_since: Option<NaiveDate>,
     pub last_activity: Option<NaiveDate>,
 }
 
@@ -50,8 +52,11 @@ pub fn allocation_figures<'a>(
     as_of: NaiveDate,
 ) -> AllocationFigures {
     let (mut used, mut outside_window, mut last_activity) = (Hours::ZERO, 0, None);
+    let mut by_day = Vec::new();
     for activity in activities.filter(|activity| activity.counts_as_of(as_of)) {
-        used += activity.hours_as_of(as_of, calendar);
+        let hours = activity.hours_as_of(as_of, calendar);
+        used += hours;
+        by_day.push((activity.end.min(as_of), hours));
         outside_window += usize::from(activity.is_outside(allocation));
         last_activity = last_activity.max(Some(activity.end.min(as_of)));
     }
@@ -78,8 +83,19 @@ pub fn allocation_figures<'a>(
             used.as_f64()
         },
         outside_window,
+        overrun_since: first_day_beyond(by_day, allocation.available),
         last_activity,
     }
+}
+
+/// The first day on which `(day, hours)` entries, added up in date order, exceed `limit`.
+fn first_day_beyond(mut by_day: Vec<(NaiveDate, Hours)>, limit: Hours) -> Option<NaiveDate> {
+    by_day.sort_by_key(|(day, _)| *day);
+    let mut total = Hours::ZERO;
+    by_day.into_iter().find_map(|(day, hours)| {
+        total += hours;
+        (total > limit).then_some(day)
+    })
 }
 
 impl State {

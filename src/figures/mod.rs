@@ -10,8 +10,10 @@
 //! - [`planning`] and [`what_if`]: the `plan` and `what-if` commands' answers.
 
 pub mod allocations;
+pub mod allowance;
 pub mod commitment;
 pub mod delivery;
+pub mod findings;
 pub mod planning;
 pub mod reminders;
 pub mod report;

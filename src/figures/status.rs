@@ -26,6 +26,16 @@ pub enum Status {
     ActionNeeded,
 }
 
+impl EngagementStatus {
+    /// The status a community report shows: from the reasons it can act on only.
+    pub fn for_community(&self) -> (Status, Vec<&Reason>) {
+        let reasons: Vec<&Reason> =
+            self.reasons.iter().filter(|r| r.audience() == Audience::Community).collect();
+        let status = reasons.iter().map(|r| r.status()).max().unwrap_or(Status::OnTrack);
+        (status, reasons)
+    }
+}
+
 impl Status {
     /// The label people use (seed 002).
     pub fn label(self) -> &'static str {
@@ -51,6 +61,27 @@ impl Status {
             Status::ActionNeeded => "action-needed",
         }
     }
+}
+
+/// Who a reason is for. Community reports show only what the community can act on; data
+/// findings and staff instructions stay internal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Audience {
+    Community,
+    Internal,
+}
+
+/// What kind of work a finding asks for, so the internal report can group it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FindingKind {
+    /// Renewals, work past the contract, overruns: partnerships and delivery decide.
+    Commercial,
+    /// Pace and providers: the P&S team acts.
+    Delivery,
+    /// Records to complete or correct in Airtable.
+    Data,
 }
 
 /// A part of a record that a refined engagement or project has.
@@ -79,6 +110,8 @@ pub enum Reason {
         allocation: AllocationId,
         used: Hours,
         available: Hours,
+        /// The day the hours used first went beyond the hours available.
+        since: NaiveDate,
     },
     /// An overrun of an allocation that ended long enough ago to be history, not a reason.
     PastOverrun {
@@ -110,12 +143,16 @@ pub enum Reason {
     RenewalDue {
         end: NaiveDate,
         days: i64,
+        /// The first day of the renewal window.
+        since: NaiveDate,
     },
     OffPace {
         allocation: AllocationId,
         ahead: bool,
         used: Hours,
         expected: f64,
+        /// The hours still usable.
+        left: Hours,
     },
 }
 
@@ -135,6 +172,54 @@ impl Reason {
             Reason::NoProvider { .. } => "no-provider",
             Reason::RenewalDue { .. } => "renewal-due",
             Reason::OffPace { .. } => "off-pace",
+        }
+    }
+
+    /// The allocation it is about, if it is about one.
+    pub fn allocation(&self) -> Option<AllocationId> {
+        match self {
+            Reason::Overrun { allocation, .. }
+            | Reason::PastOverrun { allocation, .. }
+            | Reason::ForecastOverrun { allocation, .. }
+            | Reason::NoProvider { allocation }
+            | Reason::OffPace { allocation, .. } => Some(*allocation),
+            _ => None,
+        }
+    }
+
+    /// Whether a community report shows it.
+    pub fn audience(&self) -> Audience {
+        match self {
+            Reason::ActivitiesAfterEnd { .. }
+            | Reason::Overrun { .. }
+            | Reason::ForecastOverrun { .. }
+            | Reason::RenewalDue { .. }
+            | Reason::OffPace { .. } => Audience::Community,
+            _ => Audience::Internal,
+        }
+    }
+
+    pub fn kind(&self) -> FindingKind {
+        match self {
+            Reason::ActivitiesAfterEnd { .. }
+            | Reason::Overrun { .. }
+            | Reason::PastOverrun { .. }
+            | Reason::ForecastOverrun { .. }
+            | Reason::RenewalDue { .. } => FindingKind::Commercial,
+            Reason::OffPace { .. } | Reason::NoProvider { .. } => FindingKind::Delivery,
+            _ => FindingKind::Data,
+        }
+    }
+
+    /// Since when it has been true, where a date says it.
+    pub fn since(&self) -> Option<NaiveDate> {
+        match self {
+            Reason::ActivitiesAfterEnd { ended, .. }
+            | Reason::StillMarkedActive { ended }
+            | Reason::PastOverrun { ended, .. } => ended.succ_opt(),
+            Reason::Overrun { since, .. } => Some(*since),
+            Reason::RenewalDue { since, .. } => Some(*since),
+            _ => None,
         }
     }
 
@@ -192,7 +277,8 @@ fn action_needed_reasons(input: &StatusInput<'_>) -> Vec<Reason> {
         let (used, available) = (figures.used, figures.available);
         if figures.overrun > Hours::ZERO {
             if (input.as_of - end).num_days() <= input.thresholds.overrun_days_after_end {
-                reasons.push(Reason::Overrun { allocation, used, available });
+                let since = figures.overrun_since.unwrap_or(input.as_of);
+                reasons.push(Reason::Overrun { allocation, used, available, since });
             } else {
                 reasons.push(Reason::PastOverrun { allocation, used, available, ended: end });
             }
@@ -300,7 +386,8 @@ fn renewal_reason(
 ) -> Option<Reason> {
     let end = engagement.end?;
     let days = (end - as_of).num_days();
-    (0..=thresholds.renewal_window_days).contains(&days).then_some(Reason::RenewalDue { end, days })
+    let since = end - chrono::Days::new(thresholds.renewal_window_days.max(0) as u64);
+    (0..=thresholds.renewal_window_days).contains(&days).then_some(Reason::RenewalDue { end, days, since })
 }
 
 fn pace_reason(input: &StatusInput<'_>, allocation: AllocationId) -> Option<Reason> {
@@ -320,5 +407,11 @@ fn pace_reason(input: &StatusInput<'_>, allocation: AllocationId) -> Option<Reas
     } else {
         return None;
     };
-    Some(Reason::OffPace { allocation, ahead, used: figures.used, expected: figures.expected_used })
+    Some(Reason::OffPace {
+        allocation,
+        ahead,
+        used: figures.used,
+        expected: figures.expected_used,
+        left: figures.left,
+    })
 }

@@ -18,10 +18,12 @@ pub const DESCRIPTION: Column = Column::optional(4, "Description");
 pub const START: Column = Column::required(3, "Start date");
 pub const END: Column = Column::optional(5, "End date");
 pub const CREATED: Column = Column::optional(6, "Created");
+/// What the community reads instead of Description, when staff keep notes there.
+pub const PUBLIC_DESCRIPTION: Column = Column::optional(7, "Public description");
 
 pub const SPEC: TableSpec = TableSpec {
     file: "activities.csv",
-    columns: &[ALLOCATION, TEAM_MEMBER, UNITS, START, DESCRIPTION, END, CREATED],
+    columns: &[ALLOCATION, TEAM_MEMBER, UNITS, START, DESCRIPTION, END, CREATED, PUBLIC_DESCRIPTION],
 };
 
 #[derive(Debug, Clone, PartialEq)]
@@ -37,6 +39,8 @@ pub struct ActivityRow {
     pub end: NaiveDate,
     pub created: Option<NaiveDate>,
     pub description: Box<str>,
+    /// The description for community reports, when it differs.
+    pub public_description: Option<Box<str>>,
 }
 
 pub fn parse(row: &mut Row<'_>, allocations: &mut Symbols, members: &mut Symbols) -> Option<ActivityRow> {
@@ -64,6 +68,9 @@ pub fn parse(row: &mut Row<'_>, allocations: &mut Symbols, members: &mut Symbols
         end: end.unwrap_or(start),
         created,
         description: row.free_text(DESCRIPTION).into_boxed_str(),
+        public_description: Some(row.free_text(PUBLIC_DESCRIPTION))
+            .filter(|t| !t.is_empty())
+            .map(String::into_boxed_str),
     })
 }
 

@@ -211,6 +211,7 @@ fn link_activities(
                 end: row.end,
                 created: row.created,
                 description: row.description,
+                public_description: row.public_description,
             }),
             Err(message) => {
                 let cell = Cell {

@@ -60,6 +60,8 @@ pub struct Activity {
     /// When it was logged, if the export says.
     pub created: Option<NaiveDate>,
     pub description: Box<str>,
+    /// What community reports show instead of `description`, when staff keep notes there.
+    pub public_description: Option<Box<str>>,
 }
 
 #[derive(Debug, Clone)]
@@ -105,6 +107,11 @@ impl Activity {
         self.units.share(elapsed, total)
     }
 
+    /// The description a community reads: the public description when there is one.
+    pub fn community_description(&self) -> &str {
+        self.public_description.as_deref().unwrap_or(&self.description)
+    }
+
     /// Whether its dates fall (partly) outside its allocation's window.
     pub fn is_outside(&self, allocation: &Allocation) -> bool {
         self.start < allocation.start || self.end > allocation.end
@@ -121,6 +128,7 @@ impl Activity {
             end,
             created: None,
             description: "".into(),
+            public_description: None,
         }
     }
 }

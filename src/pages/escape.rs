@@ -45,6 +45,16 @@ pub fn block(text: &str, target: Target) -> String {
     lines.join("\\\n")
 }
 
+/// One line of text that must not break across lines (an email address): in the PDF a Typst
+/// box around the string, on the site the same as [`inline`].
+pub fn unbroken(text: &str, target: Target) -> String {
+    let escaped = inline(text, target);
+    match escaped.strip_prefix("{raw:typst}`#") {
+        Some(string) => format!("{{raw:typst}}`#box({}", string.replacen("\";`", "\");`", 1)),
+        None => escaped,
+    }
+}
+
 /// A YAML scalar for frontmatter: a JSON string is valid YAML and escapes everything.
 pub fn yaml_string(text: &str) -> String {
     serde_json::to_string(&inline_plain(text)).expect("strings always serialise")

@@ -55,7 +55,11 @@ impl Renderer {
             out.write_str(&escaped)
                 .map_err(|_| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "cannot write"))
         });
+        env.add_global("target", if target == Target::Pdf { "pdf" } else { "site" });
         env.add_filter("block", move |text: String| Value::from_safe_string(escape::block(&text, target)));
+        env.add_filter("unbroken", move |text: String| {
+            Value::from_safe_string(escape::unbroken(&text, target))
+        });
         env.add_filter("yaml", |text: String| Value::from_safe_string(escape::yaml_string(&text)));
         env.add_filter("option", |text: String| Value::from_safe_string(escape::option_value(&text)));
         for (name, text) in templates.files() {

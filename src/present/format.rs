@@ -68,6 +68,36 @@ pub fn h_grouped(value: Hours) -> String {
     hours_grouped(value.as_f64())
 }
 
+/// A date as people write it: `31 August 2026`.
+pub fn long_date(date: chrono::NaiveDate) -> String {
+    date.format("%-d %B %Y").to_string()
+}
+
+/// A range of dates as people write it: `1–31 October 2026`, `1 October – 31 December 2026`,
+/// `1 July 2025 – 30 June 2026`.
+pub fn date_range(first: chrono::NaiveDate, last: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    if first.year() != last.year() {
+        format!("{} – {}", long_date(first), long_date(last))
+    } else if first.month() != last.month() {
+        format!("{} – {}", first.format("%-d %B"), long_date(last))
+    } else {
+        format!("{}–{}", first.day(), long_date(last))
+    }
+}
+
+/// Months as people write them: `October 2026`, `August – October 2026`, `November 2025 –
+/// January 2026`.
+pub fn month_range(first: Month, last: Month) -> String {
+    if first == last {
+        month_name(first)
+    } else if first.year == last.year {
+        format!("{} – {}", first.first_day().format("%B"), month_name(last))
+    } else {
+        format!("{} – {}", month_name(first), month_name(last))
+    }
+}
+
 /// `October 2026`.
 pub fn month_name(month: Month) -> String {
     month.first_day().format("%B %Y").to_string()
@@ -131,6 +161,15 @@ mod tests {
         assert_eq!(usage_bar(Hours::ZERO, Hours::whole(4)), "░░░░░░░░░░");
         assert_eq!(usage_bar(Hours::whole(1), Hours::whole(4)), "███░░░░░░░");
         assert_eq!(usage_bar(Hours::whole(6), Hours::whole(4)), "██████████");
+    }
+
+    #[test]
+    fn dates_read_like_people_write_them() {
+        let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(long_date(day(2026, 8, 31)), "31 August 2026");
+        assert_eq!(date_range(day(2026, 10, 1), day(2026, 10, 31)), "1–31 October 2026");
+        assert_eq!(date_range(day(2026, 10, 1), day(2026, 12, 31)), "1 October – 31 December 2026");
+        assert_eq!(date_range(day(2025, 7, 1), day(2026, 6, 30)), "1 July 2025 – 30 June 2026");
     }
 
     #[test]

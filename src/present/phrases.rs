@@ -8,8 +8,8 @@ use minijinja::value::Serde;
 use minijinja::{Environment, UndefinedBehavior};
 use serde::Serialize;
 
-use super::format::{either, h, hours};
-use crate::figures::status::{Part, Reason};
+use super::format::{either, h, hours, long_date, short_name};
+use crate::figures::status::{Audience, Part, Reason};
 use crate::model::Dataset;
 use crate::templates::TemplateSet;
 
@@ -26,13 +26,18 @@ pub struct Phrases {
 struct ReasonValues {
     code: &'static str,
     allocation: String,
+    allocation_short: String,
     project: String,
     used: String,
     available: String,
     forecast: String,
     expected: String,
     end: String,
+    end_long: String,
     ended: String,
+    ended_long: String,
+    left: String,
+    over: String,
     days: i64,
     activities: usize,
     hours: String,
@@ -85,13 +90,40 @@ impl Phrases {
         Ok(rendered.trim().to_string())
     }
 
-    /// The sentence for one reason.
-    pub fn reason(&self, dataset: &Dataset, reason: &Reason) -> Result<String> {
+    fn reason_part(
+        &self,
+        dataset: &Dataset,
+        reason: &Reason,
+        audience: Audience,
+        part: &str,
+    ) -> Result<String> {
         #[derive(Serialize)]
-        struct Context {
+        struct Context<'a> {
             reason: ReasonValues,
+            audience: Audience,
+            part: &'a str,
         }
-        self.render(REASONS, &Context { reason: reason_values(dataset, reason) })
+        self.render(REASONS, &Context { reason: reason_values(dataset, reason), audience, part })
+    }
+
+    /// The sentence for one reason, in the team's words.
+    pub fn reason(&self, dataset: &Dataset, reason: &Reason) -> Result<String> {
+        self.reason_part(dataset, reason, Audience::Internal, "sentence")
+    }
+
+    /// The sentence for one reason in a community's report: what it can act on, in its words.
+    pub fn community_reason(&self, dataset: &Dataset, reason: &Reason) -> Result<String> {
+        self.reason_part(dataset, reason, Audience::Community, "sentence")
+    }
+
+    /// Who acts on a finding.
+    pub fn owner(&self, dataset: &Dataset, reason: &Reason) -> Result<String> {
+        self.reason_part(dataset, reason, Audience::Internal, "owner")
+    }
+
+    /// The suggested action for a finding.
+    pub fn action(&self, dataset: &Dataset, reason: &Reason) -> Result<String> {
+        self.reason_part(dataset, reason, Audience::Internal, "action")
     }
 
     /// The sentences for some reasons, in order.
@@ -127,13 +159,27 @@ fn missing(parts: &[Part]) -> String {
 
 fn reason_values(dataset: &Dataset, reason: &Reason) -> ReasonValues {
     let values = ReasonValues { code: reason.code(), ..ReasonValues::default() };
+    let values = match reason.allocation() {
+        Some(id) => ReasonValues {
+            allocation_short: short_name(&dataset.allocations[id].name, &dataset.engagement_of(id).community),
+            end_long: long_date(dataset.allocations[id].end),
+            ..values
+        },
+        None => values,
+    };
     let allocation = |id| dataset.allocations[id].name.clone();
     let project = |id| dataset.projects[id].name.clone();
     match reason {
-        Reason::ActivitiesAfterEnd { activities, hours, ended } => {
-            ReasonValues { activities: *activities, hours: h(*hours), ended: ended.to_string(), ..values }
+        Reason::ActivitiesAfterEnd { activities, hours, ended } => ReasonValues {
+            activities: *activities,
+            hours: h(*hours),
+            ended: ended.to_string(),
+            ended_long: long_date(*ended),
+            ..values
+        },
+        Reason::StillMarkedActive { ended } => {
+            ReasonValues { ended: ended.to_string(), ended_long: long_date(*ended), ..values }
         }
-        Reason::StillMarkedActive { ended } => ReasonValues { ended: ended.to_string(), ..values },
         Reason::PastOverrun { allocation: id, used, available, ended } => ReasonValues {
             allocation: allocation(*id),
             used: h(*used),
@@ -141,9 +187,13 @@ fn reason_values(dataset: &Dataset, reason: &Reason) -> ReasonValues {
             ended: ended.to_string(),
             ..values
         },
-        Reason::Overrun { allocation: id, used, available } => {
-            ReasonValues { allocation: allocation(*id), used: h(*used), available: h(*available), ..values }
-        }
+        Reason::Overrun { allocation: id, used, available, .. } => ReasonValues {
+            allocation: allocation(*id),
+            used: h(*used),
+            available: h(*available),
+            over: h(*used - *available),
+            ..values
+        },
         Reason::ForecastOverrun { allocation: id, forecast, available, end } => ReasonValues {
             allocation: allocation(*id),
             forecast: hours(*forecast),
@@ -158,12 +208,15 @@ fn reason_values(dataset: &Dataset, reason: &Reason) -> ReasonValues {
         }
         Reason::NoAllocations { project: id } => ReasonValues { project: project(*id), ..values },
         Reason::NoProvider { allocation: id } => ReasonValues { allocation: allocation(*id), ..values },
-        Reason::RenewalDue { end, days } => ReasonValues { end: end.to_string(), days: *days, ..values },
-        Reason::OffPace { allocation: id, ahead, used, expected } => ReasonValues {
+        Reason::RenewalDue { end, days, .. } => {
+            ReasonValues { end: end.to_string(), end_long: long_date(*end), days: *days, ..values }
+        }
+        Reason::OffPace { allocation: id, ahead, used, expected, left } => ReasonValues {
             allocation: allocation(*id),
             ahead: *ahead,
             used: h(*used),
             expected: hours(*expected),
+            left: h(*left),
             ..values
         },
     }

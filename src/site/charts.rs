@@ -11,6 +11,7 @@ use anyhow::{anyhow, Result};
 use chrono::NaiveDate;
 use plotters::coord::{CoordTranslate, Shift};
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::calendar::Month;
 use crate::figures::commitment::CommitmentRow;
@@ -114,6 +115,44 @@ fn box_key<C: Color>(colour: C) -> impl Fn(BackendCoord) -> Rectangle<BackendCoo
 /// A legend key for a line series: a short stroke in its style.
 fn line_key(style: ShapeStyle) -> impl Fn(BackendCoord) -> PathElement<BackendCoord> {
     move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], style)
+}
+
+/// A legend key for a dashed line series: dashes in its colour, as the series draws them.
+fn dashed_key(colour: RGBColor) -> impl Fn(BackendCoord) -> Text<'static, BackendCoord, &'static str> {
+    move |(x, y)| {
+        let style = (FAMILY, 14).into_font().style(FontStyle::Bold).color(&colour);
+        Text::new("– – –", (x - 1, y - 8), style)
+    }
+}
+
+/// Month-start ticks and labels under a day axis, drawn where the chart maps them: plotters'
+/// own ticks fall on round numbers of days, not on months. A label that would run past the
+/// canvas edge is left out rather than clipped.
+fn draw_month_ticks<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    to_pixel: impl Fn(f64) -> BackendCoord,
+    first: NaiveDate,
+    last: NaiveDate,
+) -> Result<()> {
+    let day = |date: NaiveDate| (date - first).num_days() as f64;
+    let months: Vec<Month> = Month::range(Month::of(first), Month::of(last))
+        .filter(|month| month.first_day() >= first && month.first_day() <= last)
+        .collect();
+    let step = months.len().div_ceil(8).max(1);
+    let (width, _) = root.dim_in_pixel();
+    for (index, month) in months.iter().enumerate() {
+        let (px, py) = to_pixel(day(month.first_day()));
+        root.draw(&PathElement::new(vec![(px, py), (px, py + 5)], DARK.stroke_width(1)))
+            .map_err(plot_error)?;
+        let label = month_label(*month);
+        let half = (label.chars().count() as i32 * 13 * 55 / 100) / 2;
+        if index % step != 0 || px - half < 2 || px + half > width as i32 - 2 {
+            continue;
+        }
+        let style = text_style(13).pos(Pos::new(HPos::Center, VPos::Top));
+        root.draw(&Text::new(label, (px, py + 8), style)).map_err(plot_error)?;
+    }
+    Ok(())
 }
 
 /// `Mar 2026`, or `Mar` inside a year already labelled.
@@ -238,7 +277,11 @@ pub fn commitment_chart(rows: &[CommitmentRow], hours_per_fte_day: f64, as_of: N
             chart
                 .draw_series(DashedLineSeries::new(vec![(x, 0.0), (x, top)], 3, 4, GREY.stroke_width(1)))
                 .map_err(plot_error)?;
-            let label = Text::new(format!("as of {as_of}"), (x, top * 0.99), text_style(13).color(&GREY));
+            let label = Text::new(
+                format!(" as of {}", as_of.format("%-d %b %Y")),
+                (x, top * 0.95),
+                text_style(13).color(&GREY),
+            );
             chart.draw_series(std::iter::once(label)).map_err(plot_error)?;
         }
         let capacity = capacity_steps(rows);
@@ -252,7 +295,7 @@ pub fn commitment_chart(rows: &[CommitmentRow], hours_per_fte_day: f64, as_of: N
                 .draw_series(std::iter::empty::<PathElement<(f64, f64)>>())
                 .map_err(plot_error)?
                 .label("P&S team capacity")
-                .legend(line_key(DARK.stroke_width(2)));
+                .legend(dashed_key(DARK));
         }
         draw_legend(&mut chart, SeriesLabelPosition::UpperLeft, 14)?;
         Ok(())
@@ -302,6 +345,7 @@ pub fn burn_up_chart(burn: &BurnUp<'_>) -> Result<String> {
         let mut chart = ChartBuilder::on(root)
             .caption(shorten(burn.title, 80), text_style(18))
             .margin(12)
+            .margin_right(28)
             .x_label_area_size(40)
             .y_label_area_size(56)
             .build_cartesian_2d(0.0..span, 0.0..top)
@@ -310,10 +354,7 @@ pub fn burn_up_chart(burn: &BurnUp<'_>) -> Result<String> {
             .configure_mesh()
             .disable_x_mesh()
             .light_line_style(TRANSPARENT)
-            .x_labels(6)
-            .x_label_formatter(&|x| {
-                (first + chrono::Days::new(x.max(0.0) as u64)).format("%Y-%m-%d").to_string()
-            })
+            .x_labels(0)
             .y_label_formatter(&|y| crate::present::format::hours(*y))
             .y_desc("Hours")
             .label_style(text_style(13))
@@ -330,7 +371,7 @@ pub fn burn_up_chart(burn: &BurnUp<'_>) -> Result<String> {
             ))
             .map_err(plot_error)?
             .label(format!("Available ({} h)", crate::present::format::hours(burn.available)))
-            .legend(line_key(DARK.stroke_width(2)));
+            .legend(dashed_key(DARK));
         chart
             .draw_series(LineSeries::new(
                 vec![(window.0, 0.0), (window.1, burn.available)],
@@ -349,16 +390,117 @@ pub fn burn_up_chart(burn: &BurnUp<'_>) -> Result<String> {
             chart
                 .draw_series(DashedLineSeries::new(vec![(x, 0.0), (x, top)], 4, 4, ORANGE.stroke_width(2)))
                 .map_err(plot_error)?;
-            let label = format!("as of {}", burn.as_of);
+            let label = format!(" as of {}", burn.as_of.format("%-d %b %Y"));
             chart
                 .draw_series(std::iter::once(Text::new(
                     label,
-                    (x, top * 0.97),
+                    (x, top * 0.93),
                     text_style(13).color(&ORANGE),
                 )))
                 .map_err(plot_error)?;
         }
         draw_legend(&mut chart, SeriesLabelPosition::UpperLeft, 13)?;
+        draw_month_ticks(root, |x| chart.backend_coord(&(x, 0.0)), first, last)?;
+        Ok(())
+    })
+}
+
+/// A legend in one row under a chart: a box per series, then a dashed key for a line.
+fn draw_legend_row<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    boxes: &[(&str, RGBColor)],
+    (line, line_colour): (&str, RGBColor),
+    y: i32,
+) -> Result<()> {
+    let mut x = 260;
+    for (label, colour) in boxes {
+        root.draw(&Rectangle::new([(x, y - 6), (x + 14, y + 6)], colour.filled())).map_err(plot_error)?;
+        root.draw(&Text::new(label.to_string(), (x + 19, y - 7), text_style(12))).map_err(plot_error)?;
+        x += 32 + label.chars().count() as i32 * 7;
+    }
+    root.draw(&Text::new("– – –", (x, y - 8), (FAMILY, 13).into_font().color(&line_colour)))
+        .map_err(plot_error)?;
+    root.draw(&Text::new(line.to_string(), (x + 34, y - 7), text_style(12))).map_err(plot_error)?;
+    Ok(())
+}
+
+/// One allocation on the timeline: its window, and its hours split into used, left, expired
+/// and overrun.
+pub struct TimelineBar {
+    pub label: String,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub available: f64,
+    /// Used within the hours available (the overrun is apart).
+    pub used: f64,
+    pub left: f64,
+    pub expired: f64,
+    pub overrun: f64,
+}
+
+const LIGHT_BLUE: RGBColor = RGBColor(160, 200, 230);
+const RED: RGBColor = RGBColor(200, 40, 40);
+
+/// Every allocation of an engagement on one time axis, a bar across its window split in the
+/// proportions of its hours: used (blue), left (light blue), expired (grey), and an overrun
+/// (red) past its end; the as-of date as a dashed line.
+pub fn timeline_chart(bars: &[TimelineBar], as_of: NaiveDate) -> Result<String> {
+    let first = bars.iter().map(|b| b.start).min().unwrap_or(as_of).min(as_of);
+    let last = bars.iter().map(|b| b.end).max().unwrap_or(as_of).max(as_of);
+    let day = |date: NaiveDate| (date - first).num_days() as f64;
+    let span = day(last) + 1.0;
+    let rows = bars.len().max(1) as f64;
+    let height = 120 + 30 * bars.len() as u32;
+    render_svg(height, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .margin(12)
+            .margin_right(28)
+            .x_label_area_size(58)
+            .y_label_area_size(240)
+            .build_cartesian_2d(0.0..span, 0.0..rows)
+            .map_err(plot_error)?;
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .x_labels(0)
+            .y_labels(bars.len() * 2 + 1)
+            .y_label_formatter(&|y| {
+                category_at(*y, bars.len(), 1)
+                    .map_or(String::new(), |i| shorten(&bars[bars.len() - 1 - i].label, 34))
+            })
+            .label_style(text_style(13))
+            .draw()
+            .map_err(plot_error)?;
+        let row_y = |i: usize| bars.len() as f64 - 1.0 - i as f64;
+        let mut segments = Vec::new();
+        for (i, bar) in bars.iter().enumerate() {
+            let (x0, width) = (day(bar.start), day(bar.end) + 1.0 - day(bar.start));
+            let per_hour = if bar.available > 0.0 { width / bar.available } else { 0.0 };
+            let mut x = x0;
+            for (hours, colour) in
+                [(bar.used, BLUE), (bar.left, LIGHT_BLUE), (bar.expired, LIGHT_GREY), (bar.overrun, RED)]
+            {
+                if hours > 0.0 {
+                    let next = x + hours * per_hour;
+                    segments.push(Rectangle::new(
+                        [(x, row_y(i) + 0.22), (next, row_y(i) + 0.78)],
+                        colour.filled(),
+                    ));
+                    x = next;
+                }
+            }
+        }
+        chart.draw_series(segments).map_err(plot_error)?;
+        let x = day(as_of) + 1.0;
+        chart
+            .draw_series(DashedLineSeries::new(vec![(x, 0.0), (x, rows)], 4, 4, ORANGE.stroke_width(2)))
+            .map_err(plot_error)?;
+        draw_month_ticks(root, |x| chart.backend_coord(&(x, 0.0)), first, last)?;
+        let (_, bottom) = root.dim_in_pixel();
+        let as_of_label = format!("as of {}", as_of.format("%-d %b %Y"));
+        let keys: [(&str, RGBColor); 4] =
+            [("Used", BLUE), ("Left", LIGHT_BLUE), ("Expired", LIGHT_GREY), ("Overrun", RED)];
+        draw_legend_row(root, &keys, (&as_of_label, ORANGE), bottom as i32 - 20)?;
         Ok(())
     })
 }

@@ -1,56 +1,126 @@
-//! One engagement's page, which is also what the community sees in its monthly PDF, and its
-//! charts. Only this engagement's records are read here, so nothing of another engagement can
-//! reach its page, charts or downloads.
+//! One engagement's page. Its PDF is what the community reads with its monthly usage email:
+//! its allowance first (hours to use now and by when, what comes next, who to reach), what was
+//! done this month, its allocations on one timeline, earlier work summed up. The site page adds
+//! what only the team needs: internal findings, notes, the recent record, hours by member.
+//! Only this engagement's records are read here, so nothing of another engagement can reach its
+//! page, charts or downloads.
 
 use anyhow::Result;
 use serde::Serialize;
 
-use super::charts::{self, BurnUp};
+use super::charts::{self, BurnUp, TimelineBar};
 use super::layout::CommunityPaths;
 use super::slug::slugify;
 use super::views::{allocation_view, AllocationView, FigureView, StatusView};
 use super::BookInput;
 use crate::calendar::Month;
-use crate::figures::allocations::State;
+use crate::figures::allowance::{self, Allowance, MonthDelivery};
 use crate::figures::delivery;
+use crate::hours::Hours;
 use crate::load::contacts::Role;
 use crate::model::{ActivityId, AllocationId, EngagementId, ProjectId};
 use crate::output::Plan;
-use crate::present::format::{h_grouped, month_name, period, short_name, title_and_body};
+use crate::present::format::{
+    date_range, h_grouped, long_date, month_name, month_range, short_name, title_and_body,
+};
 use crate::present::FigureFacts;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct EngagementPage {
     pub organisation: String,
+    pub service: String,
+    /// The community: the page's title.
     pub title: String,
+    /// `Community Enablement Service · October 2026`.
+    pub subtitle: String,
     pub name: String,
     pub community: String,
+    /// The engagement's one-line title (first line of its description).
+    pub engagement_title: String,
+    /// `1 April 2026 – 31 March 2027`, as people write it.
     pub period: String,
+    /// `October 2026`.
+    pub month: String,
     pub as_of: String,
-    pub month: Option<String>,
+    /// The status in the community's report: from the reasons it can act on only.
+    pub community_status: StatusView,
+    /// The status with every reason, for the team.
     pub status: StatusView,
+    pub usable: Vec<HoursLine>,
+    /// When the engagement has ended, its end date: no hours are usable any more.
+    pub ended: Option<String>,
+    pub coming: Vec<HoursLine>,
+    /// The providers to reach, joined: `Amara Okonkwo and Jonas Lindqvist`.
+    pub providers: String,
+    pub this_month: MonthView,
+    pub timeline_chart: Option<FigureView>,
+    /// The allocations shown in full: open, to come, or closed in or after the report month.
+    pub allocations: Vec<AllocationView>,
+    /// The allocations closed before the report month, summed up.
+    pub earlier: Option<EarlierAllocations>,
+    pub totals: Totals,
+    pub burn_charts: Vec<FigureView>,
+    pub earlier_work: Vec<EarlierWorkView>,
+    pub projects: Vec<ProjectView>,
+    pub contacts: Vec<ContactView>,
     /// Overruns too old to count against the status (internal notes).
     pub history: Vec<String>,
     /// Counted activities dated outside their allocation's window (internal notes).
     pub outside_window: Vec<ActivityView>,
-    pub engagement_title: String,
-    pub engagement_body: String,
-    pub agreement: String,
-    pub contacts: Vec<ContactView>,
-    pub totals: Totals,
-    pub projects: Vec<ProjectView>,
-    pub month_activities: Vec<ActivityView>,
-    pub month_total: String,
-    pub activities: Vec<ActivityView>,
-    pub activity_total: String,
+    /// The internal record: the activities of the last [`RECENT_MONTHS`] months in full.
+    pub recent_activities: Vec<ActivityView>,
+    /// `August – October 2026`: the months the recent record and the team table cover.
+    pub recent_period: String,
+    pub activity_count: usize,
+    /// The months the hours-by-member table and chart cover.
+    pub team_period: String,
     pub team: Vec<TeamRow>,
     pub team_chart: Option<FigureView>,
     /// This engagement's downloads: (label, path from the book root).
     pub downloads: Vec<(String, String)>,
     /// Prefix from the page to the book root (`../` on the site, more in a PDF project).
     pub root: String,
-    /// The site page links its downloads; the PDF sent to the community does not.
+    /// The site page, for the team; the PDF is the community's.
     pub site: bool,
+}
+
+/// `3 h` of `Archive digitisation pilot 2026 Q4`, with its date.
+#[derive(Debug, Clone, Serialize)]
+pub struct HoursLine {
+    pub hours: String,
+    pub allocation: String,
+    /// `31 December 2026`: use by (hours left) or from (hours to come).
+    pub date: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MonthView {
+    pub label: String,
+    pub hours: String,
+    pub previous: String,
+    pub previous_label: String,
+    /// `Amara Okonkwo (3 h), Jonas Lindqvist (2 h)`.
+    pub members: String,
+    pub topics: Vec<String>,
+    pub activities: Vec<ActivityView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EarlierAllocations {
+    pub count: usize,
+    pub period: String,
+    pub available: String,
+    pub used: String,
+    pub expired: String,
+    pub overrun: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EarlierWorkView {
+    pub allocation: String,
+    pub hours: String,
+    pub entries: usize,
+    pub topics: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -58,9 +128,7 @@ pub struct ContactView {
     pub name: String,
     pub roles: String,
     pub position: String,
-    pub organization: String,
     pub email: String,
-    pub github: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -74,13 +142,10 @@ pub struct Totals {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ProjectView {
-    pub name: String,
     pub title: String,
     pub outcome: String,
     pub period: String,
     pub capacity: String,
-    pub allocations: Vec<AllocationView>,
-    pub burn_charts: Vec<FigureView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -89,7 +154,10 @@ pub struct ActivityView {
     pub allocation: String,
     pub member: String,
     pub hours: String,
+    /// As logged: the team's words.
     pub description: String,
+    /// What the community reads (the public description when there is one).
+    pub public: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -98,33 +166,50 @@ pub struct TeamRow {
     pub hours: String,
 }
 
+/// How many months of activity the internal site page lists in full.
+const RECENT_MONTHS: u32 = 3;
+
 /// What the engagement's figures say about its delivery, computed once for its page, charts
 /// and downloads.
 pub struct Delivery {
     pub engagement: EngagementId,
     /// Counted activities, oldest first.
     pub activities: Vec<ActivityId>,
+    pub month: MonthDelivery,
 }
 
 impl Delivery {
     pub fn new(input: &BookInput<'_>, engagement: EngagementId) -> Delivery {
-        Delivery {
-            engagement,
-            activities: delivery::counted_activities(input.dataset, engagement, input.as_of),
-        }
+        let activities = delivery::counted_activities(input.dataset, engagement, input.as_of);
+        let calendar = &input.figures.calendar;
+        let month = allowance::month_delivery(
+            input.dataset,
+            &activities,
+            input.report_month(),
+            input.as_of,
+            calendar,
+        );
+        Delivery { engagement, activities, month }
     }
 }
 
-/// The engagement's charts: the burn-up of each allocation that has started, and the hours by
-/// team member and month.
+/// The engagement's charts: its timeline, the burn-up of each allocation active in the report
+/// month, and the hours by team member and month.
 pub struct EngagementCharts {
-    pub burn_ups: Vec<(ProjectId, FigureView)>,
+    pub timeline: Option<FigureView>,
+    pub burn_ups: Vec<FigureView>,
     pub team: Option<FigureView>,
 }
 
-fn activity_view(input: &BookInput<'_>, id: ActivityId) -> ActivityView {
-    let dataset = input.dataset;
-    let activity = &dataset.activities[id];
+fn short(input: &BookInput<'_>, allocation: AllocationId) -> String {
+    short_name(
+        &input.dataset.allocations[allocation].name,
+        &input.dataset.engagement_of(allocation).community,
+    )
+}
+
+fn activity_view(input: &BookInput<'_>, id: ActivityId, hours: Hours) -> ActivityView {
+    let activity = &input.dataset.activities[id];
     let dates = if activity.end == activity.start {
         activity.start.to_string()
     } else {
@@ -132,14 +217,17 @@ fn activity_view(input: &BookInput<'_>, id: ActivityId) -> ActivityView {
     };
     ActivityView {
         dates,
-        allocation: short_name(
-            &dataset.allocations[activity.allocation].name,
-            &dataset.engagement_of(activity.allocation).community,
-        ),
-        member: dataset.team_member(activity.team_member).to_string(),
-        hours: h_grouped(activity.units),
+        allocation: short(input, activity.allocation),
+        member: input.dataset.team_member(activity.team_member).to_string(),
+        hours: h_grouped(hours),
         description: activity.description.to_string(),
+        public: activity.community_description().to_string(),
     }
+}
+
+fn counted_view(input: &BookInput<'_>, id: ActivityId) -> ActivityView {
+    let hours = input.dataset.activities[id].hours_as_of(input.as_of, &input.figures.calendar);
+    activity_view(input, id, hours)
 }
 
 fn contacts(input: &BookInput<'_>, engagement: EngagementId) -> Vec<ContactView> {
@@ -156,11 +244,73 @@ fn contacts(input: &BookInput<'_>, engagement: EngagementId) -> Vec<ContactView>
                 .collect::<Vec<_>>()
                 .join(", "),
             position: contact.position.clone(),
-            organization: contact.organization.clone(),
             email: contact.email.clone(),
-            github: contact.github.clone(),
         })
         .collect()
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [only] => only.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+fn allowance_lines(input: &BookInput<'_>, allowance: &Allowance) -> (Vec<HoursLine>, Vec<HoursLine>) {
+    let usable = allowance
+        .usable
+        .iter()
+        .map(|u| HoursLine {
+            hours: h_grouped(u.left),
+            allocation: short(input, u.allocation),
+            date: long_date(u.use_by),
+        })
+        .collect();
+    let coming = allowance
+        .coming
+        .iter()
+        .map(|c| HoursLine {
+            hours: h_grouped(c.hours),
+            allocation: short(input, c.allocation),
+            date: long_date(c.from),
+        })
+        .collect();
+    (usable, coming)
+}
+
+fn month_view(input: &BookInput<'_>, month: &MonthDelivery) -> MonthView {
+    let previous = Month::of(month.month.first_day().pred_opt().expect("a day before"));
+    let members: Vec<String> = month
+        .by_member
+        .iter()
+        .map(|(member, hours)| format!("{} ({} h)", input.dataset.team_member(*member), h_grouped(*hours)))
+        .collect();
+    MonthView {
+        label: month_name(month.month),
+        hours: h_grouped(month.hours),
+        previous: h_grouped(month.previous),
+        previous_label: previous.first_day().format("%B").to_string(),
+        members: and_list(&members),
+        topics: month.topics.clone(),
+        activities: month.activities.iter().map(|(id, hours)| activity_view(input, *id, *hours)).collect(),
+    }
+}
+
+fn earlier_allocations(input: &BookInput<'_>, earlier: &[AllocationId]) -> Option<EarlierAllocations> {
+    let first = earlier.iter().map(|id| input.dataset.allocations[*id].start).min()?;
+    let last = earlier.iter().map(|id| input.dataset.allocations[*id].end).max()?;
+    let sum = |value: &dyn Fn(AllocationId) -> Hours| earlier.iter().map(|id| value(*id)).sum::<Hours>();
+    let figures = &input.figures.allocations;
+    Some(EarlierAllocations {
+        count: earlier.len(),
+        period: date_range(first, last),
+        available: h_grouped(sum(&|id| figures[id].available)),
+        used: h_grouped(sum(&|id| figures[id].used)),
+        expired: h_grouped(sum(&|id| figures[id].expired)),
+        overrun: h_grouped(sum(&|id| figures[id].overrun)),
+    })
 }
 
 /// The page's context, from the figures and the engagement's charts.
@@ -174,26 +324,48 @@ pub fn page(
     let id = delivery.engagement;
     let record = &dataset.engagements[id];
     let totals = &input.figures.engagements[id];
+    let month = input.report_month();
+    let allowance = allowance::allowance(dataset, input.figures, id);
+    let (usable, coming) = allowance_lines(input, &allowance);
+    let (shown, earlier) = allowance::shown_allocations(dataset, id, month);
+    let (engagement_title, _) = title_and_body(&record.description);
+    let recent_from = Month::of(month.first_day() - chrono::Months::new(RECENT_MONTHS - 1));
+    let recent: Vec<ActivityId> = delivery
+        .activities
+        .iter()
+        .copied()
+        .filter(|a| dataset.activities[*a].end >= recent_from.first_day())
+        .collect();
     let calendar = &input.figures.calendar;
-    let in_month = input.month.map(|month| delivery::started_in(dataset, &delivery.activities, month));
-    let projects =
-        record.projects.iter().map(|project| project_view(input, *project, &charts.burn_ups)).collect();
-    let (engagement_title, engagement_body) = title_and_body(&record.description);
     Ok(EngagementPage {
         organisation: input.settings.organisation.clone(),
-        title: format!("{}: Community Enablement Service report", record.community),
+        service: input.settings.service_name.clone(),
+        title: record.community.clone(),
+        subtitle: format!("Monthly report, {}", month_name(month)),
         name: record.name.clone(),
         community: record.community.clone(),
-        period: period(record.start, record.end),
-        as_of: input.as_of.to_string(),
-        month: input.month.map(month_name),
+        engagement_title: if engagement_title.is_empty() { record.name.clone() } else { engagement_title },
+        period: match (record.start, record.end) {
+            (Some(start), Some(end)) => date_range(start, end),
+            (Some(start), None) => format!("from {}", long_date(start)),
+            (None, Some(end)) => format!("until {}", long_date(end)),
+            (None, None) => String::new(),
+        },
+        month: month_name(month),
+        as_of: long_date(input.as_of),
+        community_status: StatusView::for_community(input, &totals.status)?,
         status: StatusView::new(input, &totals.status)?,
-        history: input.phrases.reasons(dataset, &totals.status.history)?,
-        outside_window: totals.outside_window.iter().map(|a| activity_view(input, *a)).collect(),
-        engagement_title,
-        engagement_body,
-        agreement: record.agreement.clone(),
-        contacts: contacts(input, id),
+        usable,
+        ended: record.end.filter(|end| *end < input.as_of).map(long_date),
+        coming,
+        providers: and_list(&allowance.providers),
+        this_month: month_view(input, &delivery.month),
+        timeline_chart: charts.timeline,
+        allocations: shown
+            .iter()
+            .map(|a| AllocationView { name: short(input, *a), ..allocation_view(input, *a) })
+            .collect(),
+        earlier: earlier_allocations(input, &earlier),
         totals: Totals {
             available: h_grouped(totals.available),
             used: h_grouped(totals.used),
@@ -201,60 +373,74 @@ pub fn page(
             expired: h_grouped(totals.expired),
             overrun: h_grouped(totals.overrun),
         },
-        projects,
-        month_activities: in_month.iter().flatten().map(|a| activity_view(input, *a)).collect(),
-        month_total: h_grouped(
-            in_month
-                .as_deref()
-                .map_or(Default::default(), |a| delivery::total(dataset, a, input.as_of, calendar)),
-        ),
-        activity_total: h_grouped(delivery::total(dataset, &delivery.activities, input.as_of, calendar)),
-        activities: delivery.activities.iter().map(|a| activity_view(input, *a)).collect(),
-        team: delivery::hours_by_member(dataset, &delivery.activities, input.as_of, calendar)
+        burn_charts: charts.burn_ups,
+        earlier_work: allowance::earlier_work(dataset, id, month, input.as_of, calendar)
             .into_iter()
-            .map(|(member, hours)| TeamRow {
-                member: dataset.team_member(member).to_string(),
-                hours: h_grouped(hours),
+            .map(|work| EarlierWorkView {
+                allocation: short(input, work.allocation),
+                hours: h_grouped(work.hours),
+                entries: work.entries,
+                topics: work.topics,
             })
             .collect(),
+        projects: record.projects.iter().map(|project| project_view(input, *project)).collect(),
+        contacts: contacts(input, id),
+        history: input.phrases.reasons(dataset, &totals.status.history)?,
+        outside_window: totals.outside_window.iter().map(|a| counted_view(input, *a)).collect(),
+        recent_activities: recent.iter().map(|a| counted_view(input, *a)).collect(),
+        recent_period: month_range(recent_from, month),
+        activity_count: delivery.activities.len(),
+        team_period: team_months(input, delivery)
+            .first()
+            .map_or(String::new(), |first| month_range(*first, Month::of(input.as_of))),
+        team: team_rows(input, delivery),
         team_chart: charts.team,
         downloads: vec![
             ("Allocations (CSV)".to_string(), paths.allocations_table()),
-            ("Activity record (CSV)".to_string(), paths.activities_table()),
+            ("Activity record, every entry (CSV)".to_string(), paths.activities_table()),
         ],
         root: super::layout::root_of(&paths.page),
         site: true,
     })
 }
 
-fn project_view(
-    input: &BookInput<'_>,
-    project: ProjectId,
-    burn_ups: &[(ProjectId, FigureView)],
-) -> ProjectView {
+/// Hours by team member over the months the team chart covers.
+fn team_rows(input: &BookInput<'_>, delivery: &Delivery) -> Vec<TeamRow> {
+    let months = team_months(input, delivery);
+    let dataset = input.dataset;
+    delivery::hours_by_member_and_month(
+        dataset,
+        &delivery.activities,
+        &months,
+        &input.figures.calendar,
+        input.as_of,
+    )
+    .into_iter()
+    .map(|(member, hours)| TeamRow {
+        member: dataset.team_member(member).to_string(),
+        hours: h_grouped(hours.iter().sum()),
+    })
+    .collect()
+}
+
+fn team_months(input: &BookInput<'_>, delivery: &Delivery) -> Vec<Month> {
+    match delivery.activities.first() {
+        Some(first) => delivery::team_chart_months(input.dataset.activities[*first].start, input.as_of),
+        None => Vec::new(),
+    }
+}
+
+fn project_view(input: &BookInput<'_>, project: ProjectId) -> ProjectView {
     let record = &input.dataset.projects[project];
     let (title, outcome) = title_and_body(&record.description);
-    let allocations = record
-        .allocations
-        .iter()
-        .map(|id| {
-            let mut view = allocation_view(input, *id);
-            view.name = short_name(&view.name, &view.community);
-            view
-        })
-        .collect();
     ProjectView {
-        name: record.name.clone(),
         title: if title.is_empty() { record.name.clone() } else { title },
         outcome,
-        period: period(record.start, record.end),
+        period: match (record.start, record.end) {
+            (Some(start), Some(end)) => date_range(start, end),
+            _ => String::new(),
+        },
         capacity: record.capacity.clone(),
-        allocations,
-        burn_charts: burn_ups
-            .iter()
-            .filter(|(p, _)| *p == project)
-            .map(|(_, figure)| figure.clone())
-            .collect(),
     }
 }
 
@@ -265,15 +451,19 @@ pub fn charts(
     paths: &CommunityPaths,
 ) -> Result<(Plan, EngagementCharts)> {
     let mut files = Plan::default();
+    let timeline = match timeline_chart(input, delivery, paths)? {
+        Some((path, svg, figure)) => {
+            files.add(path, svg);
+            Some(figure)
+        }
+        None => None,
+    };
     let mut burn_ups = Vec::new();
-    let charted = input
-        .dataset
-        .allocations_of(delivery.engagement)
-        .filter(|id| input.figures.allocations[*id].state != State::Upcoming);
-    for (index, allocation) in charted.enumerate() {
+    let active = allowance::active_in(input.dataset, delivery.engagement, input.report_month());
+    for (index, allocation) in active.into_iter().enumerate() {
         let (path, svg, figure) = burn_chart(input, allocation, index + 1, paths)?;
         files.add(path, svg);
-        burn_ups.push((input.dataset.allocations[allocation].project, figure));
+        burn_ups.push(figure);
     }
     let team = match team_chart(input, delivery, paths)? {
         Some((path, svg, figure)) => {
@@ -282,7 +472,47 @@ pub fn charts(
         }
         None => None,
     };
-    Ok((files, EngagementCharts { burn_ups, team }))
+    Ok((files, EngagementCharts { timeline, burn_ups, team }))
+}
+
+fn timeline_chart(
+    input: &BookInput<'_>,
+    delivery: &Delivery,
+    paths: &CommunityPaths,
+) -> Result<Option<(String, String, FigureView)>> {
+    let dataset = input.dataset;
+    let (shown, earlier) = allowance::shown_allocations(dataset, delivery.engagement, input.report_month());
+    if shown.is_empty() {
+        return Ok(None);
+    }
+    let bars: Vec<TimelineBar> = shown
+        .iter()
+        .map(|id| {
+            let record = &dataset.allocations[*id];
+            let figures = &input.figures.allocations[*id];
+            TimelineBar {
+                label: short(input, *id),
+                start: record.start,
+                end: record.end,
+                available: figures.available.as_f64(),
+                used: (figures.used - figures.overrun).as_f64(),
+                left: figures.left.as_f64(),
+                expired: figures.expired.as_f64(),
+                overrun: figures.overrun.as_f64(),
+            }
+        })
+        .collect();
+    let path = paths.timeline_chart();
+    let facts = FigureFacts {
+        kind: "timeline",
+        first_month: bars.iter().map(|b| b.start).min().map(|d| month_name(Month::of(d))).unwrap_or_default(),
+        last_month: bars.iter().map(|b| b.end).max().map(|d| month_name(Month::of(d))).unwrap_or_default(),
+        months_over: earlier.len(),
+        end: long_date(input.as_of),
+        ..FigureFacts::default()
+    };
+    let figure = FigureView::new(path.clone(), input.phrases.figure(&facts)?);
+    Ok(Some((path, charts::timeline_chart(&bars, input.as_of)?, figure)))
 }
 
 fn burn_chart(
@@ -293,7 +523,7 @@ fn burn_chart(
 ) -> Result<(String, String, FigureView)> {
     let dataset = input.dataset;
     let record = &dataset.allocations[allocation];
-    let short = short_name(&record.name, &dataset.engagement_of(allocation).community);
+    let short = short(input, allocation);
     let burn = BurnUp {
         title: &format!("Hours used: {short}"),
         start: record.start,
@@ -326,9 +556,11 @@ fn team_chart(
     delivery: &Delivery,
     paths: &CommunityPaths,
 ) -> Result<Option<(String, String, FigureView)>> {
-    let Some(first) = delivery.activities.first() else { return Ok(None) };
+    let months = team_months(input, delivery);
+    if months.is_empty() {
+        return Ok(None);
+    }
     let dataset = input.dataset;
-    let months = delivery::team_chart_months(dataset.activities[*first].start, input.as_of);
     let members: Vec<(String, Vec<f64>)> = delivery::hours_by_member_and_month(
         dataset,
         &delivery.activities,
@@ -346,7 +578,7 @@ fn team_chart(
     let facts = FigureFacts {
         kind: "team-hours",
         first_month: month_name(months[0]),
-        last_month: month_name(Month::of(input.as_of)),
+        last_month: month_name(*months.last().expect("not empty")),
         members: names.join(", "),
         ..FigureFacts::default()
     };

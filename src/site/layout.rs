@@ -80,6 +80,11 @@ impl CommunityPaths {
         format!("{}/burn-{ordinal:02}-{allocation_slug}.svg", self.figures)
     }
 
+    /// Every allocation of the engagement on one time axis.
+    pub fn timeline_chart(&self) -> String {
+        format!("{}/timeline.svg", self.figures)
+    }
+
     pub fn team_chart(&self) -> String {
         format!("{}/team-hours.svg", self.figures)
     }

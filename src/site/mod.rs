@@ -28,7 +28,7 @@ use crate::figures::Figures;
 use crate::model::{Dataset, EngagementId};
 use crate::output::Plan;
 use crate::pages::{Renderer, Target};
-use crate::present::format::month_name;
+use crate::present::format::{date_range, month_name};
 use crate::present::Phrases;
 use crate::settings::Settings;
 use crate::templates::TemplateSet;
@@ -123,7 +123,7 @@ impl<'a> BookInput<'a> {
     /// `2026-10-01 to 2026-10-31`: the report month up to the as-of date.
     fn report_period(&self) -> String {
         let month = self.report_month();
-        format!("{} to {}", month.first_day(), month.last_day().min(self.as_of.max(month.first_day())))
+        date_range(month.first_day(), month.last_day().min(self.as_of.max(month.first_day())))
     }
 }
 
@@ -257,8 +257,11 @@ fn aggregated_export(input: &BookInput<'_>) -> PdfExport {
         "monthly-report".to_string(),
         layout::aggregated_pdf(&name, month),
         layout::MONTHLY_REPORT_PROJECT.to_string(),
-        format!("Community Enablement Service: monthly report, {}", month_name(month)),
-        "All engagements".to_string(),
+        (
+            format!("{}: monthly report, {}", input.settings.service_name, month_name(month)),
+            "All engagements".to_string(),
+            &format!("Monthly report · {}", month_name(month)),
+        ),
         input.report_period(),
         input.as_of,
     )
@@ -274,8 +277,11 @@ fn engagement_export(
         format!("community-{}", paths.slug),
         paths.pdf(input.report_month()),
         paths.pdf_project.clone(),
-        title.to_string(),
-        community.to_string(),
+        (
+            title.to_string(),
+            community.to_string(),
+            &format!("{community} · {}", month_name(input.report_month())),
+        ),
         input.report_period(),
         input.as_of,
     )

@@ -6,14 +6,21 @@ use serde::Serialize;
 
 use super::charts::{self, UsageBar};
 use super::layout;
-use super::views::{allocation_view, engagement_row, AllocationView, EngagementRowView, FigureView};
+use super::views::{
+    allocation_view, engagement_row, AllocationView, EngagementRowView, FigureView, StatusView,
+};
 use super::BookInput;
 use crate::calendar::Month;
+use crate::figures::allocations::State;
+use crate::figures::allowance::month_delivery;
 use crate::figures::commitment::CommitmentRow;
-use crate::figures::report::headcount;
+use crate::figures::report::{headcount, reported_in_month};
+use crate::figures::status::FindingKind;
+use crate::figures::{delivery, findings};
 use crate::hours::Hours;
+use crate::model::AllocationId;
 use crate::output::Plan;
-use crate::present::format::{h_grouped, hours, hours_grouped, money, month_name};
+use crate::present::format::{h_grouped, hours, hours_grouped, long_date, money, month_name};
 use crate::present::FigureFacts;
 
 #[derive(Debug, Clone, Serialize)]
@@ -60,11 +67,47 @@ pub struct CommitmentView {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct CostView {
+    pub currency: String,
     pub per_hour: String,
     pub delivered_hours: String,
     pub delivered_cost: String,
     pub committed_hours: String,
     pub committed_cost: String,
+}
+
+/// One row of the action list.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActionRow {
+    pub community: String,
+    pub page: String,
+    pub finding: String,
+    pub owner: String,
+    pub action: String,
+    pub since: String,
+}
+
+/// The action list's rows of one kind.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActionGroup {
+    pub kind: &'static str,
+    pub title: &'static str,
+    pub rows: Vec<ActionRow>,
+}
+
+/// One community's month, for the internal report.
+#[derive(Debug, Clone, Serialize)]
+pub struct CommunityMonth {
+    pub community: String,
+    pub page: String,
+    /// `None` on the totals row.
+    pub status: Option<StatusView>,
+    pub delivered: String,
+    pub change: String,
+    pub left: String,
+    pub expired: String,
+    pub forecast: String,
+    /// The cost of the hours delivered this month.
+    pub amount: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -99,6 +142,11 @@ pub struct Overview {
     pub warnings: Vec<String>,
     pub cost: CostView,
     pub reports: Vec<ReportLink>,
+    pub service: String,
+    pub actions: Vec<ActionGroup>,
+    /// The engagements reported this month, most urgent first: the report's table.
+    pub month_table: Vec<CommunityMonth>,
+    pub month_totals: CommunityMonth,
 }
 
 /// Months of the commitment table in the monthly report: a year back, six months ahead.
@@ -110,6 +158,7 @@ pub fn overview(input: &BookInput<'_>, charts: OverviewCharts, reports: Vec<Repo
     let dataset = input.dataset;
     let engagements =
         figures.urgency.iter().map(|id| engagement_row(input, *id)).collect::<Result<Vec<_>>>()?;
+    let month_rows = month_table(input)?;
     let commitment: Vec<CommitmentView> = figures.commitment.iter().map(commitment_view).collect();
     let current = Month::of(input.as_of);
     let position =
@@ -165,7 +214,119 @@ pub fn overview(input: &BookInput<'_>, charts: OverviewCharts, reports: Vec<Repo
         warnings: input.warnings.clone(),
         cost: cost_view(input),
         reports,
+        service: input.settings.service_name.clone(),
+        actions: actions(input)?,
+        month_table: month_rows.0,
+        month_totals: month_rows.1,
     })
+}
+
+/// The action list: every finding, commercial decisions first, then delivery, then data fixes.
+fn actions(input: &BookInput<'_>) -> Result<Vec<ActionGroup>> {
+    let phrases = input.phrases;
+    let dataset = input.dataset;
+    let mut groups = vec![
+        ActionGroup { kind: "commercial", title: "Commercial decisions", rows: Vec::new() },
+        ActionGroup { kind: "delivery", title: "Delivery", rows: Vec::new() },
+        ActionGroup { kind: "data", title: "Data to fix in Airtable", rows: Vec::new() },
+    ];
+    for finding in findings::findings(input.figures) {
+        let group = match finding.kind {
+            FindingKind::Commercial => 0,
+            FindingKind::Delivery => 1,
+            FindingKind::Data => 2,
+        };
+        groups[group].rows.push(ActionRow {
+            community: dataset.engagements[finding.engagement].community.clone(),
+            page: input.communities[finding.engagement].page.clone(),
+            finding: phrases.reason(dataset, &finding.reason)?,
+            owner: phrases.owner(dataset, &finding.reason)?,
+            action: phrases.action(dataset, &finding.reason)?,
+            since: finding.since.map_or(String::new(), long_date),
+        });
+    }
+    for (engagement, count) in findings::outside_windows(input.figures) {
+        groups[2].rows.push(ActionRow {
+            community: dataset.engagements[engagement].community.clone(),
+            page: input.communities[engagement].page.clone(),
+            finding: format!(
+                "{count} {} dated outside {} allocation's window.",
+                if count == 1 { "activity" } else { "activities" },
+                if count == 1 { "its" } else { "their" }
+            ),
+            owner: "Provider".to_string(),
+            action: "Correct the dates or the allocation in Airtable (see the engagement's page)".to_string(),
+            since: String::new(),
+        });
+    }
+    Ok(groups)
+}
+
+/// The engagements reported this month (the same rule as their PDFs), with the month's figures,
+/// and their totals.
+fn month_table(input: &BookInput<'_>) -> Result<(Vec<CommunityMonth>, CommunityMonth)> {
+    let dataset = input.dataset;
+    let figures = input.figures;
+    let month = input.report_month();
+    let per_hour = input.settings.cost_per_hour;
+    let mut totals = (Hours::ZERO, Hours::ZERO, Hours::ZERO, Hours::ZERO, 0.0, Hours::ZERO);
+    let mut rows = Vec::new();
+    for id in figures.urgency.iter().filter(|id| reported_in_month(dataset, **id, month, input.as_of)) {
+        let activities = delivery::counted_activities(dataset, *id, input.as_of);
+        let delivered = month_delivery(dataset, &activities, month, input.as_of, &figures.calendar);
+        let engagement = &figures.engagements[*id];
+        let active: Vec<AllocationId> =
+            dataset.allocations_of(*id).filter(|a| figures.allocations[*a].state == State::Active).collect();
+        let forecast: f64 = active.iter().map(|a| figures.allocations[*a].forecast_at_end).sum();
+        let available: Hours = active.iter().map(|a| figures.allocations[*a].available).sum();
+        totals.0 += delivered.hours;
+        totals.1 += delivered.previous;
+        totals.2 += engagement.left;
+        totals.3 += engagement.expired;
+        totals.4 += forecast;
+        totals.5 += available;
+        rows.push(CommunityMonth {
+            community: dataset.engagements[*id].community.clone(),
+            page: input.communities[*id].page.clone(),
+            status: Some(StatusView::new(input, &engagement.status)?),
+            delivered: h_grouped(delivered.hours),
+            change: signed(delivered.hours - delivered.previous),
+            left: h_grouped(engagement.left),
+            expired: h_grouped(engagement.expired),
+            forecast: if active.is_empty() {
+                "–".to_string()
+            } else {
+                format!("{} of {}", hours(forecast), h_grouped(available))
+            },
+            amount: money_amount(delivered.hours.as_f64() * per_hour),
+        });
+    }
+    let total = CommunityMonth {
+        community: format!("{} communities", rows.len()),
+        page: String::new(),
+        status: None,
+        delivered: h_grouped(totals.0),
+        change: signed(totals.0 - totals.1),
+        left: h_grouped(totals.2),
+        expired: h_grouped(totals.3),
+        forecast: format!("{} of {}", hours(totals.4), h_grouped(totals.5)),
+        amount: money_amount(totals.0.as_f64() * per_hour),
+    };
+    Ok((rows, total))
+}
+
+/// Money without its currency (the column says it): `1,350`.
+fn money_amount(value: f64) -> String {
+    hours_grouped(value.round())
+}
+
+/// `+2`, `−3.5`, `0`: a change in hours.
+fn signed(change: Hours) -> String {
+    match change.hundredths() {
+        0 => "0".to_string(),
+        c if c > 0 => format!("+{}", h_grouped(change)),
+        _ => format!("−{}", h_grouped(-change)),
+    }
 }
 
 fn headline(input: &BookInput<'_>) -> Headline {
@@ -204,6 +365,7 @@ fn cost_view(input: &BookInput<'_>) -> CostView {
     let cost = &input.figures.cost;
     let currency = &input.settings.currency;
     CostView {
+        currency: currency.clone(),
         per_hour: money(cost.cost_per_hour, currency),
         delivered_hours: h_grouped(cost.delivered_hours),
         delivered_cost: money(cost.delivered_cost, currency),

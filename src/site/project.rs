@@ -24,17 +24,32 @@ pub struct PdfExport {
     pub community: String,
     pub period: String,
     pub as_of: String,
+    /// The right-hand side of its running header, short enough for one line.
+    pub header: String,
     /// From its project folder back to the book root: `../../` or `../../../`.
     pub root: String,
 }
 
+/// The longest running-header text, in characters.
+const HEADER_LIMIT: usize = 56;
+
+/// `text`, cut to `limit` characters at a word with an ellipsis when longer.
+fn ellipsised(text: &str, limit: usize) -> String {
+    if text.chars().count() <= limit {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(limit - 1).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head).trim_end_matches([' ', ',', '·']);
+    format!("{cut}…")
+}
+
 impl PdfExport {
+    /// `header` is the running header's right-hand side (shortened here to fit).
     pub fn new(
         id: String,
         output: String,
         project_folder: String,
-        title: String,
-        community: String,
+        (title, community, header): (String, String, &str),
         period: String,
         as_of: NaiveDate,
     ) -> PdfExport {
@@ -45,7 +60,8 @@ impl PdfExport {
             title,
             community,
             period,
-            as_of: as_of.to_string(),
+            as_of: crate::present::format::long_date(as_of),
+            header: ellipsised(header, HEADER_LIMIT),
             root: layout::root_of_folder(&project_folder),
         }
     }
@@ -67,6 +83,7 @@ pub struct TocEntry {
 struct SiteConfig<'a> {
     title: String,
     organisation: &'a str,
+    service: &'a str,
     engagements: Vec<TocEntry>,
     exports: &'a [PdfExport],
 }
@@ -74,6 +91,7 @@ struct SiteConfig<'a> {
 #[derive(Serialize)]
 struct PdfProject<'a> {
     organisation: &'a str,
+    service: &'a str,
     export: &'a PdfExport,
 }
 
@@ -97,15 +115,16 @@ pub fn files(
     let mut files = Plan::default();
     let organisation = &input.settings.organisation;
     let config = SiteConfig {
-        title: format!("{organisation} Community Enablement Service"),
+        title: format!("{organisation} {}", input.settings.service_name),
         organisation,
+        service: &input.settings.service_name,
         engagements,
         exports,
     };
     files.add(layout::SITE_CONFIG, site.render("myst.yml.j2", &config)?);
     files.add(layout::OFFLINE_CONFIG, OFFLINE_CONFIG);
     for export in exports {
-        let project = PdfProject { organisation, export };
+        let project = PdfProject { organisation, service: &input.settings.service_name, export };
         files.add(
             format!("{}/myst.yml", export.project_folder()),
             site.render("pdf-project.yml.j2", &project)?,

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::BookInput;
 use crate::figures::status::{EngagementStatus, Status};
 use crate::model::{AllocationId, EngagementId};
-use crate::present::format::{h_grouped, percent, period, usage_bar};
+use crate::present::format::{date_range, h_grouped, percent, period, usage_bar};
 use crate::present::FigureTexts;
 
 #[derive(Debug, Clone, Serialize)]
@@ -20,18 +20,28 @@ pub struct StatusView {
 }
 
 impl StatusView {
-    pub fn new(input: &BookInput<'_>, status: &EngagementStatus) -> Result<StatusView> {
-        let icon = match status.status {
+    fn of(status: Status, reasons: Vec<String>) -> StatusView {
+        let icon = match status {
             Status::OnTrack => "🟢",
             Status::AtRisk => "🟡",
             Status::ActionNeeded => "🔴",
         };
-        Ok(StatusView {
-            label: status.status.label(),
-            slug: status.status.slug(),
-            icon,
-            reasons: input.phrases.reasons(input.dataset, &status.reasons)?,
-        })
+        StatusView { label: status.label(), slug: status.slug(), icon, reasons }
+    }
+
+    /// The status with every reason, in the team's words.
+    pub fn new(input: &BookInput<'_>, status: &EngagementStatus) -> Result<StatusView> {
+        Ok(StatusView::of(status.status, input.phrases.reasons(input.dataset, &status.reasons)?))
+    }
+
+    /// The status a community reads: from the reasons it can act on, in its words.
+    pub fn for_community(input: &BookInput<'_>, status: &EngagementStatus) -> Result<StatusView> {
+        let (status, reasons) = status.for_community();
+        let sentences = reasons
+            .into_iter()
+            .map(|reason| input.phrases.community_reason(input.dataset, reason))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(StatusView::of(status, sentences))
     }
 }
 
@@ -94,8 +104,14 @@ pub struct AllocationView {
     pub start: String,
     pub end: String,
     pub period: String,
+    /// `1 October – 31 December 2026`.
+    pub dates: String,
     pub available: String,
     pub used: String,
+    /// The share of the bar to fill, 0 to 1 (`0.75`).
+    pub fill: String,
+    /// Used beyond the hours available.
+    pub over: bool,
     /// Hours that can still be used.
     pub left: String,
     /// Hours that expired unused, when there are any.
@@ -120,6 +136,9 @@ pub fn allocation_view(input: &BookInput<'_>, id: AllocationId) -> AllocationVie
         start: allocation.start.to_string(),
         end: allocation.end.to_string(),
         period: format!("{} – {}", allocation.start, allocation.end),
+        dates: date_range(allocation.start, allocation.end),
+        fill: format!("{:.3}", (figures.used.as_f64() / figures.available.as_f64()).clamp(0.0, 1.0)),
+        over: !figures.overrun.is_zero(),
         available: h_grouped(figures.available),
         used: h_grouped(figures.used),
         left: h_grouped(figures.left),

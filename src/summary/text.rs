@@ -13,6 +13,7 @@ use crate::hours::Hours;
 use crate::model::{AllocationId, Dataset, EngagementId};
 use crate::present::format::{h, h_grouped, percent, usage_bar};
 use crate::present::Phrases;
+use crate::settings::Settings;
 
 /// Completed allocations that ended within this many days are still shown.
 const RECENT_DAYS: i64 = 31;
@@ -22,10 +23,10 @@ pub(crate) fn render(
     figures: &Figures,
     phrases: &Phrases,
     diagnostics: &Diagnostics,
-    organisation: &str,
+    settings: &Settings,
 ) -> Result<String> {
     let mut out = String::new();
-    let _ = writeln!(out, "{organisation} Community Enablement Service, as of {}", figures.as_of);
+    let _ = writeln!(out, "{} {}, as of {}", settings.organisation, settings.service_name, figures.as_of);
     for engagement in &figures.urgency {
         write_engagement(&mut out, dataset, figures, phrases, *engagement)?;
     }

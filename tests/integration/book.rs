@@ -237,8 +237,8 @@ fn templates_can_be_copied_out_and_overridden_file_by_file() {
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let index = std::fs::read_to_string(out.join("index.md")).unwrap();
     assert!(index.contains("## This month at a glance"));
-    let expected = std::fs::read(root().join("book/capacity.md")).unwrap();
-    assert_eq!(std::fs::read(out.join("capacity.md")).unwrap(), expected);
+    let expected = std::fs::read_to_string(root().join("book/capacity.md")).unwrap();
+    assert_eq!(std::fs::read_to_string(out.join("capacity.md")).unwrap(), expected);
 }
 
 /// Communities named like the tool's own outputs or like each other.
@@ -305,8 +305,7 @@ fn communities_named_like_outputs_or_each_other_each_get_their_own_pdf() {
         let config = std::fs::read_to_string(project.join("myst.yml")).unwrap();
         assert!(config.contains(&format!("output: \"../../../{pdf}\"")), "{config}");
         let page = std::fs::read_to_string(project.join("report.md")).unwrap();
-        let escaped = ces_report::pages::escape::inline(&email, ces_report::pages::escape::Target::Pdf);
-        assert!(page.contains(&escaped), "{slug}'s PDF page is not about E{index}");
+        assert!(literal_text(&page).contains(&email), "{slug}'s PDF page is not about E{index}");
     }
     let aggregated_config = std::fs::read_to_string(out.join("pdf/monthly-report/myst.yml")).unwrap();
     assert!(aggregated_config.contains(&format!("output: \"../../{aggregated}\"")));

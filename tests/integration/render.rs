@@ -25,7 +25,8 @@ fn sample_pdfs_show_each_engagements_own_figures() {
     for expected in [
         "Río Claro Data & Society",
         "68 h 57 h 3 h 10 h 2 h",
-        "4 h 6 h 0 h ██████████\n150%",
+        "3 h of Open data clinics 2026 Q4, to use by 31 December 2026",
+        "7 earlier allocations",
         "On Track",
         "Tomás Quispe",
         "lucia.fernandez@rioclaro.example.org",
@@ -196,4 +197,61 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
         }
     }
     files
+}
+
+/// Collapses runs of whitespace, since a PDF's text wraps where the page does.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn community_pdfs_carry_nothing_internal() {
+    let (out, _) = rendered_sample();
+    let dataset = sample_dataset();
+    let settings = ces_report::settings::Settings::parse(
+        &std::fs::read_to_string(root().join("sample-data/settings.toml")).unwrap(),
+    )
+    .unwrap();
+    let figures = ces_report::figures::compute(&dataset, &settings, day("2026-10-31"));
+    let phrases = phrases();
+    let mut checked = 0;
+    for (id, engagement) in dataset.engagements.iter_enumerated() {
+        let slug = ces_report::site::slug::slugify(&engagement.community, 60);
+        let pdf = out.join(format!("exports/communities/{slug}-2026-10.pdf"));
+        if !pdf.exists() {
+            continue;
+        }
+        let text = one_line(&pdf_text(&pdf));
+        let status = &figures.engagements[id].status;
+        let internal = status
+            .reasons
+            .iter()
+            .chain(&status.history)
+            .filter(|r| r.audience() == ces_report::figures::status::Audience::Internal);
+        for reason in internal {
+            let sentence = one_line(&phrases.reason(&dataset, reason).unwrap());
+            assert!(!text.contains(&sentence), "{slug}'s PDF shows the internal finding {sentence:?}");
+        }
+        for needle in [
+            "Notes for the team",
+            "flagged to BD",
+            "told BD",
+            "no provider",
+            "has no description",
+            "still marked Active",
+            "outside",
+        ] {
+            assert!(!text.contains(needle), "{slug}'s PDF says {needle:?}:\n{text}");
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 9, "every reported community's PDF is read");
+    // Harbourside's staff notes stay out; its public descriptions are what the community reads.
+    let harbourside =
+        one_line(&pdf_text(&out.join("exports/communities/harbourside-community-college-2026-10.pdf")));
+    assert!(
+        harbourside.contains("Answered instructor question about nbgrader exchange directory"),
+        "{harbourside}"
+    );
+    assert!(harbourside.contains("Your agreement ended on 31 August 2026; we have continued to support you since (7 h). Reply to this email to renew it."), "{harbourside}");
 }

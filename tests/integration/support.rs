@@ -125,8 +125,9 @@ pub(crate) fn sample_dataset() -> Dataset {
 /// backslash escapes dropped, and the PDF pages' Typst strings (`{raw:typst}`#"…";``, with
 /// punctuation as `\u{…}`) decoded.
 pub(crate) fn literal_text(page: &str) -> String {
+    let page = page.replace("{raw:typst}`#box(\"", "{raw:typst}`#\"").replace("\");`", "\";`");
     let mut out = String::new();
-    let mut rest = page;
+    let mut rest = page.as_str();
     while let Some(start) = rest.find("{raw:typst}`#\"") {
         out.push_str(&rest[..start].replace('\\', ""));
         let after = &rest[start + "{raw:typst}`#\"".len()..];
