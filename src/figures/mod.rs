@@ -12,6 +12,7 @@
 pub mod allocations;
 pub mod commitment;
 pub mod delivery;
+pub mod initiatives;
 pub mod planning;
 pub mod reminders;
 pub mod report;
