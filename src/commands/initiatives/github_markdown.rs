@@ -34,7 +34,7 @@ fn lines(text: &str) -> impl Iterator<Item = String> + '_ {
 
 fn escape_line(line: &str) -> String {
     let mut out = String::with_capacity(line.len() + line.len() / 4 + 8);
-    let mut before = [' ', ' '];
+    let mut before = [' '; 3];
     for c in line.chars().filter(|c| !crate::text::is_unsafe_char(*c)) {
         let c = if c == '\t' { ' ' } else { c };
         if c.is_ascii_punctuation() {
@@ -44,17 +44,21 @@ fn escape_line(line: &str) -> String {
         if links_what_follows(before, c) {
             out.push(WORD_JOINER);
         }
-        before = [before[1], c];
+        before = [before[1], before[2], c];
     }
     out
 }
 
 /// Whether GitHub would turn what follows `c` into a mention or a reference: `@…`, `#…`, and
-/// `GH-…` (the two characters `before` it are `GH`, in any case).
-fn links_what_follows(before: [char; 2], c: char) -> bool {
+/// `GH-…` (the word `GH`, in any case, is just `before` it).
+fn links_what_follows(before: [char; 3], c: char) -> bool {
     match c {
         '@' | '#' => true,
-        '-' => before[0].eq_ignore_ascii_case(&'g') && before[1].eq_ignore_ascii_case(&'h'),
+        '-' => {
+            !before[0].is_alphanumeric()
+                && before[1].eq_ignore_ascii_case(&'g')
+                && before[2].eq_ignore_ascii_case(&'h')
+        }
         _ => false,
     }
 }
@@ -74,7 +78,7 @@ mod tests {
         assert_eq!(inline("`code` and ``more``"), r"\`code\` and \`\`more\`\`");
         assert_eq!(inline("a | b"), r"a \| b");
         assert_eq!(inline("<!-- hidden -->"), r"\<\!\-\- hidden \-\-\>");
-        assert_eq!(inline("&amp; &#64;"), "\\&amp; \\&\\#\u{2060}64;");
+        assert_eq!(inline("&amp; &#64;"), "\\&amp\\; \\&\\#\u{2060}64\\;");
         assert_eq!(inline("*a* _b_ ~~c~~ $d$"), r"\*a\* \_b\_ \~\~c\~\~ \$d\$");
         assert_eq!(inline("C:\\path"), r"C\:\\path");
     }
@@ -103,7 +107,8 @@ mod tests {
         assert_eq!(inline("#12"), "\\#\u{2060}12");
         assert_eq!(inline("owner/repo#3"), "owner\\/repo\\#\u{2060}3");
         assert_eq!(inline("GH-7 and gh-8"), "GH\\-\u{2060}7 and gh\\-\u{2060}8");
-        assert_eq!(inline("high-level"), "high\\-level");
+        assert_eq!(inline("high-level, gh-pages"), "high\\-level\\, gh\\-\u{2060}pages");
+        assert_eq!(inline("(GH-9)"), "\\(GH\\-\u{2060}9\\)");
     }
 
     #[test]
