@@ -510,3 +510,27 @@ fn bad_arguments_are_usage_errors() {
     .unwrap();
     assert_eq!(empty["initiatives"], serde_json::json!([]));
 }
+
+#[test]
+fn a_title_template_that_cannot_tell_two_allocations_apart_is_an_error() {
+    let templates = temp_folder("initiatives-title-template");
+    std::fs::write(templates.join("initiative-title.txt.j2"), "[CES] {{ community }}\n").unwrap();
+    let folder = data_folder(
+        "initiatives-title-template-data",
+        &Data::baseline().add("allocations.csv", "Alpha 2027 Q1,Alpha hub,1/1/2027,3/31/2027,12,Ana Silva\n"),
+    );
+    let output = ces_report(&[
+        "initiatives",
+        folder.to_str().unwrap(),
+        "--as-of",
+        "2026-10-15",
+        "--templates",
+        templates.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        text(&output.stderr),
+        "error: the template initiative-title.txt.j2 gives two initiatives the title \"[CES] Alpha Lab\": when `clash` is true it must name the allocation\n"
+    );
+    assert!(output.stdout.is_empty());
+}

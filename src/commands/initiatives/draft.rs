@@ -11,7 +11,7 @@ use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 use serde::Serialize;
 
 use super::github_markdown;
-use crate::figures::initiatives::{drafted, due_dates, DueDates, Stage};
+use crate::figures::initiatives::{drafted, due_dates, Drafted, DueDates, Stage};
 use crate::figures::Figures;
 use crate::hours::Hours;
 use crate::load::contacts::Role;
@@ -76,31 +76,57 @@ pub(super) fn drafts(
     organisation: &str,
 ) -> Result<Drafts> {
     let titles = unique_titles(dataset, wording)?;
-    let files = file_stems(dataset, &titles);
-    let community_labels = community_labels(dataset);
+    let drafter = Drafter {
+        dataset,
+        figures,
+        wording,
+        organisation,
+        files: file_stems(dataset, &titles),
+        titles,
+        community_labels: community_labels(dataset),
+    };
     let initiatives = drafted(dataset, figures)
         .into_iter()
-        .map(|draft| {
-            let id = draft.allocation;
-            let allocation = &dataset.allocations[id];
-            let due = due_dates(allocation.start, allocation.end, &figures.calendar);
-            let community = &dataset.engagement_of(id).community;
-            let mut labels = vec![INITIATIVE_LABEL.to_string(), community_labels[community.as_str()].clone()];
-            if allocation.provider.is_none() {
-                labels.push(NO_PROVIDER_LABEL.to_string());
-            }
-            Ok(Initiative {
-                title: titles[id].clone(),
-                file: format!("{}.md", files[id]),
-                stage: draft.stage,
-                labels,
-                due,
-                allocation: allocation_facts(dataset, id),
-                body: wording.body(&body_context(dataset, id, &due, organisation))?,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
+        .map(|draft| drafter.initiative(draft))
+        .collect::<Result<_>>()?;
     Ok(Drafts { as_of: figures.as_of, initiatives })
+}
+
+/// What every initiative is drafted from; titles and file names are those of every allocation.
+struct Drafter<'a> {
+    dataset: &'a Dataset,
+    figures: &'a Figures,
+    wording: &'a Wording,
+    organisation: &'a str,
+    titles: IdVec<AllocationId, String>,
+    files: IdVec<AllocationId, String>,
+    community_labels: BTreeMap<&'a str, String>,
+}
+
+impl Drafter<'_> {
+    fn initiative(&self, draft: Drafted) -> Result<Initiative> {
+        let id = draft.allocation;
+        let allocation = &self.dataset.allocations[id];
+        let due = due_dates(allocation.start, allocation.end, &self.figures.calendar);
+        Ok(Initiative {
+            title: self.titles[id].clone(),
+            file: format!("{}.md", self.files[id]),
+            stage: draft.stage,
+            labels: self.labels(id),
+            due,
+            allocation: allocation_facts(self.dataset, id),
+            body: self.wording.body(&body_context(self.dataset, id, &due, self.organisation))?,
+        })
+    }
+
+    fn labels(&self, id: AllocationId) -> Vec<String> {
+        let community = self.dataset.engagement_of(id).community.as_str();
+        let mut labels = vec![INITIATIVE_LABEL.to_string(), self.community_labels[community].clone()];
+        if self.dataset.allocations[id].provider.is_none() {
+            labels.push(NO_PROVIDER_LABEL.to_string());
+        }
+        labels
+    }
 }
 
 fn allocation_facts(dataset: &Dataset, id: AllocationId) -> AllocationFacts {
