@@ -184,7 +184,7 @@ Statement of Work: Up to 12 hours \\/ quarter
 Iterations are two weeks. Each task is an issue of its own with this initiative as its parent.
 
 - [ ] **Refinement**, due 2026-10-14 (end of the first iteration): get to know the project and create the issues needed throughout the allocation period.
-- [ ] **Introduction email**, due 2026-10-07 (end of the first week): email the Technical contacts (1 in Airtable), introducing yourself and reminding the community that it has up to 12 hours of 2i2c's capacity from 2026-10-01 to 2026-12-31.
+- [ ] **Introduction email**, due 2026-10-07 (end of the first week): email the Technical contact (1 in Airtable), introducing yourself and reminding the community that it has up to 12 hours of 2i2c's capacity from 2026-10-01 to 2026-12-31.
 - Each iteration, as needed: one issue per unit of work with the community (a meeting, a technical feature), with a due date and points. Log the hours in Airtable every two weeks.
 - [ ] **Reporting and Request for Feedback**, due 2026-12-31 (the last iteration, from 2026-12-18): check that every hour is logged in Airtable, then email the community the report with a request for feedback.
 
@@ -254,6 +254,16 @@ fn no_contact_names_and_no_billing_anywhere() {
             assert!(!output.contains(private), "{private} in\n{output}");
         }
     }
+    // Two Technical contacts are counted, never named.
+    let two = described()
+        .add("contacts.csv", "Theo Tech,theo@alpha.example.org,Alpha 2026 Premier,\"Technical,Billing\"\n");
+    let folder = data_folder("initiatives-two-contacts", &two);
+    let body = initiative(&drafts_as_of(&folder, "2026-12-10"), "Alpha 2027 Q1")["body"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(body.contains("email the Technical contacts (2 in Airtable), introducing yourself"), "{body}");
+    assert!(!body.contains("Theo"), "{body}");
     // Without a Technical contact, the introduction task says who to ask.
     let folder = data_folder("initiatives-no-contacts", &described().without("contacts.csv"));
     let body = initiative(&drafts_as_of(&folder, "2026-12-10"), "Alpha 2027 Q1")["body"]
