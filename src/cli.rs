@@ -75,6 +75,26 @@ pub enum Command {
         #[arg(long)]
         no_prorate: bool,
     },
+    /// Draft seed 002's P&S initiatives: one per allocation starting within two iterations
+    /// (`windows.upcoming_days`, 28 days) or active, with a stable title, labels, and a body
+    /// listing the provider's tasks with their due dates. No network call: a script creates
+    /// the issues from the JSON.
+    Initiatives {
+        #[command(flatten)]
+        data: DataArgs,
+        /// The date the drafts are made on (YYYY-MM-DD) [default: today].
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        as_of: Option<NaiveDate>,
+        /// Write one Markdown body per initiative and initiatives.json into DIR instead of
+        /// printing (a folder ces-report wrote before, an empty one or a new one).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// What to print without --out [default: md].
+        #[arg(long, value_enum, conflicts_with = "out")]
+        format: Option<DraftFormat>,
+        #[command(flatten)]
+        templates: TemplateArgs,
+    },
     /// Write the MyST project (site pages, charts, downloads, PDF projects) for the figures.
     Build {
         #[command(flatten)]
@@ -134,6 +154,13 @@ impl TemplateArgs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Text,
+    Json,
+}
+
+/// How `initiatives` prints its drafts: Markdown to read, JSON for a script.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DraftFormat {
+    Md,
     Json,
 }
 

@@ -3,6 +3,7 @@
 
 mod build;
 mod check;
+mod initiatives;
 mod plan;
 mod render;
 mod summary;
@@ -13,7 +14,7 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use crate::cli::{Command, DataArgs};
+use crate::cli::{Command, DataArgs, DraftFormat};
 use crate::diagnostics::{Diagnostics, InputErrors};
 use crate::load::Folder;
 use crate::model::Dataset;
@@ -32,6 +33,13 @@ pub fn run(command: &Command) -> Result<i32> {
         }
         Command::WhatIf { data, hours, from, to, as_of, format } => {
             what_if::run(data, *hours, (*from, *to), as_of.unwrap_or_else(today), *format)
+        }
+        Command::Initiatives { data, as_of, out, format, templates } => {
+            let destination = match out {
+                Some(out) => initiatives::Destination::Folder(out),
+                None => initiatives::Destination::Stdout(format.unwrap_or(DraftFormat::Md)),
+            };
+            initiatives::run(data, as_of.unwrap_or_else(today), destination, templates)
         }
         Command::Render { data, as_of, book, jobs, html } => render::run(data, as_of, book, *jobs, *html),
     }

@@ -7,13 +7,17 @@
 //! - [`delivery`]: one engagement's activity, burn-up and hours by team member;
 //! - [`reminders`]: upcoming, ending soon, late logging, quiet allocations;
 //! - [`report`]: urgency order, who gets a PDF and who it is sent to, headline counts;
-//! - [`planning`] and [`what_if`]: the `plan` and `what-if` commands' answers.
+//! - [`allowance`]: what a community can use now and next, and its month's delivery;
+//! - [`findings`]: the internal report's action list;
+//! - [`planning`], [`what_if`] and [`initiatives`]: the `plan`, `what-if` and `initiatives`
+//!   commands' answers.
 
 pub mod allocations;
 pub mod allowance;
 pub mod commitment;
 pub mod delivery;
 pub mod findings;
+pub mod initiatives;
 pub mod planning;
 pub mod reminders;
 pub mod report;

@@ -6,6 +6,7 @@ mod book;
 mod cli;
 mod consistency;
 mod figures;
+mod initiatives;
 mod messages;
 mod myst_site;
 mod numbers;
