@@ -9,6 +9,7 @@
 //! - [`report`]: urgency order, who gets a PDF and who it is sent to, headline counts;
 //! - [`allowance`]: what a community can use now and next, and its month's delivery;
 //! - [`findings`]: the internal report's action list;
+//! - [`revenue`]: cost against revenue, for engagements with a contract value;
 //! - [`planning`], [`what_if`] and [`initiatives`]: the `plan`, `what-if` and `initiatives`
 //!   commands' answers.
 
@@ -21,6 +22,7 @@ pub mod initiatives;
 pub mod planning;
 pub mod reminders;
 pub mod report;
+pub mod revenue;
 pub mod status;
 pub mod what_if;
 

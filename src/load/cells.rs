@@ -112,6 +112,34 @@ fn parse_digits(text: &str, min_len: usize, max_len: usize) -> Option<u32> {
         .try_fold(0u32, |value, byte| byte.is_ascii_digit().then(|| value * 10 + u32::from(byte - b'0')))
 }
 
+pub const MONEY_EXPECTED: &str =
+    "expected an amount such as 48,000, $48,000.00 or 1250.50 (at most 1,000,000,000)";
+
+/// An amount of money in cents: digits with optional thousands separators and at most two
+/// decimals, optionally after a currency symbol (`$`, `€`, `£`) as Airtable's currency fields
+/// write it. `None` for anything else, a negative amount, or more than a billion.
+pub fn parse_money(text: &str) -> Option<i64> {
+    let amount = text.trim().trim_start_matches(['$', '€', '£']).trim_start();
+    let (whole, cents) = match amount.split_once('.') {
+        Some((whole, cents))
+            if (1..=2).contains(&cents.len()) && cents.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            (whole, format!("{cents:0<2}"))
+        }
+        Some(_) => return None,
+        None => (amount, "00".to_string()),
+    };
+    let mut groups = whole.split(',');
+    let first = groups.next()?;
+    let grouped = whole.contains(',');
+    let digits_ok = |g: &str| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit());
+    if !digits_ok(first) || (grouped && first.len() > 3) || !groups.all(|g| g.len() == 3 && digits_ok(g)) {
+        return None;
+    }
+    let whole: i64 = whole.replace(',', "").parse().ok().filter(|w: &i64| *w <= 1_000_000_000)?;
+    Some(whole * 100 + cents.parse::<i64>().ok()?)
+}
+
 /// The names in a linked-record cell: comma-separated, a name containing a comma in double
 /// quotes (as Airtable writes it), surrounding spaces trimmed, empty entries dropped.
 pub fn split_links(text: &str) -> Vec<String> {
@@ -172,6 +200,16 @@ mod tests {
         assert_eq!(parse_date("January 31, 2025 2:15 PM", SlashDates::Us), date(2025, 1, 31));
         assert_eq!(parse_date("1/31/2025 soon", SlashDates::Us), None);
         assert_eq!(parse_date("January 31, 2025 2:15pm", SlashDates::Us), date(2025, 1, 31));
+    }
+
+    #[test]
+    fn money_reads_like_airtable_currency_fields() {
+        assert_eq!(parse_money("$48,000.00"), Some(4_800_000));
+        assert_eq!(parse_money("1250.5"), Some(125_050));
+        assert_eq!(parse_money(" 12000 "), Some(1_200_000));
+        for text in ["-5", "12,00", "1.234", "abc", "$", "1,0000", "2000000000"] {
+            assert_eq!(parse_money(text), None, "{text}");
+        }
     }
 
     #[test]

@@ -11,10 +11,12 @@ pub const END: Column = Column::required(3, "Engagement end date");
 pub const DESCRIPTION: Column = Column::required(4, "Engagement description");
 pub const STATUS: Column = Column::required(5, "Status");
 pub const AGREEMENT: Column = Column::optional(6, "Service agreement");
+/// What the community pays for the engagement, in the settings' currency.
+pub const CONTRACT_VALUE: Column = Column::optional(7, "Contract value");
 
 pub const SPEC: TableSpec = TableSpec {
     file: "engagements.csv",
-    columns: &[NAME, COMMUNITY, START, END, DESCRIPTION, STATUS, AGREEMENT],
+    columns: &[NAME, COMMUNITY, START, END, DESCRIPTION, STATUS, AGREEMENT, CONTRACT_VALUE],
 };
 
 #[derive(Debug, Clone, PartialEq)]
@@ -28,6 +30,8 @@ pub struct EngagementRow {
     pub description: String,
     pub status: String,
     pub agreement: String,
+    /// The contract's value in cents, when the export has one.
+    pub contract_value: Option<i64>,
 }
 
 pub fn parse(row: &mut Row<'_>) -> Option<EngagementRow> {
@@ -37,6 +41,7 @@ pub fn parse(row: &mut Row<'_>) -> Option<EngagementRow> {
     let end = row.optional_date(END);
     let (start, end) = (start.ok()?, end.ok()?);
     let ordered = row.check_order(start, end, END);
+    let contract_value = row.optional_money(CONTRACT_VALUE).ok()?;
     Some(EngagementRow {
         line: row.line,
         name: name?,
@@ -46,5 +51,6 @@ pub fn parse(row: &mut Row<'_>) -> Option<EngagementRow> {
         description: row.free_text(DESCRIPTION),
         status: row.text(STATUS).to_string(),
         agreement: row.text(AGREEMENT).to_string(),
+        contract_value,
     })
 }

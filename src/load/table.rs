@@ -370,6 +370,22 @@ impl Row<'_> {
         self.optional_date(column).ok().flatten()
     }
 
+    /// An optional amount of money in cents: `Ok(None)` when empty, `Err(Reported)` when not
+    /// an amount such as `48,000`, `$48,000.00` or `1,250.50`.
+    pub fn optional_money(&mut self, column: Column) -> Result<Option<i64>, Reported> {
+        let text = self.text(column);
+        if text.is_empty() {
+            return Ok(None);
+        }
+        match super::cells::parse_money(text) {
+            Some(cents) => Ok(Some(cents)),
+            None => {
+                self.error(column, super::cells::MONEY_EXPECTED);
+                Err(Reported)
+            }
+        }
+    }
+
     /// A number of hours, held exactly (see [`Hours`]).
     pub fn required_hours(&mut self, column: Column) -> Option<Hours> {
         if self.text(column).is_empty() {

@@ -16,7 +16,7 @@ use crate::figures::allowance::month_delivery;
 use crate::figures::commitment::CommitmentRow;
 use crate::figures::report::{headcount, reported_in_month};
 use crate::figures::status::FindingKind;
-use crate::figures::{delivery, findings};
+use crate::figures::{delivery, findings, revenue};
 use crate::hours::Hours;
 use crate::model::AllocationId;
 use crate::output::Plan;
@@ -147,6 +147,38 @@ pub struct Overview {
     /// The engagements reported this month, most urgent first: the report's table.
     pub month_table: Vec<CommunityMonth>,
     pub month_totals: CommunityMonth,
+    /// Cost against revenue; `None` when no engagement has a contract value.
+    pub revenue: Option<RevenueView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RevenueView {
+    /// Every month a valued contract runs in.
+    pub months: Vec<RevenueMonthView>,
+    /// The months of the monthly report: a year back, six months ahead.
+    pub recent_months: Vec<RevenueMonthView>,
+    pub engagements: Vec<EngagementRevenueView>,
+    /// Communities with no contract value, or none spread (no dates), named.
+    pub without_value: Vec<String>,
+    pub undated: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RevenueMonthView {
+    pub month: String,
+    pub revenue: String,
+    pub delivered_cost: String,
+    pub committed_cost: String,
+    pub delivered_ratio: String,
+    pub committed_ratio: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EngagementRevenueView {
+    pub community: String,
+    pub value: String,
+    pub per_delivered_hour: String,
+    pub per_committed_hour: String,
 }
 
 /// Months of the commitment table in the monthly report: a year back, six months ahead.
@@ -218,6 +250,51 @@ pub fn overview(input: &BookInput<'_>, charts: OverviewCharts, reports: Vec<Repo
         actions: actions(input)?,
         month_table: month_rows.0,
         month_totals: month_rows.1,
+        revenue: revenue_view(input),
+    })
+}
+
+fn revenue_view(input: &BookInput<'_>) -> Option<RevenueView> {
+    let dataset = input.dataset;
+    let figures = revenue::revenue(dataset, input.figures, input.settings.cost_per_hour);
+    if figures.engagements.is_empty() {
+        return None;
+    }
+    let ratio = |r: Option<f64>| r.map_or("–".to_string(), |r| format!("{:.0}%", r * 100.0));
+    let months: Vec<RevenueMonthView> = figures
+        .months
+        .iter()
+        .map(|m| RevenueMonthView {
+            month: month_name(m.month),
+            revenue: money_amount(m.revenue),
+            delivered_cost: money_amount(m.delivered_cost),
+            committed_cost: money_amount(m.committed_cost),
+            delivered_ratio: ratio(m.delivered_ratio()),
+            committed_ratio: ratio(m.committed_ratio()),
+        })
+        .collect();
+    let current = input.report_month();
+    let position = figures.months.iter().position(|m| m.month >= current).unwrap_or(figures.months.len());
+    let recent_months = months[position.saturating_sub(REPORT_MONTHS_BEFORE)
+        ..(position + REPORT_MONTHS_AFTER + 1).min(months.len())]
+        .to_vec();
+    let per_hour = |v: Option<f64>| v.map_or("–".to_string(), money_amount);
+    let community = |id: crate::model::EngagementId| dataset.engagements[id].community.clone();
+    Some(RevenueView {
+        months,
+        recent_months,
+        engagements: figures
+            .engagements
+            .iter()
+            .map(|e| EngagementRevenueView {
+                community: community(e.engagement),
+                value: money_amount(e.value),
+                per_delivered_hour: per_hour(e.per_delivered_hour),
+                per_committed_hour: per_hour(e.per_committed_hour),
+            })
+            .collect(),
+        without_value: figures.without_value.iter().map(|id| community(*id)).collect(),
+        undated: figures.undated.iter().map(|id| community(*id)).collect(),
     })
 }
 

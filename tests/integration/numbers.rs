@@ -435,3 +435,63 @@ mod plan {
         );
     }
 }
+
+mod revenue {
+    //! Cost against revenue, by hand. Alpha (the baseline) is worth 2,200.00 over October 2026
+    //! alone (22 working days): 2,200 in October. Beta is worth 4,300.00 over October and
+    //! November (22 + 21 = 43 working days): 100 a day, 2,200 in October and 2,100 in
+    //! November. Gamma has no value.
+
+    use ces_report::figures::compute;
+    use ces_report::figures::revenue::revenue;
+    use ces_report::settings::Settings;
+
+    use crate::support::{day, id, Data, ENGAGEMENTS, PROJECTS};
+
+    #[test]
+    fn the_ratio_of_a_month_with_two_contracts() {
+        let engagements = format!(
+            "{},Contract value\n{}",
+            ENGAGEMENTS.lines().next().unwrap(),
+            "Alpha 2026 Premier,Alpha Lab,10/1/2026,10/31/2026,Tier,Active,rec1,\"$2,200.00\"\n\
+             Beta 2026,Beta Lab,10/1/2026,11/30/2026,Tier,Active,rec2,4300\n\
+             Gamma 2026,Gamma Lab,10/1/2026,11/30/2026,Tier,Active,rec3,\n"
+        );
+        let projects = PROJECTS.replace("1/1/2026,12/31/2027", "10/1/2026,10/31/2026");
+        let data = Data::baseline().with("engagements.csv", &engagements).with("projects.csv", &projects);
+        let (dataset, _) = data.read();
+        let figures = compute(&dataset, &Settings::default(), day("2026-10-31"));
+        let answer = revenue(&dataset, &figures, 100.0);
+        let october = answer.months.iter().find(|m| m.month.to_string() == "2026-10").unwrap();
+        // Revenue 2,200 + 2,200; Alpha delivered 4 h and its allocation (12 h over Q4's 66
+        // working days) commits 4 h in October: 400 each, 400 / 4,400 = 9.09%.
+        assert!((october.revenue - 4400.0).abs() < 1e-9, "{}", october.revenue);
+        assert_eq!((october.delivered_cost, october.committed_cost), (400.0, 400.0));
+        assert!((october.delivered_ratio().unwrap() - 400.0 / 4400.0).abs() < 1e-12);
+        let november = answer.months.iter().find(|m| m.month.to_string() == "2026-11").unwrap();
+        assert!((november.revenue - 2100.0).abs() < 1e-9);
+        // Gamma, with no value, is named and left out of both sides.
+        assert_eq!(answer.without_value, [id(2)]);
+        let alpha = &answer.engagements[0];
+        // 2,200 for 4 h delivered and 12 h committed.
+        assert_eq!((alpha.per_delivered_hour, alpha.per_committed_hour), (Some(550.0), Some(2200.0 / 12.0)));
+    }
+
+    #[test]
+    fn without_any_value_the_sections_say_so_in_one_line() {
+        let folder = crate::support::temp_folder("no-revenue");
+        for (name, text) in &Data::baseline().files {
+            std::fs::write(folder.join(name), text).unwrap();
+        }
+        let out = folder.join("book");
+        let output = crate::support::build(&folder, &out, &["--month", "2026-10"]);
+        assert!(output.status.success(), "{}", crate::support::text(&output.stderr));
+        let capacity = std::fs::read_to_string(out.join("capacity.md")).unwrap();
+        assert!(
+            capacity.contains(
+                "No engagement has a contract value (the optional Contract value column of engagements.csv)"
+            ),
+            "{capacity}"
+        );
+    }
+}
