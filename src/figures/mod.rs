@@ -6,12 +6,15 @@
 //! - [`commitment`]: total commitment and delivered hours per month against capacity;
 //! - [`delivery`]: one engagement's activity, burn-up and hours by team member;
 //! - [`reminders`]: upcoming, ending soon, late logging, quiet allocations;
-//! - [`report`]: urgency order, who gets a PDF and who it is sent to, headline counts;
+//! - [`report`]: urgency order, who gets a PDF and who it is sent to, a period's hours,
+//!   headline counts;
+//! - [`emails`]: which of seed 002's introduction and wrap-up emails are due, and what each lacks;
 //! - [`planning`] and [`what_if`]: the `plan` and `what-if` commands' answers.
 
 pub mod allocations;
 pub mod commitment;
 pub mod delivery;
+pub mod emails;
 pub mod planning;
 pub mod reminders;
 pub mod report;

@@ -1,0 +1,95 @@
+//! `emails`: seed 002's introduction and wrap-up emails due as of a date, written as `.eml`
+//! drafts, with each community's PDF from the book attached to its wrap-ups.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use crate::cli::EmailsArgs;
+use crate::drafts::{self, DraftInput, DraftOptions, Report};
+use crate::figures::emails::{due_emails, DueEmail, EmailKind};
+use crate::figures::{self};
+use crate::model::{Dataset, EngagementId};
+use crate::output::Plan;
+use crate::site::{layout, manifest};
+use crate::text::replace_unsafe;
+
+pub(super) fn run(args: &EmailsArgs) -> Result<i32> {
+    let as_of = args.as_of.unwrap_or_else(super::today);
+    let templates = args.templates.load()?;
+    let Some(super::Loaded { dataset, diagnostics, settings }) = super::read(&args.data)? else {
+        return Ok(1);
+    };
+    super::print_diagnostics(diagnostics.warnings());
+    let figures = figures::compute(&dataset, &settings, as_of);
+    let due = due_emails(&dataset, &figures.allocations, as_of);
+    let reports = book_reports(&args.book, &dataset, &due)?;
+    let options = DraftOptions {
+        from: args.from.clone(),
+        report_url: args.report_url.clone(),
+        feedback_url: args.feedback_url.clone(),
+    };
+    let input = DraftInput {
+        dataset: &dataset,
+        figures: &figures,
+        settings: &settings,
+        options: &options,
+        reports: &reports,
+    };
+    let written = drafts::drafts(&input, &due, &templates)?;
+    for warning in &written.warnings {
+        eprintln!("warning: {}", replace_unsafe(warning));
+    }
+    let mut plan = Plan::default();
+    for draft in &written.drafts {
+        plan.add(draft.path.clone(), draft.eml.clone());
+    }
+    crate::output::write(&plan, &args.out)?;
+    let mut out = std::io::stdout().lock();
+    for draft in &written.drafts {
+        let attached =
+            draft.attached.as_ref().map_or_else(String::new, |file| format!("  (attached: {file})"));
+        writeln!(out, "{:<13}{}{attached}", draft.kind.slug(), args.out.join(&draft.path).display())?;
+    }
+    let count = written.drafts.len();
+    eprintln!(
+        "wrote {count} draft{} to {} (emails due as of {as_of})",
+        if count == 1 { "" } else { "s" },
+        args.out.display()
+    );
+    Ok(0)
+}
+
+/// The community PDFs in the book that the wrap-ups due can attach, read from the files its
+/// manifest lists. A book without a manifest, or a PDF not rendered, gives none.
+fn book_reports(book: &Path, dataset: &Dataset, due: &[DueEmail]) -> Result<HashMap<EngagementId, Report>> {
+    let manifest_path = book.join(layout::MANIFEST);
+    if !manifest_path.is_file() {
+        return Ok(HashMap::new());
+    }
+    let text = std::fs::read_to_string(&manifest_path)
+        .with_context(|| format!("cannot read {}", manifest_path.display()))?;
+    let listed = manifest::reports(&text).with_context(|| {
+        format!("{} is not a manifest written by ces-report build", manifest_path.display())
+    })?;
+    let mut reports = HashMap::new();
+    let wrapping_up = due.iter().filter(|email| email.kind == EmailKind::WrapUp && email.missing.is_empty());
+    for email in wrapping_up {
+        let engagement = dataset.allocations[email.allocation].engagement;
+        if reports.contains_key(&engagement) {
+            continue;
+        }
+        let Some(report) = listed.get(&dataset.engagements[engagement].name) else { continue };
+        let pdf_path = book.join(&report.pdf);
+        if !pdf_path.is_file() {
+            continue;
+        }
+        let pdf = std::fs::read(&pdf_path).with_context(|| format!("cannot read {}", pdf_path.display()))?;
+        let file_name =
+            Path::new(&report.pdf).file_name().map_or_else(String::new, |n| n.to_string_lossy().into());
+        reports.insert(engagement, Report { month: report.month, file_name, pdf });
+    }
+    Ok(reports)
+}
