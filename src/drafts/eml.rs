@@ -56,15 +56,17 @@ impl Message<'_> {
             .date(midnight_utc(self.date)?)
             .header(MessageId::from(self.id))
             .raw_header(HeaderValue::new(UNSENT, "1".to_string()));
-        let text = SinglePart::builder().header(ContentType::TEXT_PLAIN).body(self.body.clone());
+        let text = |body: &str| SinglePart::builder().header(ContentType::TEXT_PLAIN).body(body.to_string());
         let built = match self.attachment {
-            None => builder.singlepart(text),
+            // lettre ends a single-part message with a line break of its own: the body's last
+            // one would read as an extra empty line.
+            None => builder.singlepart(text(self.body.strip_suffix('\n').unwrap_or(&self.body))),
             Some(attachment) => {
                 let pdf = MimeAttachment::new(attachment.file_name.to_string())
                     .body(attachment.pdf.to_vec(), ContentType::parse("application/pdf")?);
                 let parts = MultiPart::mixed()
                     .boundary(boundary(&self.body, attachment.pdf))
-                    .singlepart(text)
+                    .singlepart(text(&self.body))
                     .singlepart(pdf);
                 builder.multipart(parts)
             }

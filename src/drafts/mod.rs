@@ -18,7 +18,7 @@ use minijinja::{Environment, UndefinedBehavior};
 use serde::Serialize;
 
 use crate::calendar::Month;
-use crate::figures::emails::{DueEmail, EmailKind, Missing};
+use crate::figures::emails::{report_goes_with, DueEmail, EmailKind, Missing};
 use crate::figures::report::recipients;
 use crate::figures::Figures;
 use crate::load::{allocations, projects};
@@ -131,7 +131,7 @@ fn draft(
     let report = (email.kind == EmailKind::WrapUp)
         .then(|| input.reports.get(&engagement))
         .flatten()
-        .filter(|report| crate::figures::emails::report_covers(allocation.start, report.month));
+        .filter(|report| report_goes_with(allocation.start, input.figures.as_of, report.month));
     let context = EmailContext::new(input, email, report);
     let (subject, body) = wording.render(email.kind, &context)?;
     let recipients = recipients(input.dataset, engagement);

@@ -83,11 +83,12 @@ pub fn wrap_up_due(end: NaiveDate, as_of: NaiveDate) -> bool {
     (-WRAP_UP_DAYS_AFTER..=WRAP_UP_DAYS_AHEAD).contains(&(end - as_of).num_days())
 }
 
-/// Whether a community's report for `month` says anything about an allocation starting on
-/// `start`: the month reaches the allocation's start. An older report is not attached to its
-/// wrap-up.
-pub fn report_covers(start: NaiveDate, month: Month) -> bool {
-    month.last_day() >= start
+/// Whether a community's report for `month` goes with the wrap-up, as of `as_of`, of an
+/// allocation starting on `start`: the report reaches the allocation's start (an older one
+/// says nothing about it) and is recent, for the month of `as_of` or the one before (what
+/// the monthly job has just rendered; an older one would leave out the last weeks' work).
+pub fn report_goes_with(start: NaiveDate, as_of: NaiveDate, month: Month) -> bool {
+    month.last_day() >= start && month.next() >= Month::of(as_of)
 }
 
 /// Every email due as of `as_of`: introductions by start date, then wrap-ups by end date.
@@ -187,6 +188,15 @@ mod tests {
         assert!(!introduction_due(day("2026-10-01"), as_of, true));
         assert!(!introduction_due(day("2026-09-30"), as_of, false));
         assert!(!introduction_due(day("2026-09-30"), as_of, true));
+    }
+
+    #[test]
+    fn a_report_goes_with_a_wrap_up_when_it_covers_the_allocation_and_is_recent() {
+        let october = Month { year: 2026, month: 10 };
+        assert!(report_goes_with(day("2026-07-01"), day("2026-10-05"), october));
+        assert!(report_goes_with(day("2026-10-31"), day("2026-11-30"), october), "the month before");
+        assert!(!report_goes_with(day("2026-11-01"), day("2026-11-05"), october), "before the start");
+        assert!(!report_goes_with(day("2026-10-01"), day("2026-12-01"), october), "two months old");
     }
 
     /// As of 2026-10-14: Sep 30 ended 14 days ago, Sep 29 ended 15 days ago; Oct 21 is 7 days
