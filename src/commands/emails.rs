@@ -26,6 +26,14 @@ pub(super) fn run(args: &EmailsArgs) -> Result<i32> {
     let figures = figures::compute(&dataset, &settings, as_of);
     let due = due_emails(&dataset, &figures.allocations, as_of);
     let reports = book_reports(&args.book, &dataset, &due)?;
+    let wrap_ups_due = due.iter().any(|email| email.kind == EmailKind::WrapUp && email.missing.is_empty());
+    if wrap_ups_due && !args.book.join(layout::MANIFEST).is_file() {
+        eprintln!(
+            "warning: {} has no {}: no report is attached to the wrap-ups (run render first, or give --book)",
+            args.book.display(),
+            layout::MANIFEST
+        );
+    }
     let options = DraftOptions {
         from: args.from.clone(),
         report_url: args.report_url.clone(),

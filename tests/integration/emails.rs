@@ -107,8 +107,13 @@ fn write_data(data: &Data, folder: &Path) {
 }
 
 /// `ces-report emails DATA --out OUT EXTRA…`, which must succeed; its stdout and stderr.
+/// Without `--book` in EXTRA, the book is a folder that does not exist.
 fn emails(data: &Path, out: &Path, extra: &[&str]) -> (String, String) {
+    let no_book = out.with_extension("no-book");
     let mut args = vec!["emails", data.to_str().unwrap(), "--out", out.to_str().unwrap()];
+    if !extra.contains(&"--book") {
+        args.extend(["--book", no_book.to_str().unwrap()]);
+    }
     args.extend_from_slice(extra);
     let output = ces_report(&args);
     let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
@@ -262,6 +267,11 @@ fn a_wrap_up_before_the_end_says_what_is_left_and_marks_what_to_fill_in() {
     let (_, stderr) = emails(&data, &out, &["--as-of", "2026-12-28", "--settings", "/dev/null"]);
     assert!(
         stderr.contains("warning: the wrap-ups are not copied to Business Development: set business_development_email in settings.toml\n"),
+        "{stderr}"
+    );
+    let no_book = out.with_extension("no-book");
+    assert!(
+        stderr.contains(&format!("warning: {} has no exports/manifest.json: no report is attached to the wrap-ups (run render first, or give --book)\n", no_book.display())),
         "{stderr}"
     );
     let draft = &parse_drafts(&out)["wrap-up-alpha-2026-q4.eml"];
@@ -656,4 +666,41 @@ fn the_same_inputs_give_byte_identical_drafts() {
             "{name:?} differs between two runs"
         );
     }
+}
+
+#[test]
+fn the_email_templates_can_be_overridden() {
+    let data = alpha("email-templates");
+    let templates = data.with_file_name("templates");
+    std::fs::create_dir_all(templates.join("emails")).unwrap();
+    let template = templates.join("emails/introduction.txt.j2");
+    std::fs::write(
+        &template,
+        "Hello {{ community }}\n\nDear {{ greeting|join(\", \") }}: {{ hours }} hours.\n",
+    )
+    .unwrap();
+    let out = data.with_file_name("drafts");
+    let templates_arg = templates.to_str().unwrap();
+    emails(&data, &out, &["--as-of", "2026-09-20", "--templates", templates_arg]);
+    let draft = &parse_drafts(&out)["introduction-alpha-2026-q4.eml"];
+    assert_eq!(draft["subject"], "Hello Alpha Lab");
+    assert_eq!(draft["body"], "Dear Rosa Díaz: 12 hours.\n");
+
+    std::fs::write(&template, "Hello {{ community }}\nDear all\n").unwrap();
+    let output = ces_report(&[
+        "emails",
+        data.to_str().unwrap(),
+        "--as-of",
+        "2026-09-20",
+        "--out",
+        out.to_str().unwrap(),
+        "--templates",
+        templates_arg,
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        text(&output.stderr).ends_with("error: template emails/introduction.txt.j2: expected the Subject on the first line, then a blank line, then the body\n"),
+        "{}",
+        text(&output.stderr)
+    );
 }
