@@ -6,11 +6,12 @@ use std::io::Write;
 use std::path::Path;
 
 use anyhow::{Context, Result};
+use chrono::NaiveDate;
 
 use crate::cli::EmailsArgs;
-use crate::drafts::{self, DraftInput, DraftOptions, Report};
+use crate::drafts::{self, Draft, DraftInput, DraftOptions, Report};
+use crate::figures;
 use crate::figures::emails::{due_emails, DueEmail, EmailKind};
-use crate::figures::{self};
 use crate::model::{Dataset, EngagementId};
 use crate::output::Plan;
 use crate::site::{layout, manifest};
@@ -26,14 +27,7 @@ pub(super) fn run(args: &EmailsArgs) -> Result<i32> {
     let figures = figures::compute(&dataset, &settings, as_of);
     let due = due_emails(&dataset, &figures.allocations, as_of);
     let reports = book_reports(&args.book, &dataset, &due)?;
-    let wrap_ups_due = due.iter().any(|email| email.kind == EmailKind::WrapUp && email.missing.is_empty());
-    if wrap_ups_due && !args.book.join(layout::MANIFEST).is_file() {
-        eprintln!(
-            "warning: {} has no {}: no report is attached to the wrap-ups (run render first, or give --book)",
-            args.book.display(),
-            layout::MANIFEST
-        );
-    }
+    warn_without_book(&args.book, &due);
     let options = DraftOptions {
         from: args.from.clone(),
         report_url: args.report_url.clone(),
@@ -55,19 +49,38 @@ pub(super) fn run(args: &EmailsArgs) -> Result<i32> {
         plan.add(draft.path.clone(), draft.eml.clone());
     }
     crate::output::write(&plan, &args.out)?;
+    print_written(&written.drafts, &args.out, as_of)?;
+    Ok(0)
+}
+
+/// A wrap-up due with no book to take its report from is worth a word: the default `book`
+/// folder may simply not be where the job runs.
+fn warn_without_book(book: &Path, due: &[DueEmail]) {
+    let wrap_ups_due = due.iter().any(|email| email.kind == EmailKind::WrapUp && email.missing.is_empty());
+    if wrap_ups_due && !book.join(layout::MANIFEST).is_file() {
+        eprintln!(
+            "warning: {} has no {}: no report is attached to the wrap-ups (run render first, or give --book)",
+            book.display(),
+            layout::MANIFEST
+        );
+    }
+}
+
+/// Each draft on stdout, with its attachment; the count on stderr, like `build`'s.
+fn print_written(drafts: &[Draft], out_dir: &Path, as_of: NaiveDate) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    for draft in &written.drafts {
+    for draft in drafts {
         let attached =
             draft.attached.as_ref().map_or_else(String::new, |file| format!("  (attached: {file})"));
-        writeln!(out, "{:<13}{}{attached}", draft.kind.slug(), args.out.join(&draft.path).display())?;
+        writeln!(out, "{:<13}{}{attached}", draft.kind.slug(), out_dir.join(&draft.path).display())?;
     }
-    let count = written.drafts.len();
+    let count = drafts.len();
     eprintln!(
         "wrote {count} draft{} to {} (emails due as of {as_of})",
         if count == 1 { "" } else { "s" },
-        args.out.display()
+        out_dir.display()
     );
-    Ok(0)
+    Ok(())
 }
 
 /// The community PDFs in the book that the wrap-ups due can attach, read from the files its

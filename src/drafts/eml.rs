@@ -109,7 +109,7 @@ fn midnight_utc(date: NaiveDate) -> Result<SystemTime> {
 
 /// Text for a header (or a one-line field): every run of whitespace, line breaks included,
 /// becomes one space, so nothing from a cell can start a header line of its own.
-pub fn one_line(text: &str) -> String {
+pub(super) fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

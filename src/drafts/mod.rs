@@ -28,7 +28,7 @@ use crate::settings::Settings;
 use crate::site::{layout, slug};
 use crate::templates::TemplateSet;
 
-pub use self::eml::one_line;
+use self::eml::one_line;
 
 /// Longest allocation slug in a draft's file name, in characters.
 const SLUG_LIMIT: usize = 80;
