@@ -120,11 +120,43 @@ pub enum Command {
         #[arg(long)]
         html: bool,
     },
+    /// Seed 002's introduction and wrap-up emails due as of a date, as drafts (.eml) ready to
+    /// open in a mail client or send.
+    Emails(EmailsArgs),
     /// Copy the default templates into DIR, to edit them and pass `--templates DIR`.
     Templates {
         /// Folder to write the templates to (must not exist yet).
         dir: PathBuf,
     },
+}
+
+/// What `emails` drafts and where.
+#[derive(Debug, Args)]
+pub struct EmailsArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// The date the emails are due on and dated (YYYY-MM-DD) [default: today].
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<NaiveDate>,
+    /// Folder for the drafts; the previous drafts there are replaced.
+    #[arg(long, value_name = "DIR", default_value = "emails")]
+    pub out: PathBuf,
+    /// The rendered book whose community PDFs (as its exports/manifest.json lists them) are
+    /// attached to the wrap-ups.
+    #[arg(long, value_name = "DIR", default_value = "book")]
+    pub book: PathBuf,
+    /// The From of every draft, e.g. "Ana Silva <ana@example.org>" [default: none: the mail
+    /// client fills it in].
+    #[arg(long, value_name = "ADDRESS", value_parser = parse_mailbox)]
+    pub from: Option<lettre::message::Mailbox>,
+    /// Link to the report, for the wrap-ups whose community has no PDF in the book.
+    #[arg(long, value_name = "URL", value_parser = parse_link)]
+    pub report_url: Option<String>,
+    /// Link to the feedback form, for the wrap-ups.
+    #[arg(long, value_name = "URL", value_parser = parse_link)]
+    pub feedback_url: Option<String>,
+    #[command(flatten)]
+    pub templates: TemplateArgs,
 }
 
 /// Where the MyST project goes and which templates make it.
@@ -211,6 +243,23 @@ impl DataArgs {
 /// A date given on the command line; a bad one is a usage error (exit 2) like any other.
 fn parse_date(text: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| "expected a date such as 2026-10-31".to_string())
+}
+
+/// One address, with or without a name; never a second line.
+fn parse_mailbox(text: &str) -> Result<lettre::message::Mailbox, String> {
+    let expected = "expected one email address such as ana@example.org or \"Ana Silva <ana@example.org>\"";
+    if text.contains(['\n', '\r']) {
+        return Err(expected.to_string());
+    }
+    text.parse().map_err(|_| expected.to_string())
+}
+
+/// A link that goes into an email body as it is: one word, no spaces or control characters.
+fn parse_link(text: &str) -> Result<String, String> {
+    if text.is_empty() || text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("expected a link without spaces, such as https://example.org/form".to_string());
+    }
+    Ok(text.to_string())
 }
 
 fn parse_month(text: &str) -> Result<Month, String> {

@@ -6,8 +6,9 @@
 //! 2. [`model`] links and validates them into a [`model::Dataset`] with typed ids;
 //! 3. [`figures`] computes every figure and reporting decision as of a date (pure functions);
 //! 4. presentation formats them: `summary` for the terminal and JSON, [`site`] for the MyST
-//!    project (pages through [`pages`], charts, downloads, manifest), both with the shared
-//!    wording of [`present`] and the [`templates`];
+//!    project (pages through [`pages`], charts, downloads, manifest), [`drafts`] for seed
+//!    002's emails as `.eml` drafts, all with the shared wording of [`present`] and the
+//!    [`templates`];
 //! 5. `output` writes the project in one swap, and [`render`] runs MyST and Typst on it.
 //!
 //! [`calendar`], [`hours`], [`settings`], [`diagnostics`] and [`text`] are base layers every
@@ -17,6 +18,7 @@ pub mod calendar;
 pub mod cli;
 pub mod commands;
 pub mod diagnostics;
+pub mod drafts;
 pub mod figures;
 pub mod hours;
 pub mod load;

@@ -91,6 +91,10 @@ pub struct Settings {
     pub currency: String,
     pub status: StatusThresholds,
     pub windows: Windows,
+    /// Copied (Cc) on every wrap-up email, seed 002's "cc: 2i2c Business Development": one
+    /// address, optionally with a name (`Business Development <bd@example.org>`). Unset: the
+    /// wrap-ups go to the community's contacts only.
+    pub business_development_email: Option<String>,
 }
 
 impl Default for Settings {
@@ -105,6 +109,7 @@ impl Default for Settings {
             currency: "USD".to_string(),
             status: StatusThresholds::default(),
             windows: Windows::default(),
+            business_development_email: None,
         }
     }
 }
@@ -150,6 +155,13 @@ impl Settings {
     pub fn parse(text: &str) -> Result<Settings> {
         let settings: Settings = toml::from_str(text)?;
         anyhow::ensure!(settings.hours_per_fte_day > 0.0, "hours_per_fte_day must be above 0");
+        if let Some(address) = &settings.business_development_email {
+            anyhow::ensure!(
+                !address.contains(['\n', '\r']) && address.parse::<lettre::message::Mailbox>().is_ok(),
+                "business_development_email `{}`: expected one email address such as bd@example.org, or Name <bd@example.org>",
+                crate::text::replace_unsafe(address)
+            );
+        }
         Ok(settings)
     }
 }
@@ -180,6 +192,18 @@ mod tests {
             format!("{error:#}").contains("holiday `2025-13-25`: expected a date such as 2025-12-25"),
             "{error:#}"
         );
+    }
+
+    #[test]
+    fn business_development_email_is_one_address() {
+        let settings = Settings::parse("business_development_email = \"BD <bd@example.org>\"\n").unwrap();
+        assert_eq!(settings.business_development_email.as_deref(), Some("BD <bd@example.org>"));
+        assert_eq!(Settings::default().business_development_email, None);
+        for bad in ["bd@example.org, ceo@example.org", "bd at example", "bd@example.org\\nBcc: x@example.org"]
+        {
+            let error = Settings::parse(&format!("business_development_email = \"{bad}\"\n")).unwrap_err();
+            assert!(format!("{error:#}").contains("expected one email address"), "{bad}: {error:#}");
+        }
     }
 
     #[test]

@@ -18,6 +18,8 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("figures.txt.j2", include_str!("../templates/figures.txt.j2")),
     ("initiative.md.j2", include_str!("../templates/initiative.md.j2")),
     ("initiative-title.txt.j2", include_str!("../templates/initiative-title.txt.j2")),
+    ("emails/introduction.txt.j2", include_str!("../templates/emails/introduction.txt.j2")),
+    ("emails/wrap-up.txt.j2", include_str!("../templates/emails/wrap-up.txt.j2")),
     ("pdf/template.yml", include_str!("../templates/pdf/template.yml")),
     ("offline-site/template.yml", include_str!("../templates/offline-site/template.yml")),
     ("pdf/template.typ", include_str!("../templates/pdf/template.typ")),

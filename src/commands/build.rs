@@ -33,11 +33,16 @@ pub(super) fn run(data: &DataArgs, as_of: &AsOfArgs, book: &BookArgs) -> Result<
         inputs.push((name, crate::load::sha256_of(&file)?));
     }
     let provenance = Provenance::new(as_of, data.known_at, inputs);
-    let (input, clashes) =
+    let (mut input, clashes) =
         BookInput::new(&dataset, &figures, &settings, &phrases, month, warnings, provenance);
     for clash in &clashes {
         eprintln!("warning: {}", crate::text::replace_unsafe(&site::clash_warning(clash)));
     }
+    let unaddressed = site::manifest::missing_recipients(&input);
+    for warning in &unaddressed {
+        eprintln!("warning: {}", crate::text::replace_unsafe(warning));
+    }
+    input.warnings.extend(unaddressed);
     let generated = site::build(&input, &templates)?;
     crate::output::write(&generated.plan, &book.out)?;
     let files = generated.plan.len();

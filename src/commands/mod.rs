@@ -3,6 +3,7 @@
 
 mod build;
 mod check;
+mod emails;
 mod initiatives;
 mod plan;
 mod render;
@@ -27,6 +28,7 @@ pub fn run(command: &Command) -> Result<i32> {
         Command::Build { data, as_of, book } => {
             build::run(data, as_of, book).map(|built| built.map_or(1, |_| 0))
         }
+        Command::Emails(args) => emails::run(args),
         Command::Templates { dir } => templates::run(dir),
         Command::Plan { data, as_of, all, no_prorate } => {
             plan::run(data, as_of.unwrap_or_else(today), *all, !no_prorate)

@@ -50,7 +50,12 @@ pub(super) fn run(
         let pages = pdf.pages.map_or("?".to_string(), |p| p.to_string());
         writeln!(out, "  {:<62} {pages:>3} pages {:>6} KB", pdf.path.display(), pdf.bytes.div_ceil(1024))?;
     }
-    writeln!(out, "manifest  {}", built.out.join(layout::MANIFEST).display())?;
+    writeln!(
+        out,
+        "manifest  {}, {}",
+        built.out.join(layout::MANIFEST).display(),
+        built.out.join(layout::MANIFEST_CSV).display()
+    )?;
     writeln!(out, "total     {:.1} s", started.elapsed().as_secs_f64())?;
     Ok(0)
 }

@@ -6,10 +6,12 @@
 //! - [`commitment`]: total commitment and delivered hours per month against capacity;
 //! - [`delivery`]: one engagement's activity, burn-up and hours by team member;
 //! - [`reminders`]: upcoming, ending soon, late logging, quiet allocations;
-//! - [`report`]: urgency order, who gets a PDF and who it is sent to, headline counts;
+//! - [`report`]: urgency order, who gets a PDF and who it is sent to, a period's hours,
+//!   headline counts;
 //! - [`allowance`]: what a community can use now and next, and its month's delivery;
 //! - [`findings`]: the internal report's action list;
 //! - [`revenue`]: cost against revenue, for engagements with a contract value;
+//! - [`emails`]: which of seed 002's introduction and wrap-up emails are due, and what each lacks;
 //! - [`planning`], [`what_if`] and [`initiatives`]: the `plan`, `what-if` and `initiatives`
 //!   commands' answers.
 
@@ -17,6 +19,7 @@ pub mod allocations;
 pub mod allowance;
 pub mod commitment;
 pub mod delivery;
+pub mod emails;
 pub mod findings;
 pub mod initiatives;
 pub mod planning;

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use super::status::Status;
 use super::{EngagementFigures, Figures};
 use crate::calendar::Month;
+use crate::hours::Hours;
 use crate::load::contacts::Role;
 use crate::model::{Contact, Dataset, EngagementId, IdVec};
 
@@ -43,18 +44,63 @@ pub fn reported_in_month(
             .any(|(_, activity)| Month::of(activity.start) == month && activity.counts_as_of(as_of))
 }
 
-/// Who a community's report goes to (seed 002): To the Technical contacts, Cc the
+/// Who a community's report and emails go to (seed 002): To the Technical contacts, Cc the
 /// Administrative ones; only contacts with an email address; never Billing contacts.
+///
+/// A contact's roles apply to every engagement its row links; a person with a different role
+/// in each of two engagements is two rows (two Airtable records) with the same name. Each
+/// address appears once: a contact who is both Technical and Administrative is in To only,
+/// and a person on two rows of one engagement is listed once.
 pub struct Recipients<'a> {
     pub to: Vec<&'a Contact>,
     pub cc: Vec<&'a Contact>,
 }
 
 pub fn recipients(dataset: &Dataset, engagement: EngagementId) -> Recipients<'_> {
-    let with_role = |role: Role| -> Vec<&Contact> {
-        dataset.contacts_with_role(engagement, role).filter(|contact| !contact.email.is_empty()).collect()
+    let mut seen = std::collections::HashSet::new();
+    let mut with_role = |role: Role| -> Vec<&Contact> {
+        dataset
+            .contacts_with_role(engagement, role)
+            .filter(|contact| !contact.email.is_empty() && seen.insert(contact.email.to_lowercase()))
+            .collect()
     };
-    Recipients { to: with_role(Role::Technical), cc: with_role(Role::Administrative) }
+    let to = with_role(Role::Technical);
+    let cc = with_role(Role::Administrative);
+    Recipients { to, cc }
+}
+
+/// An engagement's hours in a report period: the sums over its allocations whose window
+/// overlaps the period's month, each as of the report's date. `available = used − overrun +
+/// left + expired`, as for every allocation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+pub struct PeriodHours {
+    pub available: Hours,
+    pub used: Hours,
+    pub left: Hours,
+    pub expired: Hours,
+    pub overrun: Hours,
+}
+
+pub fn period_hours(
+    dataset: &Dataset,
+    figures: &Figures,
+    engagement: EngagementId,
+    month: Month,
+) -> PeriodHours {
+    dataset
+        .allocations_of(engagement)
+        .filter(|id| {
+            let allocation = &dataset.allocations[*id];
+            allocation.start <= month.last_day() && allocation.end >= month.first_day()
+        })
+        .map(|id| &figures.allocations[id])
+        .fold(PeriodHours::default(), |total, allocation| PeriodHours {
+            available: total.available + allocation.available,
+            used: total.used + allocation.used,
+            left: total.left + allocation.left,
+            expired: total.expired + allocation.expired,
+            overrun: total.overrun + allocation.overrun,
+        })
 }
 
 /// Counts for the headline tables.

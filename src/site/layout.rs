@@ -10,9 +10,16 @@
 //! pdf/monthly-report/               one small MyST project per PDF
 //! pdf/communities/<community>/
 //! exports/<org>-ces-report-<month>.pdf, exports/communities/<community>-<month>.pdf (render)
-//! exports/manifest.json             the per-community PDFs and their recipients
+//! exports/manifest.json, .csv       the per-community PDFs, recipients and hours, for the email job
 //! provenance.json                   tool version, as-of and known-at dates, input hashes
 //! _templates/                       the Typst template, offline Typst packages, PDF fonts
+//! ```
+//!
+//!
+//! The email drafts (`ces-report emails`) go to their own folder, not the book:
+//!
+//! ```text
+//! introduction-<allocation>.eml, wrap-up-<allocation>.eml
 //! ```
 //!
 //! Every file about one community lives under a `communities/` folder (or is the page
@@ -32,6 +39,8 @@ pub const USAGE_CHART: &str = "figures/usage.svg";
 pub const COMMITMENT_TABLE: &str = "data/commitment.csv";
 pub const ENGAGEMENTS_TABLE: &str = "data/engagements.csv";
 pub const MANIFEST: &str = "exports/manifest.json";
+/// The same manifest as a spreadsheet: one row per community.
+pub const MANIFEST_CSV: &str = "exports/manifest.csv";
 /// What the book was made from: tool version, dates, a hash of each input file.
 pub const PROVENANCE: &str = "provenance.json";
 /// The template assets (Typst template, packages, fonts), copied as they are.
@@ -48,6 +57,12 @@ pub const PDF_PAGE: &str = "report.md";
 /// The aggregated report's PDF; `name` is the slug of "<organisation> ces report".
 pub fn aggregated_pdf(name: &str, month: Month) -> String {
     format!("exports/{name}-{month}.pdf")
+}
+
+/// An email draft in the drafts folder: `kind` is `introduction` or `wrap-up`, `allocation`
+/// the allocation's slug (unique among the allocations).
+pub fn email_draft(kind: &str, allocation: &str) -> String {
+    format!("{kind}-{allocation}.eml")
 }
 
 /// Where one community's files go; `slug` is unique among the engagements.

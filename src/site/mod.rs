@@ -120,10 +120,16 @@ impl<'a> BookInput<'a> {
         self.month.unwrap_or(Month::of(self.as_of))
     }
 
-    /// `2026-10-01 to 2026-10-31`: the report month up to the as-of date.
+    /// `1–31 October 2026`: the report month up to the as-of date.
     fn report_period(&self) -> String {
+        let (first, last) = self.report_dates();
+        date_range(first, last)
+    }
+
+    /// The report period's first and last days: the report month up to the as-of date.
+    pub fn report_dates(&self) -> (NaiveDate, NaiveDate) {
         let month = self.report_month();
-        date_range(month.first_day(), month.last_day().min(self.as_of.max(month.first_day())))
+        (month.first_day(), month.last_day().min(self.as_of.max(month.first_day())))
     }
 }
 
@@ -175,7 +181,9 @@ pub fn build(input: &BookInput<'_>, templates: &TemplateSet) -> Result<Book> {
     plan.extend(chart_files);
     plan.extend(downloads::overview(input)?);
     plan.extend(overview_pages(input, charts, &exports, &aggregated, &renderers)?);
-    plan.add(layout::MANIFEST, manifest::manifest(input, &aggregated, &exports)?);
+    let manifest = manifest::Manifest::new(input, &aggregated, &exports);
+    plan.add(layout::MANIFEST, manifest.json()?);
+    plan.add(layout::MANIFEST_CSV, manifest.csv()?);
     plan.add(layout::PROVENANCE, format!("{}\n", serde_json::to_string_pretty(&input.provenance)?));
     plan.extend(project::files(input, templates, &renderers.site, toc, &exports)?);
     Ok(Book { plan, pdfs: exports })

@@ -5,6 +5,7 @@
 mod book;
 mod cli;
 mod consistency;
+mod emails;
 mod figures;
 mod initiatives;
 mod messages;

@@ -1,0 +1,380 @@
+//! Stage 4, email: seed 002's introduction and wrap-up emails as drafts ready to send, one
+//! RFC 5322 `.eml` file each. Which emails are due and what each lacks is decided in
+//! [`crate::figures::emails`]; here they are worded (`templates/emails/*.txt.j2`) and encoded
+//! ([`eml`]). Nothing here touches the disk: the book's reports come in as bytes.
+//!
+//! A due email that lacks a provider, a Technical contact or a project description is not
+//! drafted: it becomes a warning naming what is missing.
+
+mod eml;
+
+use std::collections::HashMap;
+
+use anyhow::{Context, Result};
+use chrono::NaiveDate;
+use lettre::message::Mailbox;
+use minijinja::value::Serde;
+use minijinja::{Environment, UndefinedBehavior};
+use serde::Serialize;
+
+use crate::calendar::Month;
+use crate::figures::emails::{report_goes_with, DueEmail, EmailKind, Missing};
+use crate::figures::report::recipients;
+use crate::figures::Figures;
+use crate::load::{allocations, projects};
+use crate::model::{AllocationId, Contact, Dataset, EngagementId, Id};
+use crate::present::format::{h, month_name, title_and_body};
+use crate::settings::Settings;
+use crate::site::{layout, slug};
+use crate::templates::TemplateSet;
+
+use self::eml::one_line;
+
+/// Longest allocation slug in a draft's file name, in characters.
+const SLUG_LIMIT: usize = 80;
+
+/// What the sender chose on the command line.
+#[derive(Debug, Clone, Default)]
+pub struct DraftOptions {
+    /// The From of every draft; none: the sender's mail tool fills it in.
+    pub from: Option<Mailbox>,
+    /// Where the reports are, for wrap-ups with no report to attach.
+    pub report_url: Option<String>,
+    /// The feedback form (seed 002's request for feedback).
+    pub feedback_url: Option<String>,
+}
+
+/// A community's report from the book, to attach to its wrap-ups.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// The month it covers.
+    pub month: Month,
+    /// The attachment's file name: `<community>-<month>.pdf`.
+    pub file_name: String,
+    pub pdf: Vec<u8>,
+}
+
+/// What the drafts are made from.
+pub struct DraftInput<'a> {
+    pub dataset: &'a Dataset,
+    pub figures: &'a Figures,
+    pub settings: &'a Settings,
+    pub options: &'a DraftOptions,
+    /// Each engagement's report in the book, when there is one.
+    pub reports: &'a HashMap<EngagementId, Report>,
+}
+
+/// One email, ready to open in a mail client.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    pub kind: EmailKind,
+    pub allocation: AllocationId,
+    /// The file name in the drafts folder ([`layout::email_draft`]).
+    pub path: String,
+    pub eml: Vec<u8>,
+    /// The attached report's file name.
+    pub attached: Option<String>,
+}
+
+/// The drafts written and the emails that could not be drafted, as warnings.
+#[derive(Debug, Default)]
+pub struct Drafts {
+    pub drafts: Vec<Draft>,
+    pub warnings: Vec<String>,
+}
+
+/// Drafts for every email in `due` that can be complete, and a warning for each that cannot.
+pub fn drafts(input: &DraftInput<'_>, due: &[DueEmail], templates: &TemplateSet) -> Result<Drafts> {
+    let wording = Wording::new(templates)?;
+    let (slugs, _) = slug::unique_slugs(
+        input.dataset.allocations.iter().map(|a| (a.name.as_str(), a.name.as_str())),
+        SLUG_LIMIT,
+    );
+    let business_development = business_development(input.settings)?;
+    let mut out = Drafts::default();
+    for email in due {
+        if !email.missing.is_empty() {
+            out.warnings.push(not_drafted(input.dataset, email));
+            continue;
+        }
+        let path = layout::email_draft(email.kind.slug(), &slugs[email.allocation.index()]);
+        out.drafts.push(draft(input, &wording, email, business_development.as_ref(), path)?);
+    }
+    let wrap_ups = out.drafts.iter().any(|draft| draft.kind == EmailKind::WrapUp);
+    if wrap_ups && business_development.is_none() {
+        out.warnings.push(
+            "the wrap-ups are not copied to Business Development: set business_development_email in settings.toml"
+                .to_string(),
+        );
+    }
+    Ok(out)
+}
+
+fn business_development(settings: &Settings) -> Result<Option<Mailbox>> {
+    settings
+        .business_development_email
+        .as_deref()
+        .map(|text| text.parse::<Mailbox>().context("business_development_email is not one email address"))
+        .transpose()
+}
+
+/// One complete draft.
+fn draft(
+    input: &DraftInput<'_>,
+    wording: &Wording,
+    email: &DueEmail,
+    business_development: Option<&Mailbox>,
+    path: String,
+) -> Result<Draft> {
+    let allocation = &input.dataset.allocations[email.allocation];
+    let engagement = allocation.engagement;
+    let report = (email.kind == EmailKind::WrapUp)
+        .then(|| input.reports.get(&engagement))
+        .flatten()
+        .filter(|report| report_goes_with(allocation.start, input.figures.as_of, report.month));
+    let context = EmailContext::new(input, email, report);
+    let (subject, body) = wording.render(email.kind, &context)?;
+    let recipients = recipients(input.dataset, engagement);
+    let mut cc = mailboxes(&recipients.cc)?;
+    if email.kind == EmailKind::WrapUp {
+        cc.extend(business_development.filter(|bd| !cc.iter().any(|m| m.email == bd.email)).cloned());
+    }
+    let message = eml::Message {
+        from: input.options.from.clone(),
+        to: mailboxes(&recipients.to)?,
+        cc,
+        subject,
+        body,
+        date: input.figures.as_of,
+        id: eml::message_id(&[
+            &input.settings.organisation,
+            &input.dataset.engagements[engagement].name,
+            &allocation.name,
+            email.kind.slug(),
+        ]),
+        attachment: report.map(|report| eml::Attachment { file_name: &report.file_name, pdf: &report.pdf }),
+    };
+    Ok(Draft {
+        kind: email.kind,
+        allocation: email.allocation,
+        path,
+        eml: message.encode()?,
+        attached: report.map(|report| report.file_name.clone()),
+    })
+}
+
+/// Contacts as mailboxes: the name on one line, the address as validated at load.
+fn mailboxes(contacts: &[&Contact]) -> Result<Vec<Mailbox>> {
+    contacts
+        .iter()
+        .map(|contact| {
+            let address = contact.email.parse().with_context(|| {
+                format!("contact {}: email {} is not an address", contact.name, contact.email)
+            })?;
+            let name = one_line(&contact.name);
+            Ok(Mailbox::new((!name.is_empty()).then_some(name), address))
+        })
+        .collect()
+}
+
+/// `no wrap-up drafted for allocation "…": no provider assigned (allocations.csv line 9, …)`.
+fn not_drafted(dataset: &Dataset, email: &DueEmail) -> String {
+    let allocation = &dataset.allocations[email.allocation];
+    let project = dataset.project_of(email.allocation);
+    let reasons: Vec<String> = email
+        .missing
+        .iter()
+        .map(|missing| match missing {
+            Missing::Provider => format!(
+                "no provider assigned ({} line {}, column \"{}\")",
+                allocations::SPEC.file,
+                allocation.line,
+                allocations::PROVIDER.name
+            ),
+            Missing::TechnicalContact => format!(
+                "engagement \"{}\" has no Technical contact with an email address (contacts.csv)",
+                dataset.engagements[allocation.engagement].name
+            ),
+            Missing::ProjectDescription => format!(
+                "project \"{}\" has no description ({} line {}, column \"{}\")",
+                project.name,
+                projects::SPEC.file,
+                project.line,
+                projects::DESCRIPTION.name
+            ),
+        })
+        .collect();
+    format!("no {} drafted for allocation \"{}\": {}", email.kind.slug(), allocation.name, reasons.join("; "))
+}
+
+/// The values every email template gets; text from the data on one line.
+#[derive(Serialize)]
+struct EmailContext {
+    organisation: String,
+    community: String,
+    engagement: String,
+    project: String,
+    allocation: String,
+    /// The Technical contacts' names, whom the email is addressed to.
+    greeting: Vec<String>,
+    provider: String,
+    /// Hours available.
+    hours: String,
+    start: NaiveDate,
+    end: NaiveDate,
+    /// The first line of the project description.
+    objectives: String,
+    used: String,
+    left: String,
+    expired: String,
+    overrun: String,
+    /// Whether the allocation's end date has passed.
+    ended: bool,
+    report: ReportContext,
+    feedback_url: String,
+    next: Option<NextContext>,
+}
+
+#[derive(Serialize)]
+struct ReportContext {
+    attached: bool,
+    file: String,
+    month: String,
+    url: String,
+}
+
+/// The project's next allocation, whose provider takes over after a wrap-up.
+#[derive(Serialize)]
+struct NextContext {
+    /// Empty while nobody is assigned.
+    provider: String,
+    start: NaiveDate,
+    end: NaiveDate,
+    hours: String,
+}
+
+impl EmailContext {
+    fn new(input: &DraftInput<'_>, email: &DueEmail, report: Option<&Report>) -> EmailContext {
+        let dataset = input.dataset;
+        let allocation = &dataset.allocations[email.allocation];
+        let figures = &input.figures.allocations[email.allocation];
+        let engagement = &dataset.engagements[allocation.engagement];
+        let project = dataset.project_of(email.allocation);
+        let (objectives, _) = title_and_body(&project.description);
+        let hours_or_blank =
+            |hours: crate::hours::Hours| if hours.is_zero() { String::new() } else { h(hours) };
+        EmailContext {
+            organisation: one_line(&input.settings.organisation),
+            community: one_line(&engagement.community),
+            engagement: one_line(&engagement.name),
+            project: one_line(&project.name),
+            allocation: one_line(&allocation.name),
+            greeting: recipients(dataset, allocation.engagement)
+                .to
+                .iter()
+                .map(|c| one_line(&c.name))
+                .collect(),
+            provider: one_line(allocation.provider.as_deref().unwrap_or_default()),
+            hours: h(allocation.available),
+            start: allocation.start,
+            end: allocation.end,
+            objectives: one_line(&objectives),
+            used: h(figures.used),
+            left: hours_or_blank(figures.left),
+            expired: hours_or_blank(figures.expired),
+            overrun: hours_or_blank(figures.overrun),
+            ended: input.figures.as_of > allocation.end,
+            report: ReportContext {
+                attached: report.is_some(),
+                file: report.map(|r| r.file_name.clone()).unwrap_or_default(),
+                month: report.map(|r| month_name(r.month)).unwrap_or_default(),
+                url: input.options.report_url.clone().unwrap_or_default(),
+            },
+            feedback_url: input.options.feedback_url.clone().unwrap_or_default(),
+            next: email.next.map(|next| {
+                let next = &dataset.allocations[next];
+                NextContext {
+                    provider: one_line(next.provider.as_deref().unwrap_or_default()),
+                    start: next.start,
+                    end: next.end,
+                    hours: h(next.available),
+                }
+            }),
+        }
+    }
+}
+
+/// The two email templates: the first line a template renders is the Subject, the rest
+/// (after a blank line) the body.
+struct Wording {
+    env: Environment<'static>,
+}
+
+impl Wording {
+    fn new(templates: &TemplateSet) -> Result<Wording> {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        // Block tags on lines of their own leave no blank lines or indentation behind.
+        let syntax =
+            minijinja::syntax::SyntaxConfig::builder().trim_blocks(true).lstrip_blocks(true).build()?;
+        env.set_syntax(syntax);
+        for kind in [EmailKind::Introduction, EmailKind::WrapUp] {
+            let name = template_name(kind);
+            env.add_template_owned(name.clone(), templates.text(&name).to_string())
+                .with_context(|| format!("template {name} is not valid"))?;
+        }
+        Ok(Wording { env })
+    }
+
+    /// The Subject and the body of one email.
+    fn render(&self, kind: EmailKind, context: &EmailContext) -> Result<(String, String)> {
+        let name = template_name(kind);
+        let text = self
+            .env
+            .get_template(&name)?
+            .render(Serde(context))
+            .map_err(|error| anyhow::anyhow!("{error:#}"))
+            .with_context(|| format!("cannot render {name}"))?;
+        let text = text.trim_start_matches('\n');
+        let (subject, body) = text.split_once('\n').unwrap_or((text, ""));
+        anyhow::ensure!(
+            !subject.trim().is_empty() && body.starts_with('\n'),
+            "template {name}: expected the Subject on the first line, then a blank line, then the body"
+        );
+        Ok((one_line(subject), tidy_body(body)))
+    }
+}
+
+fn template_name(kind: EmailKind) -> String {
+    format!("emails/{}.txt.j2", kind.slug())
+}
+
+/// The body with no blank lines at its ends, at most one blank line between paragraphs
+/// (where a template's conditions left more), no trailing spaces, and a final line break.
+fn tidy_body(body: &str) -> String {
+    let mut out = String::new();
+    let mut blank_before = false;
+    for line in body.trim().lines().map(str::trim_end) {
+        if line.is_empty() {
+            blank_before = true;
+            continue;
+        }
+        if blank_before {
+            out.push('\n');
+            blank_before = false;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bodies_keep_one_blank_line_between_paragraphs() {
+        assert_eq!(tidy_body("\n\nDear A,\n\n\n\nText  \n\n\nB\n\n"), "Dear A,\n\nText\n\nB\n");
+    }
+}
