@@ -52,11 +52,9 @@ pub fn allocation_figures<'a>(
     as_of: NaiveDate,
 ) -> AllocationFigures {
     let (mut used, mut outside_window, mut last_activity) = (Hours::ZERO, 0, None);
-    let mut by_day = Vec::new();
-    for activity in activities.filter(|activity| activity.counts_as_of(as_of)) {
-        let hours = activity.hours_as_of(as_of, calendar);
-        used += hours;
-        by_day.push((activity.end.min(as_of), hours));
+    let counted: Vec<&Activity> = activities.filter(|activity| activity.counts_as_of(as_of)).collect();
+    for activity in &counted {
+        used += activity.hours_as_of(as_of, calendar);
         outside_window += usize::from(activity.is_outside(allocation));
         last_activity = last_activity.max(Some(activity.end.min(as_of)));
     }
@@ -83,7 +81,13 @@ pub fn allocation_figures<'a>(
             used.as_f64()
         },
         outside_window,
-        overrun_since: first_day_beyond(by_day, allocation.available),
+        overrun_since: (used > allocation.available)
+            .then(|| {
+                let by_day =
+                    counted.iter().map(|a| (a.end.min(as_of), a.hours_as_of(as_of, calendar))).collect();
+                first_day_beyond(by_day, allocation.available)
+            })
+            .flatten(),
         last_activity,
     }
 }

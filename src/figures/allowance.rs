@@ -218,7 +218,7 @@ mod tests {
             [("Office hours", 1), ("Workshop", 3), ("Office hours", 1), ("Audit", 2), ("Zoom", 2)]
         {
             let mut activity = crate::model::Activity::standalone(day, day, Hours::whole(hours));
-            activity.description = text.into();
+            activity.set_descriptions(text, "");
             dataset.activities = dataset.activities.iter().cloned().chain([activity]).collect();
         }
         let entries: Vec<(ActivityId, Hours)> =

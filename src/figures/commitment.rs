@@ -96,9 +96,31 @@ pub fn activity_months(
     calendar: &WorkCalendar,
     as_of: NaiveDate,
 ) -> Vec<(Month, Hours)> {
+    let mut months = Vec::new();
+    for_each_activity_month(activity, calendar, as_of, |month, hours| months.push((month, hours)));
+    months
+}
+
+/// [`activity_months`] without a vector: most activities fall in one month, and an export can
+/// hold a million of them.
+pub fn for_each_activity_month(
+    activity: &Activity,
+    calendar: &WorkCalendar,
+    as_of: NaiveDate,
+    mut add: impl FnMut(Month, Hours),
+) {
     if !activity.counts_as_of(as_of) {
-        return Vec::new();
+        return;
     }
+    if activity.end <= as_of && Month::of(activity.start) == Month::of(activity.end) {
+        return add(Month::of(activity.start), activity.units);
+    }
+    for (month, hours) in spread_counted(activity, calendar, as_of) {
+        add(month, hours);
+    }
+}
+
+fn spread_counted(activity: &Activity, calendar: &WorkCalendar, as_of: NaiveDate) -> Vec<(Month, Hours)> {
     let counted = activity.hours_as_of(as_of, calendar);
     let last = activity.end.min(as_of);
     if calendar.working_days(activity.start, activity.end) > 0
@@ -195,9 +217,9 @@ pub fn delivered_by_month<'a>(
 ) -> BTreeMap<Month, Hours> {
     let mut delivered = BTreeMap::new();
     for activity in activities {
-        for (month, hours) in activity_months(activity, calendar, as_of) {
+        for_each_activity_month(activity, calendar, as_of, |month, hours| {
             *delivered.entry(month).or_default() += hours;
-        }
+        });
     }
     delivered
 }

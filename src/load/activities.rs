@@ -38,9 +38,20 @@ pub struct ActivityRow {
     /// Equal to `start` when the export leaves it empty (a one-day activity).
     pub end: NaiveDate,
     pub created: Option<NaiveDate>,
-    pub description: Box<str>,
-    /// The description for community reports, when it differs.
-    pub public_description: Option<Box<str>>,
+    /// The description as logged, followed by the public description when there is one.
+    pub texts: Box<str>,
+    /// Where the public description starts in `texts` (its length when there is none). Both
+    /// texts share one allocation: an export can hold a million activities.
+    pub public_from: u32,
+}
+
+impl ActivityRow {
+    /// `description` and an optional `public` description, stored together.
+    pub fn texts(mut description: String, public: &str) -> (Box<str>, u32) {
+        let public_from = u32::try_from(description.len()).unwrap_or(u32::MAX);
+        description.push_str(public);
+        (description.into_boxed_str(), public_from)
+    }
 }
 
 pub fn parse(row: &mut Row<'_>, allocations: &mut Symbols, members: &mut Symbols) -> Option<ActivityRow> {
@@ -59,6 +70,8 @@ pub fn parse(row: &mut Row<'_>, allocations: &mut Symbols, members: &mut Symbols
         return None;
     }
     let start = start?;
+    let (texts, public_from) =
+        ActivityRow::texts(row.free_text(DESCRIPTION), &row.free_text(PUBLIC_DESCRIPTION));
     Some(ActivityRow {
         line: row.line as u32,
         allocation: allocations.intern(&allocation?),
@@ -67,10 +80,8 @@ pub fn parse(row: &mut Row<'_>, allocations: &mut Symbols, members: &mut Symbols
         start,
         end: end.unwrap_or(start),
         created,
-        description: row.free_text(DESCRIPTION).into_boxed_str(),
-        public_description: Some(row.free_text(PUBLIC_DESCRIPTION))
-            .filter(|t| !t.is_empty())
-            .map(String::into_boxed_str),
+        texts,
+        public_from,
     })
 }
 

@@ -228,7 +228,7 @@ impl RowContext<'_> {
         diagnostics: &mut Diagnostics,
     ) -> Option<csv::StringRecord> {
         let unsafe_field = |field: &str| field.chars().any(crate::text::is_unsafe_char);
-        if !record.iter().any(unsafe_field) {
+        if !crate::text::may_hold_unsafe(record.as_slice().as_bytes()) || !record.iter().any(unsafe_field) {
             return None;
         }
         for (column, position) in self.spec.columns.iter().zip(&self.columns.positions) {

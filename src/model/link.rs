@@ -210,8 +210,8 @@ fn link_activities(
                 start: row.start,
                 end: row.end,
                 created: row.created,
-                description: row.description,
-                public_description: row.public_description,
+                texts: row.texts,
+                public_from: row.public_from,
             }),
             Err(message) => {
                 let cell = Cell {

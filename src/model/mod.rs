@@ -59,9 +59,9 @@ pub struct Activity {
     pub end: NaiveDate,
     /// When it was logged, if the export says.
     pub created: Option<NaiveDate>,
-    pub description: Box<str>,
-    /// What community reports show instead of `description`, when staff keep notes there.
-    pub public_description: Option<Box<str>>,
+    /// The description as logged, then the public one (see [`Activity::description`]).
+    texts: Box<str>,
+    public_from: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -107,9 +107,23 @@ impl Activity {
         self.units.share(elapsed, total)
     }
 
+    /// The description as logged: the team's words.
+    pub fn description(&self) -> &str {
+        &self.texts[..self.public_from as usize]
+    }
+
     /// The description a community reads: the public description when there is one.
     pub fn community_description(&self) -> &str {
-        self.public_description.as_deref().unwrap_or(&self.description)
+        match &self.texts[self.public_from as usize..] {
+            "" => self.description(),
+            public => public,
+        }
+    }
+
+    /// Replaces the descriptions (the logged one and an optional public one).
+    pub fn set_descriptions(&mut self, description: &str, public: &str) {
+        (self.texts, self.public_from) =
+            crate::load::activities::ActivityRow::texts(description.to_string(), public);
     }
 
     /// Whether its dates fall (partly) outside its allocation's window.
@@ -127,8 +141,8 @@ impl Activity {
             start,
             end,
             created: None,
-            description: "".into(),
-            public_description: None,
+            texts: "".into(),
+            public_from: 0,
         }
     }
 }
@@ -230,5 +244,16 @@ impl Dataset {
 
     pub fn project_of(&self, allocation: AllocationId) -> &Project {
         &self.projects[self.allocations[allocation].project]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// An export can hold a million activities: each row stays at 56 bytes, and the model's
+    /// activity has the same layout so the loader's rows become activities in place.
+    #[test]
+    fn an_activity_stays_small() {
+        assert_eq!(std::mem::size_of::<crate::load::activities::ActivityRow>(), 56);
+        assert_eq!(std::mem::size_of::<super::Activity>(), 56);
     }
 }

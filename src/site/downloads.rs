@@ -145,7 +145,7 @@ pub fn engagement(input: &BookInput<'_>, delivery: &Delivery, paths: &CommunityP
             dataset.allocations[activity.allocation].name.clone(),
             dataset.team_member(activity.team_member).to_string(),
             hours(activity.units),
-            activity.description.to_string(),
+            activity.description().to_string(),
         ]
     });
     files.add(paths.activities_table(), csv_bytes(&header, rows)?);

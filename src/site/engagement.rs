@@ -220,7 +220,7 @@ fn activity_view(input: &BookInput<'_>, id: ActivityId, hours: Hours) -> Activit
         allocation: short(input, activity.allocation),
         member: input.dataset.team_member(activity.team_member).to_string(),
         hours: h_grouped(hours),
-        description: activity.description.to_string(),
+        description: activity.description().to_string(),
         public: activity.community_description().to_string(),
     }
 }

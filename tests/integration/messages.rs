@@ -300,7 +300,7 @@ fn control_characters_are_replaced_and_named() {
             "warning: activities.csv:5: column \"Description\": value \"Right\\u{202e}to left\": contains the invisible control character U+202E; every report shows it as U+FFFD (\u{fffd})",
         ]
     );
-    assert_eq!(&*dataset.activities[id(2)].description, "Clear \u{fffd}[2J screen\u{fffd}");
+    assert_eq!(dataset.activities[id(2)].description(), "Clear \u{fffd}[2J screen\u{fffd}");
 }
 
 #[test]
