@@ -277,11 +277,9 @@ pub fn commitment_chart(rows: &[CommitmentRow], hours_per_fte_day: f64, as_of: N
             chart
                 .draw_series(DashedLineSeries::new(vec![(x, 0.0), (x, top)], 3, 4, GREY.stroke_width(1)))
                 .map_err(plot_error)?;
-            let label = Text::new(
-                format!(" as of {}", as_of.format("%-d %b %Y")),
-                (x, top * 0.95),
-                text_style(13).color(&GREY),
-            );
+            // Left of the line, so the line never runs through the words.
+            let style = text_style(13).color(&GREY).pos(Pos::new(HPos::Right, VPos::Top));
+            let label = Text::new(format!("as of {} ", as_of.format("%-d %b %Y")), (x, top * 0.99), style);
             chart.draw_series(std::iter::once(label)).map_err(plot_error)?;
         }
         let capacity = capacity_steps(rows);
@@ -390,13 +388,11 @@ pub fn burn_up_chart(burn: &BurnUp<'_>) -> Result<String> {
             chart
                 .draw_series(DashedLineSeries::new(vec![(x, 0.0), (x, top)], 4, 4, ORANGE.stroke_width(2)))
                 .map_err(plot_error)?;
-            let label = format!(" as of {}", burn.as_of.format("%-d %b %Y"));
+            // Left of the line, so the line never runs through the words.
+            let label = format!("as of {} ", burn.as_of.format("%-d %b %Y"));
+            let style = text_style(13).color(&ORANGE).pos(Pos::new(HPos::Right, VPos::Top));
             chart
-                .draw_series(std::iter::once(Text::new(
-                    label,
-                    (x, top * 0.93),
-                    text_style(13).color(&ORANGE),
-                )))
+                .draw_series(std::iter::once(Text::new(label, (x, top * 0.99), style)))
                 .map_err(plot_error)?;
         }
         draw_legend(&mut chart, SeriesLabelPosition::UpperLeft, 13)?;
