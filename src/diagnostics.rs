@@ -111,6 +111,18 @@ impl Diagnostics {
         });
     }
 
+    /// A warning about a whole line rather than one cell.
+    pub fn line_warning(&mut self, file: &str, line: u64, message: impl Into<String>) {
+        self.items.push(Diagnostic {
+            severity: Severity::Warning,
+            file: file.to_string(),
+            line,
+            column: None,
+            value: None,
+            message: message.into(),
+        });
+    }
+
     fn push_cell(&mut self, severity: Severity, cell: Cell<'_>, message: String) {
         self.items.push(Diagnostic {
             severity,

@@ -37,7 +37,7 @@ use crate::settings::Settings;
 /// warnings are returned with the dataset.
 pub fn read_dataset(source: &dyn Source, settings: &Settings) -> Result<(Dataset, Diagnostics)> {
     let mut diagnostics = Diagnostics::default();
-    let tables = load::load(source, settings.slash_dates, &mut diagnostics)?;
+    let tables = load::load(source, settings, &mut diagnostics)?;
     if diagnostics.has_errors() {
         return Err(InputErrors(diagnostics).into());
     }

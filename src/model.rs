@@ -15,6 +15,7 @@ use crate::load::allocations::{self, AllocationRow};
 use crate::load::capacity::CapacityRow;
 use crate::load::contacts::{self, ContactRow, Role};
 use crate::load::engagements::EngagementRow;
+use crate::load::names::link_key;
 use crate::load::projects::{self, ProjectRow};
 use crate::load::{engagements, Symbols, Tables};
 use crate::settings::Settings;
@@ -182,7 +183,8 @@ fn sorted_capacity(mut rows: Vec<CapacityRow>) -> Vec<CapacityRow> {
     rows
 }
 
-/// Maps each name to its first row's index; a repeated name is an error on the later row.
+/// Maps each name's link key (see [`link_key`]) to its first row's index; a repeated name
+/// is an error on the later row.
 fn unique_names<'a>(
     names: impl Iterator<Item = (u64, &'a str)>,
     file: &str,
@@ -191,12 +193,13 @@ fn unique_names<'a>(
 ) -> HashMap<String, usize> {
     let mut ids: HashMap<String, (usize, u64)> = HashMap::new();
     for (index, (line, name)) in names.enumerate() {
-        if let Some((_, first_line)) = ids.get(name) {
+        let key = link_key(name);
+        if let Some((_, first_line)) = ids.get(key.as_ref()) {
             let cell = Cell { file, line, column, value: name };
             diagnostics
                 .cell_error(cell, format!("expected a unique name; line {first_line} already uses it"));
         } else {
-            ids.insert(name.to_string(), (index, line));
+            ids.insert(key.into_owned(), (index, line));
         }
     }
     ids.into_iter().map(|(name, (index, _))| (name, index)).collect()
@@ -206,11 +209,11 @@ fn unique_names<'a>(
 /// commas still link; otherwise the cell must name exactly one existing record. `Err` holds
 /// what was expected.
 fn resolve_one(ids: &HashMap<String, usize>, value: &str, what: &str) -> Result<usize, String> {
-    if let Some(id) = ids.get(value.trim()) {
+    if let Some(id) = ids.get(link_key(value).as_ref()) {
         return Ok(*id);
     }
     match crate::load::cells::split_links(value).as_slice() {
-        [name] if ids.contains_key(name) => Ok(ids[name]),
+        [name] if ids.contains_key(link_key(name).as_ref()) => Ok(ids[link_key(name).as_ref()]),
         [_] | [] => Err(format!("expected the name of an existing {what}; none has this name")),
         several => Err(format!("expected exactly one {what}, found {}", several.len())),
     }
@@ -274,7 +277,7 @@ fn link_contacts(
         .filter_map(|record| {
             let mut linked = Vec::new();
             for name in &record.engagements {
-                match engagements.get(name) {
+                match engagements.get(link_key(name).as_ref()) {
                     Some(id) => linked.push(*id),
                     None => {
                         let cell = Cell {
@@ -401,13 +404,25 @@ fn warn_about_activity(
 }
 
 /// Two allocations of one project whose windows share a day double-count the commitment.
+/// Each allocation is checked against the first (by start) earlier one it overlaps, found by
+/// a binary search over the running latest end: O(n log n) for a project of n allocations.
 fn warn_about_overlaps(dataset: &Dataset, diagnostics: &mut Diagnostics) {
     for project in &dataset.projects {
         let mut members: Vec<&Allocation> =
             project.allocations.iter().map(|i| &dataset.allocations[*i]).collect();
         members.sort_by_key(|a| (a.start, a.line));
+        let latest_end: Vec<NaiveDate> = members
+            .iter()
+            .scan(NaiveDate::MIN, |latest, allocation| {
+                *latest = (*latest).max(allocation.end);
+                Some(*latest)
+            })
+            .collect();
         for (i, later) in members.iter().enumerate() {
-            if let Some(earlier) = members[..i].iter().find(|earlier| earlier.end >= later.start) {
+            // The first earlier allocation ending on or after this start is where the running
+            // latest end first reaches it.
+            let first = latest_end[..i].partition_point(|end| *end < later.start);
+            if let Some(earlier) = members[..i].get(first) {
                 let value = later.start.to_string();
                 let cell = Cell {
                     file: allocations::SPEC.file,
