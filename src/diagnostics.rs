@@ -129,7 +129,8 @@ impl Diagnostics {
             file: cell.file.to_string(),
             line: cell.line,
             column: Some(cell.column.to_string()),
-            value: Some(cell.value.to_string()),
+            // Only what a message shows is kept: a bad cell can be megabytes long.
+            value: Some(cell.value.chars().take(VALUE_LIMIT + 1).collect()),
             message,
         });
     }

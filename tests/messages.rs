@@ -573,12 +573,18 @@ fn overlap_check_is_fast_for_a_project_with_many_allocations() {
 // Issue 10, part 4: messages that help.
 
 #[test]
-fn cr_only_line_endings_count_lines() {
-    let activities = format!("{ACTIVITIES}Alpha 2026 Q4,Ana Silva,x,Call,10/6/2026,,\n").replace('\n', "\r");
-    assert_eq!(
-        single(Data::baseline().with("activities.csv", &activities).errors()),
-        "error: activities.csv:4: column \"Units\": value \"x\": expected a number such as 2, 2.5 or 1,100"
-    );
+fn crlf_and_cr_only_line_endings_count_lines() {
+    let activities = format!("{ACTIVITIES}Alpha 2026 Q4,Ana Silva,x,\"Call\nand notes\",10/6/2026,,\nAlpha 2026 Q4,Ana Silva,y,Call,10/6/2026,,\n");
+    for ending in ["\r\n", "\r"] {
+        assert_eq!(
+            Data::baseline().with("activities.csv", &activities.replace('\n', ending)).errors(),
+            [
+                "error: activities.csv:4: column \"Units\": value \"x\": expected a number such as 2, 2.5 or 1,100",
+                "error: activities.csv:6: column \"Units\": value \"y\": expected a number such as 2, 2.5 or 1,100",
+            ],
+            "{ending:?}"
+        );
+    }
 }
 
 #[test]

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 
 use super::cells::{parse_date, single_link, split_links, within_horizon, DATE_EXPECTED, HORIZON};
 use super::headers::{map_columns, ColumnMap};
-use super::line_breaks::LoneCarriageReturns;
+use super::line_breaks::LineFeeds;
 use super::shape::RowShape;
 use crate::diagnostics::{Cell, Diagnostics};
 use crate::hours::Hours;
@@ -64,8 +64,9 @@ impl TableSpec {
     }
 }
 
-/// Decodes an export; CR-only line endings read as line feeds so that lines count right.
-type Reader<R> = csv::Reader<LoneCarriageReturns<BufReader<R>>>;
+/// Decodes an export; CRLF and CR-only line endings read as line feeds so that lines count
+/// right.
+type Reader<R> = csv::Reader<LineFeeds<BufReader<R>>>;
 
 /// Reads the header row; records missing columns or an unreadable file in `diagnostics`.
 fn open<R: Read>(
@@ -74,7 +75,7 @@ fn open<R: Read>(
     settings: &Settings,
     diagnostics: &mut Diagnostics,
 ) -> Option<(Reader<R>, ColumnMap)> {
-    let input = LoneCarriageReturns::new(BufReader::with_capacity(1 << 16, input));
+    let input = LineFeeds::new(BufReader::with_capacity(1 << 16, input));
     let mut reader = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(input);
     let headers = match reader.headers() {
         Ok(headers) => headers.clone(),
