@@ -485,6 +485,22 @@ Alpha 2026 Q4,Ana Silva,1,Call,10/6/2026,,,recAAlpha 2026 Q4,Ana Silva,2,Call,10
         "{}",
         warnings[0]
     );
+    let split = "Alpha 2026 Q4,Ana Silva,1,Ca\nll,10/6/2026,,\n";
+    assert_eq!(
+        Data::baseline().add("activities.csv", split).errors(),
+        [
+            "warning: activities.csv:4: this row has 4 cells but the header row has 7; the missing cells are read as empty: check for a line break that splits a row in two",
+            "error: activities.csv:4: column \"Start date\": value \"\": expected a date; this field is required",
+            "warning: activities.csv:5: this row has 4 cells but the header row has 7; the missing cells are read as empty: check for a line break that splits a row in two",
+            "error: activities.csv:5: column \"Units\": value \"\": expected a number; this field is required",
+            "error: activities.csv:5: column \"Start date\": value \"\": expected a date; this field is required",
+        ]
+    );
+    let joined_to_header = ACTIVITIES.replacen("Created\n", "Created", 1);
+    assert_eq!(
+        Data::baseline().with("activities.csv", &joined_to_header).warnings(),
+        ["warning: activities.csv:1: the header row holds \"2\", which looks like data, not a column name: check for a missing line break after the header row; the row joined to it is not read"]
+    );
     let trailing_commas = "Alpha 2026 Q4,Ana Silva,1,Call,10/6/2026,,,,,\n";
     assert!(Data::baseline().add("activities.csv", trailing_commas).warnings().is_empty());
 }

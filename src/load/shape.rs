@@ -18,6 +18,8 @@ pub const LONG_CELL: usize = 10_000;
 /// What a row of one export looks like.
 pub struct RowShape {
     header_count: usize,
+    /// The position of the rightmost column read.
+    last_read_position: usize,
     /// Positions of the date columns in this export.
     date_positions: Vec<usize>,
     slash_dates: SlashDates,
@@ -31,7 +33,8 @@ impl RowShape {
             .filter(|column| column.is_date)
             .filter_map(|column| columns.positions[column.index])
             .collect();
-        RowShape { header_count: columns.header_count(), date_positions, slash_dates }
+        let last_read_position = columns.positions.iter().flatten().copied().max().unwrap_or(0);
+        RowShape { header_count: columns.header_count(), last_read_position, date_positions, slash_dates }
     }
 
     /// Warns about a record that holds lines looking like rows, a cell too long to be real,
@@ -45,21 +48,27 @@ impl RowShape {
     ) {
         let text = record.as_slice();
         let has_break = memchr::memchr(b'\n', text.as_bytes()).is_some();
-        if has_break || text.len() > LONG_CELL {
-            self.check_cells(record, (file, line), columns, diagnostics);
+        // One warning a row: a cell that swallowed rows also leaves its row short of cells.
+        if (has_break || text.len() > LONG_CELL)
+            && self.check_cells(record, (file, line), columns, diagnostics)
+        {
+            return;
         }
         if record.len() > self.header_count {
             self.check_extra_cells(record, (file, line), diagnostics);
+        } else if record.len() <= self.last_read_position {
+            self.warn_missing_cells(record, (file, line), diagnostics);
         }
     }
 
+    /// `true` when a cell got a warning.
     fn check_cells(
         &self,
         record: &csv::StringRecord,
         (file, line): (&str, u64),
         columns: &ColumnMap,
         diagnostics: &mut Diagnostics,
-    ) {
+    ) -> bool {
         let mut cell_line = line;
         for (position, value) in record.iter().enumerate() {
             let breaks = memchr::memchr_iter(b'\n', value.as_bytes()).count() as u64;
@@ -77,10 +86,11 @@ impl RowShape {
                 let label = columns.label_at(position);
                 let cell = Cell { file, line: cell_line, column: &label, value };
                 diagnostics.cell_warning(cell, message);
-                return;
+                return true;
             }
             cell_line += breaks;
         }
+        false
     }
 
     /// A line inside a cell that reads as a row of this table: as many cells as the header
@@ -98,6 +108,28 @@ impl RowShape {
                 .get(*position)
                 .is_some_and(|cell| parse_date(cell.trim().trim_matches('"'), self.slash_dates).is_some())
         })
+    }
+
+    /// A row too short to reach every column read: Airtable writes every cell, so a line
+    /// break inside a row (which makes two rows of it) is the likely cause.
+    fn warn_missing_cells(
+        &self,
+        record: &csv::StringRecord,
+        (file, line): (&str, u64),
+        diagnostics: &mut Diagnostics,
+    ) {
+        let cells = match record.len() {
+            1 => "1 cell".to_string(),
+            count => format!("{count} cells"),
+        };
+        diagnostics.line_warning(
+            file,
+            line,
+            format!(
+                "this row has {cells} but the header row has {}; the missing cells are read as empty: check for a line break that splits a row in two",
+                self.header_count
+            ),
+        );
     }
 
     fn check_extra_cells(
@@ -120,6 +152,37 @@ impl RowShape {
             ),
         );
     }
+}
+
+/// A warning when the header row holds a cell that looks like data (a date, even run into a
+/// header as in `Notes1/1/2025`, a number, an email address): the line break after the header
+/// row is probably missing, and the first row was read as more headers.
+pub fn data_in_header(headers: &csv::StringRecord, slash_dates: SlashDates) -> Option<String> {
+    let looks_like_data = |cell: &&str| {
+        let cell = cell.trim();
+        !cell.is_empty()
+            && (contains_date(cell, slash_dates)
+                || crate::hours::Hours::parse(cell).is_ok()
+                || (cell.contains('@') && cell.contains('.')))
+    };
+    let cell = headers.iter().find(looks_like_data)?;
+    let shown: String = cell.trim().chars().take(60).collect();
+    Some(format!(
+        "the header row holds \"{shown}\", which looks like data, not a column name: check for a missing line break after the header row; the row joined to it is not read"
+    ))
+}
+
+/// Whether a date such as `1/1/2025` or `2025-01-01` starts at any run of digits in `text`.
+fn contains_date(text: &str, slash_dates: SlashDates) -> bool {
+    let bytes = text.as_bytes();
+    (0..bytes.len())
+        .filter(|start| bytes[*start].is_ascii_digit() && (*start == 0 || !bytes[start - 1].is_ascii_digit()))
+        .any(|start| {
+            (8..=10).any(|len| {
+                text.get(start..start + len)
+                    .is_some_and(|candidate| parse_date(candidate, slash_dates).is_some())
+            })
+        })
 }
 
 fn swallowed_rows_message(first: u64, last: u64) -> String {
@@ -180,6 +243,14 @@ mod tests {
     fn cells_split_outside_quotes() {
         assert_eq!(split_cells("a,\"b,c\",d", 10), ["a", "\"b,c\"", "d"]);
         assert_eq!(split_cells("a,b,c,d", 1), ["a", "b"]);
+    }
+
+    #[test]
+    fn dates_run_into_a_header_are_found() {
+        assert!(contains_date("Notes1/1/2025", SlashDates::Us));
+        assert!(contains_date("2025-01-31", SlashDates::Us));
+        assert!(!contains_date("Hours per working day", SlashDates::Us));
+        assert!(!contains_date("Record ID 12345678", SlashDates::Us));
     }
 
     #[test]

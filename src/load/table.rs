@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use super::cells::{parse_date, single_link, split_links, within_horizon, DATE_EXPECTED, HORIZON};
 use super::headers::{map_columns, ColumnMap};
 use super::line_breaks::LineFeeds;
-use super::shape::RowShape;
+use super::shape::{data_in_header, RowShape};
 use crate::diagnostics::{Cell, Diagnostics};
 use crate::hours::Hours;
 use crate::settings::{Settings, SlashDates};
@@ -84,6 +84,9 @@ fn open<R: Read>(
             return None;
         }
     };
+    if let Some(warning) = data_in_header(&headers, settings.slash_dates) {
+        diagnostics.line_warning(spec.file, 1, warning);
+    }
     match map_columns(spec, &headers, settings) {
         Ok(columns) => Some((reader, columns)),
         Err(problems) => {
@@ -250,7 +253,7 @@ impl RowContext<'_> {
         diagnostics: &mut Diagnostics,
     ) -> Option<csv::StringRecord> {
         let unsafe_field = |field: &str| field.chars().any(crate::text::is_unsafe_char);
-        if !record.iter().any(unsafe_field) {
+        if !may_hold_unsafe_character(record.as_slice().as_bytes()) || !record.iter().any(unsafe_field) {
             return None;
         }
         for (column, position) in self.spec.columns.iter().zip(&self.columns.positions) {
@@ -269,6 +272,23 @@ impl RowContext<'_> {
         }
         Some(record.iter().map(|field| crate::text::replace_unsafe(field).into_owned()).collect())
     }
+}
+
+/// Whether UTF-8 `bytes` may encode a character that [`crate::text::is_unsafe_char`] rejects:
+/// a C0 control other than tab and line breaks, DEL, a C1 control (`C2 80`–`C2 9F`) or a
+/// bidi override (`E2 80 AA`–`AE`, `E2 81 A6`–`A9`). Looking at bytes, not characters, keeps
+/// the check cheap for the millions of clean cells.
+fn may_hold_unsafe_character(bytes: &[u8]) -> bool {
+    bytes.iter().enumerate().any(|(index, byte)| match byte {
+        b'\t' | b'\n' | b'\r' => false,
+        0..=0x1f | 0x7f => true,
+        0xc2 => bytes.get(index + 1).is_some_and(|next| (0x80..=0x9f).contains(next)),
+        0xe2 => matches!(
+            (bytes.get(index + 1), bytes.get(index + 2)),
+            (Some(0x80), Some(0xaa..=0xae)) | (Some(0x81), Some(0xa6..=0xa9))
+        ),
+        _ => false,
+    })
 }
 
 const BATCH_SIZE: usize = 4096;
@@ -497,4 +517,18 @@ impl<'a> Row<'a> {
 
 fn raw_cell<'r>(record: &'r csv::StringRecord, columns: &ColumnMap, column: Column) -> &'r str {
     columns.positions[column.index].and_then(|position| record.get(position)).unwrap_or("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_byte_check_finds_exactly_the_unsafe_characters() {
+        let mut buffer = [0; 4];
+        for c in (0..0x3000).chain(0xfff0..0x10000).filter_map(char::from_u32) {
+            let bytes = c.encode_utf8(&mut buffer).as_bytes();
+            assert_eq!(may_hold_unsafe_character(bytes), crate::text::is_unsafe_char(c), "{c:?}");
+        }
+    }
 }
