@@ -199,7 +199,7 @@ fn header_list(written: &[String]) -> String {
 }
 
 /// A header on one line, cut when long.
-fn shown(header: &str) -> String {
+pub fn shown(header: &str) -> String {
     let mut text: String =
         header.chars().take(HEADER_LIMIT).map(|c| if c.is_control() { '\u{fffd}' } else { c }).collect();
     if header.chars().nth(HEADER_LIMIT).is_some() {

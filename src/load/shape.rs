@@ -3,16 +3,17 @@
 //! A stray quote (") at the start of a cell opens a quoted cell that runs on, over line
 //! breaks, to the next quote anywhere below: the rows in between become one cell's text and
 //! their hours vanish. A deleted line break joins two rows into one long row, whose second
-//! half is ignored. Both are warnings that name the lines. Checks are cheap for a normal row:
-//! one scan for a line feed and two length comparisons.
+//! half is ignored, or joins the first row to the header row; an added one splits a row in
+//! two. Each is a warning that names the lines. Checks are cheap for a normal row: one scan
+//! for a line feed and a few length comparisons.
 
 use super::cells::parse_date;
-use super::headers::ColumnMap;
+use super::headers::{shown, ColumnMap};
 use super::table::TableSpec;
 use crate::diagnostics::{Cell, Diagnostics};
 use crate::settings::SlashDates;
 
-/// A cell longer than this many bytes is more than any description needs.
+/// A cell longer than this many characters is more than any description needs.
 pub const LONG_CELL: usize = 10_000;
 
 /// What a row of one export looks like.
@@ -77,7 +78,7 @@ impl RowShape {
                 // A cell left open to the end of the file ends with the file's last line break.
                 let last_line = cell_line + breaks - u64::from(value.ends_with('\n'));
                 Some(swallowed_rows_message(cell_line, last_line))
-            } else if value.len() > LONG_CELL {
+            } else if value.len() > LONG_CELL && value.chars().count() > LONG_CELL {
                 Some(long_cell_message(value))
             } else {
                 None
@@ -166,9 +167,9 @@ pub fn data_in_header(headers: &csv::StringRecord, slash_dates: SlashDates) -> O
                 || (cell.contains('@') && cell.contains('.')))
     };
     let cell = headers.iter().find(looks_like_data)?;
-    let shown: String = cell.trim().chars().take(60).collect();
     Some(format!(
-        "the header row holds \"{shown}\", which looks like data, not a column name: check for a missing line break after the header row; the row joined to it is not read"
+        "the header row holds \"{}\", which looks like data, not a column name: check for a missing line break after the header row; the row joined to it is not read",
+        shown(cell.trim())
     ))
 }
 
