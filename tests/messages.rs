@@ -460,7 +460,7 @@ fn a_quote_never_closed_is_reported_where_it_opened() {
     assert_eq!(
         common::report_lines(&error),
         [
-            "warning: activities.csv:4: column \"Description\": value \"Call,10/6/2026,,\\nAlpha 2026 Q4,Ana Silva,1,Call,10/7/2026,,\\nAlpha 2026 Q4,Ana Silva,1,Call,10/8/2026,,\\nAlpha 2026 Q4,Ana…\": this quoted cell runs over 25 lines, from line 4 to line 28, and lines in it look like rows of this table, which are then not read as rows: check for a stray quote (\") at the start of the cell, or a missing closing one",
+            "warning: activities.csv:4: column \"Description\": value \"Call,10/6/2026,,\\nAlpha 2026 Q4,Ana Silva,1,Call,10/7/2026,,\\nAlpha 2026 Q4,Ana Silva,1,Call,10/8/2026,,\\nAlpha 2026 Q4,Ana…\": this quoted cell runs over 26 lines, from line 4 to line 29, and lines in it look like rows of this table, which are then not read as rows: check for a stray quote (\") at the start of the cell, or a missing closing one",
             "error: activities.csv:4: column \"Start date\": value \"\": expected a date; this field is required",
         ]
     );
@@ -479,9 +479,17 @@ Alpha 2026 Q4,Ana Silva,1,Call,10/6/2026,,,recAAlpha 2026 Q4,Ana Silva,2,Call,10
     );
     let huge = format!("Alpha 2026 Q4,Ana Silva,1,\"{}\",10/6/2026,,\n", "notes ".repeat(2_000));
     let warnings = Data::baseline().add("activities.csv", &huge).warnings();
-    assert_eq!(warnings.len(), 1);
+    assert_eq!(
+        warnings,
+        [format!(
+            "warning: activities.csv:4: column \"Description\": value \"{}…\": this cell holds 12,000 characters, more than the 10,000 a cell may sensibly hold: check for a stray quote (\") that merged rows into it",
+            "notes ".repeat(20)
+        )]
+    );
+    let tall = format!("Alpha 2026 Q4,Ana Silva,1,\"{}\",10/6/2026,,\n", "notes\n".repeat(2_000));
+    let warnings = Data::baseline().add("activities.csv", &tall).warnings();
     assert!(
-        warnings[0].ends_with("…\": this cell holds 12,000 characters, more than the 10,000 a cell may sensibly hold: check for a stray quote (\") that merged rows into it"),
+        warnings[0].ends_with("…\": this cell holds 12,000 characters on lines 4 to 2004, more than the 10,000 a cell may sensibly hold: check for a stray quote (\") that merged rows into it"),
         "{}",
         warnings[0]
     );

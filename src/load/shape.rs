@@ -74,12 +74,11 @@ impl RowShape {
         for (position, value) in record.iter().enumerate() {
             let breaks = memchr::memchr_iter(b'\n', value.as_bytes()).count() as u64;
             let holds_rows = breaks > 0 && value.split('\n').skip(1).any(|text| self.looks_like_a_row(text));
+            let last_line = cell_line + breaks;
             let problem = if holds_rows {
-                // A cell left open to the end of the file ends with the file's last line break.
-                let last_line = cell_line + breaks - u64::from(value.ends_with('\n'));
                 Some(swallowed_rows_message(cell_line, last_line))
             } else if value.len() > LONG_CELL && value.chars().count() > LONG_CELL {
-                Some(long_cell_message(value))
+                Some(long_cell_message(value, cell_line, last_line))
             } else {
                 None
             };
@@ -193,9 +192,10 @@ fn swallowed_rows_message(first: u64, last: u64) -> String {
     )
 }
 
-fn long_cell_message(value: &str) -> String {
+fn long_cell_message(value: &str, first: u64, last: u64) -> String {
+    let lines = if last > first { format!(" on lines {first} to {last}") } else { String::new() };
     format!(
-        "this cell holds {} characters, more than the {} a cell may sensibly hold: check for a stray quote (\") that merged rows into it",
+        "this cell holds {} characters{lines}, more than the {} a cell may sensibly hold: check for a stray quote (\") that merged rows into it",
         crate::text::thousands(value.chars().count() as i64),
         crate::text::thousands(LONG_CELL as i64)
     )
