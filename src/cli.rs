@@ -233,6 +233,12 @@ impl DataArgs {
     }
 
     pub fn folder(&self) -> Result<&Path> {
+        if self.data.is_file() {
+            bail!(
+                "{} is a file, not a folder: give the folder that holds the CSV exports (engagements.csv, …)",
+                self.data.display()
+            );
+        }
         if !self.data.is_dir() {
             bail!("data folder {} does not exist", self.data.display());
         }

@@ -111,13 +111,26 @@ impl Diagnostics {
         });
     }
 
+    /// A warning about a whole line rather than one cell.
+    pub fn line_warning(&mut self, file: &str, line: u64, message: impl Into<String>) {
+        self.items.push(Diagnostic {
+            severity: Severity::Warning,
+            file: file.to_string(),
+            line,
+            column: None,
+            value: None,
+            message: message.into(),
+        });
+    }
+
     fn push_cell(&mut self, severity: Severity, cell: Cell<'_>, message: String) {
         self.items.push(Diagnostic {
             severity,
             file: cell.file.to_string(),
             line: cell.line,
             column: Some(cell.column.to_string()),
-            value: Some(cell.value.to_string()),
+            // Only what a message shows is kept: a bad cell can be megabytes long.
+            value: Some(cell.value.chars().take(VALUE_LIMIT + 1).collect()),
             message,
         });
     }

@@ -55,7 +55,7 @@ pub fn read_dataset_known_at(
     known_at: Option<chrono::NaiveDate>,
 ) -> Result<(Dataset, Diagnostics)> {
     let mut diagnostics = Diagnostics::default();
-    let tables = load::load(source, settings.slash_dates, &mut diagnostics)?;
+    let tables = load::load(source, settings, &mut diagnostics)?;
     if diagnostics.has_errors() {
         return Err(InputErrors(diagnostics).into());
     }

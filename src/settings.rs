@@ -1,10 +1,10 @@
 //! Settings that are not data: they have defaults, may be overridden by a `settings.toml` in
 //! the data folder, and a few by command-line flags.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
@@ -95,7 +95,13 @@ pub struct Settings {
     /// address, optionally with a name (`Business Development <bd@example.org>`). Unset: the
     /// wrap-ups go to the community's contacts only.
     pub business_development_email: Option<String>,
+    /// Header names in this organisation's base: table (`activities`) → column key
+    /// (`units`) → the header in the export (`Hours spent`). See [`crate::load::TABLES`].
+    pub columns: ColumnNames,
 }
+
+/// `[columns.TABLE] key = "Header"` entries of the settings file.
+pub type ColumnNames = BTreeMap<String, BTreeMap<String, String>>;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -110,6 +116,7 @@ impl Default for Settings {
             status: StatusThresholds::default(),
             windows: Windows::default(),
             business_development_email: None,
+            columns: ColumnNames::new(),
         }
     }
 }
@@ -154,7 +161,8 @@ impl Settings {
 
     pub fn parse(text: &str) -> Result<Settings> {
         let settings: Settings = toml::from_str(text)?;
-        anyhow::ensure!(settings.hours_per_fte_day > 0.0, "hours_per_fte_day must be above 0");
+        settings.check_ranges()?;
+        check_column_names(&settings.columns)?;
         if let Some(address) = &settings.business_development_email {
             anyhow::ensure!(
                 !address.contains(['\n', '\r']) && address.parse::<lettre::message::Mailbox>().is_ok(),
@@ -164,6 +172,118 @@ impl Settings {
         }
         Ok(settings)
     }
+
+    /// The header that `[columns.TABLE] key = "…"` names for a column, if any.
+    pub fn column_header(&self, table: &str, key: &str) -> Option<&str> {
+        self.columns.get(table)?.get(key).map(String::as_str)
+    }
+
+    /// Every number within its documented range (README, "Settings"): a value outside it is
+    /// a typo that would otherwise hang a chart (`hours_per_fte_day = 1e-320`) or silently
+    /// turn a rule off (`late_logging_days = -5`).
+    fn check_ranges(&self) -> Result<()> {
+        check_text("organisation", &self.organisation, 100)?;
+        check_text("currency", &self.currency, 10)?;
+        check_text("service_name", &self.service_name, 100)?;
+        check_number("hours_per_fte_day", self.hours_per_fte_day, HOURS_PER_FTE_DAY)?;
+        check_number("cost_per_hour", self.cost_per_hour, COST_PER_HOUR)?;
+        let status = &self.status;
+        check_number("status.renewal_window_days", status.renewal_window_days as f64, DAYS)?;
+        check_number("status.forecast_overrun_percent", status.forecast_overrun_percent, PERCENT_ABOVE)?;
+        check_number("status.pace_low_percent", status.pace_low_percent, PERCENT_BELOW)?;
+        check_number("status.pace_high_percent", status.pace_high_percent, PERCENT_ABOVE_HUNDRED)?;
+        check_number(
+            "status.pace_min_elapsed_working_days",
+            status.pace_min_elapsed_working_days.into(),
+            DAYS,
+        )?;
+        check_number("status.overrun_days_after_end", status.overrun_days_after_end as f64, DAYS)?;
+        let windows = &self.windows;
+        check_number("windows.upcoming_days", windows.upcoming_days as f64, DAYS)?;
+        check_number("windows.ending_soon_days", windows.ending_soon_days as f64, DAYS)?;
+        check_number("windows.late_logging_days", windows.late_logging_days as f64, DAYS)?;
+        check_number("windows.quiet_days", windows.quiet_days as f64, DAYS)?;
+        for holiday in &self.holidays {
+            if !crate::load::cells::within_horizon(*holiday) {
+                bail!("holiday `{holiday}`: expected a date {}", crate::load::cells::HORIZON);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A documented range of a numeric setting: what the number is, and its bounds.
+struct Range {
+    what: &'static str,
+    min: f64,
+    max: f64,
+}
+
+const HOURS_PER_FTE_DAY: Range = Range { what: "hours", min: 1.0, max: 24.0 };
+const COST_PER_HOUR: Range = Range { what: "a cost", min: 0.0, max: 100_000.0 };
+/// Every window and count of days: up to ten years.
+const DAYS: Range = Range { what: "a whole number of days", min: 0.0, max: 3_650.0 };
+const PERCENT_ABOVE: Range = Range { what: "a percentage", min: 0.0, max: 1_000.0 };
+const PERCENT_BELOW: Range = Range { what: "a percentage", min: 0.0, max: 100.0 };
+const PERCENT_ABOVE_HUNDRED: Range = Range { what: "a percentage", min: 100.0, max: 1_000.0 };
+
+fn check_number(key: &str, value: f64, range: Range) -> Result<()> {
+    if value.is_finite() && (range.min..=range.max).contains(&value) {
+        return Ok(());
+    }
+    bail!(
+        "{key} = {}: expected {} from {} to {}",
+        as_written(value),
+        range.what,
+        crate::text::thousands(range.min as i64),
+        crate::text::thousands(range.max as i64)
+    )
+}
+
+/// A number as it is written in the settings file: `8`, `2.5`, `1e-320`, `nan`, `-inf`.
+fn as_written(value: f64) -> String {
+    if value.is_nan() {
+        "nan".to_string()
+    } else if value.is_infinite() {
+        if value > 0.0 { "inf" } else { "-inf" }.to_string()
+    } else if value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{}", value as i64)
+    } else {
+        format!("{value:?}")
+    }
+}
+
+fn check_text(key: &str, value: &str, max_chars: usize) -> Result<()> {
+    let count = value.chars().count();
+    if (1..=max_chars).contains(&count) && !value.chars().any(char::is_control) {
+        return Ok(());
+    }
+    let shown: String = value.chars().take(max_chars).collect();
+    bail!("{key} = {shown:?}: expected 1 to {max_chars} characters on one line")
+}
+
+/// Each `[columns.TABLE] key = "Header"` names a known table, a known column key of it and a
+/// header that is not empty.
+fn check_column_names(columns: &ColumnNames) -> Result<()> {
+    for (table, names) in columns {
+        let Some(spec) = crate::load::TABLES.iter().find(|spec| spec.table_name() == table) else {
+            let tables: Vec<&str> = crate::load::TABLES.iter().map(|spec| spec.table_name()).collect();
+            bail!("[columns.{table}]: unknown table \"{table}\": expected one of {}", tables.join(", "));
+        };
+        for (key, header) in names {
+            if !spec.columns.iter().any(|column| column.key() == *key) {
+                let keys: Vec<String> = spec.columns.iter().map(|column| column.key()).collect();
+                bail!(
+                    "[columns.{table}] {key}: unknown column \"{key}\": expected one of {}",
+                    keys.join(", ")
+                );
+            }
+            if header.trim().is_empty() {
+                bail!("[columns.{table}] {key} = \"\": expected the header of a column of {}", spec.file);
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

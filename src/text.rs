@@ -11,15 +11,6 @@ pub fn is_unsafe_char(c: char) -> bool {
         || ('\u{2066}'..='\u{2069}').contains(&c)
 }
 
-/// A quick byte scan: `false` means `bytes` (UTF-8) certainly hold no unsafe character (see
-/// [`is_unsafe_char`]). Every unsafe character is a C0 byte other than tab and line breaks, DEL,
-/// or starts with 0xC2 (C1) or 0xE2 (the bidi controls), so most text needs no decoding.
-pub fn may_hold_unsafe(bytes: &[u8]) -> bool {
-    bytes
-        .iter()
-        .any(|b| (*b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || matches!(b, 0x7f | 0xc2 | 0xe2))
-}
-
 /// `text` with every unsafe character (see [`is_unsafe_char`]) replaced by U+FFFD: the
 /// loader's rule for cells, and the terminal's for any line whatever reaches it.
 pub fn replace_unsafe(text: &str) -> std::borrow::Cow<'_, str> {
@@ -40,6 +31,26 @@ pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
     } else {
         cell.into()
     }
+}
+
+/// A whole number with thousands separators: `1,000,000`. Messages from every stage use it,
+/// so it lives here rather than with the presenters.
+pub fn thousands(value: i64) -> String {
+    group_digits(&value.to_string())
+}
+
+/// An integer written in digits (with an optional leading `-`) with a comma between each group
+/// of three: `-12345` becomes `-12,345`.
+pub fn group_digits(integer: &str) -> String {
+    let (sign, digits) = integer.strip_prefix('-').map_or(("", integer), |d| ("-", d));
+    let mut grouped = String::from(sign);
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    grouped
 }
 
 #[cfg(test)]

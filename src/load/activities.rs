@@ -5,19 +5,23 @@ use std::io::Read;
 
 use chrono::NaiveDate;
 
+use super::cells::single_link;
+use super::names::link_key;
 use super::table::{read_table_in_parallel, BatchParser, Column, Row, TableSpec};
 use super::Symbols;
 use crate::diagnostics::Diagnostics;
 use crate::hours::Hours;
-use crate::settings::SlashDates;
+use crate::settings::Settings;
 
 pub const ALLOCATION: Column = Column::required(0, "Allocation");
 pub const TEAM_MEMBER: Column = Column::required(1, "Team member");
-pub const UNITS: Column = Column::required(2, "Units");
-pub const DESCRIPTION: Column = Column::optional(4, "Description");
-pub const START: Column = Column::required(3, "Start date");
-pub const END: Column = Column::optional(5, "End date");
-pub const CREATED: Column = Column::optional(6, "Created");
+/// The service's own Airtable interface calls the units "Hours" and the description "Activity".
+pub const UNITS: Column = Column::required(2, "Units").or(&["Hours"]);
+pub const DESCRIPTION: Column = Column::optional(4, "Description").or(&["Activity"]);
+pub const START: Column = Column::required(3, "Start date").date();
+pub const END: Column = Column::optional(5, "End date").date();
+/// "Created time" is the name Airtable gives a new field of that type.
+pub const CREATED: Column = Column::optional(6, "Created").or(&["Created time"]).date();
 /// What the community reads instead of Description, when staff keep notes there.
 pub const PUBLIC_DESCRIPTION: Column = Column::optional(7, "Public description");
 
@@ -55,8 +59,8 @@ impl ActivityRow {
 }
 
 pub fn parse(row: &mut Row<'_>, allocations: &mut Symbols, members: &mut Symbols) -> Option<ActivityRow> {
-    let allocation = row.required_text(ALLOCATION);
-    let member = row.required_text(TEAM_MEMBER);
+    let allocation = row.required_str(ALLOCATION);
+    let member = row.required_str(TEAM_MEMBER);
     let units = row.required_hours(UNITS);
     let start = row.required_date(START);
     let end = row.optional_date(END);
@@ -74,8 +78,8 @@ pub fn parse(row: &mut Row<'_>, allocations: &mut Symbols, members: &mut Symbols
         ActivityRow::texts(row.free_text(DESCRIPTION), &row.free_text(PUBLIC_DESCRIPTION));
     Some(ActivityRow {
         line: row.line as u32,
-        allocation: allocations.intern(&allocation?),
-        team_member: members.intern(&member?),
+        allocation: allocations.intern(allocation?),
+        team_member: members.intern(&member_name(member?)),
         units: units?,
         start,
         end: end.unwrap_or(start),
@@ -83,6 +87,15 @@ pub fn parse(row: &mut Row<'_>, allocations: &mut Symbols, members: &mut Symbols
         texts,
         public_from,
     })
+}
+
+/// A team member as a name to count hours by: without the quotes of a linked record, and
+/// written with a no-break space or decomposed accents it is still the same person.
+fn member_name(written: &str) -> std::borrow::Cow<'_, str> {
+    match single_link(written) {
+        std::borrow::Cow::Borrowed(unquoted) => link_key(unquoted),
+        std::borrow::Cow::Owned(unquoted) => link_key(&unquoted).into_owned().into(),
+    }
 }
 
 /// Parses batches on a worker thread with names interned locally; the merge maps them to
@@ -130,7 +143,7 @@ impl BatchParser for ActivityParser {
 /// `members`, in file order, parsed on all cores.
 pub fn read_all<R: Read + Send>(
     input: R,
-    slash_dates: SlashDates,
+    settings: &Settings,
     diagnostics: &mut Diagnostics,
     allocations: &mut Symbols,
     members: &mut Symbols,
@@ -148,7 +161,7 @@ pub fn read_all<R: Read + Send>(
     // Per worker: local id → shared id.
     let mut to_shared = vec![(Vec::new(), Vec::new()); workers];
     let mut activities = Vec::new();
-    read_table_in_parallel(input, &SPEC, slash_dates, diagnostics, parsers, |batch| {
+    read_table_in_parallel(input, &SPEC, settings, diagnostics, parsers, |batch| {
         let (allocation_ids, member_ids) = &mut to_shared[batch.worker];
         allocation_ids.extend(batch.new_allocations.iter().map(|name| allocations.intern(name)));
         member_ids.extend(batch.new_members.iter().map(|name| members.intern(name)));

@@ -7,8 +7,8 @@ use crate::hours::Hours;
 
 pub const NAME: Column = Column::required(0, "Allocation name");
 pub const PROJECT: Column = Column::required(1, "Project");
-pub const START: Column = Column::required(2, "Allocation start date");
-pub const END: Column = Column::required(3, "Allocation end date");
+pub const START: Column = Column::required(2, "Allocation start date").date();
+pub const END: Column = Column::required(3, "Allocation end date").date();
 pub const HOURS: Column = Column::required(4, "Hours available");
 pub const DESCRIPTION: Column = Column::optional(5, "Allocation description");
 pub const PROVIDER: Column = Column::optional(6, "Allocation provider");
@@ -42,7 +42,7 @@ pub fn parse(row: &mut Row<'_>) -> Option<AllocationRow> {
         row.error(HOURS, "expected a number of hours above 0");
         return None;
     }
-    let provider = Some(row.text(PROVIDER).to_string()).filter(|p| !p.is_empty());
+    let provider = Some(row.single_link(PROVIDER).into_owned()).filter(|p| !p.is_empty());
     ordered.then_some(())?;
     Some(AllocationRow {
         line: row.line,

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use super::table::{Column, Row, TableSpec};
 use crate::hours::Hours;
 
-pub const FROM: Column = Column::required(0, "Effective from");
+pub const FROM: Column = Column::required(0, "Effective from").date();
 pub const HOURS: Column = Column::required(1, "Hours per working day");
 
 pub const SPEC: TableSpec = TableSpec { file: "capacity.csv", columns: &[FROM, HOURS] };

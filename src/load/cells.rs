@@ -7,6 +7,15 @@ use crate::settings::SlashDates;
 
 pub const DATE_EXPECTED: &str = "expected a date such as 2025-01-31, 1/31/2025 or January 31, 2025";
 
+/// The years a date in the data or the settings may fall in, as said in messages. Anything
+/// outside is a typo (an end date of 12/31/9999 would make every chart 8,000 years wide).
+pub const HORIZON: &str = "from 2000-01-01 to 2099-12-31";
+
+pub fn within_horizon(date: NaiveDate) -> bool {
+    use chrono::Datelike;
+    (2000..=2099).contains(&date.year())
+}
+
 /// A date in ISO, slash (US or European, per `order`) or Friendly form. A time after the date
 /// (Airtable's "Created" is a date-time) is ignored. `None` for anything else, including
 /// impossible dates such as 2/30/2025: those are errors, never guesses.
@@ -41,7 +50,9 @@ fn strip_time(text: &str) -> Option<&str> {
     let time = time.trim_end_matches(|c: char| c.is_ascii_alphabetic());
     let looks_like_time =
         time.contains(':') && time.chars().all(|c| c.is_ascii_digit() || c == ':' || c == '.');
-    looks_like_time.then_some(date.trim_end())
+    // `6/2/2025, 9:14 AM` separates the two with a comma.
+    let date = date.trim_end();
+    looks_like_time.then(|| date.strip_suffix(',').unwrap_or(date))
 }
 
 /// Exactly three parts separated by `separator`. Byte-level: this runs millions of times.
@@ -140,6 +151,18 @@ pub fn parse_money(text: &str) -> Option<i64> {
     Some(whole * 100 + cents.parse::<i64>().ok()?)
 }
 
+/// A cell that links one record, as Airtable writes it: a name holding a comma comes in
+/// double quotes (`"Smith, Jane"`), which are not part of the name.
+pub fn single_link(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.starts_with('"') {
+        return text.into();
+    }
+    match split_links(text).as_slice() {
+        [name] => name.clone().into(),
+        _ => text.into(),
+    }
+}
+
 /// The names in a linked-record cell: comma-separated, a name containing a comma in double
 /// quotes (as Airtable writes it), surrounding spaces trimmed, empty entries dropped.
 pub fn split_links(text: &str) -> Vec<String> {
@@ -213,8 +236,42 @@ mod tests {
     }
 
     #[test]
+    fn airtable_created_and_last_modified_times_keep_their_date() {
+        for text in [
+            "6/2/2025 9:14am",
+            "6/2/2025 9:14 AM",
+            "6/2/2025, 9:14 AM",
+            "6/2/2025 21:14",
+            "2025-06-02T09:14:00.000Z",
+            "2025-06-02T09:14:00Z",
+            "2025-06-02 09:14Z",
+            "June 2, 2025 9:14am",
+        ] {
+            assert_eq!(parse_date(text, SlashDates::Us), date(2025, 6, 2), "{text}");
+        }
+    }
+
+    #[test]
+    fn the_horizon_is_this_century() {
+        assert!(within_horizon(NaiveDate::from_ymd_opt(2000, 1, 1).unwrap()));
+        assert!(within_horizon(NaiveDate::from_ymd_opt(2099, 12, 31).unwrap()));
+        assert!(!within_horizon(NaiveDate::from_ymd_opt(9999, 12, 31).unwrap()));
+        assert!(!within_horizon(NaiveDate::from_ymd_opt(1999, 12, 31).unwrap()));
+    }
+
+    #[test]
+    fn a_single_link_loses_the_quotes_around_a_name() {
+        assert_eq!(single_link("\"Smith, Jane\""), "Smith, Jane");
+        assert_eq!(single_link("\"Ana Silva\""), "Ana Silva");
+        assert_eq!(single_link("Ana Silva"), "Ana Silva");
+        assert_eq!(single_link("\"A\",\"B\""), "\"A\",\"B\"");
+        assert_eq!(single_link("5\" screen"), "5\" screen");
+    }
+
+    #[test]
     fn links_split_on_commas_outside_quotes() {
         assert_eq!(split_links("A, B ,C"), ["A", "B", "C"]);
+        assert_eq!(split_links("\"Technical\", \"Billing\""), ["Technical", "Billing"]);
         assert_eq!(split_links("\"Smith, Jones\",B"), ["Smith, Jones", "B"]);
         assert_eq!(split_links(" "), Vec::<String>::new());
     }

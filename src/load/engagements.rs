@@ -2,12 +2,13 @@
 
 use chrono::NaiveDate;
 
+use super::cells::single_link;
 use super::table::{Column, Row, TableSpec};
 
 pub const NAME: Column = Column::required(0, "Engagement name");
 pub const COMMUNITY: Column = Column::required(1, "Community");
-pub const START: Column = Column::required(2, "Engagement start date");
-pub const END: Column = Column::required(3, "Engagement end date");
+pub const START: Column = Column::required(2, "Engagement start date").date();
+pub const END: Column = Column::required(3, "Engagement end date").date();
 pub const DESCRIPTION: Column = Column::required(4, "Engagement description");
 pub const STATUS: Column = Column::required(5, "Status");
 pub const AGREEMENT: Column = Column::optional(6, "Service agreement");
@@ -36,7 +37,7 @@ pub struct EngagementRow {
 
 pub fn parse(row: &mut Row<'_>) -> Option<EngagementRow> {
     let name = row.required_text(NAME);
-    let community = row.required_text(COMMUNITY);
+    let community = row.required_text(COMMUNITY).map(|community| single_link(&community).into_owned());
     let start = row.optional_date(START);
     let end = row.optional_date(END);
     let (start, end) = (start.ok()?, end.ok()?);

@@ -9,7 +9,11 @@ pub mod capacity;
 pub mod cells;
 pub mod contacts;
 pub mod engagements;
+mod headers;
+mod line_breaks;
+pub mod names;
 pub mod projects;
+mod shape;
 mod table;
 
 use std::collections::HashMap;
@@ -21,8 +25,18 @@ use std::path::Path;
 use anyhow::{Context, Result};
 
 use crate::diagnostics::Diagnostics;
-use crate::settings::SlashDates;
+use crate::settings::Settings;
 pub use table::{read_table, read_table_in_parallel, BatchParser, Column, Row, TableSpec};
+
+/// Every table, in the order they are read.
+pub const TABLES: [&TableSpec; 6] = [
+    &engagements::SPEC,
+    &contacts::SPEC,
+    &projects::SPEC,
+    &allocations::SPEC,
+    &activities::SPEC,
+    &capacity::SPEC,
+];
 
 /// Names seen in a column, each stored once and referred to by index.
 ///
@@ -194,9 +208,9 @@ pub fn fingerprints(folder: &Path) -> Result<Vec<(String, String)>> {
 const MISSING_FILE: &str = "missing file: expected this table's CSV export in the data folder";
 
 /// Reads all tables; problems in the data go to `diagnostics`, only I/O failures are `Err`.
-pub fn load(source: &dyn Source, slash_dates: SlashDates, diagnostics: &mut Diagnostics) -> Result<Tables> {
+pub fn load(source: &dyn Source, settings: &Settings, diagnostics: &mut Diagnostics) -> Result<Tables> {
     let mut tables = Tables::default();
-    let context = (source, slash_dates);
+    let context = (source, settings);
     read(context, &engagements::SPEC, true, diagnostics, &mut |row| {
         tables.engagements.extend(engagements::parse(row))
     })?;
@@ -213,7 +227,7 @@ pub fn load(source: &dyn Source, slash_dates: SlashDates, diagnostics: &mut Diag
         Some(input) => {
             tables.activities = activities::read_all(
                 input,
-                slash_dates,
+                settings,
                 diagnostics,
                 &mut tables.activity_allocations,
                 &mut tables.team_members,
@@ -230,7 +244,7 @@ pub fn load(source: &dyn Source, slash_dates: SlashDates, diagnostics: &mut Diag
 
 /// Reads one table if its file exists; `Ok(false)` when it does not.
 fn read(
-    (source, slash_dates): (&dyn Source, SlashDates),
+    (source, settings): (&dyn Source, &Settings),
     spec: &TableSpec,
     required: bool,
     diagnostics: &mut Diagnostics,
@@ -238,7 +252,7 @@ fn read(
 ) -> Result<bool> {
     match source.open(spec.file)? {
         Some(input) => {
-            read_table(input, spec, slash_dates, diagnostics, each_row);
+            read_table(input, spec, settings, diagnostics, each_row);
             Ok(true)
         }
         None => {

@@ -6,8 +6,8 @@ use super::table::{Column, Row, TableSpec};
 
 pub const NAME: Column = Column::required(0, "Project name");
 pub const ENGAGEMENT: Column = Column::required(1, "Engagement");
-pub const START: Column = Column::required(2, "Project start date");
-pub const END: Column = Column::required(3, "Project end date");
+pub const START: Column = Column::required(2, "Project start date").date();
+pub const END: Column = Column::required(3, "Project end date").date();
 pub const DESCRIPTION: Column = Column::required(4, "Project description");
 pub const CAPACITY: Column = Column::optional(5, "Capacity");
 

@@ -1,30 +1,53 @@
-//! Reading one CSV export: header matching (any order, case-insensitive, trimmed, BOM
-//! tolerated, unknown columns ignored) and typed access to cells that records every problem.
+//! Reading one CSV export: finding its columns (see [`super::headers`]), decoding records in
+//! batches, checking each row's shape (see [`super::shape`]) and typed access to cells that
+//! records every problem.
 
-use std::io::Read;
+use std::io::{BufReader, Read};
 
 use chrono::NaiveDate;
 
-use super::cells::{parse_date, split_links, DATE_EXPECTED};
+use super::cells::{parse_date, single_link, split_links, within_horizon, DATE_EXPECTED, HORIZON};
+use super::headers::{map_columns, ColumnMap};
+use super::line_breaks::LineFeeds;
+use super::shape::{data_in_header, RowShape};
 use crate::diagnostics::{Cell, Diagnostics};
 use crate::hours::Hours;
-use crate::settings::SlashDates;
+use crate::settings::{Settings, SlashDates};
 
-/// A column of a table: its place in [`TableSpec::columns`] and its header name.
+/// A column of a table: its place in [`TableSpec::columns`], its name (the README's), and
+/// the other headers it is known by in Airtable bases.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Column {
     pub index: usize,
     pub name: &'static str,
     pub required: bool,
+    /// Built-in synonyms, looked for when the export has no header `name` (README, "Input").
+    pub synonyms: &'static [&'static str],
+    /// Holds dates: a line inside a cell with a date here looks like a swallowed row.
+    pub is_date: bool,
 }
 
 impl Column {
     pub const fn required(index: usize, name: &'static str) -> Column {
-        Column { index, name, required: true }
+        Column { index, name, required: true, synonyms: &[], is_date: false }
     }
 
     pub const fn optional(index: usize, name: &'static str) -> Column {
-        Column { index, name, required: false }
+        Column { index, name, required: false, synonyms: &[], is_date: false }
+    }
+
+    pub const fn or(self, synonyms: &'static [&'static str]) -> Column {
+        Column { synonyms, ..self }
+    }
+
+    pub const fn date(self) -> Column {
+        Column { is_date: true, ..self }
+    }
+
+    /// The column's key in `[columns.TABLE]` of the settings: its name in snake case
+    /// (`Team member` → `team_member`).
+    pub fn key(&self) -> String {
+        self.name.to_lowercase().replace(' ', "_")
     }
 }
 
@@ -34,49 +57,25 @@ pub struct TableSpec {
     pub columns: &'static [Column],
 }
 
-/// Where each known column sits in this particular export, by [`Column::index`].
-struct ColumnMap {
-    positions: Vec<Option<usize>>,
+impl TableSpec {
+    /// The table's name in `[columns.TABLE]`: its file name without `.csv`.
+    pub fn table_name(&self) -> &'static str {
+        self.file.strip_suffix(".csv").unwrap_or(self.file)
+    }
 }
 
-fn normalise_header(header: &str) -> String {
-    header.trim_start_matches('\u{feff}').trim().to_lowercase()
-}
-
-fn map_columns(spec: &TableSpec, headers: &csv::StringRecord) -> (ColumnMap, Vec<&'static str>) {
-    let normalised: Vec<String> = headers.iter().map(normalise_header).collect();
-    let find = |name: &str| {
-        let wanted = name.to_lowercase();
-        normalised.iter().position(|header| *header == wanted)
-    };
-    debug_assert!(
-        spec.columns.iter().enumerate().all(|(i, c)| c.index == i),
-        "{}: column indices out of order",
-        spec.file
-    );
-    let positions: Vec<_> = spec.columns.iter().map(|column| find(column.name)).collect();
-    let missing = spec
-        .columns
-        .iter()
-        .zip(&positions)
-        .filter(|(column, position)| column.required && position.is_none())
-        .map(|(column, _)| column.name)
-        .collect();
-    (ColumnMap { positions }, missing)
-}
-
-fn missing_columns_message(missing: &[&str]) -> String {
-    let names: Vec<String> = missing.iter().map(|name| format!("\"{name}\"")).collect();
-    let noun = if missing.len() == 1 { "column" } else { "columns" };
-    format!("missing required {noun} {}: expected them in the header row", names.join(", "))
-}
+/// Decodes an export; CRLF and CR-only line endings read as line feeds so that lines count
+/// right.
+type Reader<R> = csv::Reader<LineFeeds<BufReader<R>>>;
 
 /// Reads the header row; records missing columns or an unreadable file in `diagnostics`.
 fn open<R: Read>(
     input: R,
     spec: &TableSpec,
+    settings: &Settings,
     diagnostics: &mut Diagnostics,
-) -> Option<(csv::Reader<R>, ColumnMap)> {
+) -> Option<(Reader<R>, ColumnMap)> {
+    let input = LineFeeds::new(BufReader::with_capacity(1 << 16, input));
     let mut reader = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(input);
     let headers = match reader.headers() {
         Ok(headers) => headers.clone(),
@@ -85,12 +84,18 @@ fn open<R: Read>(
             return None;
         }
     };
-    let (columns, missing) = map_columns(spec, &headers);
-    if !missing.is_empty() {
-        diagnostics.line_error(spec.file, 1, missing_columns_message(&missing));
-        return None;
+    if let Some(warning) = data_in_header(&headers, settings.slash_dates) {
+        diagnostics.line_warning(spec.file, 1, warning);
     }
-    Some((reader, columns))
+    match map_columns(spec, &headers, settings) {
+        Ok(columns) => Some((reader, columns)),
+        Err(problems) => {
+            for problem in problems {
+                diagnostics.line_error(spec.file, 1, problem);
+            }
+            None
+        }
+    }
 }
 
 /// Calls `each_row` for every record of the CSV in `input`. Problems with the file itself
@@ -98,12 +103,12 @@ fn open<R: Read>(
 pub fn read_table<R: Read>(
     input: R,
     spec: &TableSpec,
-    slash_dates: SlashDates,
+    settings: &Settings,
     diagnostics: &mut Diagnostics,
     mut each_row: impl FnMut(&mut Row<'_>),
 ) {
-    let Some((mut reader, columns)) = open(input, spec, diagnostics) else { return };
-    let context = RowContext { spec, columns: &columns, slash_dates };
+    let Some((mut reader, columns)) = open(input, spec, settings, diagnostics) else { return };
+    let context = RowContext::new(spec, &columns, settings.slash_dates);
     let mut batch = Batch::default();
     loop {
         let finished = batch.fill(&mut reader);
@@ -132,14 +137,14 @@ type Parsed<O> = (usize, O, Diagnostics, Batch);
 pub fn read_table_in_parallel<R: Read + Send, P: BatchParser>(
     input: R,
     spec: &TableSpec,
-    slash_dates: SlashDates,
+    settings: &Settings,
     diagnostics: &mut Diagnostics,
     parsers: Vec<P>,
     mut merge: impl FnMut(P::Output),
 ) {
     use std::sync::mpsc::{channel, sync_channel};
-    let Some((mut reader, columns)) = open(input, spec, diagnostics) else { return };
-    let context = RowContext { spec, columns: &columns, slash_dates };
+    let Some((mut reader, columns)) = open(input, spec, settings, diagnostics) else { return };
+    let context = RowContext::new(spec, &columns, settings.slash_dates);
     let (done_sender, done) = channel::<Parsed<P::Output>>();
     let (empty_sender, empty) = channel::<Batch>();
     std::thread::scope(|scope| {
@@ -188,16 +193,26 @@ pub fn read_table_in_parallel<R: Read + Send, P: BatchParser>(
 struct RowContext<'a> {
     spec: &'a TableSpec,
     columns: &'a ColumnMap,
+    shape: RowShape,
     slash_dates: SlashDates,
 }
 
-impl RowContext<'_> {
+impl<'a> RowContext<'a> {
+    fn new(spec: &'a TableSpec, columns: &'a ColumnMap, slash_dates: SlashDates) -> RowContext<'a> {
+        RowContext { spec, columns, shape: RowShape::new(spec, columns, slash_dates), slash_dates }
+    }
+
     fn parse(&self, batch: &Batch, diagnostics: &mut Diagnostics, each_row: &mut dyn FnMut(&mut Row<'_>)) {
-        for record in &batch.records[..batch.len] {
+        let mut invalid = batch.invalid.iter().peekable();
+        for (index, record) in batch.records[..batch.len].iter().enumerate() {
+            while let Some(text) = invalid.next_if(|text| text.before == index) {
+                self.report_invalid_text(text, diagnostics);
+            }
             if record.iter().all(|field| field.trim().is_empty()) {
                 continue;
             }
             let line = record.position().map_or(0, |p| p.line());
+            self.shape.check(record, (self.spec.file, line), self.columns, diagnostics);
             let cleaned = self.replace_unsafe_characters(record, line, diagnostics);
             let mut row = Row {
                 file: self.spec.file,
@@ -209,10 +224,20 @@ impl RowContext<'_> {
             };
             each_row(&mut row);
         }
+        for text in invalid {
+            self.report_invalid_text(text, diagnostics);
+        }
         if let Some(error) = &batch.error {
             let line = error.position().map_or(0, |p| p.line());
             diagnostics.line_error(self.spec.file, line, csv_error_message(error));
         }
+    }
+
+    /// A row that is not UTF-8 is skipped with an error on the first cell that is not.
+    fn report_invalid_text(&self, text: &InvalidText, diagnostics: &mut Diagnostics) {
+        let column = self.columns.label_at(text.field);
+        let cell = Cell { file: self.spec.file, line: text.line, column: &column, value: &text.value };
+        diagnostics.cell_error(cell, UTF8_EXPECTED);
     }
 }
 
@@ -228,7 +253,7 @@ impl RowContext<'_> {
         diagnostics: &mut Diagnostics,
     ) -> Option<csv::StringRecord> {
         let unsafe_field = |field: &str| field.chars().any(crate::text::is_unsafe_char);
-        if !crate::text::may_hold_unsafe(record.as_slice().as_bytes()) || !record.iter().any(unsafe_field) {
+        if !may_hold_unsafe_character(record.as_slice().as_bytes()) || !record.iter().any(unsafe_field) {
             return None;
         }
         for (column, position) in self.spec.columns.iter().zip(&self.columns.positions) {
@@ -236,7 +261,7 @@ impl RowContext<'_> {
                 continue;
             };
             let first = value.chars().find(|c| crate::text::is_unsafe_char(*c)).expect("found above");
-            let cell = Cell { file: self.spec.file, line, column: column.name, value };
+            let cell = Cell { file: self.spec.file, line, column: self.columns.label(*column), value };
             diagnostics.cell_warning(
                 cell,
                 format!(
@@ -249,15 +274,57 @@ impl RowContext<'_> {
     }
 }
 
+/// Whether UTF-8 `bytes` may encode a character that [`crate::text::is_unsafe_char`] rejects:
+/// a C0 control other than tab and line breaks, DEL, a C1 control (`C2 80`–`C2 9F`) or a
+/// bidi override (`E2 80 AA`–`AE`, `E2 81 A6`–`A9`). Looking at bytes, not characters, keeps
+/// the check cheap for the millions of clean cells.
+fn may_hold_unsafe_character(bytes: &[u8]) -> bool {
+    bytes.iter().enumerate().any(|(index, byte)| match byte {
+        b'\t' | b'\n' | b'\r' => false,
+        0..=0x1f | 0x7f => true,
+        0xc2 => bytes.get(index + 1).is_some_and(|next| (0x80..=0x9f).contains(next)),
+        0xe2 => matches!(
+            (bytes.get(index + 1), bytes.get(index + 2)),
+            (Some(0x80), Some(0xaa..=0xae)) | (Some(0x81), Some(0xa6..=0xa9))
+        ),
+        _ => false,
+    })
+}
+
 const BATCH_SIZE: usize = 4096;
+
+const UTF8_EXPECTED: &str = "expected UTF-8 text (save the export as UTF-8)";
 
 /// Decoded records on their way to a parser; the vectors are reused once parsed.
 #[derive(Default)]
 struct Batch {
     records: Vec<csv::StringRecord>,
     len: usize,
+    /// Records that are not UTF-8, left out of `records`.
+    invalid: Vec<InvalidText>,
     /// The error that ended this batch, if any.
     error: Option<csv::Error>,
+    /// A record's storage for the next read, recycled from the one it replaces.
+    spare: Option<csv::ByteRecord>,
+}
+
+/// A record that is not UTF-8: where it was and its first bad cell, shown with U+FFFD.
+struct InvalidText {
+    /// How many good records of the batch came before it.
+    before: usize,
+    line: u64,
+    field: usize,
+    value: String,
+}
+
+impl InvalidText {
+    fn new(before: usize, error: csv::FromUtf8Error) -> (InvalidText, csv::ByteRecord) {
+        let field = error.utf8_error().field();
+        let record = error.into_byte_record();
+        let line = record.position().map_or(0, |p| p.line());
+        let value = String::from_utf8_lossy(record.get(field).unwrap_or_default()).into_owned();
+        (InvalidText { before, line, field, value }, record)
+    }
 }
 
 impl Batch {
@@ -265,28 +332,50 @@ impl Batch {
     fn fill<R: Read>(&mut self, reader: &mut csv::Reader<R>) -> bool {
         self.len = 0;
         self.error = None;
+        self.invalid.clear();
         while self.len < BATCH_SIZE {
-            if self.records.len() == self.len {
-                self.records.push(csv::StringRecord::new());
-            }
-            match reader.read_record(&mut self.records[self.len]) {
-                Ok(true) => self.len += 1,
-                Ok(false) => return true,
+            let mut bytes = self.spare.take().unwrap_or_default();
+            match reader.read_byte_record(&mut bytes) {
+                Ok(true) => self.keep(bytes),
+                Ok(false) => {
+                    self.spare = Some(bytes);
+                    return true;
+                }
                 Err(error) => {
-                    // A record that is not UTF-8 is skipped; any other error ends the file.
-                    let fatal = !matches!(error.kind(), csv::ErrorKind::Utf8 { .. });
+                    self.spare = Some(bytes);
                     self.error = Some(error);
-                    return fatal;
+                    return true;
                 }
             }
         }
         false
     }
+
+    /// Stores a decoded record if it is UTF-8 (the check `read_record` would make), else
+    /// notes where it is not.
+    fn keep(&mut self, bytes: csv::ByteRecord) {
+        match csv::StringRecord::from_byte_record(bytes) {
+            Ok(record) if self.records.len() == self.len => {
+                self.records.push(record);
+                self.len += 1;
+            }
+            Ok(record) => {
+                let used = std::mem::replace(&mut self.records[self.len], record);
+                self.spare = Some(used.into_byte_record());
+                self.len += 1;
+            }
+            Err(error) => {
+                let (invalid, bytes) = InvalidText::new(self.len, error);
+                self.invalid.push(invalid);
+                self.spare = Some(bytes);
+            }
+        }
+    }
 }
 
 fn csv_error_message(error: &csv::Error) -> String {
     match error.kind() {
-        csv::ErrorKind::Utf8 { .. } => "expected UTF-8 text (save the export as UTF-8)".to_string(),
+        csv::ErrorKind::Utf8 { .. } => UTF8_EXPECTED.to_string(),
         csv::ErrorKind::Io(io) => format!("cannot read the file: {io}"),
         _ => format!("cannot read this line as CSV: {error}"),
     }
@@ -306,7 +395,7 @@ pub struct Row<'a> {
     pub diagnostics: &'a mut Diagnostics,
 }
 
-impl Row<'_> {
+impl<'a> Row<'a> {
     /// The trimmed text of a column (empty when the column is absent or the cell is short).
     pub fn text(&self, column: Column) -> &str {
         self.raw_text(column).trim()
@@ -327,11 +416,17 @@ impl Row<'_> {
         }
     }
 
+    /// The text of a cell linking one record, without the quotes Airtable puts around a name
+    /// holding a comma (`"Smith, Jane"`).
+    pub fn single_link(&self, column: Column) -> std::borrow::Cow<'_, str> {
+        single_link(self.text(column))
+    }
+
     pub fn error(&mut self, column: Column, message: impl Into<String>) {
         let cell = Cell {
             file: self.file,
             line: self.line,
-            column: column.name,
+            column: self.columns.label(column),
             value: raw_cell(self.record, self.columns, column),
         };
         self.diagnostics.cell_error(cell, message);
@@ -347,6 +442,16 @@ impl Row<'_> {
         Some(text.to_string())
     }
 
+    /// The text of a column that must not be empty, borrowed from the record.
+    pub fn required_str(&mut self, column: Column) -> Option<&'a str> {
+        let text = raw_cell(self.record, self.columns, column).trim();
+        if text.is_empty() {
+            self.error(column, "expected a value; this field is required");
+            return None;
+        }
+        Some(text)
+    }
+
     /// An optional date: `Ok(None)` when empty, `Err(Reported)` when unreadable.
     pub fn optional_date(&mut self, column: Column) -> Result<Option<NaiveDate>, Reported> {
         let text = self.text(column);
@@ -354,7 +459,11 @@ impl Row<'_> {
             return Ok(None);
         }
         match parse_date(text, self.slash_dates) {
-            Some(date) => Ok(Some(date)),
+            Some(date) if within_horizon(date) => Ok(Some(date)),
+            Some(_) => {
+                self.error(column, format!("expected a date {HORIZON}; a year outside is taken as a typo"));
+                Err(Reported)
+            }
             None => {
                 self.error(column, DATE_EXPECTED);
                 Err(Reported)
@@ -424,4 +533,18 @@ impl Row<'_> {
 
 fn raw_cell<'r>(record: &'r csv::StringRecord, columns: &ColumnMap, column: Column) -> &'r str {
     columns.positions[column.index].and_then(|position| record.get(position)).unwrap_or("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_byte_check_finds_exactly_the_unsafe_characters() {
+        let mut buffer = [0; 4];
+        for c in (0..0x3000).chain(0xfff0..0x10000).filter_map(char::from_u32) {
+            let bytes = c.encode_utf8(&mut buffer).as_bytes();
+            assert_eq!(may_hold_unsafe_character(bytes), crate::text::is_unsafe_char(c), "{c:?}");
+        }
+    }
 }

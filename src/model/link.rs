@@ -14,6 +14,7 @@ use crate::load::activities::{self, ActivityRow};
 use crate::load::allocations::{self, AllocationRow};
 use crate::load::capacity::CapacityRow;
 use crate::load::contacts::{self, ContactRow};
+use crate::load::names::link_key;
 use crate::load::projects::{self, ProjectRow};
 use crate::load::{engagements, Symbols, Tables};
 use crate::settings::Settings;
@@ -75,7 +76,8 @@ fn sorted_capacity(mut rows: Vec<CapacityRow>) -> Vec<CapacityRow> {
     rows
 }
 
-/// Maps each name to its first row's id; a repeated name is an error on the later row.
+/// Maps each name's link key (see [`link_key`]) to its first row's id; a repeated name is an
+/// error on the later row.
 fn unique_names<'a, I: Id>(
     names: impl Iterator<Item = (u64, &'a str)>,
     file: &str,
@@ -84,12 +86,13 @@ fn unique_names<'a, I: Id>(
 ) -> HashMap<String, I> {
     let mut ids: HashMap<String, (I, u64)> = HashMap::new();
     for (index, (line, name)) in names.enumerate() {
-        if let Some((_, first_line)) = ids.get(name) {
+        let key = link_key(name);
+        if let Some((_, first_line)) = ids.get(key.as_ref()) {
             let cell = Cell { file, line, column, value: name };
             diagnostics
                 .cell_error(cell, format!("expected a unique name; line {first_line} already uses it"));
         } else {
-            ids.insert(name.to_string(), (I::from_index(index), line));
+            ids.insert(key.into_owned(), (I::from_index(index), line));
         }
     }
     ids.into_iter().map(|(name, (id, _))| (name, id)).collect()
@@ -99,11 +102,11 @@ fn unique_names<'a, I: Id>(
 /// commas still link; otherwise the cell must name exactly one existing record. `Err` holds
 /// what was expected.
 fn resolve_one<I: Id>(ids: &HashMap<String, I>, value: &str, what: &str) -> Result<I, String> {
-    if let Some(id) = ids.get(value.trim()) {
+    if let Some(id) = ids.get(link_key(value).as_ref()) {
         return Ok(*id);
     }
     match crate::load::cells::split_links(value).as_slice() {
-        [name] if ids.contains_key(name) => Ok(ids[name]),
+        [name] if ids.contains_key(link_key(name).as_ref()) => Ok(ids[link_key(name).as_ref()]),
         [_] | [] => Err(format!("expected the name of an existing {what}; none has this name")),
         several => Err(format!("expected exactly one {what}, found {}", several.len())),
     }
@@ -167,7 +170,7 @@ fn link_contacts(
         .filter_map(|record| {
             let mut linked = Vec::new();
             for name in &record.engagements {
-                match engagements.get(name) {
+                match engagements.get(link_key(name).as_ref()) {
                     Some(id) => linked.push(*id),
                     None => {
                         let cell = Cell {

@@ -14,26 +14,16 @@ pub fn hours(value: f64) -> String {
     }
 }
 
-/// A whole number with thousands separators: `1,000,000`.
-pub fn thousands(value: i64) -> String {
-    hours_grouped(value as f64)
-}
+pub use crate::text::thousands;
 
 /// Hours with thousands separators, for large totals: `1,100`, `12,345.5`.
 pub fn hours_grouped(value: f64) -> String {
     let text = hours(value);
     let (integer, fraction) = text.split_once('.').map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
-    let (sign, digits) = integer.strip_prefix('-').map_or(("", integer), |d| ("-", d));
-    let mut grouped = String::new();
-    for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
+    let grouped = crate::text::group_digits(integer);
     match fraction {
-        Some(fraction) => format!("{sign}{grouped}.{fraction}"),
-        None => format!("{sign}{grouped}"),
+        Some(fraction) => format!("{grouped}.{fraction}"),
+        None => grouped,
     }
 }
 

@@ -25,6 +25,16 @@ fn summary_json_of_the_sample_month() {
 }
 
 #[test]
+fn a_base_with_the_interface_field_names_gives_the_same_figures() {
+    let summary = |folder: &str| {
+        let output = ces_report(&["summary", folder, "--format", "json", "--as-of", "2026-10-31"]);
+        assert!(output.status.success(), "{folder}: {}", text(&output.stderr));
+        text(&output.stdout)
+    };
+    assert_eq!(summary("tests/fixtures/interface-base"), summary("sample-data"));
+}
+
+#[test]
 fn check_lists_warnings_and_succeeds() {
     let output = ces_report(&["check", "sample-data"]);
     assert_eq!(output.status.code(), Some(0));
@@ -119,7 +129,7 @@ fn command_line_mistakes_get_exact_messages() {
     let what_if = |from: &'static str, to: &'static str| -> Vec<&'static str> {
         vec!["what-if", "sample-data", "--hours", "5", "--from", from, "--to", to, "--as-of", "2026-10-31"]
     };
-    let cases: [(&[&str], &str); 6] = [
+    let cases: [(&[&str], &str); 7] = [
         (&what_if("2026-11-10", "2026-11-01"), "error: --to 2026-11-01 is before --from 2026-11-10\n"),
         (&what_if("2026-11-07", "2026-11-08"), "error: 2026-11-07 to 2026-11-08 has no working days\n"),
         (
@@ -128,6 +138,10 @@ fn command_line_mistakes_get_exact_messages() {
         ),
         (&["templates", "sample-data"], "error: sample-data already exists; choose a new folder\n"),
         (&["check", "no-such-folder"], "error: data folder no-such-folder does not exist\n"),
+        (
+            &["check", "Cargo.toml"],
+            "error: Cargo.toml is a file, not a folder: give the folder that holds the CSV exports (engagements.csv, …)\n",
+        ),
         (
             &["check", "sample-data", "--settings", "nope.toml"],
             "error: settings file nope.toml does not exist\n",

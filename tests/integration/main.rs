@@ -9,6 +9,7 @@ mod emails;
 mod figures;
 mod initiatives;
 mod messages;
+mod mutations;
 mod myst_site;
 mod numbers;
 mod properties;
