@@ -9,11 +9,13 @@
 //! - [`report`]: urgency order, who gets a PDF and who it is sent to, headline counts;
 //! - [`allowance`]: what a community can use now and next, and its month's delivery;
 //! - [`findings`]: the internal report's action list;
+//! - [`brief`]: Business Development's check-in brief for one engagement;
 //! - [`planning`], [`what_if`] and [`initiatives`]: the `plan`, `what-if` and `initiatives`
 //!   commands' answers.
 
 pub mod allocations;
 pub mod allowance;
+pub mod brief;
 pub mod commitment;
 pub mod delivery;
 pub mod findings;
