@@ -95,6 +95,30 @@ pub enum Command {
         #[command(flatten)]
         templates: TemplateArgs,
     },
+    /// Business Development's check-in brief for one community (seed 000): its engagement,
+    /// days to renewal, hours delivered in all and per quarter, who worked with it, the kinds
+    /// of work, notable months, open findings and the check-in questions, as Markdown and a
+    /// one- or two-page PDF. Internal; never names a Billing contact.
+    Brief {
+        #[command(flatten)]
+        data: DataArgs,
+        /// The community: its name as in Airtable (any case) or its file name
+        /// (`rio-claro-data-society`).
+        #[arg(long, value_name = "NAME")]
+        community: String,
+        /// The date the brief is made on (YYYY-MM-DD) [default: today].
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        as_of: Option<NaiveDate>,
+        /// Folder to write the brief into (a folder ces-report wrote before, an empty one or a
+        /// new one) [default: briefs/<community>].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Write the Markdown and the PDF's MyST project only; do not build the PDF.
+        #[arg(long)]
+        no_pdf: bool,
+        #[command(flatten)]
+        templates: TemplateArgs,
+    },
     /// Write the MyST project (site pages, charts, downloads, PDF projects) for the figures.
     Build {
         #[command(flatten)]

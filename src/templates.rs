@@ -20,6 +20,8 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("initiative-title.txt.j2", include_str!("../templates/initiative-title.txt.j2")),
     ("emails/introduction.txt.j2", include_str!("../templates/emails/introduction.txt.j2")),
     ("emails/wrap-up.txt.j2", include_str!("../templates/emails/wrap-up.txt.j2")),
+    ("brief.md.j2", include_str!("../templates/brief.md.j2")),
+    ("brief-topics.toml", include_str!("../templates/brief-topics.toml")),
     ("pdf/template.yml", include_str!("../templates/pdf/template.yml")),
     ("offline-site/template.yml", include_str!("../templates/offline-site/template.yml")),
     ("pdf/template.typ", include_str!("../templates/pdf/template.typ")),
@@ -84,11 +86,14 @@ impl TemplateSet {
         self.files.iter().map(|(name, text)| (*name, text.as_str()))
     }
 
-    /// The static assets copied into the book as they are.
+    /// The static assets copied into the book as they are: not the templates (`.j2`) nor the
+    /// tables the tool reads wording from (`.toml` beside the templates, such as
+    /// `brief-topics.toml`; the Typst packages' own `typst.toml` files are assets).
     pub fn assets(&self) -> impl Iterator<Item = (&str, &str)> {
+        let is_wording_table = |name: &str| !name.contains('/') && name.ends_with(".toml");
         self.files
             .iter()
-            .filter(|(name, _)| !name.ends_with(".j2"))
+            .filter(move |(name, _)| !name.ends_with(".j2") && !is_wording_table(name))
             .map(|(name, text)| (*name, text.as_str()))
     }
 }

@@ -1,6 +1,7 @@
 //! One module per subcommand; each returns the process exit code. What they share: reading
 //! the data (every input error printed, exit 1) and printing diagnostics safely.
 
+mod brief;
 mod build;
 mod check;
 mod emails;
@@ -43,6 +44,13 @@ pub fn run(command: &Command) -> Result<i32> {
             };
             initiatives::run(data, as_of.unwrap_or_else(today), destination, templates)
         }
+        Command::Brief { data, community, as_of, out, no_pdf, templates } => brief::run(
+            data,
+            community,
+            as_of.unwrap_or_else(today),
+            brief::Output { folder: out.as_deref(), pdf: !no_pdf },
+            templates,
+        ),
         Command::Render { data, as_of, book, jobs, html } => render::run(data, as_of, book, *jobs, *html),
     }
 }

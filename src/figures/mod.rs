@@ -12,11 +12,13 @@
 //! - [`findings`]: the internal report's action list;
 //! - [`revenue`]: cost against revenue, for engagements with a contract value;
 //! - [`emails`]: which of seed 002's introduction and wrap-up emails are due, and what each lacks;
+//! - [`brief`]: Business Development's check-in brief for one engagement;
 //! - [`planning`], [`what_if`] and [`initiatives`]: the `plan`, `what-if` and `initiatives`
 //!   commands' answers.
 
 pub mod allocations;
 pub mod allowance;
+pub mod brief;
 pub mod commitment;
 pub mod delivery;
 pub mod emails;

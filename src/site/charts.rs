@@ -649,3 +649,62 @@ pub fn team_hours_chart(months: &[Month], members: &[(String, Vec<f64>)]) -> Res
         Ok(())
     })
 }
+
+/// One quarter of the check-in brief's chart.
+pub struct QuarterBar {
+    /// `2026 Q1`.
+    pub label: String,
+    pub hours: f64,
+    /// The quarter is still running: its hours are counted to date.
+    pub to_date: bool,
+}
+
+/// At most this many bars carry their hours written above them; more would crowd.
+const LABELLED_QUARTERS: usize = 16;
+
+/// Hours delivered per calendar quarter: one bar each with its hours above it, the quarter
+/// still running lighter.
+pub fn quarter_hours_chart(bars: &[QuarterBar]) -> Result<String> {
+    let count = bars.len().max(1) as f64;
+    let top = nice_max(bars.iter().map(|bar| bar.hours).fold(0.0, f64::max));
+    render_svg(230, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .margin(12)
+            .margin_top(20)
+            .x_label_area_size(40)
+            .y_label_area_size(60)
+            .build_cartesian_2d(0.0..count, 0.0..top)
+            .map_err(plot_error)?;
+        let step = bars.len().div_ceil(12).max(1);
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .light_line_style(TRANSPARENT)
+            .x_labels(bars.len() * 2 + 1)
+            .x_label_formatter(&|x| {
+                category_at(*x, bars.len(), step).map_or(String::new(), |i| bars[i].label.clone())
+            })
+            .y_labels(6)
+            .y_label_formatter(&|y| crate::present::format::hours(*y))
+            .label_style(text_style(17))
+            .draw()
+            .map_err(plot_error)?;
+        let rectangles = bars.iter().enumerate().map(|(i, bar)| {
+            let colour = if bar.to_date { LIGHT_BLUE.filled() } else { BLUE.mix(0.85).filled() };
+            Rectangle::new([(i as f64 + 0.15, 0.0), (i as f64 + 0.85, bar.hours)], colour)
+        });
+        chart.draw_series(rectangles).map_err(plot_error)?;
+        if bars.len() <= LABELLED_QUARTERS {
+            let labels = bars.iter().enumerate().map(|(i, bar)| {
+                let style = text_style(18).pos(Pos::new(HPos::Center, VPos::Bottom));
+                Text::new(
+                    crate::present::format::hours(bar.hours),
+                    (i as f64 + 0.5, bar.hours + top * 0.015),
+                    style,
+                )
+            });
+            chart.draw_series(labels).map_err(plot_error)?;
+        }
+        Ok(())
+    })
+}

@@ -22,6 +22,10 @@
 //! introduction-<allocation>.eml, wrap-up-<allocation>.eml
 //! ```
 //!
+//! A check-in brief (`ces-report brief`) is not part of the book: it is a folder of its own,
+//! `briefs/<community>/` by default, laid out like a small book so that the same PDF build
+//! runs on it (see [`BriefPaths`]).
+//!
 //! Every file about one community lives under a `communities/` folder (or is the page
 //! `engagements/<community>.md`) and the tool's own files never do, so no community name can
 //! produce the path of the aggregated report or of another community's files.
@@ -115,6 +119,42 @@ impl CommunityPaths {
 
 /// The paths of every engagement's files.
 pub type Communities = IdVec<EngagementId, CommunityPaths>;
+
+/// The folder `ces-report brief` writes a community's check-in brief into, unless told
+/// otherwise: one folder per community, so that one brief never replaces another's files.
+pub fn brief_folder(slug: &str) -> String {
+    format!("briefs/{slug}")
+}
+
+/// Where the files of one check-in brief go, inside its own folder:
+///
+/// ```text
+/// brief.md                              the brief, for the site or the book
+/// figures/quarters.svg                  hours delivered per quarter
+/// pdf/brief/                            its small MyST project (page escaped for Typst)
+/// _templates/                           the Typst template, offline Typst packages, fonts
+/// provenance.json                       what it was made from
+/// exports/<community>-brief-<as-of>.pdf the PDF (written by the PDF build)
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BriefPaths {
+    pub page: &'static str,
+    pub quarters_chart: &'static str,
+    pub pdf_project: &'static str,
+    pub pdf: String,
+}
+
+impl BriefPaths {
+    /// `slug` names the community in the PDF's file name.
+    pub fn new(slug: &str, as_of: chrono::NaiveDate) -> BriefPaths {
+        BriefPaths {
+            page: "brief.md",
+            quarters_chart: "figures/quarters.svg",
+            pdf_project: "pdf/brief",
+            pdf: format!("exports/{slug}-brief-{as_of}.pdf"),
+        }
+    }
+}
 
 /// The path from a file at `path` back to the book root: `""`, `../`, `../../`.
 pub fn root_of(path: &str) -> String {

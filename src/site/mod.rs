@@ -4,6 +4,7 @@
 //!
 //! [`build`] is a flat list of named steps; each returns files (a [`Plan`]) or a page context.
 
+pub mod brief;
 pub mod charts;
 pub mod downloads;
 pub mod engagement;
@@ -34,7 +35,7 @@ use crate::settings::Settings;
 use crate::templates::TemplateSet;
 
 /// Longest community slug in a file name, in characters.
-const SLUG_LIMIT: usize = 60;
+pub(crate) const SLUG_LIMIT: usize = 60;
 
 /// What every page is built from.
 pub struct BookInput<'a> {

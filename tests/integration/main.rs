@@ -3,6 +3,7 @@
 //! share.
 
 mod book;
+mod brief;
 mod cli;
 mod consistency;
 mod emails;
