@@ -7,6 +7,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{bail, Context, Result};
+use chrono::NaiveDate;
 
 /// The Typst CLI version the project pins (installed by `scripts/setup`).
 pub const TYPST_VERSION: &str = "0.15.1";
@@ -109,9 +110,18 @@ pub fn pdf_jobs(book: &Path, exports: &[crate::site::project::PdfExport]) -> Vec
     jobs
 }
 
-/// Builds the PDFs `jobs` at a time, reporting each as it finishes.
-pub fn build_pdfs(tools: &Toolchain, book: &Path, jobs: &[PdfJob], parallel: usize) -> Result<Vec<BuiltPdf>> {
+/// Builds the PDFs `jobs` at a time, reporting each as it finishes. Each PDF carries `dated`
+/// (the as-of date) as its creation date instead of the wall clock, so the same book gives
+/// byte-identical PDFs.
+pub fn build_pdfs(
+    tools: &Toolchain,
+    book: &Path,
+    jobs: &[PdfJob],
+    parallel: usize,
+    dated: NaiveDate,
+) -> Result<Vec<BuiltPdf>> {
     let book = book.canonicalize()?;
+    let creation = Creation(dated.and_time(chrono::NaiveTime::MIN).and_utc().timestamp());
     let fonts = book.join(crate::site::layout::FONTS);
     let packages = book.join(crate::site::layout::TYPST_PACKAGES);
     let queue = std::sync::Mutex::new(jobs.iter().enumerate());
@@ -121,7 +131,7 @@ pub fn build_pdfs(tools: &Toolchain, book: &Path, jobs: &[PdfJob], parallel: usi
         for _ in 0..parallel.max(1) {
             scope.spawn(|| loop {
                 let Some((index, job)) = queue.lock().expect("queue lock").next() else { return };
-                let result = build_one_pdf(tools, job, &packages, &fonts);
+                let result = build_one_pdf(tools, job, &packages, &fonts, creation);
                 let finished = done.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
                 match &result {
                     Ok(pdf) => eprintln!(
@@ -155,7 +165,17 @@ fn display_name(path: &Path) -> String {
     path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().to_string())
 }
 
-fn build_one_pdf(tools: &Toolchain, job: &PdfJob, packages: &Path, fonts: &Path) -> Result<BuiltPdf> {
+/// A PDF's creation date, in seconds since 1970 as Typst reads it from `SOURCE_DATE_EPOCH`.
+#[derive(Debug, Clone, Copy)]
+struct Creation(i64);
+
+fn build_one_pdf(
+    tools: &Toolchain,
+    job: &PdfJob,
+    packages: &Path,
+    fonts: &Path,
+    creation: Creation,
+) -> Result<BuiltPdf> {
     let started = Instant::now();
     let since = SystemTime::now();
     let log_path = job.project.join("_build/render.log");
@@ -168,6 +188,7 @@ fn build_one_pdf(tools: &Toolchain, job: &PdfJob, packages: &Path, fonts: &Path)
         .env("TYPST_PACKAGE_PATH", packages)
         .env("TYPST_FONT_PATHS", fonts)
         .env("TYPST_IGNORE_SYSTEM_FONTS", "true")
+        .env("SOURCE_DATE_EPOCH", creation.0.to_string())
         .env("NO_COLOR", "1")
         .stdin(Stdio::null())
         .stdout(log.try_clone()?)

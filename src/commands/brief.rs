@@ -65,7 +65,7 @@ pub(super) fn run(
     if let Some(tools) = tools {
         let job =
             PdfJob { project: out.join(folder.pdf.project_folder()), output: out.join(&folder.pdf.output) };
-        for pdf in render::build_pdfs(&tools, &out, &[job], 1)? {
+        for pdf in render::build_pdfs(&tools, &out, &[job], 1, as_of)? {
             let pages = pdf.pages.map_or("?".to_string(), |p| p.to_string());
             writeln!(
                 stdout,

@@ -26,7 +26,7 @@ pub(super) fn run(
     let parallel = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
     eprintln!("building {} PDFs, {parallel} at a time…", pdf_jobs.len());
     let pdf_started = Instant::now();
-    let pdfs = render::build_pdfs(&tools, &built.out, &pdf_jobs, parallel)?;
+    let pdfs = render::build_pdfs(&tools, &built.out, &pdf_jobs, parallel, built.as_of)?;
     let pdf_seconds = pdf_started.elapsed().as_secs_f64();
     eprintln!("building the site{}…", if html { "" } else { " content (offline)" });
     let site_started = Instant::now();

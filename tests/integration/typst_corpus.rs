@@ -115,7 +115,8 @@ fn every_punctuation_sequence_round_trips_through_typst() {
         });
     }
     let tools = ces_report::render::Toolchain::find().expect("the pinned toolchain (scripts/setup)");
-    ces_report::render::build_pdfs(&tools, &book, &jobs, 2).expect("the corpus PDFs build");
+    ces_report::render::build_pdfs(&tools, &book, &jobs, 2, crate::support::day("2026-10-31"))
+        .expect("the corpus PDFs build");
     let mut text = String::new();
     for job in &jobs {
         let output = Command::new("pdftotext")
