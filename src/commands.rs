@@ -125,9 +125,13 @@ pub fn build(data: &DataArgs, as_of: &AsOfArgs, book: &BookArgs) -> Result<Optio
         month,
         warnings: diagnostics.warnings().map(|w| w.to_string()).collect(),
     };
-    let generated = crate::book::build(&context, &templates)?;
+    let mut generated = crate::book::build(&context, &templates)?;
     for clash in &generated.clashes {
         eprintln!("warning: {}", crate::text::replace_unsafe(&crate::book::clash_warning(clash)));
+    }
+    // render writes these PDFs later: the tool owns them from now on.
+    for pdf in &generated.pdfs {
+        generated.plan.reserve(pdf.output.clone());
     }
     crate::output::write(&generated.plan, &book.out)?;
     let files = generated.plan.len();

@@ -1,33 +1,61 @@
-//! The last stage: a plan of files held in memory, written to the output folder in one swap.
+//! The last stage: a plan of files held in memory, written into the output folder.
 //!
-//! The new tree is written to a temporary folder beside the output and swapped in at the end,
-//! so a run that fails for any reason leaves the previous output exactly as it was.
+//! This is the only module that writes the book to disk, so the rules of the output folder
+//! (the README's "Who owns what in the output folder" says them for users) live here:
 //!
-//! Who owns what in the output folder: the files this tool wrote are listed in
-//! `.ces-report-files`; on the next build they are replaced, and those no longer produced are
-//! removed. Every `_build/` (MyST's caches) and `exports/` (the PDFs of the previous run) are
-//! left behind: they are rebuilt from the new sources. Every other file is the user's own (an extra
-//! page, a logo) and is carried over unchanged. A folder that is not empty and has no
-//! `.ces-report-files` is refused rather than overwritten.
+//! - Only what the tool owns is ever replaced or removed: the files listed in
+//!   `.ces-report-files` (what `build` wrote, and the PDFs `render` writes from it), and what
+//!   MyST and `render` leave in the `_build/` folder of a MyST project the tool wrote. When the
+//!   new output has a file where someone else's file is, the build stops before changing
+//!   anything and names it.
+//! - `--out` may be a symlink or a mount point (a Docker volume), neither of which can be
+//!   renamed, so all the work happens inside it, in the hidden folder `.ces-report/`: the new
+//!   files are written to `.ces-report/new/` (the same file system, so putting each one in
+//!   place is a rename), then the journal `.ces-report/swapping` appears in one rename, then
+//!   the files are moved in and `.ces-report/` is deleted.
+//! - A run stopped at any moment is settled by the next one. Without a journal the visible
+//!   output was never touched, and `.ces-report/` is deleted. With one, the new output is
+//!   complete on disk (the files moved in plus those still staged) and the next run finishes
+//!   moving it in before anything else. Each move replaces one file in one step, so every
+//!   path holds the old file or the new one, never a missing or half-written one.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
+use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
-/// Lists the files the tool wrote, one relative path per line.
+/// Lists the files the tool owns, one relative path per line.
 pub const OWNED_LIST: &str = ".ces-report-files";
+/// The hidden folder inside the output that holds a build in progress, and nothing after one.
+pub const WORK_FOLDER: &str = ".ces-report";
 
-/// MyST's cache folder, wherever it is (the site's and each PDF project's): never carried over.
-const CACHE: &str = "_build";
-/// Folders of the output that later steps regenerate, never carried over.
-const REGENERATED: [&str; 1] = ["exports"];
+/// Inside the work folder: the new output being written.
+const STAGED: &str = "new";
+/// Inside the work folder: what the swap takes away, deleted once the new output is in place.
+const TRASH: &str = "trash";
+/// Inside the work folder: present once the new output is complete; lists what to take away.
+const JOURNAL: &str = "swapping";
+/// Inside the work folder: the process id of the run writing it.
+const WRITER: &str = "pid";
 
-/// Files to write, by path relative to the output folder (`/`-separated), in a stable order.
+/// A folder holding this file is a MyST project, with its own `_build/`.
+const PROJECT_CONFIG: &str = "myst.yml";
+/// MyST's build folder in each project.
+const BUILD_FOLDER: &str = "_build";
+/// What MyST (the folders `myst clean --all` removes) and `render` (fonts, the PDF log) write
+/// in a project's `_build/`. Every build clears them, so nothing cached from the old sources
+/// reaches a site or PDF made from the new ones; anything else in `_build/` is someone else's.
+const BUILD_PRODUCTS: [&str; 10] =
+    ["cache", "execute", "exports", "html", "logs", "site", "temp", "templates", "fonts", "render.log"];
+
+/// Files to write, by path relative to the output folder (`/`-separated), in a stable order,
+/// and the files a later step writes from them.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Plan {
     files: BTreeMap<String, Vec<u8>>,
+    reserved: BTreeSet<String>,
 }
 
 impl Plan {
@@ -35,9 +63,17 @@ impl Plan {
         self.files.insert(path.into(), contents.into());
     }
 
+    /// Claims a file that a later step writes (the PDFs of `render`): it is not written now,
+    /// but it is listed as the tool's, so the next build may remove it, and a file of
+    /// someone else's at that path stops this build.
+    pub fn reserve(&mut self, path: impl Into<String>) {
+        self.reserved.insert(path.into());
+    }
+
     /// Adds every file of `other`.
     pub fn extend(&mut self, other: Plan) {
         self.files.extend(other.files);
+        self.reserved.extend(other.reserved);
     }
 
     pub fn files(&self) -> impl Iterator<Item = (&str, &[u8])> {
@@ -48,6 +84,12 @@ impl Plan {
         self.files.get(path).map(Vec::as_slice)
     }
 
+    /// Every path the tool owns once this plan is written: its files and the reserved ones.
+    pub fn owned(&self) -> BTreeSet<&str> {
+        self.files.keys().chain(&self.reserved).map(String::as_str).collect()
+    }
+
+    /// How many files are written now.
     pub fn len(&self) -> usize {
         self.files.len()
     }
@@ -57,54 +99,335 @@ impl Plan {
     }
 }
 
-/// Writes `plan` to `out`, replacing the previous output as described in the module docs.
+/// Writes `plan` into `out`, replacing the previous output as described in the module docs.
 pub fn write(plan: &Plan, out: &Path) -> Result<()> {
-    let previous = previous_owned(out)?;
-    let staging = sibling(out, "tmp")?;
-    let result = stage(plan, out, &previous, &staging).and_then(|()| swap(&staging, out));
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&staging);
+    let output = Output::open(out)?;
+    output.settle_interrupted_run()?;
+    let previous = output.previous_owned()?;
+    remove_legacy_leftovers(out, !previous.is_empty())?;
+    output.refuse_files_in_the_way(plan, &previous)?;
+    output.claim()?;
+    let staged = output.stage(plan).and_then(|()| output.commit(&output.take_away_list(&previous, plan)));
+    if let Err(error) = staged {
+        let _ = remove_tree(&output.work());
+        return Err(error);
     }
-    result
+    output.finish_swap()
 }
 
-/// The files a previous run wrote, or an error if `out` holds someone else's files.
-fn previous_owned(out: &Path) -> Result<Option<BTreeSet<String>>> {
-    if !out.exists() {
-        return Ok(None);
-    }
-    let list = out.join(OWNED_LIST);
-    if !list.exists() {
-        let empty =
-            fs::read_dir(out).with_context(|| format!("cannot read {}", out.display()))?.next().is_none();
-        if empty {
-            return Ok(None);
+/// The output folder, and the places of a build in progress inside it.
+struct Output {
+    root: PathBuf,
+}
+
+impl Output {
+    /// The output folder, created if missing; never renamed or replaced.
+    fn open(out: &Path) -> Result<Output> {
+        restore_legacy_backup(out)?;
+        match fs::metadata(out) {
+            Ok(metadata) if metadata.is_dir() => {}
+            Ok(_) => bail!("{} is not a folder; choose a folder for the output", out.display()),
+            Err(error) if error.kind() == ErrorKind::NotFound => {
+                fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?
+            }
+            Err(error) => return Err(error).with_context(|| format!("cannot read {}", out.display())),
         }
-        bail!(
-            "{} is not empty and was not written by ces-report (it has no {OWNED_LIST}); choose a new or empty folder",
-            out.display()
-        );
+        Ok(Output { root: out.to_path_buf() })
     }
-    let text = fs::read_to_string(&list).with_context(|| format!("cannot read {}", list.display()))?;
-    Ok(Some(text.lines().map(str::to_string).collect()))
+
+    fn path(&self, relative: &str) -> PathBuf {
+        self.root.join(relative)
+    }
+
+    fn work(&self) -> PathBuf {
+        self.root.join(WORK_FOLDER)
+    }
+
+    fn staged(&self, relative: &str) -> PathBuf {
+        self.work().join(STAGED).join(relative)
+    }
+
+    fn journal(&self) -> PathBuf {
+        self.work().join(JOURNAL)
+    }
+
+    /// Finishes or undoes what a stopped run left in the work folder.
+    fn settle_interrupted_run(&self) -> Result<()> {
+        let work = self.work();
+        if fs::symlink_metadata(&work).is_err() {
+            return Ok(());
+        }
+        if self.another_run_is_writing() {
+            bail!(self.another_run_message());
+        }
+        if fs::symlink_metadata(self.journal()).is_ok() {
+            eprintln!(
+                "note: {} holds a build that was stopped while its files were being moved in; finishing it first",
+                self.root.display()
+            );
+            return self.finish_swap();
+        }
+        remove_tree(&work).with_context(|| format!("cannot remove an unfinished build's {}", work.display()))
+    }
+
+    /// Whether the process named in the work folder is alive and not this one (Linux only:
+    /// elsewhere a work folder always counts as a stopped run's).
+    fn another_run_is_writing(&self) -> bool {
+        let Ok(text) = fs::read_to_string(self.work().join(WRITER)) else { return false };
+        let Ok(pid) = text.trim().parse::<u32>() else { return false };
+        pid != std::process::id() && Path::new("/proc").join(pid.to_string()).exists()
+    }
+
+    fn another_run_message(&self) -> String {
+        format!(
+            "another ces-report run is writing {} right now; wait for it to finish, then build again (if none is running, delete {})",
+            self.root.display(),
+            self.work().display()
+        )
+    }
+
+    /// The paths a previous run owned: none in an empty folder; an error if the folder holds
+    /// files and no list, since then they are someone else's.
+    fn previous_owned(&self) -> Result<BTreeSet<String>> {
+        let list = self.path(OWNED_LIST);
+        match fs::read_to_string(&list) {
+            Ok(text) => Ok(lines(&text).map(str::to_string).collect()),
+            Err(error) if error.kind() == ErrorKind::NotFound => {
+                let mut entries = fs::read_dir(&self.root)
+                    .with_context(|| format!("cannot read {}", self.root.display()))?;
+                if entries.next().is_some() {
+                    bail!(
+                        "{} is not empty and was not written by ces-report (it has no {OWNED_LIST}); choose a new or empty folder",
+                        self.root.display()
+                    );
+                }
+                Ok(BTreeSet::new())
+            }
+            Err(error) => Err(error).with_context(|| format!("cannot read {}", list.display())),
+        }
+    }
+
+    /// Stops before anything changes when the new output has a file where one of someone
+    /// else's is, naming them all.
+    fn refuse_files_in_the_way(&self, plan: &Plan, previous: &BTreeSet<String>) -> Result<()> {
+        let in_the_way: Vec<String> = self
+            .files_in_the_way(plan, previous)
+            .iter()
+            .map(|path| self.path(path).display().to_string())
+            .collect();
+        let list = self.path(OWNED_LIST);
+        match in_the_way.as_slice() {
+            [] => Ok(()),
+            [one] => bail!(
+                "{one} was not written by ces-report (it is not listed in {}), and the new output needs that path; nothing was changed: move or rename it, then build again",
+                list.display()
+            ),
+            many => bail!(
+                "{} files were not written by ces-report (they are not listed in {}), and the new output needs their paths; nothing was changed: move or rename them, then build again:\n  {}",
+                many.len(),
+                list.display(),
+                many.join("\n  ")
+            ),
+        }
+    }
+
+    /// Paths the new output needs that hold something the tool does not own: a file or
+    /// folder at one of its files, or a file at one of its folders that is not leaving.
+    fn files_in_the_way<'p>(&self, plan: &'p Plan, previous: &BTreeSet<String>) -> BTreeSet<&'p str> {
+        let owned = plan.owned();
+        let folders: BTreeSet<&str> = owned.iter().flat_map(|path| ancestors(path)).collect();
+        let leaving = |path: &str| previous.contains(path) && plan.get(path).is_none();
+        let files = owned.iter().copied().filter(|path| match fs::symlink_metadata(self.path(path)) {
+            Ok(metadata) => metadata.is_dir() || !previous.contains(*path),
+            Err(_) => false,
+        });
+        let blocked_folders =
+            folders.into_iter().filter(|folder| !leaving(folder) && blocks_a_folder(&self.path(folder)));
+        files.chain(blocked_folders).collect()
+    }
+
+    /// Creates the work folder, signed with this process's id.
+    fn claim(&self) -> Result<()> {
+        let work = self.work();
+        if let Err(error) = fs::create_dir(&work) {
+            if error.kind() == ErrorKind::AlreadyExists {
+                bail!(self.another_run_message());
+            }
+            return Err(error).with_context(|| format!("cannot create {}", work.display()));
+        }
+        // No folder is created here: if a run racing this one removed the work folder, this
+        // fails rather than writing into a folder that run now thinks it owns.
+        let signature = work.join(WRITER);
+        fs::write(&signature, format!("{}\n", std::process::id()))
+            .with_context(|| format!("cannot write {}", signature.display()))
+    }
+
+    /// Writes the new output, and its list of owned files, into the staging folder.
+    fn stage(&self, plan: &Plan) -> Result<()> {
+        let staging = self.staged("");
+        write_all(plan, &staging)?;
+        let listing: String = plan.owned().iter().map(|path| format!("{path}\n")).collect();
+        write_file(&staging.join(OWNED_LIST), listing.as_bytes())
+    }
+
+    /// What the swap takes out of the visible output: the files the tool owned that the new
+    /// output does not write (pages no longer produced, the old PDFs), and what MyST and
+    /// `render` left in the `_build/` of each MyST project, old or new.
+    fn take_away_list(&self, previous: &BTreeSet<String>, plan: &Plan) -> Vec<String> {
+        let stale = previous.iter().filter(|path| plan.get(path).is_none()).cloned();
+        let projects: BTreeSet<&str> =
+            previous.iter().map(String::as_str).chain(plan.owned()).filter_map(project_folder).collect();
+        let build_products = projects.into_iter().flat_map(|project| self.build_products(project));
+        stale.chain(build_products).collect::<BTreeSet<String>>().into_iter().collect()
+    }
+
+    /// The entries of `project`'s `_build/` that MyST or `render` write, as relative paths.
+    fn build_products(&self, project: &str) -> Vec<String> {
+        let folder = join(project, BUILD_FOLDER);
+        let Ok(entries) = fs::read_dir(self.path(&folder)) else { return Vec::new() };
+        entries
+            .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+            .filter(|name| BUILD_PRODUCTS.contains(&name.as_str()))
+            .map(|name| join(&folder, &name))
+            .collect()
+    }
+
+    /// The commit point: the journal appears in one rename, once the new output is staged.
+    fn commit(&self, take_away: &[String]) -> Result<()> {
+        let draft = self.work().join(format!("{JOURNAL}.part"));
+        let listing: String = take_away.iter().map(|path| format!("{path}\n")).collect();
+        write_file(&draft, listing.as_bytes())?;
+        fs::rename(&draft, self.journal())
+            .with_context(|| format!("cannot create {}", self.journal().display()))
+    }
+
+    /// Moves the staged output in, after taking away what the journal lists, then deletes the
+    /// work folder. Every step can be repeated, so a stopped run is finished by calling this
+    /// again: the staged list of owned files goes last, and its absence means all is moved.
+    fn finish_swap(&self) -> Result<()> {
+        let staged_list = self.staged(OWNED_LIST);
+        if fs::symlink_metadata(&staged_list).is_ok() {
+            self.move_in_staged(&staged_list).with_context(|| {
+                format!(
+                    "cannot finish moving the new output into {} (the next build finishes it)",
+                    self.root.display()
+                )
+            })?;
+        }
+        let work = self.work();
+        remove_tree(&work).with_context(|| format!("cannot remove {}", work.display()))
+    }
+
+    fn move_in_staged(&self, staged_list: &Path) -> Result<()> {
+        let take_away = read_lines(&self.journal())?;
+        self.take_away(&take_away)?;
+        self.move_in(&read_lines(staged_list)?)?;
+        let list = self.path(OWNED_LIST);
+        fs::rename(staged_list, &list).with_context(|| format!("cannot move in {}", list.display()))
+    }
+
+    /// Moves `paths` into the trash folder, then removes the folders they leave empty.
+    fn take_away(&self, paths: &[String]) -> Result<()> {
+        let trash = self.work().join(TRASH);
+        fs::create_dir_all(&trash).with_context(|| format!("cannot create {}", trash.display()))?;
+        for (index, path) in paths.iter().enumerate() {
+            move_aside(&self.path(path), &trash.join(index.to_string()))?;
+        }
+        let mut folders: Vec<&str> = paths.iter().flat_map(|path| ancestors(path)).collect();
+        folders.sort_by_key(|folder| (std::cmp::Reverse(folder.matches('/').count()), *folder));
+        folders.dedup();
+        for folder in folders {
+            // Only an empty folder goes: one still holding anyone's file stays.
+            let _ = fs::remove_dir(self.path(folder));
+        }
+        Ok(())
+    }
+
+    /// Moves each staged file over its visible path on all cores; a path already moved, or
+    /// reserved for a later step, has nothing staged and is skipped.
+    fn move_in(&self, paths: &[String]) -> Result<()> {
+        crate::parallel::map(paths.len(), |index| {
+            let (from, to) = (self.staged(&paths[index]), self.path(&paths[index]));
+            move_in_one(&from, &to)
+        })
+        .into_iter()
+        .collect()
+    }
 }
 
-/// A hidden folder next to `out`, on the same file system so the swap is a rename.
-fn sibling(out: &Path, purpose: &str) -> Result<PathBuf> {
-    let name = out.file_name().with_context(|| format!("{} has no folder name", out.display()))?;
-    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    Ok(parent.join(format!(".{}.{purpose}-{}", name.to_string_lossy(), std::process::id())))
+/// Renames `from` over `to`, creating `to`'s folder when it is missing; nothing to do when
+/// `from` is gone.
+fn move_in_one(from: &Path, to: &Path) -> Result<()> {
+    let cannot = || format!("cannot move {} to {}", from.display(), to.display());
+    match fs::rename(from, to) {
+        Ok(()) => Ok(()),
+        Err(error) if error.kind() == ErrorKind::NotFound => {
+            if fs::symlink_metadata(from).is_err() {
+                return Ok(());
+            }
+            let folder = to.parent().expect("a file has a folder");
+            fs::create_dir_all(folder).with_context(|| format!("cannot create {}", folder.display()))?;
+            fs::rename(from, to).with_context(cannot)
+        }
+        Err(error) => Err(error).with_context(cannot),
+    }
 }
 
-fn stage(plan: &Plan, out: &Path, previous: &Option<BTreeSet<String>>, staging: &Path) -> Result<()> {
-    let _ = fs::remove_dir_all(staging);
-    fs::create_dir_all(staging).with_context(|| format!("cannot create {}", staging.display()))?;
-    if let Some(owned) = previous {
-        carry_over_user_files(out, out, owned, plan, staging)?;
+/// Moves `path` (file or folder) to `aside`, or deletes it where it cannot be moved (another
+/// file system mounted inside the output); nothing to do when it is gone.
+fn move_aside(path: &Path, aside: &Path) -> Result<()> {
+    match fs::rename(path, aside) {
+        Ok(()) => Ok(()),
+        Err(error) if error.kind() == ErrorKind::NotFound => Ok(()),
+        Err(_) => remove_entry(path).with_context(|| format!("cannot remove {}", path.display())),
     }
-    write_all(plan, staging)?;
-    let listing: String = plan.files().map(|(path, _)| format!("{path}\n")).collect();
-    write_file(&staging.join(OWNED_LIST), listing.as_bytes())
+}
+
+fn remove_entry(path: &Path) -> std::io::Result<()> {
+    if fs::symlink_metadata(path)?.is_dir() {
+        fs::remove_dir_all(path)
+    } else {
+        fs::remove_file(path)
+    }
+}
+
+/// Whether something at `path` stops a folder from being there: a file, or a link that does
+/// not lead to a folder.
+fn blocks_a_folder(path: &Path) -> bool {
+    match fs::metadata(path) {
+        Ok(metadata) => !metadata.is_dir(),
+        Err(_) => fs::symlink_metadata(path).is_ok(),
+    }
+}
+
+/// The folders above a relative path, nearest first: `a/b/c.md` → `a/b`, `a`.
+fn ancestors(path: &str) -> impl Iterator<Item = &str> {
+    path.char_indices().rev().filter(|(_, c)| *c == '/').map(move |(index, _)| &path[..index])
+}
+
+/// The project folder of a MyST config path (`""` for the book's own `myst.yml`).
+fn project_folder(path: &str) -> Option<&str> {
+    if path == PROJECT_CONFIG {
+        return Some("");
+    }
+    path.strip_suffix(PROJECT_CONFIG)?.strip_suffix('/')
+}
+
+fn join(folder: &str, name: &str) -> String {
+    if folder.is_empty() {
+        name.to_string()
+    } else {
+        format!("{folder}/{name}")
+    }
+}
+
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().filter(|line| !line.is_empty())
+}
+
+fn read_lines(path: &Path) -> Result<Vec<String>> {
+    let text = fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(lines(&text).map(str::to_string).collect())
 }
 
 /// Writes the plan's files on all cores: a book has thousands of small files and creating
@@ -129,16 +452,9 @@ fn write_all(plan: &Plan, staging: &Path) -> Result<()> {
 fn remove_tree(folder: &Path) -> std::io::Result<()> {
     let entries: Vec<PathBuf> =
         fs::read_dir(folder)?.map(|entry| entry.map(|e| e.path())).collect::<std::io::Result<_>>()?;
-    crate::parallel::map(entries.len(), |index| {
-        let path = &entries[index];
-        if path.is_dir() {
-            fs::remove_dir_all(path)
-        } else {
-            fs::remove_file(path)
-        }
-    })
-    .into_iter()
-    .collect::<std::io::Result<()>>()?;
+    crate::parallel::map(entries.len(), |index| remove_entry(&entries[index]))
+        .into_iter()
+        .collect::<std::io::Result<()>>()?;
     fs::remove_dir(folder)
 }
 
@@ -149,44 +465,61 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
 }
 
-/// Copies the files under `dir` that the tool did not write into the staging folder.
-fn carry_over_user_files(
-    root: &Path,
-    dir: &Path,
-    owned: &BTreeSet<String>,
-    plan: &Plan,
-    staging: &Path,
-) -> Result<()> {
-    for entry in fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))? {
-        let path = entry?.path();
-        let relative = path.strip_prefix(root).expect("inside the root").to_string_lossy().replace('\\', "/");
-        let is_cache = path.file_name().is_some_and(|name| name == CACHE);
-        if relative == OWNED_LIST || REGENERATED.contains(&relative.as_str()) || is_cache {
-            continue;
-        }
-        if path.is_dir() {
-            carry_over_user_files(root, &path, owned, plan, staging)?;
-        } else if !owned.contains(&relative) && plan.get(&relative).is_none() {
-            let target = staging.join(&relative);
-            fs::create_dir_all(target.parent().expect("a file has a parent"))?;
-            fs::copy(&path, &target).with_context(|| format!("cannot copy {}", path.display()))?;
-        }
+/// Folders that earlier versions of ces-report left beside the output when they were stopped:
+/// `.NAME.tmp-PID` (a new output being written) or `.NAME.old-PID` (the previous output,
+/// moved aside), oldest first by when their output was written.
+fn legacy_leftovers(out: &Path, purpose: &str) -> Vec<PathBuf> {
+    let Some(name) = out.file_name() else { return Vec::new() };
+    let prefix = format!(".{}.{purpose}-", name.to_string_lossy());
+    let beside = out.parent().filter(|parent| !parent.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let Ok(entries) = fs::read_dir(beside) else { return Vec::new() };
+    let is_leftover = |name: &str| {
+        name.strip_prefix(&prefix)
+            .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let mut found: Vec<PathBuf> = entries
+        .filter_map(|entry| entry.ok())
+        .filter(|entry| entry.file_name().to_str().is_some_and(is_leftover))
+        .map(|entry| entry.path())
+        .filter(|path| fs::symlink_metadata(path).is_ok_and(|metadata| metadata.is_dir()))
+        .collect();
+    found.sort_by_key(|folder| fs::metadata(folder.join(OWNED_LIST)).and_then(|m| m.modified()).ok());
+    found
+}
+
+/// When the output is missing because an earlier ces-report was stopped between moving it
+/// aside and moving the new one in, puts back the newest complete copy it moved aside.
+fn restore_legacy_backup(out: &Path) -> Result<()> {
+    if fs::symlink_metadata(out).is_ok() {
+        return Ok(());
     }
+    let Some(backup) = legacy_leftovers(out, "old").into_iter().rev().find(|backup| is_complete(backup))
+    else {
+        return Ok(());
+    };
+    fs::rename(&backup, out)
+        .with_context(|| format!("cannot move {} to {}", backup.display(), out.display()))?;
+    eprintln!(
+        "note: restored {} from {}, where an interrupted run of an earlier ces-report had moved it",
+        out.display(),
+        backup.display()
+    );
     Ok(())
 }
 
-/// Puts the staged tree in place of `out` with two renames.
-fn swap(staging: &Path, out: &Path) -> Result<()> {
-    if !out.exists() {
-        return fs::rename(staging, out)
-            .with_context(|| format!("cannot move the new output to {}", out.display()));
+/// Whether every file an output's list names is there.
+fn is_complete(output: &Path) -> bool {
+    fs::read_to_string(output.join(OWNED_LIST))
+        .is_ok_and(|text| lines(&text).all(|path| fs::symlink_metadata(output.join(path)).is_ok()))
+}
+
+/// Deletes what earlier versions left beside the output: the new outputs they were writing
+/// always, and the previous outputs they moved aside once the output folder holds one of the
+/// tool's (until then one of them may be the only copy).
+fn remove_legacy_leftovers(out: &Path, holds_an_output: bool) -> Result<()> {
+    let backups = if holds_an_output { legacy_leftovers(out, "old") } else { Vec::new() };
+    for leftover in legacy_leftovers(out, "tmp").into_iter().chain(backups) {
+        remove_tree(&leftover).with_context(|| format!("cannot remove {}", leftover.display()))?;
     }
-    let backup = sibling(out, "old")?;
-    let _ = fs::remove_dir_all(&backup);
-    fs::rename(out, &backup).with_context(|| format!("cannot move {} aside", out.display()))?;
-    if let Err(error) = fs::rename(staging, out) {
-        let _ = fs::rename(&backup, out);
-        return Err(error).with_context(|| format!("cannot move the new output to {}", out.display()));
-    }
-    remove_tree(&backup).with_context(|| format!("cannot remove the previous output {}", backup.display()))
+    Ok(())
 }
