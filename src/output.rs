@@ -16,8 +16,9 @@
 //! - A run stopped at any moment is settled by the next one. Without a journal the visible
 //!   output was never touched, and `.ces-report/` is deleted. With one, the new output is
 //!   complete on disk (the files moved in plus those still staged) and the next run finishes
-//!   moving it in before anything else. Each move replaces one file in one step, so every
-//!   path holds the old file or the new one, never a missing or half-written one.
+//!   moving it in before anything else. A file is only ever moved, never written in place, so
+//!   every path holds the old file or the new one (or, between the two renames that swap it,
+//!   neither), never a half-written one.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -167,7 +168,7 @@ impl Output {
             );
             return self.finish_swap();
         }
-        remove_tree(&work).with_context(|| format!("cannot remove an unfinished build's {}", work.display()))
+        self.remove_work_folder()
     }
 
     /// Whether the process named in the work folder is alive and not this one (Linux only:
@@ -314,24 +315,21 @@ impl Output {
                 )
             })?;
         }
-        let work = self.work();
-        remove_tree(&work).with_context(|| format!("cannot remove {}", work.display()))
+        self.remove_work_folder()
     }
 
     fn move_in_staged(&self, staged_list: &Path) -> Result<()> {
-        let take_away = read_lines(&self.journal())?;
-        self.take_away(&take_away)?;
+        self.take_away(&read_lines(&self.journal())?)?;
         self.move_in(&read_lines(staged_list)?)?;
         let list = self.path(OWNED_LIST);
         fs::rename(staged_list, &list).with_context(|| format!("cannot move in {}", list.display()))
     }
 
-    /// Moves `paths` into the trash folder, then removes the folders they leave empty.
+    /// Moves `paths` into the trash, then removes the folders they leave empty.
     fn take_away(&self, paths: &[String]) -> Result<()> {
-        let trash = self.work().join(TRASH);
-        fs::create_dir_all(&trash).with_context(|| format!("cannot create {}", trash.display()))?;
+        self.make_trash()?;
         for (index, path) in paths.iter().enumerate() {
-            move_aside(&self.path(path), &trash.join(index.to_string()))?;
+            self.take_away_one(index, path)?;
         }
         let mut folders: Vec<&str> = paths.iter().flat_map(|path| ancestors(path)).collect();
         folders.sort_by_key(|folder| (std::cmp::Reverse(folder.matches('/').count()), *folder));
@@ -343,33 +341,54 @@ impl Output {
         Ok(())
     }
 
-    /// Moves each staged file over its visible path on all cores; a path already moved, or
-    /// reserved for a later step, has nothing staged and is skipped.
-    fn move_in(&self, paths: &[String]) -> Result<()> {
-        crate::parallel::map(paths.len(), |index| {
-            let (from, to) = (self.staged(&paths[index]), self.path(&paths[index]));
-            move_in_one(&from, &to)
-        })
-        .into_iter()
-        .collect()
+    fn make_trash(&self) -> Result<()> {
+        let trash = self.work().join(TRASH);
+        fs::create_dir_all(&trash).with_context(|| format!("cannot create {}", trash.display()))
     }
-}
 
-/// Renames `from` over `to`, creating `to`'s folder when it is missing; nothing to do when
-/// `from` is gone.
-fn move_in_one(from: &Path, to: &Path) -> Result<()> {
-    let cannot = || format!("cannot move {} to {}", from.display(), to.display());
-    match fs::rename(from, to) {
-        Ok(()) => Ok(()),
-        Err(error) if error.kind() == ErrorKind::NotFound => {
-            if fs::symlink_metadata(from).is_err() {
-                return Ok(());
-            }
-            let folder = to.parent().expect("a file has a folder");
-            fs::create_dir_all(folder).with_context(|| format!("cannot create {}", folder.display()))?;
-            fs::rename(from, to).with_context(cannot)
+    /// Moves the `index`th path of the journal into the trash.
+    fn take_away_one(&self, index: usize, path: &str) -> Result<()> {
+        move_aside(&self.path(path), &self.work().join(TRASH).join(format!("taken-{index}")))
+    }
+
+    /// Moves each staged file in on all cores; a path already moved, or reserved for a later
+    /// step, has nothing staged and is skipped.
+    fn move_in(&self, paths: &[String]) -> Result<()> {
+        self.make_trash()?;
+        crate::parallel::map(paths.len(), |index| self.move_in_one(index, &paths[index]))
+            .into_iter()
+            .collect()
+    }
+
+    /// Moves the old file at `path` (the `index`th of the new list) into the trash, then the
+    /// staged one in its place, creating its folder if missing. Two renames rather than one
+    /// over the old file: on ext4 a rename over a file first starts writing the new one to
+    /// disk, which made the swap ten times slower.
+    fn move_in_one(&self, index: usize, path: &str) -> Result<()> {
+        let (from, to) = (self.staged(path), self.path(path));
+        if fs::symlink_metadata(&from).is_err() {
+            return Ok(());
         }
-        Err(error) => Err(error).with_context(cannot),
+        move_aside(&to, &self.work().join(TRASH).join(format!("replaced-{index}")))?;
+        let cannot = || format!("cannot move {} to {}", from.display(), to.display());
+        match fs::rename(&from, &to) {
+            Err(error) if error.kind() == ErrorKind::NotFound => {
+                let folder = to.parent().expect("a file has a folder");
+                fs::create_dir_all(folder).with_context(|| format!("cannot create {}", folder.display()))?;
+                fs::rename(&from, &to).with_context(cannot)
+            }
+            moved => moved.with_context(cannot),
+        }
+    }
+
+    /// Deletes the trash (its entries side by side: a swap puts thousands there), then the
+    /// rest of the work folder.
+    fn remove_work_folder(&self) -> Result<()> {
+        let (work, trash) = (self.work(), self.work().join(TRASH));
+        if trash.exists() {
+            remove_tree(&trash).with_context(|| format!("cannot remove {}", trash.display()))?;
+        }
+        remove_tree(&work).with_context(|| format!("cannot remove {}", work.display()))
     }
 }
 
@@ -522,4 +541,240 @@ fn remove_legacy_leftovers(out: &Path, holds_an_output: bool) -> Result<()> {
         remove_tree(&leftover).with_context(|| format!("cannot remove {}", leftover.display()))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A fresh folder for one test.
+    fn scratch(name: &str) -> PathBuf {
+        let folder = std::env::temp_dir().join(format!("ces-report-output-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&folder);
+        fs::create_dir_all(&folder).unwrap();
+        folder
+    }
+
+    fn plan(files: &[(&str, &str)], reserved: &[&str]) -> Plan {
+        let mut plan = Plan::default();
+        for (path, text) in files {
+            plan.add(*path, *text);
+        }
+        for path in reserved {
+            plan.reserve(*path);
+        }
+        plan
+    }
+
+    /// Every file under `root` outside the work folder, path → text.
+    fn visible(root: &Path) -> BTreeMap<String, String> {
+        fn walk(root: &Path, folder: &Path, files: &mut BTreeMap<String, String>) {
+            for entry in fs::read_dir(folder).unwrap() {
+                let path = entry.unwrap().path();
+                let relative = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+                if relative == WORK_FOLDER {
+                    continue;
+                }
+                if path.is_dir() {
+                    walk(root, &path, files);
+                } else {
+                    files.insert(relative, fs::read_to_string(&path).unwrap());
+                }
+            }
+        }
+        let mut files = BTreeMap::new();
+        walk(root, root, &mut files);
+        files
+    }
+
+    fn put(root: &Path, path: &str, text: &str) {
+        write_file(&root.join(path), text.as_bytes()).unwrap();
+    }
+
+    fn old_plan() -> Plan {
+        let files = [
+            ("myst.yml", "old config"),
+            ("index.md", "old index"),
+            ("gone.md", "old page no longer produced"),
+            ("pdf/a/myst.yml", "old project a"),
+            ("pdf/a/report.md", "old report a"),
+        ];
+        plan(&files, &["exports/a-1.pdf"])
+    }
+
+    fn new_plan() -> Plan {
+        let files = [
+            ("myst.yml", "new config"),
+            ("index.md", "new index"),
+            ("added/page.md", "new page"),
+            ("pdf/b/myst.yml", "new project b"),
+            ("pdf/b/report.md", "new report b"),
+        ];
+        plan(&files, &["exports/b-2.pdf"])
+    }
+
+    /// The files of someone else's and what MyST and render write after a build of `old_plan`.
+    const USER_FILES: [(&str, &str); 4] = [
+        ("notes.md", "mine"),
+        ("_build/mine.txt", "mine too"),
+        ("exports/mine.pdf", "my own PDF"),
+        ("pdf/a/_build/keep.txt", "kept"),
+    ];
+    const PRODUCTS: [(&str, &str); 4] = [
+        ("exports/a-1.pdf", "rendered"),
+        ("_build/site/content.json", "site"),
+        ("_build/fonts/a.ttf", "font"),
+        ("pdf/a/_build/render.log", "log"),
+    ];
+
+    /// `old_plan` written, then used by MyST, render and its owner.
+    fn used_output(name: &str) -> PathBuf {
+        let root = scratch(name).join("book");
+        write(&old_plan(), &root).unwrap();
+        for (path, text) in USER_FILES.iter().chain(&PRODUCTS) {
+            put(&root, path, text);
+        }
+        root
+    }
+
+    /// What the folder holds once `new_plan` is written over `used_output`.
+    fn expected_new() -> BTreeMap<String, String> {
+        let new = new_plan();
+        let mut files: BTreeMap<String, String> = new
+            .files()
+            .map(|(path, bytes)| (path.to_string(), String::from_utf8(bytes.to_vec()).unwrap()))
+            .collect();
+        files.insert(OWNED_LIST.to_string(), new.owned().iter().map(|p| format!("{p}\n")).collect());
+        files.extend(USER_FILES.iter().map(|(path, text)| (path.to_string(), text.to_string())));
+        files
+    }
+
+    #[test]
+    fn only_what_the_tool_owns_is_replaced_or_removed() {
+        let root = used_output("owned");
+        write(&new_plan(), &root).unwrap();
+        assert_eq!(visible(&root), expected_new());
+        assert!(!root.join(WORK_FOLDER).exists());
+        assert!(!root.join("pdf/a/report.md").exists() && root.join("pdf/a/_build/keep.txt").exists());
+        assert!(!root.join("_build/site").exists(), "MyST's output of the old sources is cleared");
+    }
+
+    #[test]
+    fn a_run_stopped_before_its_journal_leaves_the_old_output_and_is_undone() {
+        let root = used_output("before-journal");
+        let before = visible(&root);
+        let output = Output { root: root.clone() };
+        output.claim().unwrap();
+        output.stage(&new_plan()).unwrap();
+        assert_eq!(visible(&root), before);
+        output.settle_interrupted_run().unwrap();
+        assert_eq!(visible(&root), before);
+        assert!(!root.join(WORK_FOLDER).exists());
+    }
+
+    /// Every state a stopped swap can leave: the first `taken` take-aways done, then the first
+    /// `moved` files moved in (they move in parallel, in any order; each prefix stands for a
+    /// set of that size), perhaps the next one's old file moved aside, then the list. The
+    /// folder then holds, path by path, the old file or the new one (or none), and the next
+    /// run finishes the swap.
+    #[test]
+    fn a_swap_stopped_after_any_step_is_finished_by_the_next_run() {
+        let used = used_output("swap");
+        let (old, new) = (visible(&used), expected_new());
+        let previous: BTreeSet<String> = old_plan().owned().iter().map(|path| path.to_string()).collect();
+        let take_aways = Output { root: used.clone() }.take_away_list(&previous, &new_plan());
+        let expected_take_aways = [
+            "_build/fonts",
+            "_build/site",
+            "exports/a-1.pdf",
+            "gone.md",
+            "pdf/a/_build/render.log",
+            "pdf/a/myst.yml",
+            "pdf/a/report.md",
+        ];
+        assert_eq!(take_aways, expected_take_aways);
+        let staged: Vec<String> = new_plan().owned().iter().map(|path| path.to_string()).collect();
+        let root = used.with_file_name("stopped");
+        for taken in 0..=take_aways.len() {
+            for moved in 0..=staged.len() {
+                for (half_moved, list_moved) in [(false, false), (true, false), (false, true)] {
+                    let all_moved = moved == staged.len() && taken == take_aways.len();
+                    if (list_moved && !all_moved) || (half_moved && moved == staged.len()) {
+                        continue;
+                    }
+                    let _ = fs::remove_dir_all(&root);
+                    copy_tree(&used, &root);
+                    let output = Output { root: root.clone() };
+                    output.claim().unwrap();
+                    output.stage(&new_plan()).unwrap();
+                    output.commit(&take_aways).unwrap();
+                    output.make_trash().unwrap();
+                    for (index, path) in take_aways.iter().enumerate().take(taken) {
+                        output.take_away_one(index, path).unwrap();
+                    }
+                    for (index, path) in staged.iter().enumerate().take(moved) {
+                        output.move_in_one(index, path).unwrap();
+                    }
+                    if let Some(next) = staged.get(moved).filter(|_| half_moved) {
+                        let aside = output.work().join(TRASH).join(format!("replaced-{moved}"));
+                        move_aside(&output.path(next), &aside).unwrap();
+                    }
+                    if list_moved {
+                        fs::rename(output.staged(OWNED_LIST), output.path(OWNED_LIST)).unwrap();
+                    }
+                    let state = format!(
+                        "{taken} taken away, {moved} moved in, the next one half: {half_moved}, list moved: {list_moved}"
+                    );
+                    for (path, text) in visible(&root) {
+                        let either = old.get(&path) == Some(&text) || new.get(&path) == Some(&text);
+                        assert!(either, "{state}: {path} holds {text:?}, neither old nor new");
+                    }
+                    output.settle_interrupted_run().unwrap();
+                    assert_eq!(visible(&root), new, "{state}");
+                    assert!(!root.join(WORK_FOLDER).exists(), "{state}");
+                }
+            }
+        }
+    }
+
+    fn copy_tree(from: &Path, to: &Path) {
+        fs::create_dir_all(to).unwrap();
+        for entry in fs::read_dir(from).unwrap() {
+            let path = entry.unwrap().path();
+            let target = to.join(path.file_name().unwrap());
+            if path.is_dir() {
+                copy_tree(&path, &target);
+            } else {
+                fs::copy(&path, &target).unwrap();
+            }
+        }
+    }
+
+    #[test]
+    fn paths_the_new_output_needs_are_refused_when_someone_else_holds_them() {
+        let root = scratch("in-the-way").join("book");
+        write(&plan(&[("a.md", "owned"), ("old", "owned, leaving")], &[]), &root).unwrap();
+        put(&root, "b/c.md", "someone else's file where the new output writes");
+        put(&root, "d", "someone else's file where the new output needs a folder");
+        fs::create_dir_all(root.join("e.pdf/inside")).unwrap();
+        std::os::unix::fs::symlink("nowhere", root.join("f.md")).unwrap();
+        let previous = Output { root: root.clone() }.previous_owned().unwrap();
+        let new = plan(
+            &[("a.md", "x"), ("b/c.md", "x"), ("d/page.md", "x"), ("f.md", "x"), ("old/page.md", "x")],
+            &["e.pdf"],
+        );
+        let in_the_way = Output { root: root.clone() }.files_in_the_way(&new, &previous);
+        assert_eq!(in_the_way, BTreeSet::from(["b/c.md", "d", "e.pdf", "f.md"]));
+    }
+
+    #[test]
+    fn relative_path_helpers() {
+        assert_eq!(ancestors("a/b/c.md").collect::<Vec<_>>(), ["a/b", "a"]);
+        assert_eq!(ancestors("c.md").count(), 0);
+        assert_eq!(project_folder("myst.yml"), Some(""));
+        assert_eq!(project_folder("pdf/a/myst.yml"), Some("pdf/a"));
+        assert_eq!(project_folder("pdf/a/notmyst.yml"), None);
+        assert_eq!(join("", "_build"), "_build");
+        assert_eq!(join("pdf/a", "_build"), "pdf/a/_build");
+    }
 }
