@@ -315,6 +315,14 @@ impl Output {
                 )
             })?;
         }
+        // The journal goes first: from then on the new output is in place, and a run stopped
+        // while the rest is deleted leaves nothing that needs finishing.
+        match fs::remove_file(self.journal()) {
+            Err(error) if error.kind() != ErrorKind::NotFound => {
+                return Err(error).with_context(|| format!("cannot remove {}", self.journal().display()))
+            }
+            _ => {}
+        }
         self.remove_work_folder()
     }
 
