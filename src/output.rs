@@ -370,8 +370,9 @@ impl Output {
 
     /// Moves the old file at `path` (the `index`th of the new list) into the trash, then the
     /// staged one in its place, creating its folder if missing. Two renames rather than one
-    /// over the old file: on ext4 a rename over a file first starts writing the new one to
-    /// disk, which made the swap ten times slower.
+    /// over the old file: replacing a file costs what deleting it does (0.2–0.3 s for 1,400
+    /// files on this project's machine), and this way that cost is paid when the trash is
+    /// deleted, after the swap, which stays short (0.06 s).
     fn move_in_one(&self, index: usize, path: &str) -> Result<()> {
         let (from, to) = (self.staged(path), self.path(path));
         if fs::symlink_metadata(&from).is_err() {
