@@ -105,7 +105,6 @@ pub fn write(plan: &Plan, out: &Path) -> Result<()> {
     let output = Output::open(out)?;
     output.settle_interrupted_run()?;
     let previous = output.previous_owned()?;
-    remove_legacy_leftovers(out, !previous.is_empty())?;
     output.refuse_files_in_the_way(plan, &previous)?;
     output.claim()?;
     let staged = output.stage(plan).and_then(|()| output.commit(&output.take_away_list(&previous, plan)));
@@ -113,7 +112,8 @@ pub fn write(plan: &Plan, out: &Path) -> Result<()> {
         let _ = remove_tree(&output.work());
         return Err(error);
     }
-    output.finish_swap()
+    output.finish_swap()?;
+    remove_legacy_leftovers(out)
 }
 
 /// The output folder, and the places of a build in progress inside it.
@@ -506,9 +506,9 @@ fn legacy_leftovers(out: &Path, purpose: &str) -> Vec<PathBuf> {
             .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
     };
     let mut found: Vec<PathBuf> = entries
-        .filter_map(|entry| entry.ok())
-        .filter(|entry| entry.file_name().to_str().is_some_and(is_leftover))
-        .map(|entry| entry.path())
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|name| is_leftover(name))
+        .map(|name| out.with_file_name(name))
         .filter(|path| fs::symlink_metadata(path).is_ok_and(|metadata| metadata.is_dir()))
         .collect();
     found.sort_by_key(|folder| fs::metadata(folder.join(OWNED_LIST)).and_then(|m| m.modified()).ok());
@@ -541,12 +541,10 @@ fn is_complete(output: &Path) -> bool {
         .is_ok_and(|text| lines(&text).all(|path| fs::symlink_metadata(output.join(path)).is_ok()))
 }
 
-/// Deletes what earlier versions left beside the output: the new outputs they were writing
-/// always, and the previous outputs they moved aside once the output folder holds one of the
-/// tool's (until then one of them may be the only copy).
-fn remove_legacy_leftovers(out: &Path, holds_an_output: bool) -> Result<()> {
-    let backups = if holds_an_output { legacy_leftovers(out, "old") } else { Vec::new() };
-    for leftover in legacy_leftovers(out, "tmp").into_iter().chain(backups) {
+/// Deletes what earlier versions left beside the output, once the new output is in place:
+/// from then on each is an older copy.
+fn remove_legacy_leftovers(out: &Path) -> Result<()> {
+    for leftover in legacy_leftovers(out, "tmp").into_iter().chain(legacy_leftovers(out, "old")) {
         remove_tree(&leftover).with_context(|| format!("cannot remove {}", leftover.display()))?;
     }
     Ok(())
