@@ -38,7 +38,7 @@ const STAGED: &str = "new";
 const TRASH: &str = "trash";
 /// Inside the work folder: present once the new output is complete; lists what to take away.
 const JOURNAL: &str = "swapping";
-/// Inside the work folder: the process id of the run writing it.
+/// Inside the work folder: which process is writing it (see [`process_identity`]).
 const WRITER: &str = "pid";
 
 /// A folder holding this file is a MyST project, with its own `_build/`.
@@ -171,12 +171,15 @@ impl Output {
         self.remove_work_folder()
     }
 
-    /// Whether the process named in the work folder is alive and not this one (Linux only:
+    /// Whether the process that signed the work folder is still running (Linux only:
     /// elsewhere a work folder always counts as a stopped run's).
     fn another_run_is_writing(&self) -> bool {
-        let Ok(text) = fs::read_to_string(self.work().join(WRITER)) else { return false };
-        let Ok(pid) = text.trim().parse::<u32>() else { return false };
-        pid != std::process::id() && Path::new("/proc").join(pid.to_string()).exists()
+        let Ok(signature) = fs::read_to_string(self.work().join(WRITER)) else { return false };
+        let Some(pid) = signature.split_whitespace().next().and_then(|pid| pid.parse().ok()) else {
+            return false;
+        };
+        pid != std::process::id()
+            && process_identity(pid).is_some_and(|identity| identity == signature.trim())
     }
 
     fn another_run_message(&self) -> String {
@@ -259,7 +262,9 @@ impl Output {
         // No folder is created here: if a run racing this one removed the work folder, this
         // fails rather than writing into a folder that run now thinks it owns.
         let signature = work.join(WRITER);
-        fs::write(&signature, format!("{}\n", std::process::id()))
+        let pid = std::process::id();
+        let identity = process_identity(pid).unwrap_or_else(|| pid.to_string());
+        fs::write(&signature, format!("{identity}\n"))
             .with_context(|| format!("cannot write {}", signature.display()))
     }
 
@@ -399,6 +404,16 @@ impl Output {
         }
         remove_tree(&work).with_context(|| format!("cannot remove {}", work.display()))
     }
+}
+
+/// A running process's id and start time (`/proc/PID/stat`), which together name it even
+/// where ids are reused: another container sharing the output folder has its own ids.
+fn process_identity(pid: u32) -> Option<String> {
+    let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The fields after the command name, which is in brackets and may hold spaces; the
+    // start time is the 22nd field in all.
+    let started = stat.rsplit_once(')')?.1.split_whitespace().nth(19)?;
+    Some(format!("{pid} {started}"))
 }
 
 /// Moves `path` (file or folder) to `aside`, or deletes it where it cannot be moved (another

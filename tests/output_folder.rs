@@ -274,12 +274,19 @@ fn a_build_stopped_while_moving_in_is_finished_by_the_next() {
     assert_eq!(snapshot(&out), expected, "September's output, complete, and the file in the way");
 }
 
+/// A process's id and start time, as a run signs its work folder.
+fn identity(pid: u32) -> String {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    format!("{pid} {}", stat.rsplit_once(')').unwrap().1.split_whitespace().nth(19).unwrap())
+}
+
 #[test]
 fn a_build_another_run_is_writing_is_left_alone() {
     let out = common::temp_folder("another-run").join("book");
     built(&sample_data(), &out, "2026-10");
+    let october = snapshot(&out);
     // This test's own process stands for the other run: it is alive.
-    put(&out.join(".ces-report/pid"), &format!("{}\n", std::process::id()));
+    put(&out.join(".ces-report/pid"), &format!("{}\n", identity(std::process::id())));
     put(&out.join(".ces-report/new/index.md"), "being written");
     let before = snapshot(&out);
     let output = build(&sample_data(), &out, "2026-10");
@@ -290,6 +297,11 @@ fn a_build_another_run_is_writing_is_left_alone() {
         [format!("error: another ces-report run is writing {o} right now; wait for it to finish, then build again (if none is running, delete {o}/.ces-report)")]
     );
     assert_eq!(snapshot(&out), before);
+
+    // The same id with another start time: a stopped run's, whose id was given out again.
+    put(&out.join(".ces-report/pid"), &format!("{} 1\n", std::process::id()));
+    built(&sample_data(), &out, "2026-10");
+    assert_eq!(snapshot(&out), october);
 }
 
 #[test]
