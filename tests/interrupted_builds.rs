@@ -250,6 +250,7 @@ impl Scene {
         let finished_the_swap = stderr.contains("finishing it first");
         assert_eq!(finished_the_swap, found == Found::Swapping, "{context}: {stderr}");
         assert!(&files(&self.out, None) == new, "{context}: the next build did not give the new output");
+        assert!(!self.out.join(".ces-report").exists(), "{context}: the work folder was left behind");
         assert_eq!(names_in(&self.folder), beside, "{context}: something was left beside the output");
         killed.then_some(found)
     }
