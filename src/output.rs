@@ -421,7 +421,8 @@ fn process_identity(pid: u32) -> Option<String> {
 fn move_aside(path: &Path, aside: &Path) -> Result<()> {
     match fs::rename(path, aside) {
         Ok(()) => Ok(()),
-        Err(error) if error.kind() == ErrorKind::NotFound => Ok(()),
+        // Gone, or under something that is not a folder: nothing there to move.
+        Err(error) if matches!(error.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => Ok(()),
         Err(_) => remove_entry(path).with_context(|| format!("cannot remove {}", path.display())),
     }
 }
@@ -757,6 +758,28 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_swap_that_cannot_finish_is_finished_by_the_next_run() {
+        let root = used_output("cannot-finish");
+        let output = Output { root: root.clone() };
+        output.claim().unwrap();
+        output.stage(&new_plan()).unwrap();
+        let previous = old_plan().owned().iter().map(|path| path.to_string()).collect();
+        output.commit(&output.take_away_list(&previous, &new_plan())).unwrap();
+        put(&root, "added", "a file where the new output needs a folder, put there meanwhile");
+        let error = format!("{:#}", output.finish_swap().unwrap_err());
+        let r = root.display();
+        assert_eq!(
+            error,
+            format!(
+                "cannot finish moving the new output into {r} (the next build finishes it): cannot move {r}/.ces-report/new/added/page.md to {r}/added/page.md: Not a directory (os error 20)"
+            )
+        );
+        fs::remove_file(root.join("added")).unwrap();
+        output.settle_interrupted_run().unwrap();
+        assert_eq!(visible(&root), expected_new());
     }
 
     fn copy_tree(from: &Path, to: &Path) {
