@@ -578,6 +578,11 @@ mod tests {
         folder
     }
 
+    /// Removes the scratch folder holding `root`, once a test has passed.
+    fn remove_scratch(root: &Path) {
+        fs::remove_dir_all(root.parent().unwrap()).unwrap();
+    }
+
     fn plan(files: &[(&str, &str)], reserved: &[&str]) -> Plan {
         let mut plan = Plan::default();
         for (path, text) in files {
@@ -680,6 +685,7 @@ mod tests {
         assert!(!root.join(WORK_FOLDER).exists());
         assert!(!root.join("pdf/a/report.md").exists() && root.join("pdf/a/_build/keep.txt").exists());
         assert!(!root.join("_build/site").exists(), "MyST's output of the old sources is cleared");
+        remove_scratch(&root);
     }
 
     #[test]
@@ -693,6 +699,7 @@ mod tests {
         output.settle_interrupted_run().unwrap();
         assert_eq!(visible(&root), before);
         assert!(!root.join(WORK_FOLDER).exists());
+        remove_scratch(&root);
     }
 
     /// Every state a stopped swap can leave: the first `taken` take-aways done, then the first
@@ -758,6 +765,7 @@ mod tests {
                 }
             }
         }
+        remove_scratch(&used);
     }
 
     #[test]
@@ -780,6 +788,7 @@ mod tests {
         fs::remove_file(root.join("added")).unwrap();
         output.settle_interrupted_run().unwrap();
         assert_eq!(visible(&root), expected_new());
+        remove_scratch(&root);
     }
 
     fn copy_tree(from: &Path, to: &Path) {
@@ -810,6 +819,7 @@ mod tests {
         );
         let in_the_way = Output { root: root.clone() }.files_in_the_way(&new, &previous);
         assert_eq!(in_the_way, BTreeSet::from(["b/c.md", "d", "e.pdf", "f.md"]));
+        remove_scratch(&root);
     }
 
     #[test]
