@@ -54,10 +54,25 @@ fn create(dir: &Path, name: &str) -> std::io::Result<BufWriter<File>> {
 
 fn main() -> std::io::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().is_some_and(|arg| arg.starts_with('-')) {
+        eprintln!(
+            "usage: synthetic OUT_DIR [ENGAGEMENTS ALLOCATIONS ACTIVITIES] (default 1000 10000 1000000)"
+        );
+        std::process::exit(2);
+    }
     let dir = Path::new(args.first().map(String::as_str).unwrap_or("target/synthetic"));
     let count =
         |index: usize, default: usize| args.get(index).and_then(|a| a.parse().ok()).unwrap_or(default);
-    let (engagements, allocations, activities) = (count(1, 1_000), count(2, 10_000), count(3, 1_000_000));
+    write_export(dir, count(1, 1_000), count(2, 10_000), count(3, 1_000_000))
+}
+
+/// Writes the export's CSV files into `dir` (the crash test in `tests/` builds one too).
+pub(crate) fn write_export(
+    dir: &Path,
+    engagements: usize,
+    allocations: usize,
+    activities: usize,
+) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let mut random = Random(0x9E37_79B9_7F4A_7C15);
     let start = NaiveDate::from_ymd_opt(2025, 1, 1).expect("valid date");

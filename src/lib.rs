@@ -11,8 +11,8 @@
 //!    [`templates`];
 //! 5. `output` writes the project in one swap, and [`render`] runs MyST and Typst on it.
 //!
-//! [`calendar`], [`hours`], [`settings`], [`diagnostics`] and [`text`] are base layers every
-//! stage may use. [`commands`] runs one subcommand end to end.
+//! [`calendar`], [`hours`], [`settings`], [`diagnostics`], [`text`] and [`file_plan`] are base
+//! layers every stage may use. [`commands`] runs one subcommand end to end.
 
 pub mod calendar;
 pub mod cli;
@@ -20,6 +20,7 @@ pub mod commands;
 pub mod diagnostics;
 pub mod drafts;
 pub mod figures;
+pub mod file_plan;
 pub mod hours;
 pub mod load;
 pub mod model;

@@ -55,7 +55,11 @@ pub(super) fn run(
     let (input, _) =
         BookInput::new(&dataset, &figures, &settings, &phrases, None, warnings, provenance(data, as_of)?);
     let paths = BriefPaths::new(&found.slug, as_of);
-    let folder = site::brief::folder(&input, &brief, &topics, &paths, &templates)?;
+    let mut folder = site::brief::folder(&input, &brief, &topics, &paths, &templates)?;
+    if tools.is_some() {
+        // Built below: the tool owns it from now on, so the next brief replaces it.
+        folder.plan.reserve(folder.pdf.output.clone());
+    }
     let out =
         output.folder.map_or_else(|| PathBuf::from(layout::brief_folder(&found.slug)), Path::to_path_buf);
     crate::output::write(&folder.plan, &out)?;

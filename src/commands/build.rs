@@ -43,7 +43,11 @@ pub(super) fn run(data: &DataArgs, as_of: &AsOfArgs, book: &BookArgs) -> Result<
         eprintln!("warning: {}", crate::text::replace_unsafe(warning));
     }
     input.warnings.extend(unaddressed);
-    let generated = site::build(&input, &templates)?;
+    let mut generated = site::build(&input, &templates)?;
+    // render writes these PDFs later: the tool owns them from now on.
+    for pdf in &generated.pdfs {
+        generated.plan.reserve(pdf.output.clone());
+    }
     crate::output::write(&generated.plan, &book.out)?;
     let files = generated.plan.len();
     eprintln!("wrote {files} files to {} (figures as of {as_of})", book.out.display());

@@ -12,8 +12,8 @@ use crate::cli::EmailsArgs;
 use crate::drafts::{self, Draft, DraftInput, DraftOptions, Report};
 use crate::figures;
 use crate::figures::emails::{due_emails, DueEmail, EmailKind};
+use crate::file_plan::Plan;
 use crate::model::{Dataset, EngagementId};
-use crate::output::Plan;
 use crate::site::{layout, manifest};
 use crate::text::replace_unsafe;
 

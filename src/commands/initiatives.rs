@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 use self::draft::{drafts, Drafts, Wording};
 use crate::cli::{DataArgs, DraftFormat, TemplateArgs};
 use crate::figures;
-use crate::output::Plan;
+use crate::file_plan::Plan;
 
 /// The JSON file written beside the bodies with `--out`.
 const JSON_FILE: &str = "initiatives.json";

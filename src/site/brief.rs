@@ -16,9 +16,9 @@ use super::views::{FigureView, StatusView};
 use super::BookInput;
 use crate::calendar::Month;
 use crate::figures::brief::{Brief, TopicTable};
+use crate::file_plan::Plan;
 use crate::load::contacts::Role;
 use crate::model::EngagementId;
-use crate::output::Plan;
 use crate::pages::{Renderer, Target};
 use crate::present::format::{
     date_range, h_grouped, long_date, month_name, month_range, percent, title_and_body,

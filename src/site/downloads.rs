@@ -6,8 +6,8 @@ use anyhow::Result;
 use super::engagement::Delivery;
 use super::layout::{self, CommunityPaths};
 use super::BookInput;
+use crate::file_plan::Plan;
 use crate::hours::Hours;
-use crate::output::Plan;
 use crate::present::format::round;
 
 fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>> {

@@ -16,10 +16,10 @@ use super::BookInput;
 use crate::calendar::Month;
 use crate::figures::allowance::{self, Allowance, MonthDelivery};
 use crate::figures::delivery;
+use crate::file_plan::Plan;
 use crate::hours::Hours;
 use crate::load::contacts::Role;
 use crate::model::{ActivityId, AllocationId, EngagementId, ProjectId};
-use crate::output::Plan;
 use crate::present::format::{
     date_range, h_grouped, long_date, month_name, month_range, short_name, title_and_body,
 };

@@ -17,9 +17,9 @@ use crate::figures::commitment::CommitmentRow;
 use crate::figures::report::{headcount, reported_in_month};
 use crate::figures::status::FindingKind;
 use crate::figures::{delivery, findings, revenue};
+use crate::file_plan::Plan;
 use crate::hours::Hours;
 use crate::model::AllocationId;
-use crate::output::Plan;
 use crate::present::format::{h_grouped, hours, hours_grouped, long_date, money, month_name};
 use crate::present::FigureFacts;
 

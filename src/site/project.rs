@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::layout;
 use super::BookInput;
-use crate::output::Plan;
+use crate::file_plan::Plan;
 use crate::pages::Renderer;
 use crate::templates::TemplateSet;
 

@@ -110,15 +110,18 @@ fn user_files_are_kept_and_stale_output_is_removed() {
     owned.push_str("engagements/gone.md\n");
     std::fs::write(out.join(".ces-report-files"), owned).unwrap();
     std::fs::create_dir_all(out.join("_build/cache")).unwrap();
-    std::fs::create_dir_all(out.join("pdf/tidewater-ocean-lab/_build")).unwrap();
-    std::fs::write(out.join("pdf/tidewater-ocean-lab/_build/render.log"), "old log").unwrap();
+    std::fs::create_dir_all(out.join("pdf/communities/tidewater-ocean-lab/_build")).unwrap();
+    std::fs::write(out.join("pdf/communities/tidewater-ocean-lab/_build/render.log"), "old log").unwrap();
     let output = build(Path::new("sample-data"), &out, &["--month", "2026-10"]);
     assert!(output.status.success());
     assert_eq!(std::fs::read_to_string(out.join("notes.md")).unwrap(), "my own notes\n");
     assert!(out.join("figures/extra/logo.svg").exists());
     assert!(!out.join("engagements/gone.md").exists(), "output no longer produced must go");
     assert!(!out.join("_build").exists(), "MyST's cache is rebuilt from the new sources");
-    assert!(!out.join("pdf/tidewater-ocean-lab/_build").exists(), "so are the PDF projects' caches");
+    assert!(
+        !out.join("pdf/communities/tidewater-ocean-lab/_build").exists(),
+        "so are the PDF projects' caches"
+    );
 }
 
 #[test]

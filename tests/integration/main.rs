@@ -9,11 +9,16 @@ mod consistency;
 mod emails;
 mod figures;
 mod initiatives;
+mod interrupted_builds;
 mod messages;
 mod mutations;
 mod myst_site;
 mod numbers;
+mod output_folder;
 mod properties;
 mod render;
 mod support;
+#[path = "../../examples/synthetic.rs"]
+#[allow(dead_code)] // its `main`
+mod synthetic;
 mod typst_corpus;
