@@ -91,6 +91,14 @@ pub fn active_in(dataset: &Dataset, engagement: EngagementId, month: Month) -> V
 /// How many descriptions a summary names.
 const TOPICS: usize = 3;
 
+/// The most entries a community report lists one by one for its month. A busier month is summed
+/// up per allocation instead, so the report stays a few pages however much was logged; the
+/// site's page and the CSV download keep every entry.
+pub const MONTH_ENTRIES_IN_REPORT: usize = 40;
+
+/// The most burn-up charts a community report draws; the timeline chart shows every allocation.
+pub const BURN_UPS_IN_REPORT: usize = 4;
+
 /// One month's delivery to an engagement.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MonthDelivery {
@@ -156,6 +164,48 @@ pub fn month_delivery(
     }
 }
 
+impl MonthDelivery {
+    /// Whether a community report lists the month's entries one by one (see
+    /// [`MONTH_ENTRIES_IN_REPORT`]); otherwise it shows [`MonthDelivery::by_allocation`].
+    pub fn listed_in_report(&self) -> bool {
+        self.activities.len() <= MONTH_ENTRIES_IN_REPORT
+    }
+
+    /// The month's work per allocation (allocation order): its hours in the month, entries and
+    /// top descriptions.
+    pub fn by_allocation(&self, dataset: &Dataset) -> Vec<AllocationWork> {
+        let mut grouped: BTreeMap<AllocationId, Vec<(ActivityId, Hours)>> = BTreeMap::new();
+        for (id, hours) in &self.activities {
+            grouped.entry(dataset.activities[*id].allocation).or_default().push((*id, *hours));
+        }
+        grouped
+            .into_iter()
+            .map(|(allocation, entries)| AllocationWork::of(dataset, allocation, &entries))
+            .collect()
+    }
+
+    /// Of `active` (the allocations active in the month), those whose burn-up a community report
+    /// draws: all of them up to [`BURN_UPS_IN_REPORT`], else those with the most hours in the
+    /// month (the earlier allocation on a tie), kept in allocation order.
+    pub fn burn_ups_in_report(&self, dataset: &Dataset, active: &[AllocationId]) -> Vec<AllocationId> {
+        if active.len() <= BURN_UPS_IN_REPORT {
+            return active.to_vec();
+        }
+        let mut hours: BTreeMap<AllocationId, Hours> = active.iter().map(|id| (*id, Hours::ZERO)).collect();
+        for (id, delivered) in &self.activities {
+            if let Some(total) = hours.get_mut(&dataset.activities[*id].allocation) {
+                *total += *delivered;
+            }
+        }
+        let mut ranked: Vec<(AllocationId, Hours)> = hours.into_iter().collect();
+        ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut chosen: Vec<AllocationId> =
+            ranked.into_iter().take(BURN_UPS_IN_REPORT).map(|(id, _)| id).collect();
+        chosen.sort();
+        chosen
+    }
+}
+
 /// The community descriptions with the most hours (alphabetical on a tie), at most [`TOPICS`].
 fn top_descriptions(dataset: &Dataset, activities: &[(ActivityId, Hours)]) -> Vec<String> {
     let mut by_text: BTreeMap<&str, Hours> = BTreeMap::new();
@@ -170,13 +220,24 @@ fn top_descriptions(dataset: &Dataset, activities: &[(ActivityId, Hours)]) -> Ve
     ranked.into_iter().take(TOPICS).map(|(text, _)| text.to_string()).collect()
 }
 
-/// Earlier work on one allocation, summed up.
+/// The work on one allocation over some stretch, summed up.
 #[derive(Debug, Clone, PartialEq)]
-pub struct EarlierWork {
+pub struct AllocationWork {
     pub allocation: AllocationId,
     pub hours: Hours,
     pub entries: usize,
     pub topics: Vec<String>,
+}
+
+impl AllocationWork {
+    fn of(dataset: &Dataset, allocation: AllocationId, entries: &[(ActivityId, Hours)]) -> AllocationWork {
+        AllocationWork {
+            allocation,
+            hours: entries.iter().map(|(_, h)| *h).sum(),
+            entries: entries.len(),
+            topics: top_descriptions(dataset, entries),
+        }
+    }
 }
 
 /// The work before `month`, per allocation (allocation order), as known on `as_of`.
@@ -186,7 +247,7 @@ pub fn earlier_work(
     month: Month,
     as_of: NaiveDate,
     calendar: &WorkCalendar,
-) -> Vec<EarlierWork> {
+) -> Vec<AllocationWork> {
     let until = month.first_day().pred_opt().expect("a day before").min(as_of);
     dataset
         .allocations_of(engagement)
@@ -196,12 +257,7 @@ pub fn earlier_work(
                 .filter(|(_, activity)| activity.start <= until)
                 .map(|(id, activity)| (id, activity.hours_as_of(until, calendar)))
                 .collect();
-            (!entries.is_empty()).then(|| EarlierWork {
-                allocation,
-                hours: entries.iter().map(|(_, h)| *h).sum(),
-                entries: entries.len(),
-                topics: top_descriptions(dataset, &entries),
-            })
+            (!entries.is_empty()).then(|| AllocationWork::of(dataset, allocation, &entries))
         })
         .collect()
 }
@@ -209,6 +265,7 @@ pub fn earlier_work(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Id;
 
     #[test]
     fn topics_rank_by_hours_then_by_name() {
@@ -225,5 +282,54 @@ mod tests {
             dataset.activities.iter_enumerated().map(|(id, a)| (id, a.units)).collect();
         // Workshop 3 h; Audit, Office hours and Zoom 2 h each: Audit and Office hours by name.
         assert_eq!(top_descriptions(&dataset, &entries), ["Workshop", "Audit", "Office hours"]);
+    }
+
+    /// A month of `hours_per_allocation[i]` hours logged on allocation `i`, one entry per hour.
+    fn month_of(hours_per_allocation: &[i64]) -> (Dataset, MonthDelivery) {
+        let mut dataset = Dataset::default();
+        let day = NaiveDate::from_ymd_opt(2026, 10, 5).unwrap();
+        let mut activities = Vec::new();
+        for (allocation, hours) in hours_per_allocation.iter().enumerate() {
+            for _ in 0..*hours {
+                let mut activity = crate::model::Activity::standalone(day, day, Hours::whole(1));
+                activity.allocation = AllocationId::from_index(allocation);
+                activities.push(activity);
+            }
+        }
+        dataset.activities = activities.into_iter().collect();
+        let entries = dataset.activities.iter_enumerated().map(|(id, a)| (id, a.units)).collect();
+        let month = MonthDelivery {
+            month: Month::of(day),
+            activities: entries,
+            hours: Hours::ZERO,
+            previous: Hours::ZERO,
+            by_member: Vec::new(),
+            topics: Vec::new(),
+        };
+        (dataset, month)
+    }
+
+    #[test]
+    fn a_month_is_listed_in_full_up_to_forty_entries() {
+        assert!(month_of(&[40]).1.listed_in_report());
+        assert!(!month_of(&[20, 21]).1.listed_in_report());
+        let (dataset, month) = month_of(&[20, 0, 21]);
+        let summed: Vec<(usize, Hours, usize)> = month
+            .by_allocation(&dataset)
+            .iter()
+            .map(|work| (work.allocation.index(), work.hours, work.entries))
+            .collect();
+        assert_eq!(summed, [(0, Hours::whole(20), 20), (2, Hours::whole(21), 21)]);
+    }
+
+    #[test]
+    fn the_report_draws_the_four_busiest_burn_ups_in_allocation_order() {
+        let active: Vec<AllocationId> = (0..6).map(AllocationId::from_index).collect();
+        let (dataset, month) = month_of(&[3, 1, 5, 0, 3, 2]);
+        let chosen = month.burn_ups_in_report(&dataset, &active);
+        // 5 h (2), then 3 h on 0 and 4 (the earlier first), then 2 h (5); 1 h and 0 h left out.
+        assert_eq!(chosen, [0, 2, 4, 5].map(AllocationId::from_index));
+        let few = &active[..4];
+        assert_eq!(month.burn_ups_in_report(&dataset, few), few);
     }
 }

@@ -14,7 +14,7 @@ use super::slug::slugify;
 use super::views::{allocation_view, AllocationView, FigureView, StatusView};
 use super::BookInput;
 use crate::calendar::Month;
-use crate::figures::allowance::{self, Allowance, MonthDelivery};
+use crate::figures::allowance::{self, AllocationWork, Allowance, MonthDelivery};
 use crate::figures::delivery;
 use crate::file_plan::Plan;
 use crate::hours::Hours;
@@ -60,16 +60,22 @@ pub struct EngagementPage {
     pub earlier: Option<EarlierAllocations>,
     pub totals: Totals,
     pub burn_charts: Vec<FigureView>,
-    pub earlier_work: Vec<EarlierWorkView>,
+    /// The burn-up charts the community report draws (see `allowance::BURN_UPS_IN_REPORT`).
+    #[serde(skip)]
+    pub report_burn_charts: Vec<FigureView>,
+    pub earlier_work: Vec<WorkView>,
     pub projects: Vec<ProjectView>,
     pub contacts: Vec<ContactView>,
     /// Overruns too old to count against the status (internal notes).
     pub history: Vec<String>,
     /// Counted activities dated outside their allocation's window (internal notes).
     pub outside_window: Vec<ActivityView>,
-    /// The internal record: the activities of the last [`RECENT_MONTHS`] months in full.
+    /// The internal record: the activities of the [`RECENT_MONTHS`] months before the report
+    /// month, in full (the month's own are listed above it).
     pub recent_activities: Vec<ActivityView>,
-    /// `August – October 2026`: the months the recent record and the team table cover.
+    /// How many entries those months hold; the page lists the latest [`RECENT_ENTRIES`].
+    pub recent_total: usize,
+    /// `July – September 2026`: the months the recent record covers.
     pub recent_period: String,
     pub activity_count: usize,
     /// The months the hours-by-member table and chart cover.
@@ -102,7 +108,13 @@ pub struct MonthView {
     /// `Amara Okonkwo (3 h), Jonas Lindqvist (2 h)`.
     pub members: String,
     pub topics: Vec<String>,
+    /// Whether the page lists `activities` one by one; otherwise it shows `by_allocation`.
+    pub listed: bool,
+    /// Whether a community report would list them (the site always does).
+    #[serde(skip)]
+    pub listed_in_report: bool,
     pub activities: Vec<ActivityView>,
+    pub by_allocation: Vec<WorkView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -116,7 +128,7 @@ pub struct EarlierAllocations {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct EarlierWorkView {
+pub struct WorkView {
     pub allocation: String,
     pub hours: String,
     pub entries: usize,
@@ -166,8 +178,11 @@ pub struct TeamRow {
     pub hours: String,
 }
 
-/// How many months of activity the internal site page lists in full.
+/// How many months before the report month the internal site page lists.
 const RECENT_MONTHS: u32 = 3;
+/// The most entries of those months the page lists, the latest ones: a busy engagement's page
+/// stays quick to build and to read, and the CSV download holds every entry.
+const RECENT_ENTRIES: usize = 100;
 
 /// What the engagement's figures say about its delivery, computed once for its page, charts
 /// and downloads.
@@ -198,6 +213,8 @@ impl Delivery {
 pub struct EngagementCharts {
     pub timeline: Option<FigureView>,
     pub burn_ups: Vec<FigureView>,
+    /// The ones a community report draws.
+    pub report_burn_ups: Vec<FigureView>,
     pub team: Option<FigureView>,
 }
 
@@ -294,7 +311,19 @@ fn month_view(input: &BookInput<'_>, month: &MonthDelivery) -> MonthView {
         previous_label: previous.first_day().format("%B").to_string(),
         members: and_list(&members),
         topics: month.topics.clone(),
+        listed: true,
+        listed_in_report: month.listed_in_report(),
         activities: month.activities.iter().map(|(id, hours)| activity_view(input, *id, *hours)).collect(),
+        by_allocation: month.by_allocation(input.dataset).iter().map(|work| work_view(input, work)).collect(),
+    }
+}
+
+fn work_view(input: &BookInput<'_>, work: &AllocationWork) -> WorkView {
+    WorkView {
+        allocation: short(input, work.allocation),
+        hours: h_grouped(work.hours),
+        entries: work.entries,
+        topics: work.topics.clone(),
     }
 }
 
@@ -329,13 +358,19 @@ pub fn page(
     let (usable, coming) = allowance_lines(input, &allowance);
     let (shown, earlier) = allowance::shown_allocations(dataset, id, month);
     let (engagement_title, _) = title_and_body(&record.description);
-    let recent_from = Month::of(month.first_day() - chrono::Months::new(RECENT_MONTHS - 1));
+    // The month itself is listed above the record: the record is the months before it.
+    let recent_from = Month::of(month.first_day() - chrono::Months::new(RECENT_MONTHS));
+    let recent_to = Month::of(month.first_day().pred_opt().expect("a day before"));
     let recent: Vec<ActivityId> = delivery
         .activities
         .iter()
         .copied()
-        .filter(|a| dataset.activities[*a].end >= recent_from.first_day())
+        .filter(|a| {
+            let activity = &dataset.activities[*a];
+            activity.end >= recent_from.first_day() && activity.start <= recent_to.last_day()
+        })
         .collect();
+    let recent_total = recent.len();
     let calendar = &input.figures.calendar;
     Ok(EngagementPage {
         organisation: input.settings.organisation.clone(),
@@ -374,21 +409,21 @@ pub fn page(
             overrun: h_grouped(totals.overrun),
         },
         burn_charts: charts.burn_ups,
+        report_burn_charts: charts.report_burn_ups,
         earlier_work: allowance::earlier_work(dataset, id, month, input.as_of, calendar)
-            .into_iter()
-            .map(|work| EarlierWorkView {
-                allocation: short(input, work.allocation),
-                hours: h_grouped(work.hours),
-                entries: work.entries,
-                topics: work.topics,
-            })
+            .iter()
+            .map(|work| work_view(input, work))
             .collect(),
         projects: record.projects.iter().map(|project| project_view(input, *project)).collect(),
         contacts: contacts(input, id),
         history: input.phrases.reasons(dataset, &totals.status.history)?,
         outside_window: totals.outside_window.iter().map(|a| counted_view(input, *a)).collect(),
-        recent_activities: recent.iter().map(|a| counted_view(input, *a)).collect(),
-        recent_period: month_range(recent_from, month),
+        recent_activities: recent[recent_total.saturating_sub(RECENT_ENTRIES)..]
+            .iter()
+            .map(|a| counted_view(input, *a))
+            .collect(),
+        recent_total,
+        recent_period: month_range(recent_from, recent_to),
         activity_count: delivery.activities.len(),
         team_period: team_months(input, delivery)
             .first()
@@ -402,6 +437,18 @@ pub fn page(
         root: super::layout::root_of(&paths.page),
         site: true,
     })
+}
+
+impl EngagementPage {
+    /// The page as the community's report: rooted at its PDF project, without the team's
+    /// sections, with the report's burn-ups and, in a busy month, the month summed up.
+    pub fn into_report(mut self, root: String) -> EngagementPage {
+        self.site = false;
+        self.root = root;
+        self.burn_charts = std::mem::take(&mut self.report_burn_charts);
+        self.this_month.listed = self.this_month.listed_in_report;
+        self
+    }
 }
 
 /// Hours by team member over the months the team chart covers.
@@ -458,11 +505,15 @@ pub fn charts(
         }
         None => None,
     };
-    let mut burn_ups = Vec::new();
     let active = allowance::active_in(input.dataset, delivery.engagement, input.report_month());
+    let in_report = delivery.month.burn_ups_in_report(input.dataset, &active);
+    let (mut burn_ups, mut report_burn_ups) = (Vec::new(), Vec::new());
     for (index, allocation) in active.into_iter().enumerate() {
         let (path, svg, figure) = burn_chart(input, allocation, index + 1, paths)?;
         files.add(path, svg);
+        if in_report.contains(&allocation) {
+            report_burn_ups.push(figure.clone());
+        }
         burn_ups.push(figure);
     }
     let team = match team_chart(input, delivery, paths)? {
@@ -472,7 +523,7 @@ pub fn charts(
         }
         None => None,
     };
-    Ok((files, EngagementCharts { timeline, burn_ups, team }))
+    Ok((files, EngagementCharts { timeline, burn_ups, report_burn_ups, team }))
 }
 
 fn timeline_chart(

@@ -234,15 +234,14 @@ fn engagement_files(
     let delivery = Delivery::new(input, id);
     let (mut plan, charts) = engagement::charts(input, &delivery, paths)?;
     plan.extend(downloads::engagement(input, &delivery, paths)?);
-    let mut page = engagement::page(input, &delivery, paths, charts)?;
+    let page = engagement::page(input, &delivery, paths, charts)?;
     plan.add(paths.page.clone(), renderers.site.render("engagement.md.j2", &page)?);
     let toc = TocEntry { file: paths.page.clone(), title: input.dataset.engagements[id].community.clone() };
     let mut pdf = None;
     if reported_in_month(input.dataset, id, input.report_month(), input.as_of) {
         let export = engagement_export(input, &page.title, &page.community, paths);
-        page.site = false;
-        page.root = export.root.clone();
-        plan.add(export.article.clone(), renderers.pdf.render("engagement.md.j2", &page)?);
+        let report = page.into_report(export.root.clone());
+        plan.add(export.article.clone(), renderers.pdf.render("engagement.md.j2", &report)?);
         pdf = Some(export);
     }
     Ok(EngagementFiles { plan, toc, pdf })

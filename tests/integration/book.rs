@@ -320,3 +320,62 @@ fn communities_named_like_outputs_or_each_other_each_get_their_own_pdf() {
         std::fs::read(out.join("exports/manifest.json")).unwrap()
     );
 }
+
+/// Alpha Lab's October with `entries` entries in all: the baseline's two and one-hour calls.
+fn alpha_october(entries: usize) -> (String, String) {
+    let calls: String = (2..entries)
+        .map(|n| format!("Alpha 2026 Q4,Ana Silva,1,Call {n},10/{}/2026,,10/28/2026 9:00am\n", 6 + n % 20))
+        .collect();
+    let data = Data::baseline().add("activities.csv", &calls).folder(&format!("busy-month-{entries}"));
+    let out = data.join("book");
+    let output = build(&data, &out, &["--month", "2026-10"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let read = |path: &str| std::fs::read_to_string(out.join(path)).unwrap();
+    (literal_text(&read("pdf/communities/alpha-lab/report.md")), read("engagements/alpha-lab.md"))
+}
+
+#[test]
+fn a_month_of_more_than_forty_entries_is_summed_up_in_the_community_report_only() {
+    let (report, site) = alpha_october(40);
+    assert!(report.contains("Call 39"), "40 entries are listed one by one");
+    assert!(!report.contains("summed up per allocation"));
+
+    let (report, site_busy) = alpha_october(41);
+    assert!(!report.contains("Call 40"), "{report}");
+    assert!(report.contains(
+        "41 entries in October 2026, summed up per allocation. Reply to this email for the full list."
+    ));
+    assert!(report.contains("| Alpha 2026 Q4 | 43 | 41 |"), "{report}");
+    for page in [&site, &site_busy] {
+        assert!(
+            page.contains("Call 39") && !page.contains("summed up per allocation"),
+            "the site lists every entry"
+        );
+    }
+    assert!(site_busy.contains("Call 40"));
+}
+
+#[test]
+fn the_site_lists_the_latest_hundred_entries_of_the_months_before() {
+    // 105 one-hour entries in September, one a day from the 1st, oldest first; October's
+    // report lists October, and its site page the latest 100 of September's.
+    let september: String = (0..105)
+        .map(|n| {
+            format!("Alpha 2026 Q3,Ana Silva,1,September call {n},9/{}/2026,,9/30/2026 9:00am\n", 1 + n % 29)
+        })
+        .collect();
+    let allocation = "Alpha 2026 Q3,Alpha hub,7/1/2026,9/30/2026,200,Ana Silva\n";
+    let data = Data::baseline()
+        .add("allocations.csv", allocation)
+        .add("activities.csv", &september)
+        .folder("recent-entries");
+    let out = data.join("book");
+    let output = build(&data, &out, &["--month", "2026-10"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let site = std::fs::read_to_string(out.join("engagements/alpha-lab.md")).unwrap();
+    assert!(site.contains("## The months before, July – September 2026"), "{site}");
+    assert!(site.contains("The latest 100 of their 105 entries."), "{site}");
+    let listed = site.lines().filter(|line| line.starts_with("| 2026\\-09")).count();
+    assert_eq!(listed, 100);
+    assert!(site.contains("All 107 entries are in the [activity record (CSV)]"), "{site}");
+}

@@ -10,14 +10,6 @@ use serde_json::Value;
 use crate::support::*;
 
 /// Writes `data` into a fresh folder and returns it.
-fn data_folder(name: &str, data: &Data) -> PathBuf {
-    let folder = temp_folder(name);
-    for (file, text) in &data.files {
-        std::fs::write(folder.join(file), text).unwrap();
-    }
-    folder
-}
-
 /// `ces-report brief DATA --community NAME --out OUT ARGS…`.
 fn brief(data: &Path, community: &str, out: &Path, args: &[&str]) -> std::process::Output {
     let mut all =
@@ -79,7 +71,7 @@ fn quarter_totals_of_an_engagement_spanning_a_year_boundary() {
              Alpha 2027 Q1,Ana Silva,1.5,Office hours,2/3/2027,,2/3/2027\n\
              Alpha 2027 Q1,Ana Silva,4,Later call,3/20/2027,,3/20/2027\n",
         );
-    let folder = data_folder("brief-quarters", &data);
+    let folder = data.folder("brief-quarters");
     let page = brief_page(&folder, "Alpha Lab", "2027-03-15", &[]);
     assert_eq!(
         table_rows(&page, "| Quarter |"),
@@ -116,7 +108,7 @@ fn kinds_of_work_on_a_fixed_set_of_descriptions() {
             hostile.replace('"', "\"\"")
         ),
     );
-    let folder = data_folder("brief-kinds", &data);
+    let folder = data.folder("brief-kinds");
     let page = brief_page(&folder, "Alpha Lab", "2026-10-31", &[]);
     // The baseline's "Kick-off call" (2 h) and "Image update" (2 h), and the six above: 11 h.
     // A description is the first group of templates/brief-topics.toml with a keyword among
@@ -143,7 +135,7 @@ fn kinds_of_work_on_a_fixed_set_of_descriptions() {
 
 #[test]
 fn the_keyword_table_comes_from_the_templates_folder() {
-    let folder = data_folder("brief-topics", &Data::baseline());
+    let folder = Data::baseline().folder("brief-topics");
     let templates = folder.join("templates");
     std::fs::create_dir_all(&templates).unwrap();
     std::fs::write(
@@ -177,7 +169,7 @@ fn an_unknown_community_gets_the_list_of_known_ones() {
          Beta 2026,beta Group,1/1/2026,12/31/2026,Tier,Active,rec3\n\
          Beta 2027,beta Group,1/1/2027,12/31/2027,Tier,Closed-Won,rec4\n",
     );
-    let folder = data_folder("brief-unknown", &data);
+    let folder = data.folder("brief-unknown");
     let out = folder.join("brief");
     let output = brief(&folder, "Gamma", &out, &["--as-of", "2026-10-31", "--no-pdf"]);
     assert_eq!(output.status.code(), Some(1));
@@ -192,7 +184,7 @@ fn an_unknown_community_gets_the_list_of_known_ones() {
 fn a_community_is_found_by_its_name_in_any_case_or_by_its_slug() {
     let data = Data::baseline()
         .add("engagements.csv", "Alpha 2028,Alpha Lab,1/1/2028,12/31/2028,Tier,Closed-Won,rec2\n");
-    let folder = data_folder("brief-names", &data);
+    let folder = data.folder("brief-names");
     let out = folder.join("brief");
     for name in ["Alpha Lab", "  ALPHA lab ", "alpha-lab"] {
         let output = brief(&folder, name, &out, &["--as-of", "2026-10-31", "--no-pdf"]);

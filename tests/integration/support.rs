@@ -59,6 +59,15 @@ impl Data {
         self
     }
 
+    /// Writes the files into a fresh folder under `target/tmp`, named after `name`.
+    pub(crate) fn folder(&self, name: &str) -> std::path::PathBuf {
+        let folder = temp_folder(name);
+        for (file, text) in &self.files {
+            std::fs::write(folder.join(file), text).unwrap();
+        }
+        folder
+    }
+
     pub(crate) fn read_with(&self, settings: &Settings) -> anyhow::Result<(Dataset, Diagnostics)> {
         let source: HashMap<&str, &str> =
             self.files.iter().map(|(name, text)| (*name, text.as_str())).collect();
