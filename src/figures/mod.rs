@@ -131,12 +131,12 @@ impl Figures {
 
 pub fn compute(dataset: &Dataset, settings: &Settings, as_of: NaiveDate) -> Figures {
     let calendar = WorkCalendar::new(&settings.holidays);
-    let allocations = dataset.allocations.map(|id, allocation| {
+    let allocations = dataset.allocations.par_map(|id, allocation| {
         allocation_figures(allocation, dataset.activities_of(id).map(|(_, a)| a), &calendar, as_of)
     });
     let engagements = dataset
         .engagements
-        .map(|id, _| engagement_figures(dataset, id, &allocations, &calendar, settings, as_of));
+        .par_map(|id, _| engagement_figures(dataset, id, &allocations, &calendar, settings, as_of));
     let commitment = commitment_by_month(dataset, &calendar, settings.hours_per_fte_day, as_of);
     let windows = &settings.windows;
     Figures {

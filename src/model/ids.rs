@@ -77,6 +77,16 @@ impl<I: Id, T> IdVec<I, T> {
         self.iter_enumerated().map(|(id, item)| value(id, item)).collect()
     }
 
+    /// [`IdVec::map`] on all cores, for work on every record that is heavy enough to share.
+    pub fn par_map<U: Send>(&self, value: impl Fn(I, &T) -> U + Sync) -> IdVec<I, U>
+    where
+        T: Sync,
+    {
+        crate::parallel::map(self.items.len(), |index| value(I::from_index(index), &self.items[index]))
+            .into_iter()
+            .collect()
+    }
+
     pub fn get_mut(&mut self, id: I) -> &mut T {
         &mut self.items[id.index()]
     }
