@@ -46,9 +46,11 @@ pub(super) fn run(
         built.out.join("_build/site").display()
     )?;
     writeln!(out, "PDFs      {} in {pdf_seconds:.1} s", pdfs.len())?;
+    let width = pdfs.iter().map(|pdf| pdf.path.display().to_string().chars().count()).max().unwrap_or(0);
     for pdf in &pdfs {
         let pages = pdf.pages.map_or("?".to_string(), |p| p.to_string());
-        writeln!(out, "  {:<62} {pages:>3} pages {:>6} KB", pdf.path.display(), pdf.bytes.div_ceil(1024))?;
+        let path = pdf.path.display().to_string();
+        writeln!(out, "  {path:<width$} {pages:>3} pages {:>6} KB", pdf.bytes.div_ceil(1024))?;
     }
     writeln!(
         out,
