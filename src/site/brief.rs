@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::charts::{self, QuarterBar};
-use super::engagement::{ContactView, TeamRow, Totals};
+use super::engagement::{contacts, ContactView, TeamRow, Totals};
 use super::layout::{self, BriefPaths};
 use super::project::PdfExport;
 use super::views::{FigureView, StatusView};
@@ -17,7 +17,6 @@ use super::BookInput;
 use crate::calendar::Month;
 use crate::figures::brief::{Brief, TopicTable};
 use crate::file_plan::Plan;
-use crate::load::contacts::Role;
 use crate::model::EngagementId;
 use crate::pages::{Renderer, Target};
 use crate::present::format::{
@@ -286,27 +285,6 @@ fn share(part: f64, whole: f64) -> String {
     } else {
         "–".to_string()
     }
-}
-
-/// Administrative and Technical contacts with those roles only: a brief never names a
-/// Billing contact.
-fn contacts(input: &BookInput<'_>, engagement: EngagementId) -> Vec<ContactView> {
-    input
-        .dataset
-        .reported_contacts(engagement)
-        .map(|contact| ContactView {
-            name: contact.name.clone(),
-            roles: contact
-                .roles
-                .iter()
-                .filter(|role| **role != Role::Billing)
-                .map(|role| format!("{role:?}"))
-                .collect::<Vec<_>>()
-                .join(", "),
-            position: contact.position.clone(),
-            email: contact.email.clone(),
-        })
-        .collect()
 }
 
 /// Consecutive months as (first, last) runs, in order.

@@ -247,7 +247,9 @@ fn counted_view(input: &BookInput<'_>, id: ActivityId) -> ActivityView {
     activity_view(input, id, hours)
 }
 
-fn contacts(input: &BookInput<'_>, engagement: EngagementId) -> Vec<ContactView> {
+/// The engagement's reported contacts with their roles other than Billing: no page or PDF
+/// names a Billing contact.
+pub(super) fn contacts(input: &BookInput<'_>, engagement: EngagementId) -> Vec<ContactView> {
     input
         .dataset
         .reported_contacts(engagement)

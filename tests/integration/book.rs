@@ -11,23 +11,7 @@ use std::path::{Path, PathBuf};
 
 /// Every file under `dir` (relative path → bytes), skipping what myst and render add.
 fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    fn walk(root: &Path, dir: &Path, files: &mut BTreeMap<String, Vec<u8>>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            let relative = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
-            if relative.split('/').any(|part| part == "_build") || relative.ends_with(".pdf") {
-                continue;
-            }
-            if path.is_dir() {
-                walk(root, &path, files);
-            } else {
-                files.insert(relative, std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    let mut files = BTreeMap::new();
-    walk(dir, dir, &mut files);
-    files
+    files_under(dir, &|path| path.split('/').any(|part| part == "_build") || path.ends_with(".pdf"))
 }
 
 fn sample_book(name: &str) -> PathBuf {

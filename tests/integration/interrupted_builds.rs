@@ -44,33 +44,7 @@ fn build(data: &Path, out: &Path, month: &str) -> String {
 
 /// Every file under `dir` but those under `skip` (relative path → bytes).
 fn files(dir: &Path, skip: Option<&str>) -> Files {
-    fn walk(root: &Path, dir: &Path, skip: Option<&str>, files: &mut Files) {
-        let Ok(entries) = std::fs::read_dir(dir) else { return };
-        for entry in entries {
-            let path = entry.unwrap().path();
-            let relative = path.strip_prefix(root).unwrap().to_string_lossy().to_string();
-            if Some(relative.as_str()) == skip {
-                continue;
-            }
-            if path.is_dir() {
-                walk(root, &path, skip, files);
-            } else if let Ok(bytes) = std::fs::read(&path) {
-                files.insert(relative, bytes);
-            }
-        }
-    }
-    let mut found = Files::new();
-    walk(dir, dir, skip, &mut found);
-    found
-}
-
-fn names_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
-        .collect();
-    names.sort();
-    names
+    crate::support::files_under(dir, &|path| Some(path) == skip)
 }
 
 /// A small deterministic generator (xorshift) for the kill moments.
@@ -237,7 +211,7 @@ impl Scene {
     /// builds `next` to the end and checks that; where the killed build was, if it was killed.
     fn kill_then_rebuild(&self, next: usize, trigger: Trigger, delay: Duration) -> Option<Found> {
         let (old, new) = (&self.expected[1 - next], &self.expected[next]);
-        let beside = names_in(&self.folder);
+        let beside = crate::support::names_in(&self.folder);
         let killed = kill_build(&self.data, &self.out, MONTHS[next], trigger, delay);
         let context = format!("{} killed {delay:?} after {trigger:?}", MONTHS[next]);
         let found = check_after_kill(&self.out, old, new, &context);
@@ -246,7 +220,11 @@ impl Scene {
         assert_eq!(finished_the_swap, found == Found::Swapping, "{context}: {stderr}");
         assert!(&files(&self.out, None) == new, "{context}: the next build did not give the new output");
         assert!(!self.out.join(".ces-report").exists(), "{context}: the work folder was left behind");
-        assert_eq!(names_in(&self.folder), beside, "{context}: something was left beside the output");
+        assert_eq!(
+            crate::support::names_in(&self.folder),
+            beside,
+            "{context}: something was left beside the output"
+        );
         killed.then_some(found)
     }
 }

@@ -40,29 +40,7 @@ fn messages(output: &Output) -> Vec<String> {
 
 /// Every file under `dir`, hidden ones included (relative path → bytes).
 fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    fn walk(root: &Path, dir: &Path, files: &mut BTreeMap<String, Vec<u8>>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            let relative = path.strip_prefix(root).unwrap().to_string_lossy().to_string();
-            if path.is_dir() {
-                walk(root, &path, files);
-            } else {
-                files.insert(relative, std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    let mut files = BTreeMap::new();
-    walk(dir, dir, &mut files);
-    files
-}
-
-fn names_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
-        .collect();
-    names.sort();
-    names
+    crate::support::files_under(dir, &|_| false)
 }
 
 fn put(path: &Path, text: &str) {
@@ -196,7 +174,7 @@ fn a_symlinked_output_folder_is_written_through_the_link() {
     let fresh = folder.join("fresh");
     built(&sample_data(), &fresh, "2026-10");
     assert_eq!(snapshot(&real), snapshot(&fresh));
-    assert_eq!(names_in(&folder), ["book", "fresh", "real"], "nothing beside the link");
+    assert_eq!(crate::support::names_in(&folder), ["book", "fresh", "real"], "nothing beside the link");
 }
 
 /// A mount point (a Docker volume) cannot be renamed or replaced: building works when the
@@ -214,7 +192,7 @@ fn the_output_folder_itself_is_never_renamed_so_a_mount_point_works() {
     built(&sample_data(), &out, "2026-09");
     built(&sample_data(), &out, "2026-10");
     assert_eq!(identity(&out), before, "the same folder");
-    assert_eq!(names_in(&folder), ["volume"]);
+    assert_eq!(crate::support::names_in(&folder), ["volume"]);
     assert!(!out.join(".ces-report").exists());
 }
 
@@ -328,13 +306,13 @@ fn what_earlier_versions_left_beside_the_output_is_cleaned_up_or_restored() {
         ]
     );
     assert_eq!(std::fs::read_to_string(out.join("notes.md")).unwrap(), "my notes\n");
-    assert_eq!(names_in(&folder), ["book"]);
+    assert_eq!(crate::support::names_in(&folder), ["book"]);
 
     // With the output in place, the copies beside it just go.
     built(&sample_data(), &folder.join(".book.old-17"), "2026-09");
     built(&sample_data(), &folder.join(".book.tmp-18"), "2026-09");
     built(&sample_data(), &out, "2026-10");
-    assert_eq!(names_in(&folder), ["book"]);
+    assert_eq!(crate::support::names_in(&folder), ["book"]);
 }
 
 #[test]

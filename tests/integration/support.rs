@@ -257,3 +257,45 @@ pub(crate) fn rendered_sample() -> &'static (PathBuf, String) {
         (out, summary)
     })
 }
+
+/// Every file under `dir` (its `/`-separated relative path → bytes), hidden ones included,
+/// leaving out every path for which `skip` says so (and what is under it). A file that vanishes
+/// while the folder is read (a build still running) is left out too.
+pub(crate) fn files_under(
+    dir: &Path,
+    skip: &dyn Fn(&str) -> bool,
+) -> std::collections::BTreeMap<String, Vec<u8>> {
+    fn walk(
+        root: &Path,
+        dir: &Path,
+        skip: &dyn Fn(&str) -> bool,
+        files: &mut std::collections::BTreeMap<String, Vec<u8>>,
+    ) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        for entry in entries {
+            let path = entry.unwrap().path();
+            let relative = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+            if skip(&relative) {
+                continue;
+            }
+            if path.is_dir() {
+                walk(root, &path, skip, files);
+            } else if let Ok(bytes) = std::fs::read(&path) {
+                files.insert(relative, bytes);
+            }
+        }
+    }
+    let mut files = std::collections::BTreeMap::new();
+    walk(dir, dir, skip, &mut files);
+    files
+}
+
+/// The names in `dir`, sorted.
+pub(crate) fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    names.sort();
+    names
+}
