@@ -71,10 +71,11 @@ pub struct Cost {
 }
 
 /// How the computed (not exact) figures serialise: to the precision people and programs use.
-pub(crate) mod rounded {
+pub mod rounded {
     use serde::Serializer;
 
-    fn round(value: f64, decimals: i32) -> f64 {
+    /// `value` to `decimals` places, with no negative zero.
+    pub fn round(value: f64, decimals: i32) -> f64 {
         let scale = 10f64.powi(decimals);
         let rounded = (value * scale).round() / scale;
         if rounded == 0.0 {

@@ -38,15 +38,7 @@ pub fn money(value: f64, currency: &str) -> String {
 }
 
 /// Rounds to `decimals` places for machine-readable output.
-pub fn round(value: f64, decimals: i32) -> f64 {
-    let scale = 10f64.powi(decimals);
-    let rounded = (value * scale).round() / scale;
-    if rounded == 0.0 {
-        0.0
-    } else {
-        rounded
-    }
-}
+pub use crate::figures::rounded::round;
 
 /// Exact hours as people read them, one decimal at most: `6`, `2.5`.
 pub fn h(value: Hours) -> String {
