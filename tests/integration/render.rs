@@ -255,3 +255,56 @@ fn community_pdfs_carry_nothing_internal() {
     );
     assert!(harbourside.contains("Your agreement ended on 31 August 2026; we have continued to support you since (7 h). Reply to this email to renew it."), "{harbourside}");
 }
+
+/// `2026-11-09` as the card writes it: `9 November 2026`.
+fn long_date(iso: &str) -> String {
+    let day = chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d").unwrap();
+    day.format("%-d %B %Y").to_string()
+}
+
+#[test]
+fn lumens_card_reads_its_usable_and_coming_hours_with_their_dates_as_the_json_has_them() {
+    let (out, _) = rendered_sample();
+    let summary = ces_report(&["summary", "sample-data", "--as-of", "2026-10-31", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&summary.stdout).unwrap();
+    let lumen: Vec<&serde_json::Value> = json["allocations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["engagement"].as_str().unwrap().starts_with("Lumen"))
+        .collect();
+    let short = |a: &serde_json::Value| {
+        a["name"].as_str().unwrap().trim_start_matches("Lumen Public Library Network — ").to_string()
+    };
+    let hours = |value: &serde_json::Value| value.as_f64().unwrap().to_string();
+    let mut expected = Vec::new();
+    for allocation in &lumen {
+        match allocation["state"].as_str().unwrap() {
+            "active" => expected.push(format!(
+                "{} h of {}, to use by {}",
+                hours(&allocation["left"]),
+                short(allocation),
+                long_date(allocation["end"].as_str().unwrap())
+            )),
+            "upcoming" => expected.push(format!(
+                "{} h of {}, from {}",
+                hours(&allocation["available"]),
+                short(allocation),
+                long_date(allocation["start"].as_str().unwrap())
+            )),
+            _ => {}
+        }
+    }
+    assert_eq!(
+        expected,
+        [
+            "3 h of Digital literacy hub 2026 Q4, to use by 31 December 2026",
+            "4 h of Digital literacy hub 2027 Q1, from 1 January 2027",
+            "24 h of Data storytelling workshops 2026–27, from 9 November 2026",
+        ]
+    );
+    let text = one_line(&pdf_text(&out.join("exports/communities/lumen-public-library-network-2026-10.pdf")));
+    let card = &text[text.find("Your hours").unwrap()..text.find("Hours do not roll over").unwrap()];
+    assert!(card.contains(&format!("Left to use now {}", expected[0])), "{card}");
+    assert!(card.contains(&format!("Coming next {} {}", expected[2], expected[1])), "{card}");
+}
