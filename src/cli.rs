@@ -58,6 +58,8 @@ pub enum Command {
         as_of: Option<NaiveDate>,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        #[command(flatten)]
+        templates: TemplateArgs,
     },
     /// Expand each project's "Up to N hours / month|quarter|year" into one allocation per
     /// period, as CSV rows to import into Airtable (only the periods not yet allocated).

@@ -16,6 +16,8 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("pdf-project.yml.j2", include_str!("../templates/pdf-project.yml.j2")),
     ("reasons.txt.j2", include_str!("../templates/reasons.txt.j2")),
     ("figures.txt.j2", include_str!("../templates/figures.txt.j2")),
+    ("summary.txt.j2", include_str!("../templates/summary.txt.j2")),
+    ("what-if.txt.j2", include_str!("../templates/what-if.txt.j2")),
     ("initiative.md.j2", include_str!("../templates/initiative.md.j2")),
     ("initiative-title.txt.j2", include_str!("../templates/initiative-title.txt.j2")),
     ("emails/introduction.txt.j2", include_str!("../templates/emails/introduction.txt.j2")),

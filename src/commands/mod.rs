@@ -34,8 +34,8 @@ pub fn run(command: &Command) -> Result<i32> {
         Command::Plan { data, as_of, all, no_prorate } => {
             plan::run(data, as_of.unwrap_or_else(today), *all, !no_prorate)
         }
-        Command::WhatIf { data, hours, from, to, as_of, format } => {
-            what_if::run(data, *hours, (*from, *to), as_of.unwrap_or_else(today), *format)
+        Command::WhatIf { data, hours, from, to, as_of, format, templates } => {
+            what_if::run(data, *hours, (*from, *to), as_of.unwrap_or_else(today), *format, templates)
         }
         Command::Initiatives { data, as_of, out, format, templates } => {
             let destination = match out {

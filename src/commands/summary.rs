@@ -7,7 +7,7 @@ use anyhow::Result;
 
 use crate::cli::{AsOfArgs, DataArgs, Format, TemplateArgs};
 use crate::figures;
-use crate::present::Phrases;
+use crate::present::{Phrases, Terminal};
 use crate::summary;
 
 pub(super) fn run(
@@ -17,7 +17,9 @@ pub(super) fn run(
     templates: &TemplateArgs,
 ) -> Result<i32> {
     let (as_of, _) = as_of.resolve();
-    let phrases = Phrases::new(&templates.load()?)?;
+    let templates = templates.load()?;
+    let phrases = Phrases::new(&templates)?;
+    let terminal = Terminal::new(&templates)?;
     let Some(super::Loaded { dataset, diagnostics, settings }) = super::read(data)? else {
         return Ok(1);
     };
@@ -25,7 +27,8 @@ pub(super) fn run(
     let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
     match format {
         Format::Text => {
-            let text = summary::text::render(&dataset, &figures, &phrases, &diagnostics, &settings)?;
+            let text =
+                summary::text::render(&dataset, &figures, &phrases, &terminal, &diagnostics, &settings)?;
             stdout.write_all(crate::text::replace_unsafe(&text).as_bytes())?;
         }
         Format::Json => {

@@ -6,9 +6,10 @@ use anyhow::{bail, Result};
 use chrono::NaiveDate;
 
 use crate::calendar::WorkCalendar;
-use crate::cli::{DataArgs, Format};
+use crate::cli::{DataArgs, Format, TemplateArgs};
 use crate::figures::what_if::{what_if, Request, Unanswerable};
 use crate::hours::Hours;
+use crate::present::Terminal;
 use crate::summary;
 
 pub(super) fn run(
@@ -17,8 +18,10 @@ pub(super) fn run(
     (from, to): (NaiveDate, NaiveDate),
     as_of: NaiveDate,
     format: Format,
+    templates: &TemplateArgs,
 ) -> Result<i32> {
     anyhow::ensure!(to >= from, "--to {to} is before --from {from}");
+    let terminal = Terminal::new(&templates.load()?)?;
     let Some(super::Loaded { dataset, settings, .. }) = super::read(data)? else {
         return Ok(1);
     };
@@ -33,7 +36,9 @@ pub(super) fn run(
     };
     let text = match format {
         Format::Json => format!("{}\n", serde_json::to_string_pretty(&answer)?),
-        Format::Text => crate::text::replace_unsafe(&summary::text::what_if(&answer)).into_owned(),
+        Format::Text => {
+            crate::text::replace_unsafe(&summary::text::what_if(&answer, &terminal)?).into_owned()
+        }
     };
     std::io::stdout().lock().write_all(text.as_bytes())?;
     Ok(0)

@@ -3,12 +3,33 @@
 
 use chrono::NaiveDate;
 
+use super::allocations::State;
 use super::status::Status;
 use super::{EngagementFigures, Figures};
 use crate::calendar::Month;
 use crate::hours::Hours;
 use crate::load::contacts::Role;
-use crate::model::{Contact, Dataset, EngagementId, IdVec};
+use crate::model::{AllocationId, Contact, Dataset, EngagementId, IdVec};
+
+/// Completed allocations that ended within this many days are still listed in the summary.
+const RECENT_DAYS: i64 = 31;
+
+/// An engagement's allocations as the terminal summary lists them: the open ones, those closed
+/// in the last [`RECENT_DAYS`] days and any overrun; with how many others (history) it leaves
+/// out.
+pub fn summary_allocations(
+    dataset: &Dataset,
+    figures: &Figures,
+    engagement: EngagementId,
+) -> (Vec<AllocationId>, usize) {
+    let (shown, hidden): (Vec<AllocationId>, Vec<AllocationId>) =
+        dataset.allocations_of(engagement).partition(|id| {
+            let totals = &figures.allocations[*id];
+            let recently_ended = (figures.as_of - dataset.allocations[*id].end).num_days() <= RECENT_DAYS;
+            totals.state != State::Completed || recently_ended || !totals.overrun.is_zero()
+        });
+    (shown, hidden.len())
+}
 
 /// Engagements, most urgent first (Action Needed, then At Risk, then On Track), by name within
 /// a status.

@@ -91,6 +91,16 @@ pub struct WhatIfMonth {
     pub headroom: Option<f64>,
 }
 
+/// Rates within this of each other are equal: committing up to capacity exactly is safe.
+const TOLERANCE: f64 = 1e-9;
+
+impl WhatIf {
+    /// The months of the period over capacity with the request (their headroom below zero).
+    pub fn months_over(&self) -> Vec<Month> {
+        self.months.iter().filter(|m| m.headroom.is_some_and(|h| h < -TOLERANCE)).map(|m| m.month).collect()
+    }
+}
+
 pub fn what_if(
     dataset: &Dataset,
     calendar: &WorkCalendar,
@@ -164,8 +174,8 @@ fn verdict(
         committed_after: after,
         unallocated_sow,
         headroom: capacity.map(|c| c - after),
-        safe: capacity.map(|c| after <= c + 1e-9),
-        safe_with_sow: capacity.map(|c| after + unallocated_sow <= c + 1e-9),
+        safe: capacity.map(|c| after <= c + TOLERANCE),
+        safe_with_sow: capacity.map(|c| after + unallocated_sow <= c + TOLERANCE),
         capacity,
         unknown_capacity,
         sow_periods,

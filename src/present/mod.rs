@@ -4,5 +4,7 @@
 
 pub mod format;
 pub mod phrases;
+pub mod terminal;
 
 pub use phrases::{FigureFacts, FigureTexts, Phrases};
+pub use terminal::Terminal;

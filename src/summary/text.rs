@@ -1,288 +1,314 @@
-//! The terminal summary for allocation providers: how many hours are left, what is starting
-//! soon, what is unlogged.
-
-use std::fmt::Write;
+//! The terminal summary for allocation providers (how many hours are left, what is starting
+//! soon, what is unlogged) and the what-if answer: the figures formatted into contexts for
+//! `templates/summary.txt.j2` and `templates/what-if.txt.j2`, which hold the words.
 
 use anyhow::Result;
+use serde::Serialize;
 
 use crate::diagnostics::Diagnostics;
-use crate::figures::allocations::State;
+use crate::figures::report::summary_allocations;
 use crate::figures::what_if::WhatIf;
 use crate::figures::Figures;
 use crate::hours::Hours;
 use crate::model::{AllocationId, Dataset, EngagementId};
 use crate::present::format::{h, h_grouped, percent, usage_bar};
-use crate::present::Phrases;
+use crate::present::terminal::{SUMMARY, WHAT_IF};
+use crate::present::{Phrases, Terminal};
 use crate::settings::Settings;
 
-/// Completed allocations that ended within this many days are still shown.
-const RECENT_DAYS: i64 = 31;
+#[derive(Serialize)]
+struct SummaryView<'a> {
+    organisation: &'a str,
+    service: &'a str,
+    as_of: String,
+    engagements: Vec<EngagementLines<'a>>,
+    upcoming: Vec<UpcomingLine<'a>>,
+    quiet: Vec<QuietLine<'a>>,
+    late: Vec<LateLine<'a>>,
+    warnings: usize,
+}
+
+#[derive(Serialize)]
+struct EngagementLines<'a> {
+    status: String,
+    name: &'a str,
+    community: &'a str,
+    start: Option<String>,
+    end: Option<String>,
+    available: String,
+    used: String,
+    left: String,
+    /// Empty when no hours expired.
+    expired: String,
+    reasons: Vec<String>,
+    history: Vec<String>,
+    /// The activities.csv lines of activities dated outside their allocation's window.
+    outside_window: Vec<u32>,
+    allocations: Vec<AllocationLine<'a>>,
+    /// How many earlier completed allocations are left out.
+    hidden: usize,
+}
+
+#[derive(Serialize)]
+struct AllocationLine<'a> {
+    bar: String,
+    percent: String,
+    used: String,
+    available: String,
+    left: String,
+    /// Empty when no hours expired.
+    expired: String,
+    state: &'static str,
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct UpcomingLine<'a> {
+    start: String,
+    hours: String,
+    name: &'a str,
+    provider: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct QuietLine<'a> {
+    name: &'a str,
+    provider: Option<&'a str>,
+    last_activity: Option<String>,
+}
+
+#[derive(Serialize)]
+struct LateLine<'a> {
+    days: i64,
+    allocation: &'a str,
+    member: &'a str,
+    end: String,
+    line: u32,
+}
+
+/// Empty for no hours, else the hours grouped.
+fn unless_zero(hours: Hours) -> String {
+    if hours.is_zero() {
+        String::new()
+    } else {
+        h_grouped(hours)
+    }
+}
 
 pub(crate) fn render(
     dataset: &Dataset,
     figures: &Figures,
     phrases: &Phrases,
+    terminal: &Terminal,
     diagnostics: &Diagnostics,
     settings: &Settings,
 ) -> Result<String> {
-    let mut out = String::new();
-    let _ = writeln!(out, "{} {}, as of {}", settings.organisation, settings.service_name, figures.as_of);
-    for engagement in &figures.urgency {
-        write_engagement(&mut out, dataset, figures, phrases, *engagement)?;
-    }
-    write_upcoming(&mut out, dataset, figures);
-    write_logging(&mut out, dataset, figures);
-    let warnings = diagnostics.warnings().count();
-    if warnings > 0 {
-        let _ = writeln!(
-            out,
-            "\n{warnings} data warnings: run `ces-report check` on the data folder to list them."
-        );
-    }
-    Ok(out)
+    let engagements = figures
+        .urgency
+        .iter()
+        .map(|id| engagement_lines(dataset, figures, phrases, *id))
+        .collect::<Result<Vec<_>>>()?;
+    let view = SummaryView {
+        organisation: &settings.organisation,
+        service: &settings.service_name,
+        as_of: figures.as_of.to_string(),
+        engagements,
+        upcoming: figures
+            .upcoming
+            .iter()
+            .map(|id| {
+                let allocation = &dataset.allocations[*id];
+                UpcomingLine {
+                    start: allocation.start.to_string(),
+                    hours: h(allocation.available),
+                    name: &allocation.name,
+                    provider: allocation.provider.as_deref(),
+                }
+            })
+            .collect(),
+        quiet: figures
+            .quiet
+            .iter()
+            .map(|quiet| {
+                let allocation = &dataset.allocations[quiet.allocation];
+                QuietLine {
+                    name: &allocation.name,
+                    provider: allocation.provider.as_deref(),
+                    last_activity: quiet.last_activity.map(|day| day.to_string()),
+                }
+            })
+            .collect(),
+        late: figures
+            .late_entries
+            .iter()
+            .map(|entry| {
+                let activity = &dataset.activities[entry.activity];
+                LateLine {
+                    days: entry.days_late,
+                    allocation: &dataset.allocations[activity.allocation].name,
+                    member: dataset.team_member(activity.team_member),
+                    end: activity.end.to_string(),
+                    line: activity.line,
+                }
+            })
+            .collect(),
+        warnings: diagnostics.warnings().count(),
+    };
+    terminal.render(SUMMARY, &view)
 }
 
-fn write_engagement(
-    out: &mut String,
-    dataset: &Dataset,
+fn engagement_lines<'a>(
+    dataset: &'a Dataset,
     figures: &Figures,
     phrases: &Phrases,
     id: EngagementId,
-) -> Result<()> {
+) -> Result<EngagementLines<'a>> {
     let engagement = &dataset.engagements[id];
     let totals = &figures.engagements[id];
-    let period = match (engagement.start, engagement.end) {
-        (Some(start), Some(end)) => format!("{start} to {end}"),
-        (Some(start), None) => format!("from {start}, no end date"),
-        (None, Some(end)) => format!("until {end}, no start date"),
-        (None, None) => "no dates".to_string(),
-    };
-    let _ = writeln!(
-        out,
-        "\n{} · {} · {}",
-        totals.status.status.label().to_uppercase(),
-        engagement.name,
-        engagement.community
-    );
-    let expired = if totals.expired.is_zero() {
-        String::new()
-    } else {
-        format!(" ({} h expired unused)", h_grouped(totals.expired))
-    };
-    let _ = writeln!(
-        out,
-        "  {period} · {} h available, {} h used, {} h left{expired}",
-        h_grouped(totals.available),
-        h_grouped(totals.used),
-        h_grouped(totals.left)
-    );
-    for reason in phrases.reasons(dataset, &totals.status.reasons)? {
-        let _ = writeln!(out, "  - {reason}");
-    }
-    for past in phrases.reasons(dataset, &totals.status.history)? {
-        let _ = writeln!(out, "  history: {past}");
-    }
-    if !totals.outside_window.is_empty() {
-        let lines: Vec<String> =
-            totals.outside_window.iter().map(|id| dataset.activities[*id].line.to_string()).collect();
-        let count = lines.len();
-        let _ = writeln!(
-            out,
-            "  data: {count} {} dated outside {} allocation's window (activities.csv line{} {})",
-            if count == 1 { "activity" } else { "activities" },
-            if count == 1 { "its" } else { "their" },
-            if count == 1 { "" } else { "s" },
-            lines.join(", ")
-        );
-    }
-    let (shown, hidden): (Vec<AllocationId>, Vec<AllocationId>) =
-        dataset.allocations_of(id).partition(|allocation| worth_showing(dataset, figures, *allocation));
-    for allocation in shown {
-        write_allocation(out, dataset, figures, allocation);
-    }
-    if !hidden.is_empty() {
-        let noun = if hidden.len() == 1 { "allocation" } else { "allocations" };
-        let _ = writeln!(out, "    … and {} earlier completed {noun}", hidden.len());
-    }
-    Ok(())
+    let (shown, hidden) = summary_allocations(dataset, figures, id);
+    Ok(EngagementLines {
+        status: totals.status.status.label().to_uppercase(),
+        name: &engagement.name,
+        community: &engagement.community,
+        start: engagement.start.map(|day| day.to_string()),
+        end: engagement.end.map(|day| day.to_string()),
+        available: h_grouped(totals.available),
+        used: h_grouped(totals.used),
+        left: h_grouped(totals.left),
+        expired: unless_zero(totals.expired),
+        reasons: phrases.reasons(dataset, &totals.status.reasons)?,
+        history: phrases.reasons(dataset, &totals.status.history)?,
+        outside_window: totals.outside_window.iter().map(|id| dataset.activities[*id].line).collect(),
+        allocations: shown
+            .into_iter()
+            .map(|allocation| allocation_line(dataset, figures, allocation))
+            .collect(),
+        hidden,
+    })
 }
 
-/// Open allocations, recently closed ones, and any overrun: the rest is history.
-fn worth_showing(dataset: &Dataset, figures: &Figures, id: AllocationId) -> bool {
+fn allocation_line<'a>(dataset: &'a Dataset, figures: &Figures, id: AllocationId) -> AllocationLine<'a> {
     let totals = &figures.allocations[id];
-    let recently_ended = (figures.as_of - dataset.allocations[id].end).num_days() <= RECENT_DAYS;
-    totals.state != State::Completed || recently_ended || !totals.overrun.is_zero()
-}
-
-fn write_allocation(out: &mut String, dataset: &Dataset, figures: &Figures, id: AllocationId) {
-    let allocation = &dataset.allocations[id];
-    let totals = &figures.allocations[id];
-    let state = totals.state.label();
-    let used = format!("{} h", h_grouped(totals.used));
-    let available = format!("{} h", h_grouped(totals.available));
-    let left = if totals.expired.is_zero() {
-        format!("{} h left", h_grouped(totals.left))
-    } else {
-        format!("{} h expired", h_grouped(totals.expired))
-    };
-    let _ = writeln!(
-        out,
-        "    {} {:>5}  {used:>8} of {available:<8} {left:>12}  {state:<9}  {}",
-        usage_bar(totals.used, totals.available),
-        percent(totals.usage_percent),
-        allocation.name
-    );
-}
-
-fn write_upcoming(out: &mut String, dataset: &Dataset, figures: &Figures) {
-    let _ = writeln!(out, "\nStarting soon");
-    if figures.upcoming.is_empty() {
-        let _ = writeln!(out, "  nothing in the next weeks");
-    }
-    for id in &figures.upcoming {
-        let allocation = &dataset.allocations[*id];
-        let provider = allocation.provider.as_deref().unwrap_or("NO PROVIDER ASSIGNED");
-        let _ = writeln!(
-            out,
-            "  {}  {:>5} h  {}  ({provider})",
-            allocation.start,
-            h(allocation.available),
-            allocation.name
-        );
+    AllocationLine {
+        bar: usage_bar(totals.used, totals.available),
+        percent: percent(totals.usage_percent),
+        used: h_grouped(totals.used),
+        available: h_grouped(totals.available),
+        left: h_grouped(totals.left),
+        expired: unless_zero(totals.expired),
+        state: totals.state.label(),
+        name: &dataset.allocations[id].name,
     }
 }
 
-fn write_logging(out: &mut String, dataset: &Dataset, figures: &Figures) {
-    let _ = writeln!(out, "\nLogging reminders");
-    if figures.quiet.is_empty() && figures.late_entries.is_empty() {
-        let _ = writeln!(out, "  all active allocations have recent activity");
+#[derive(Serialize)]
+struct WhatIfView {
+    hours: String,
+    from: String,
+    to: String,
+    /// The as-of date when the period started before it.
+    counted_from: Option<String>,
+    working_days: u32,
+    per_day: String,
+    committed_before: String,
+    committed_after: String,
+    capacity: Option<String>,
+    verdict: Option<Verdict>,
+    /// The months over capacity although the period as a whole is not.
+    months_over: Vec<String>,
+    unknown_capacity: Vec<String>,
+    sow_total: String,
+    unallocated_sow: String,
+    sow_periods: Vec<SowLine>,
+    verdict_with_sow: Option<Verdict>,
+    months: Vec<WhatIfMonthLine>,
+}
+
+/// SAFE with the headroom left, or over capacity by how much (per working day, on average).
+#[derive(Serialize)]
+struct Verdict {
+    safe: bool,
+    by: String,
+}
+
+impl Verdict {
+    fn new(safe: Option<bool>, headroom: Option<f64>) -> Option<Verdict> {
+        let (safe, headroom) = (safe?, headroom?);
+        Some(Verdict { safe, by: rate(headroom.abs()) })
     }
-    for quiet in &figures.quiet {
-        let allocation = &dataset.allocations[quiet.allocation];
-        let last = quiet.last_activity.map_or("never".to_string(), |day| day.to_string());
-        let provider = allocation.provider.as_deref().unwrap_or("no provider");
-        let _ = writeln!(out, "  no recent activity: {} ({provider}; last activity {last})", allocation.name);
-    }
-    for entry in &figures.late_entries {
-        let activity = &dataset.activities[entry.activity];
-        let _ = writeln!(
-            out,
-            "  logged {} days late: {} by {} ({}, activities.csv line {})",
-            entry.days_late,
-            dataset.allocations[activity.allocation].name,
-            dataset.team_member(activity.team_member),
-            activity.end,
-            activity.line
-        );
-    }
+}
+
+#[derive(Serialize)]
+struct SowLine {
+    start: String,
+    end: String,
+    hours: String,
+    name: String,
+}
+
+#[derive(Serialize)]
+struct WhatIfMonthLine {
+    month: String,
+    working_days: u32,
+    before: String,
+    after: String,
+    with_sow: String,
+    capacity: Option<String>,
+    headroom: Option<String>,
+}
+
+/// A rate per working day: two decimals.
+fn rate(value: f64) -> String {
+    format!("{value:.2}")
 }
 
 /// The answer to "can we commit H more hours between D1 and D2?", with the months behind it.
-pub(crate) fn what_if(answer: &WhatIf) -> String {
-    let mut out = String::new();
-    let per_day = answer.committed_after - answer.committed_before;
-    let _ = writeln!(
-        out,
-        "Adding {} h from {} to {} ({} working days, {per_day:.2} h per working day)",
-        h_grouped(answer.hours),
-        answer.from,
-        answer.to,
-        answer.working_days,
-    );
-    if answer.counted_from > answer.from {
-        let _ = writeln!(
-            out,
-            "  counted from {}, the as-of date: the part of the period before it is past",
-            answer.counted_from
-        );
-    }
-    let _ = writeln!(
-        out,
-        "  committed per working day, on average: {:.2} h now, {:.2} h with it",
-        answer.committed_before, answer.committed_after
-    );
-    match (answer.capacity, answer.headroom) {
-        (Some(capacity), Some(headroom)) => {
-            let _ = writeln!(out, "  P&S team capacity per working day, on average: {capacity:.2} h");
-            let _ = writeln!(out, "{}", verdict_line(headroom));
-            let over: Vec<String> = answer
-                .months
-                .iter()
-                .filter(|m| m.headroom.is_some_and(|h| h < -1e-9))
-                .map(|m| m.month.to_string())
-                .collect();
-            if !over.is_empty() && headroom >= -1e-9 {
-                let _ = writeln!(
-                    out,
-                    "  but {} over capacity: {}",
-                    if over.len() == 1 { "this month is" } else { "these months are" },
-                    over.join(", ")
-                );
-            }
-        }
-        _ => {
-            let months: Vec<String> = answer.unknown_capacity.iter().map(|m| m.to_string()).collect();
-            let _ = writeln!(
-                out,
-                "UNKNOWN: the P&S team capacity is not recorded for every working day of {} (capacity.csv): no verdict.",
-                months.join(", ")
-            );
-        }
-    }
-    write_sow(&mut out, answer);
-    let _ = writeln!(out, "\n  month    working days      now  with it    + SoW  capacity  headroom");
-    for month in &answer.months {
-        let capacity = month.capacity.map_or("unknown".to_string(), |c| format!("{c:.2}"));
-        let headroom = month.headroom.map_or("".to_string(), |h| format!("{h:.2}"));
-        let _ = writeln!(
-            out,
-            "  {}  {:>12}  {:>7.2}  {:>7.2}  {:>7.2}  {capacity:>8}  {headroom:>8}",
-            month.month,
-            month.working_days,
-            month.committed_before,
-            month.committed_after,
-            month.committed_after + month.unallocated_sow
-        );
-    }
-    out
-}
-
-fn verdict_line(headroom: f64) -> String {
-    if headroom >= -1e-9 {
-        format!("SAFE: {headroom:.2} h per working day of capacity remain on average over the period.")
-    } else {
-        format!(
-            "OVER CAPACITY by {:.2} h per working day on average: confirm with a P&S Area Lead before committing (seed 002).",
-            -headroom
-        )
-    }
-}
-
-/// The SoW periods promised but not yet allocated, and the verdict with them.
-fn write_sow(out: &mut String, answer: &WhatIf) {
-    if answer.sow_periods.is_empty() {
-        let _ = writeln!(out, "  no SoW period inside it is waiting to be allocated");
-        return;
-    }
-    let total: Hours = answer.sow_periods.iter().map(|p| p.hours).sum();
-    let _ = writeln!(
-        out,
-        "  SoW periods promised but not yet allocated ({} h, `ces-report plan` lists them) add {:.2} h per working day:",
-        h_grouped(total),
-        answer.unallocated_sow
-    );
-    for period in &answer.sow_periods {
-        let _ = writeln!(
-            out,
-            "    {} to {}  {:>6} h  {}",
-            period.start,
-            period.end,
-            h(period.hours),
-            period.name
-        );
-    }
-    if let Some(headroom) = answer.headroom {
-        let with_sow = headroom - answer.unallocated_sow;
-        let _ = writeln!(out, "with the unallocated SoW periods too: {}", verdict_line(with_sow));
-    }
+pub(crate) fn what_if(answer: &WhatIf, terminal: &Terminal) -> Result<String> {
+    let headroom_with_sow = answer.headroom.map(|headroom| headroom - answer.unallocated_sow);
+    let verdict = Verdict::new(answer.safe, answer.headroom);
+    let view = WhatIfView {
+        hours: h_grouped(answer.hours),
+        from: answer.from.to_string(),
+        to: answer.to.to_string(),
+        counted_from: (answer.counted_from > answer.from).then(|| answer.counted_from.to_string()),
+        working_days: answer.working_days,
+        per_day: rate(answer.committed_after - answer.committed_before),
+        committed_before: rate(answer.committed_before),
+        committed_after: rate(answer.committed_after),
+        capacity: answer.capacity.map(rate),
+        months_over: if answer.safe == Some(true) {
+            answer.months_over().iter().map(ToString::to_string).collect()
+        } else {
+            Vec::new()
+        },
+        verdict,
+        unknown_capacity: answer.unknown_capacity.iter().map(ToString::to_string).collect(),
+        sow_total: h_grouped(answer.sow_periods.iter().map(|p| p.hours).sum()),
+        unallocated_sow: rate(answer.unallocated_sow),
+        sow_periods: answer
+            .sow_periods
+            .iter()
+            .map(|period| SowLine {
+                start: period.start.to_string(),
+                end: period.end.to_string(),
+                hours: h(period.hours),
+                name: period.name.clone(),
+            })
+            .collect(),
+        verdict_with_sow: Verdict::new(answer.safe_with_sow, headroom_with_sow),
+        months: answer
+            .months
+            .iter()
+            .map(|month| WhatIfMonthLine {
+                month: month.month.to_string(),
+                working_days: month.working_days,
+                before: rate(month.committed_before),
+                after: rate(month.committed_after),
+                with_sow: rate(month.committed_after + month.unallocated_sow),
+                capacity: month.capacity.map(rate),
+                headroom: month.headroom.map(rate),
+            })
+            .collect(),
+    };
+    terminal.render(WHAT_IF, &view)
 }
