@@ -175,3 +175,24 @@ fn plan_defuses_cells_a_spreadsheet_would_run() {
          \"'=HYPERLINK(\"\"http://x.example\"\",\"\"y\"\") 2027 Q1\",\"'=HYPERLINK(\"\"http://x.example\"\",\"\"y\"\")\",2027-01-01,2027-03-31,4,\n"
     );
 }
+
+#[test]
+fn the_terminal_wording_comes_from_the_templates_folder() {
+    let folder = temp_folder("terminal-templates").join("templates");
+    let copied = ces_report(&["templates", folder.to_str().unwrap()]);
+    assert!(copied.status.success(), "{}", text(&copied.stderr));
+    let summary = folder.join("summary.txt.j2");
+    let wording = std::fs::read_to_string(&summary).unwrap().replace("\nStarting soon\n", "\nComing up\n");
+    std::fs::write(&summary, wording).unwrap();
+    let what_if = folder.join("what-if.txt.j2");
+    let wording = std::fs::read_to_string(&what_if).unwrap().replace("SAFE:", "FITS:");
+    std::fs::write(&what_if, wording).unwrap();
+    let templates = ["--templates", folder.to_str().unwrap()];
+
+    let output = ces_report(&[&["summary", "sample-data", "--month", "2026-10"][..], &templates].concat());
+    let printed = text(&output.stdout);
+    assert!(printed.contains("\nComing up\n  2026-11-09") && !printed.contains("Starting soon"), "{printed}");
+    let ask = ["what-if", "sample-data", "--hours", "5", "--from", "2026-11-02", "--to", "2026-11-30"];
+    let output = ces_report(&[&ask[..], &["--as-of", "2026-10-31"], &templates].concat());
+    assert!(text(&output.stdout).contains("\nFITS: "), "{}", text(&output.stdout));
+}
