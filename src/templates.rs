@@ -18,6 +18,7 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("figures.txt.j2", include_str!("../templates/figures.txt.j2")),
     ("summary.txt.j2", include_str!("../templates/summary.txt.j2")),
     ("what-if.txt.j2", include_str!("../templates/what-if.txt.j2")),
+    ("chart-labels.toml", include_str!("../templates/chart-labels.toml")),
     ("initiative.md.j2", include_str!("../templates/initiative.md.j2")),
     ("initiative-title.txt.j2", include_str!("../templates/initiative-title.txt.j2")),
     ("emails/introduction.txt.j2", include_str!("../templates/emails/introduction.txt.j2")),

@@ -15,10 +15,54 @@ use crate::templates::TemplateSet;
 
 const REASONS: &str = "reasons.txt.j2";
 const FIGURES: &str = "figures.txt.j2";
+const CHART_LABELS: &str = "chart-labels.toml";
 
 /// The phrase templates, ready to render.
 pub struct Phrases {
     env: Environment<'static>,
+    chart_labels: ChartLabels,
+}
+
+/// The words drawn inside the charts, from `templates/chart-labels.toml`.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChartLabels {
+    pub hours: String,
+    as_of: String,
+    pub commitment_title: String,
+    pub hours_per_working_day: String,
+    pub fte: String,
+    pub committed: String,
+    pub committed_over_capacity: String,
+    pub delivered: String,
+    pub capacity: String,
+    burn_up_title: String,
+    available: String,
+    pub even_pace: String,
+    pub used: String,
+    pub left: String,
+    pub expired: String,
+    pub overrun: String,
+    pub usage_title: String,
+    pub usage_axis: String,
+    pub team_title: String,
+}
+
+impl ChartLabels {
+    /// `as of 31 Oct 2026`.
+    pub fn as_of(&self, day: chrono::NaiveDate) -> String {
+        self.as_of.replace("{date}", &day.format("%-d %b %Y").to_string())
+    }
+
+    /// `Available (40 h)`.
+    pub fn available(&self, hours: f64) -> String {
+        self.available.replace("{hours}", &super::format::hours(hours))
+    }
+
+    /// `Hours used: GPU pilot 2026`.
+    pub fn burn_up_title(&self, allocation: &str) -> String {
+        self.burn_up_title.replace("{allocation}", allocation)
+    }
 }
 
 /// A reason's values, formatted for its sentence.
@@ -77,7 +121,13 @@ impl Phrases {
             env.add_template_owned(name, templates.text(name).to_string())
                 .with_context(|| format!("template {name} is not valid"))?;
         }
-        Ok(Phrases { env })
+        let chart_labels = toml::from_str(templates.text(CHART_LABELS))
+            .with_context(|| format!("template {CHART_LABELS} is not valid"))?;
+        Ok(Phrases { env, chart_labels })
+    }
+
+    pub fn chart_labels(&self) -> &ChartLabels {
+        &self.chart_labels
     }
 
     fn render(&self, template: &str, context: &impl Serialize) -> Result<String> {

@@ -15,6 +15,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::calendar::Month;
 use crate::figures::commitment::CommitmentRow;
+use crate::present::ChartLabels;
 
 /// A point in pixels on the canvas, as plotters passes legend positions.
 type BackendCoord = (i32, i32);
@@ -193,7 +194,12 @@ fn nice_max(value: f64) -> f64 {
 /// Seed 002's "Total Partnership Service Commitment": committed hours per working day as
 /// monthly steps (bars, orange where over capacity), delivered hours per working day, the P&S
 /// team capacity as a dashed line, FTE on the right axis.
-pub fn commitment_chart(rows: &[CommitmentRow], hours_per_fte_day: f64, as_of: NaiveDate) -> Result<String> {
+pub fn commitment_chart(
+    rows: &[CommitmentRow],
+    hours_per_fte_day: f64,
+    as_of: NaiveDate,
+    labels: &ChartLabels,
+) -> Result<String> {
     let as_of_month = Month::of(as_of);
     // Delivered hours exist only up to the as-of month; later months are plans.
     let delivered_rows = rows.iter().take_while(|row| row.month <= as_of_month).count();
@@ -211,7 +217,7 @@ pub fn commitment_chart(rows: &[CommitmentRow], hours_per_fte_day: f64, as_of: N
     let top = nice_max(top);
     render_svg(460, |root| {
         let mut chart = ChartBuilder::on(root)
-            .caption("Total service commitment (hours per working day)", text_style(22))
+            .caption(&labels.commitment_title, text_style(22))
             .margin(12)
             .x_label_area_size(44)
             .y_label_area_size(64)
@@ -229,7 +235,7 @@ pub fn commitment_chart(rows: &[CommitmentRow], hours_per_fte_day: f64, as_of: N
                 category_at(*x, rows.len(), step).map_or(String::new(), |i| month_label(rows[i].month))
             })
             .y_label_formatter(&|y| format!("{y:.0}"))
-            .y_desc("Hours per working day")
+            .y_desc(&labels.hours_per_working_day)
             .label_style(text_style(14))
             .axis_desc_style(text_style(15))
             .draw()
@@ -237,7 +243,7 @@ pub fn commitment_chart(rows: &[CommitmentRow], hours_per_fte_day: f64, as_of: N
         chart
             .configure_secondary_axes()
             .y_label_formatter(&|y| format!("{y:.2}"))
-            .y_desc("FTE (full-time equivalent)")
+            .y_desc(&labels.fte)
             .label_style(text_style(14))
             .axis_desc_style(text_style(15))
             .draw()
@@ -250,12 +256,12 @@ pub fn commitment_chart(rows: &[CommitmentRow], hours_per_fte_day: f64, as_of: N
                 colour.mix(0.85).filled(),
             )
         });
-        chart.draw_series(bars).map_err(plot_error)?.label("Committed").legend(box_key(BLUE.mix(0.85)));
+        chart.draw_series(bars).map_err(plot_error)?.label(&labels.committed).legend(box_key(BLUE.mix(0.85)));
         if rows.iter().any(CommitmentRow::over_capacity) {
             chart
                 .draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())
                 .map_err(plot_error)?
-                .label("Committed, over capacity")
+                .label(&labels.committed_over_capacity)
                 .legend(box_key(ORANGE.mix(0.85)));
         }
         let delivered: Vec<(f64, f64)> = rows
@@ -267,7 +273,7 @@ pub fn commitment_chart(rows: &[CommitmentRow], hours_per_fte_day: f64, as_of: N
         chart
             .draw_series(LineSeries::new(delivered.clone(), GREEN.stroke_width(3)))
             .map_err(plot_error)?
-            .label("Delivered")
+            .label(&labels.delivered)
             .legend(line_key(GREEN.stroke_width(3)));
         chart
             .draw_series(delivered.iter().map(|point| Circle::new(*point, 3, GREEN.filled())))
@@ -279,7 +285,7 @@ pub fn commitment_chart(rows: &[CommitmentRow], hours_per_fte_day: f64, as_of: N
                 .map_err(plot_error)?;
             // Left of the line, so the line never runs through the words.
             let style = text_style(13).color(&GREY).pos(Pos::new(HPos::Right, VPos::Top));
-            let label = Text::new(format!("as of {} ", as_of.format("%-d %b %Y")), (x, top * 0.99), style);
+            let label = Text::new(format!("{} ", labels.as_of(as_of)), (x, top * 0.99), style);
             chart.draw_series(std::iter::once(label)).map_err(plot_error)?;
         }
         let capacity = capacity_steps(rows);
@@ -292,7 +298,7 @@ pub fn commitment_chart(rows: &[CommitmentRow], hours_per_fte_day: f64, as_of: N
             chart
                 .draw_series(std::iter::empty::<PathElement<(f64, f64)>>())
                 .map_err(plot_error)?
-                .label("P&S team capacity")
+                .label(&labels.capacity)
                 .legend(dashed_key(DARK));
         }
         draw_legend(&mut chart, SeriesLabelPosition::UpperLeft, 14)?;
@@ -323,7 +329,8 @@ fn capacity_steps(rows: &[CommitmentRow]) -> Vec<Vec<(f64, f64)>> {
 /// One allocation's burn-up: cumulative hours used against the even pace and the hours
 /// available, with the as-of date marked.
 pub struct BurnUp<'a> {
-    pub title: &'a str,
+    /// The allocation's short name, for the title.
+    pub allocation: &'a str,
     pub start: NaiveDate,
     pub end: NaiveDate,
     pub available: f64,
@@ -332,7 +339,7 @@ pub struct BurnUp<'a> {
     pub used_by_day: Vec<(NaiveDate, f64)>,
 }
 
-pub fn burn_up_chart(burn: &BurnUp<'_>) -> Result<String> {
+pub fn burn_up_chart(burn: &BurnUp<'_>, labels: &ChartLabels) -> Result<String> {
     let first = burn.start.min(burn.used_by_day.first().map_or(burn.start, |(day, _)| *day));
     let last = burn.end.max(burn.used_by_day.last().map_or(burn.end, |(day, _)| *day));
     let day = |date: NaiveDate| (date - first).num_days() as f64;
@@ -341,7 +348,7 @@ pub fn burn_up_chart(burn: &BurnUp<'_>) -> Result<String> {
     let top = nice_max(burn.available.max(used));
     render_svg(300, |root| {
         let mut chart = ChartBuilder::on(root)
-            .caption(shorten(burn.title, 80), text_style(18))
+            .caption(shorten(&labels.burn_up_title(burn.allocation), 80), text_style(18))
             .margin(12)
             .margin_right(28)
             .x_label_area_size(40)
@@ -354,7 +361,7 @@ pub fn burn_up_chart(burn: &BurnUp<'_>) -> Result<String> {
             .light_line_style(TRANSPARENT)
             .x_labels(0)
             .y_label_formatter(&|y| crate::present::format::hours(*y))
-            .y_desc("Hours")
+            .y_desc(&labels.hours)
             .label_style(text_style(13))
             .axis_desc_style(text_style(14))
             .draw()
@@ -368,7 +375,7 @@ pub fn burn_up_chart(burn: &BurnUp<'_>) -> Result<String> {
                 DARK.stroke_width(2),
             ))
             .map_err(plot_error)?
-            .label(format!("Available ({} h)", crate::present::format::hours(burn.available)))
+            .label(labels.available(burn.available))
             .legend(dashed_key(DARK));
         chart
             .draw_series(LineSeries::new(
@@ -376,12 +383,12 @@ pub fn burn_up_chart(burn: &BurnUp<'_>) -> Result<String> {
                 GREY.stroke_width(1),
             ))
             .map_err(plot_error)?
-            .label("Even pace")
+            .label(&labels.even_pace)
             .legend(line_key(GREY.stroke_width(1)));
         chart
             .draw_series(LineSeries::new(used_steps(burn, &day), BLUE.stroke_width(3)))
             .map_err(plot_error)?
-            .label("Used")
+            .label(&labels.used)
             .legend(line_key(BLUE.stroke_width(3)));
         if (first..=last).contains(&burn.as_of) {
             let x = day(burn.as_of) + 1.0;
@@ -389,7 +396,7 @@ pub fn burn_up_chart(burn: &BurnUp<'_>) -> Result<String> {
                 .draw_series(DashedLineSeries::new(vec![(x, 0.0), (x, top)], 4, 4, ORANGE.stroke_width(2)))
                 .map_err(plot_error)?;
             // Left of the line, so the line never runs through the words.
-            let label = format!("as of {} ", burn.as_of.format("%-d %b %Y"));
+            let label = format!("{} ", labels.as_of(burn.as_of));
             let style = text_style(13).color(&ORANGE).pos(Pos::new(HPos::Right, VPos::Top));
             chart
                 .draw_series(std::iter::once(Text::new(label, (x, top * 0.99), style)))
@@ -440,7 +447,7 @@ const RED: RGBColor = RGBColor(200, 40, 40);
 /// Every allocation of an engagement on one time axis, a bar across its window split in the
 /// proportions of its hours: used (blue), left (light blue), expired (grey), and an overrun
 /// (red) past its end; the as-of date as a dashed line.
-pub fn timeline_chart(bars: &[TimelineBar], as_of: NaiveDate) -> Result<String> {
+pub fn timeline_chart(bars: &[TimelineBar], as_of: NaiveDate, labels: &ChartLabels) -> Result<String> {
     let first = bars.iter().map(|b| b.start).min().unwrap_or(as_of).min(as_of);
     let last = bars.iter().map(|b| b.end).max().unwrap_or(as_of).max(as_of);
     let day = |date: NaiveDate| (date - first).num_days() as f64;
@@ -493,9 +500,13 @@ pub fn timeline_chart(bars: &[TimelineBar], as_of: NaiveDate) -> Result<String> 
             .map_err(plot_error)?;
         draw_month_ticks(root, |x| chart.backend_coord(&(x, 0.0)), first, last)?;
         let (_, bottom) = root.dim_in_pixel();
-        let as_of_label = format!("as of {}", as_of.format("%-d %b %Y"));
-        let keys: [(&str, RGBColor); 4] =
-            [("Used", BLUE), ("Left", LIGHT_BLUE), ("Expired", LIGHT_GREY), ("Overrun", RED)];
+        let as_of_label = labels.as_of(as_of);
+        let keys: [(&str, RGBColor); 4] = [
+            (&labels.used, BLUE),
+            (&labels.left, LIGHT_BLUE),
+            (&labels.expired, LIGHT_GREY),
+            (&labels.overrun, RED),
+        ];
         draw_legend_row(root, &keys, (&as_of_label, ORANGE), bottom as i32 - 20)?;
         Ok(())
     })
@@ -530,14 +541,14 @@ pub struct UsageBar<'a> {
 
 /// Share of the hours available that is used, one bar per engagement, with the hours
 /// written at the end of each bar; overruns beyond 100% in orange.
-pub fn usage_chart(bars: &[UsageBar<'_>]) -> Result<String> {
+pub fn usage_chart(bars: &[UsageBar<'_>], labels: &ChartLabels) -> Result<String> {
     let rows = bars.len().max(1) as f64;
     let share = |bar: &UsageBar| if bar.available > 0.0 { bar.used / bar.available * 100.0 } else { 0.0 };
     let top = (bars.iter().map(share).fold(100.0, f64::max) * 1.25 / 10.0).ceil() * 10.0;
     let height = 110 + 34 * bars.len() as u32;
     render_svg(height, |root| {
         let mut chart = ChartBuilder::on(root)
-            .caption("Share of hours available that is used, by engagement", text_style(20))
+            .caption(&labels.usage_title, text_style(20))
             .margin(16)
             .x_label_area_size(40)
             .y_label_area_size(300)
@@ -553,7 +564,7 @@ pub fn usage_chart(bars: &[UsageBar<'_>]) -> Result<String> {
                 category_at(*y, bars.len(), 1)
                     .map_or(String::new(), |i| shorten(bars[bars.len() - 1 - i].label, 42))
             })
-            .x_desc("Hours used, as a share of hours available")
+            .x_desc(&labels.usage_axis)
             .label_style(text_style(14))
             .axis_desc_style(text_style(15))
             .draw()
@@ -598,14 +609,18 @@ fn shorten(label: &str, limit: usize) -> String {
 }
 
 /// Hours delivered per month, stacked by team member.
-pub fn team_hours_chart(months: &[Month], members: &[(String, Vec<f64>)]) -> Result<String> {
+pub fn team_hours_chart(
+    months: &[Month],
+    members: &[(String, Vec<f64>)],
+    labels: &ChartLabels,
+) -> Result<String> {
     let count = months.len().max(1) as f64;
     let totals: Vec<f64> =
         (0..months.len()).map(|m| members.iter().map(|(_, hours)| hours[m]).sum()).collect();
     let top = nice_max(totals.iter().copied().fold(0.0, f64::max));
     render_svg(380, |root| {
         let mut chart = ChartBuilder::on(root)
-            .caption("Hours delivered per month, by team member", text_style(20))
+            .caption(&labels.team_title, text_style(20))
             .margin(12)
             .x_label_area_size(44)
             .y_label_area_size(56)
@@ -621,7 +636,7 @@ pub fn team_hours_chart(months: &[Month], members: &[(String, Vec<f64>)]) -> Res
                 category_at(*x, months.len(), step).map_or(String::new(), |i| month_label(months[i]))
             })
             .y_label_formatter(&|y| crate::present::format::hours(*y))
-            .y_desc("Hours")
+            .y_desc(&labels.hours)
             .label_style(text_style(14))
             .axis_desc_style(text_style(15))
             .draw()

@@ -565,7 +565,7 @@ fn timeline_chart(
         ..FigureFacts::default()
     };
     let figure = FigureView::new(path.clone(), input.phrases.figure(&facts)?);
-    Ok(Some((path, charts::timeline_chart(&bars, input.as_of)?, figure)))
+    Ok(Some((path, charts::timeline_chart(&bars, input.as_of, input.phrases.chart_labels())?, figure)))
 }
 
 fn burn_chart(
@@ -578,7 +578,7 @@ fn burn_chart(
     let record = &dataset.allocations[allocation];
     let short = short(input, allocation);
     let burn = BurnUp {
-        title: &format!("Hours used: {short}"),
+        allocation: &short,
         start: record.start,
         end: record.end,
         available: record.available.as_f64(),
@@ -593,7 +593,7 @@ fn burn_chart(
     let facts = FigureFacts {
         kind: "burn-up",
         allocation: record.name.clone(),
-        short_name: short,
+        short_name: short.clone(),
         used: h_grouped(figures.used),
         available: h_grouped(figures.available),
         start: record.start.to_string(),
@@ -601,7 +601,7 @@ fn burn_chart(
         ..FigureFacts::default()
     };
     let figure = FigureView::new(path.clone(), input.phrases.figure(&facts)?);
-    Ok((path, charts::burn_up_chart(&burn)?, figure))
+    Ok((path, charts::burn_up_chart(&burn, input.phrases.chart_labels())?, figure))
 }
 
 fn team_chart(
@@ -636,5 +636,5 @@ fn team_chart(
         ..FigureFacts::default()
     };
     let figure = FigureView::new(path.clone(), input.phrases.figure(&facts)?);
-    Ok(Some((path, charts::team_hours_chart(&months, &members)?, figure)))
+    Ok(Some((path, charts::team_hours_chart(&months, &members, input.phrases.chart_labels())?, figure)))
 }

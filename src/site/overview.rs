@@ -457,7 +457,12 @@ pub fn charts(input: &BookInput<'_>) -> Result<(Plan, OverviewCharts)> {
     let rows = &input.figures.commitment;
     files.add(
         layout::COMMITMENT_CHART,
-        charts::commitment_chart(rows, input.settings.hours_per_fte_day, input.as_of)?,
+        charts::commitment_chart(
+            rows,
+            input.settings.hours_per_fte_day,
+            input.as_of,
+            input.phrases.chart_labels(),
+        )?,
     );
     let commitment_facts = FigureFacts {
         kind: "commitment",
@@ -477,7 +482,7 @@ pub fn charts(input: &BookInput<'_>) -> Result<(Plan, OverviewCharts)> {
             available: input.figures.engagements[*id].available.as_f64(),
         })
         .collect();
-    files.add(layout::USAGE_CHART, charts::usage_chart(&bars)?);
+    files.add(layout::USAGE_CHART, charts::usage_chart(&bars, input.phrases.chart_labels())?);
     let usage_facts = FigureFacts { kind: "usage", ..FigureFacts::default() };
     let charts = OverviewCharts {
         commitment: FigureView::new(
