@@ -9,7 +9,8 @@ use anyhow::{anyhow, bail, Result};
 use chrono::NaiveDate;
 
 use crate::cli::{DataArgs, TemplateArgs};
-use crate::figures::brief::{checkin_engagement, TopicTable};
+use crate::figures::brief::TopicTable;
+use crate::figures::communities::current_engagement;
 use crate::figures::{self};
 use crate::model::{Dataset, EngagementId};
 use crate::present::Phrases;
@@ -45,7 +46,7 @@ pub(super) fn run(
     };
     let found = find_community(&dataset, community)?;
     let engagement =
-        checkin_engagement(&dataset, &found.engagements, as_of).expect("a community has an engagement");
+        current_engagement(&dataset, &found.engagements, as_of).expect("a community has an engagement");
     let figures = figures::compute(&dataset, &settings, as_of);
     let brief = figures::brief::brief(&dataset, &figures, engagement, &topics);
     let warnings: Vec<String> = diagnostics.warnings().map(|w| w.to_string()).collect();

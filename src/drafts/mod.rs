@@ -280,7 +280,7 @@ impl EmailContext {
             end: allocation.end,
             objectives: one_line(&objectives),
             used: h(figures.used),
-            left: hours_or_blank(figures.left),
+            left: hours_or_blank(figures.left_now),
             expired: hours_or_blank(figures.expired),
             overrun: hours_or_blank(figures.overrun),
             ended: input.figures.as_of > allocation.end,

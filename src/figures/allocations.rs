@@ -1,8 +1,10 @@
-//! Allocation accounting as of a date: used, left, expired, overrun, state, pace and forecast.
+//! Allocation accounting as of a date: used, left now, not started, expired, overrun, state,
+//! pace and forecast.
 //!
-//! For every allocation `available = used − overrun + left + expired`: the hours are either
-//! used (up to what was available), still usable (`left`, only while the window is open), or
-//! expired unused once the window has closed. Hours never roll over.
+//! For every allocation `available = used − overrun + left_now + not_started + expired`: the
+//! hours not used are *not started* before the window opens, *left to use now* while it is
+//! open, and *expired* once it has closed; only one of the three is ever non-zero. These four
+//! are never summed into one "left". Hours never roll over.
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -24,9 +26,12 @@ pub struct AllocationFigures {
     pub available: Hours,
     /// Hours of its activities as of the date ([`Activity::hours_as_of`]).
     pub used: Hours,
-    /// Hours that can still be used: available − used while the window is open, 0 once its
-    /// end date has passed.
-    pub left: Hours,
+    /// Hours that can be used now: available − used while the window is open (start ≤ as-of ≤
+    /// end), otherwise 0.
+    pub left_now: Hours,
+    /// Hours of an allocation whose window has not opened yet: available − used before its
+    /// start date, otherwise 0.
+    pub not_started: Hours,
     /// Hours left unused when the window closed.
     pub expired: Hours,
     /// Hours used beyond the hours available.
@@ -63,12 +68,19 @@ pub fn allocation_figures<'a>(
     let elapsed = calendar.working_days(allocation.start, as_of.min(allocation.end));
     let state = state_at(allocation, used, as_of);
     let unused = (available - used).positive();
-    let closed = as_of > allocation.end;
+    let (not_started, left_now, expired) = if as_of < allocation.start {
+        (unused, Hours::ZERO, Hours::ZERO)
+    } else if as_of <= allocation.end {
+        (Hours::ZERO, unused, Hours::ZERO)
+    } else {
+        (Hours::ZERO, Hours::ZERO, unused)
+    };
     AllocationFigures {
         available,
         used,
-        left: if closed { Hours::ZERO } else { unused },
-        expired: if closed { unused } else { Hours::ZERO },
+        left_now,
+        not_started,
+        expired,
         overrun: (used - available).positive(),
         usage_percent: used.as_f64() / available.as_f64() * 100.0,
         state,
@@ -178,7 +190,7 @@ mod tests {
         assert_eq!(figures.expected_used, 4.0);
         assert_eq!(figures.forecast_at_end, 18.0);
         assert_eq!(figures.state, State::Active);
-        assert_eq!((figures.left, figures.expired), (h(6.0), Hours::ZERO));
+        assert_eq!((figures.left_now, figures.expired), (h(6.0), Hours::ZERO));
         assert_eq!(figures.usage_percent, 50.0);
     }
 
@@ -189,7 +201,7 @@ mod tests {
             [activity(day(2026, 7, 6), 3.0), activity(day(2026, 9, 1), 2.0), activity(day(2026, 10, 1), 1.0)];
         let figures = allocation_figures(&quarter, log.iter(), &WorkCalendar::default(), day(2026, 10, 31));
         assert_eq!(figures.used, h(6.0));
-        assert_eq!((figures.left, figures.overrun, figures.expired), (Hours::ZERO, h(2.0), Hours::ZERO));
+        assert_eq!((figures.left_now, figures.overrun, figures.expired), (Hours::ZERO, h(2.0), Hours::ZERO));
         assert_eq!(figures.usage_percent, 150.0);
         assert_eq!(figures.state, State::Completed);
         assert_eq!(figures.outside_window, 1);
@@ -202,10 +214,10 @@ mod tests {
         let log = [activity(day(2025, 2, 3), 1.5)];
         let on_the_last_day =
             allocation_figures(&quarter, log.iter(), &WorkCalendar::default(), day(2025, 3, 31));
-        assert_eq!((on_the_last_day.left, on_the_last_day.expired), (h(2.5), Hours::ZERO));
+        assert_eq!((on_the_last_day.left_now, on_the_last_day.expired), (h(2.5), Hours::ZERO));
         let the_day_after =
             allocation_figures(&quarter, log.iter(), &WorkCalendar::default(), day(2025, 4, 1));
-        assert_eq!((the_day_after.left, the_day_after.expired), (Hours::ZERO, h(2.5)));
+        assert_eq!((the_day_after.left_now, the_day_after.expired), (Hours::ZERO, h(2.5)));
         assert_eq!(the_day_after.state, State::Completed);
     }
 
@@ -214,7 +226,10 @@ mod tests {
         let quarter = allocation(day(2027, 1, 1), day(2027, 3, 31), 4.0);
         let figures = allocation_figures(&quarter, [].iter(), &WorkCalendar::default(), day(2026, 12, 1));
         assert_eq!(figures.state, State::Upcoming);
-        assert_eq!(figures.left, h(4.0));
+        assert_eq!((figures.not_started, figures.left_now), (h(4.0), Hours::ZERO));
+        let on_the_first_day =
+            allocation_figures(&quarter, [].iter(), &WorkCalendar::default(), day(2027, 1, 1));
+        assert_eq!((on_the_first_day.not_started, on_the_first_day.left_now), (Hours::ZERO, h(4.0)));
         assert_eq!(
             (figures.elapsed_working_days, figures.expected_used, figures.forecast_at_end),
             (0, 0.0, 0.0)
@@ -235,7 +250,7 @@ mod tests {
         let small = allocation(day(2026, 10, 1), day(2026, 12, 31), 0.3);
         let log = [activity(day(2026, 10, 5), 0.1), activity(day(2026, 10, 6), 0.2)];
         let figures = allocation_figures(&small, log.iter(), &WorkCalendar::default(), day(2026, 10, 30));
-        assert_eq!((figures.used, figures.overrun, figures.left), (h(0.3), Hours::ZERO, Hours::ZERO));
+        assert_eq!((figures.used, figures.overrun, figures.left_now), (h(0.3), Hours::ZERO, Hours::ZERO));
         assert_eq!(figures.state, State::Completed);
         let hour = allocation(day(2026, 10, 1), day(2026, 12, 31), 1.0);
         let tenths: Vec<Activity> = (1..=10).map(|d| activity(day(2026, 10, d), 0.1)).collect();

@@ -45,14 +45,10 @@ pub fn allowance(dataset: &Dataset, figures: &Figures, engagement: EngagementId)
     for allocation in dataset.allocations_of(engagement) {
         let record = &dataset.allocations[allocation];
         let totals = &figures.allocations[allocation];
-        match totals.state {
-            State::Upcoming => {
-                coming.push(Coming { allocation, hours: totals.available, from: record.start })
-            }
-            _ if totals.left > Hours::ZERO => {
-                usable.push(Usable { allocation, left: totals.left, use_by: record.end })
-            }
-            _ => {}
+        if totals.state == State::Upcoming {
+            coming.push(Coming { allocation, hours: totals.not_started, from: record.start });
+        } else if totals.left_now > Hours::ZERO {
+            usable.push(Usable { allocation, left: totals.left_now, use_by: record.end });
         }
     }
     usable.sort_by_key(|u| (u.use_by, u.allocation));
@@ -260,6 +256,35 @@ pub fn earlier_work(
             (!entries.is_empty()).then(|| AllocationWork::of(dataset, allocation, &entries))
         })
         .collect()
+}
+
+/// What an earlier engagement of a community delivered in all, as known on `as_of`: the
+/// history a community's page shows under its current engagement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EngagementWork {
+    pub engagement: EngagementId,
+    pub hours: Hours,
+    pub entries: usize,
+    pub topics: Vec<String>,
+}
+
+pub fn engagement_work(
+    dataset: &Dataset,
+    engagement: EngagementId,
+    as_of: NaiveDate,
+    calendar: &WorkCalendar,
+) -> EngagementWork {
+    let entries: Vec<(ActivityId, Hours)> = dataset
+        .engagement_activities(engagement)
+        .filter(|(_, activity)| activity.counts_as_of(as_of))
+        .map(|(id, activity)| (id, activity.hours_as_of(as_of, calendar)))
+        .collect();
+    EngagementWork {
+        engagement,
+        hours: entries.iter().map(|(_, h)| *h).sum(),
+        entries: entries.len(),
+        topics: top_descriptions(dataset, &entries),
+    }
 }
 
 #[cfg(test)]

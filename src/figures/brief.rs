@@ -177,26 +177,6 @@ pub fn quiet_months(
     quiet.into_iter().collect()
 }
 
-/// Of a community's engagements, the one its check-in on `as_of` is about: the one running
-/// on that day (no start date counts as started, no end date as still running) that started
-/// last; when none is running, the one that ended last; when all are still to start, the one
-/// that starts first. The later row on a tie.
-pub fn checkin_engagement(
-    dataset: &Dataset,
-    engagements: &[EngagementId],
-    as_of: NaiveDate,
-) -> Option<EngagementId> {
-    let record = |id: &EngagementId| &dataset.engagements[*id];
-    let started = |id: &&EngagementId| record(id).start.is_none_or(|start| start <= as_of);
-    let ended = |id: &&EngagementId| record(id).end.is_some_and(|end| end < as_of);
-    let running = engagements.iter().filter(started).filter(|id| !ended(id));
-    running
-        .max_by_key(|id| (record(id).start, **id))
-        .or_else(|| engagements.iter().filter(ended).max_by_key(|id| (record(id).end, **id)))
-        .or_else(|| engagements.iter().min_by_key(|id| (record(id).start, std::cmp::Reverse(**id))))
-        .copied()
-}
-
 /// The words of a text: its runs of letters and digits, lowercased.
 fn words(text: &str) -> Vec<String> {
     text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
@@ -664,16 +644,20 @@ mod tests {
         );
         let all: Vec<EngagementId> = dataset.engagements.ids().collect();
         let name = |as_of: &str| {
-            checkin_engagement(&dataset, &all, day(as_of)).map(|id| dataset.engagements[id].name.clone())
+            crate::figures::communities::current_engagement(&dataset, &all, day(as_of))
+                .map(|id| dataset.engagements[id].name.clone())
         };
         // Two running: the one that started last.
         assert_eq!(name("2026-10-31").as_deref(), Some("Overlapping"));
         assert_eq!(name("2026-06-30").as_deref(), Some("Current"));
         // Between two engagements none runs: the one that ended last.
         let gap = vec![all[0], all[3]];
-        assert_eq!(checkin_engagement(&dataset, &gap, day("2025-06-01")), Some(all[0]));
+        assert_eq!(
+            crate::figures::communities::current_engagement(&dataset, &gap, day("2025-06-01")),
+            Some(all[0])
+        );
         // All still to start: the first to start.
         assert_eq!(name("2023-01-01").as_deref(), Some("Old"));
-        assert_eq!(checkin_engagement(&dataset, &[], day("2026-01-01")), None);
+        assert_eq!(crate::figures::communities::current_engagement(&dataset, &[], day("2026-01-01")), None);
     }
 }

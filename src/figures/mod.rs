@@ -20,6 +20,7 @@ pub mod allocations;
 pub mod allowance;
 pub mod brief;
 pub mod commitment;
+pub mod communities;
 pub mod delivery;
 pub mod emails;
 pub mod findings;
@@ -35,20 +36,24 @@ use chrono::NaiveDate;
 
 use self::allocations::{allocation_figures, AllocationFigures};
 use self::commitment::{commitment_by_month, CommitmentRow};
+use self::communities::Community;
 use self::reminders::{LateEntry, QuietAllocation};
 use self::status::{engagement_status, EngagementStatus, StatusInput};
 use crate::calendar::{Month, WorkCalendar};
 use crate::hours::Hours;
-use crate::model::{ActivityId, AllocationId, Dataset, EngagementId, IdVec};
+use crate::model::{ActivityId, AllocationId, CommunityId, Dataset, EngagementId, Id, IdVec};
 use crate::settings::Settings;
 
-/// Totals of one engagement's allocations; `available = used − overrun + left + expired`.
+/// Totals of one engagement's allocations; `available = used − overrun + left_now +
+/// not_started + expired` (see [`allocations`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct EngagementFigures {
     pub available: Hours,
     pub used: Hours,
-    /// Hours still usable in allocations whose window has not closed.
-    pub left: Hours,
+    /// Hours usable now, in allocations whose window is open.
+    pub left_now: Hours,
+    /// Hours of allocations that have not started yet.
+    pub not_started: Hours,
     /// Hours that expired unused in allocations whose window has closed.
     pub expired: Hours,
     pub overrun: Hours,
@@ -116,6 +121,9 @@ pub struct Figures {
     pub engagements: IdVec<EngagementId, EngagementFigures>,
     /// Most urgent first.
     pub urgency: Vec<EngagementId>,
+    pub communities: IdVec<CommunityId, Community>,
+    /// Each engagement's community.
+    pub community_of: IdVec<EngagementId, CommunityId>,
     pub commitment: Vec<CommitmentRow>,
     pub upcoming: Vec<AllocationId>,
     pub ending_soon: Vec<AllocationId>,
@@ -125,6 +133,21 @@ pub struct Figures {
 }
 
 impl Figures {
+    /// The current engagement of each community, most urgent first: what a reader sees as
+    /// the communities.
+    pub fn current_engagements(&self) -> impl Iterator<Item = EngagementId> + '_ {
+        self.urgency.iter().copied().filter(|id| self.is_current(*id))
+    }
+
+    /// Whether `engagement` leads its community (see [`communities::current_engagement`]).
+    pub fn is_current(&self, engagement: EngagementId) -> bool {
+        self.communities[self.community_of[engagement]].current == engagement
+    }
+
+    /// The community of `engagement`.
+    pub fn community(&self, engagement: EngagementId) -> &Community {
+        &self.communities[self.community_of[engagement]]
+    }
     pub fn commitment_in(&self, month: Month) -> Option<&CommitmentRow> {
         self.commitment.iter().find(|row| row.month == month)
     }
@@ -140,7 +163,17 @@ pub fn compute(dataset: &Dataset, settings: &Settings, as_of: NaiveDate) -> Figu
         .par_map(|id, _| engagement_figures(dataset, id, &allocations, &calendar, settings, as_of));
     let commitment = commitment_by_month(dataset, &calendar, settings.hours_per_fte_day, as_of);
     let windows = &settings.windows;
+    let communities = communities::communities(dataset, as_of);
+    let mut community_of: IdVec<EngagementId, CommunityId> =
+        dataset.engagements.map(|_, _| CommunityId::from_index(0));
+    for (community, members) in communities.iter_enumerated() {
+        for engagement in &members.engagements {
+            *community_of.get_mut(*engagement) = community;
+        }
+    }
     Figures {
+        communities,
+        community_of,
         as_of,
         upcoming: reminders::upcoming(dataset, as_of, windows.upcoming_days),
         ending_soon: reminders::ending_soon(dataset, &allocations, as_of, windows.ending_soon_days),
@@ -174,7 +207,8 @@ fn engagement_figures(
     let mut totals = EngagementFigures {
         available: Hours::ZERO,
         used: Hours::ZERO,
-        left: Hours::ZERO,
+        left_now: Hours::ZERO,
+        not_started: Hours::ZERO,
         expired: Hours::ZERO,
         overrun: Hours::ZERO,
         status,
@@ -190,7 +224,8 @@ fn engagement_figures(
         let figures = &allocations[allocation];
         totals.available += figures.available;
         totals.used += figures.used;
-        totals.left += figures.left;
+        totals.left_now += figures.left_now;
+        totals.not_started += figures.not_started;
         totals.expired += figures.expired;
         totals.overrun += figures.overrun;
     }

@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 
 use super::allocations::State;
+use super::communities::Community;
 use super::status::Status;
 use super::{EngagementFigures, Figures};
 use crate::calendar::Month;
@@ -65,6 +66,16 @@ pub fn reported_in_month(
             .any(|(_, activity)| Month::of(activity.start) == month && activity.counts_as_of(as_of))
 }
 
+/// Whether a community gets a PDF for `month`: one of its engagements is reported in it.
+pub fn community_reported_in_month(
+    dataset: &Dataset,
+    community: &Community,
+    month: Month,
+    as_of: NaiveDate,
+) -> bool {
+    community.engagements.iter().any(|id| reported_in_month(dataset, *id, month, as_of))
+}
+
 /// Who a community's report and emails go to (seed 002): To the Technical contacts, Cc the
 /// Administrative ones; only contacts with an email address; never Billing contacts.
 ///
@@ -97,7 +108,8 @@ pub fn recipients(dataset: &Dataset, engagement: EngagementId) -> Recipients<'_>
 pub struct PeriodHours {
     pub available: Hours,
     pub used: Hours,
-    pub left: Hours,
+    pub left_now: Hours,
+    pub not_started: Hours,
     pub expired: Hours,
     pub overrun: Hours,
 }
@@ -118,7 +130,8 @@ pub fn period_hours(
         .fold(PeriodHours::default(), |total, allocation| PeriodHours {
             available: total.available + allocation.available,
             used: total.used + allocation.used,
-            left: total.left + allocation.left,
+            left_now: total.left_now + allocation.left_now,
+            not_started: total.not_started + allocation.not_started,
             expired: total.expired + allocation.expired,
             overrun: total.overrun + allocation.overrun,
         })

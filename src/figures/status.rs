@@ -5,6 +5,9 @@
 //! - Monitor / At Risk (yellow): not fully refined (missing dates, description, projects,
 //!   allocations or providers), renewal due within the window, pace far from expected.
 //! - On Track (green): none of the above.
+//! - Ended (grey): the engagement's end date has passed and nothing red is left to act on:
+//!   history, not a current state. An ended engagement with an overrun still in its window or
+//!   work past its end stays Action Needed.
 //!
 //! Reasons are data: what fired and with which values. They become sentences in one place,
 //! the `reason` macro of `templates/phrases.j2`.
@@ -21,6 +24,8 @@ use crate::settings::StatusThresholds;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
+    /// Lowest, so that ended engagements come after the live ones in urgency order.
+    Ended,
     OnTrack,
     AtRisk,
     ActionNeeded,
@@ -31,7 +36,9 @@ impl EngagementStatus {
     pub fn for_community(&self) -> (Status, Vec<&Reason>) {
         let reasons: Vec<&Reason> =
             self.reasons.iter().filter(|r| r.audience() == Audience::Community).collect();
-        let status = reasons.iter().map(|r| r.status()).max().unwrap_or(Status::OnTrack);
+        let live = reasons.iter().map(|r| r.status()).max().unwrap_or(Status::OnTrack);
+        let status =
+            if self.status == Status::Ended && live != Status::ActionNeeded { Status::Ended } else { live };
         (status, reasons)
     }
 }
@@ -40,6 +47,7 @@ impl Status {
     /// The label people use (seed 002).
     pub fn label(self) -> &'static str {
         match self {
+            Status::Ended => "Ended",
             Status::OnTrack => "On Track",
             Status::AtRisk => "Monitor / At Risk",
             Status::ActionNeeded => "Action Needed",
@@ -48,6 +56,7 @@ impl Status {
 
     pub fn colour(self) -> &'static str {
         match self {
+            Status::Ended => "grey",
             Status::OnTrack => "green",
             Status::AtRisk => "yellow",
             Status::ActionNeeded => "red",
@@ -56,6 +65,7 @@ impl Status {
 
     pub fn slug(self) -> &'static str {
         match self {
+            Status::Ended => "ended",
             Status::OnTrack => "on-track",
             Status::AtRisk => "at-risk",
             Status::ActionNeeded => "action-needed",
@@ -261,7 +271,9 @@ pub fn engagement_status(input: &StatusInput<'_>) -> EngagementStatus {
         .into_iter()
         .partition(|reason| !matches!(reason, Reason::PastOverrun { .. }));
     reasons.extend(at_risk_reasons(input));
-    let status = reasons.iter().map(Reason::status).max().unwrap_or(Status::OnTrack);
+    let live = reasons.iter().map(Reason::status).max().unwrap_or(Status::OnTrack);
+    let ended = engagement(input).end.is_some_and(|end| end < input.as_of);
+    let status = if ended && live != Status::ActionNeeded { Status::Ended } else { live };
     EngagementStatus { status, reasons, history }
 }
 
@@ -412,6 +424,6 @@ fn pace_reason(input: &StatusInput<'_>, allocation: AllocationId) -> Option<Reas
         ahead,
         used: figures.used,
         expected: figures.expected_used,
-        left: figures.left,
+        left: figures.left_now,
     })
 }

@@ -41,6 +41,9 @@ ids! {
     ContactId,
     /// A team member who logs activities.
     MemberId,
+    /// A community: the engagements that share one Community name (see
+    /// `figures::communities`).
+    CommunityId,
 }
 
 /// Records (or their figures) indexed by a typed id.

@@ -14,7 +14,9 @@ use chrono::NaiveDate;
 
 use crate::calendar::WorkCalendar;
 
-pub use self::ids::{ActivityId, AllocationId, ContactId, EngagementId, Id, IdVec, MemberId, ProjectId};
+pub use self::ids::{
+    ActivityId, AllocationId, CommunityId, ContactId, EngagementId, Id, IdVec, MemberId, ProjectId,
+};
 pub use self::link::link;
 use crate::hours::Hours;
 use crate::load::allocations::AllocationRow;

@@ -203,13 +203,7 @@ fn page(
             })
             .collect(),
         contacts: contacts(input, brief.engagement),
-        totals: Totals {
-            available: h_grouped(figures.available),
-            used: h_grouped(figures.used),
-            left: h_grouped(figures.left),
-            expired: h_grouped(figures.expired),
-            overrun: h_grouped(figures.overrun),
-        },
+        totals: Totals::of(figures),
         entries: brief.entries,
         first_activity: brief.first_activity.map(long_date).unwrap_or_default(),
         last_activity: brief.last_activity.map(long_date).unwrap_or_default(),

@@ -415,7 +415,7 @@ fn draw_legend_row<DB: DrawingBackend>(
     (line, line_colour): (&str, RGBColor),
     y: i32,
 ) -> Result<()> {
-    let mut x = 260;
+    let mut x = 24;
     for (label, colour) in boxes {
         root.draw(&Rectangle::new([(x, y - 6), (x + 14, y + 6)], colour.filled())).map_err(plot_error)?;
         root.draw(&Text::new(label.to_string(), (x + 19, y - 7), text_style(12))).map_err(plot_error)?;
@@ -436,12 +436,15 @@ pub struct TimelineBar {
     pub available: f64,
     /// Used within the hours available (the overrun is apart).
     pub used: f64,
-    pub left: f64,
+    pub left_now: f64,
+    pub not_started: f64,
     pub expired: f64,
     pub overrun: f64,
 }
 
 const LIGHT_BLUE: RGBColor = RGBColor(160, 200, 230);
+/// Hours not started yet: paler than the hours left now, so the two read apart in greyscale.
+const PALE_BLUE: RGBColor = RGBColor(214, 231, 244);
 const RED: RGBColor = RGBColor(200, 40, 40);
 
 /// Every allocation of an engagement on one time axis, a bar across its window split in the
@@ -480,9 +483,13 @@ pub fn timeline_chart(bars: &[TimelineBar], as_of: NaiveDate, labels: &ChartLabe
             let (x0, width) = (day(bar.start), day(bar.end) + 1.0 - day(bar.start));
             let per_hour = if bar.available > 0.0 { width / bar.available } else { 0.0 };
             let mut x = x0;
-            for (hours, colour) in
-                [(bar.used, BLUE), (bar.left, LIGHT_BLUE), (bar.expired, LIGHT_GREY), (bar.overrun, RED)]
-            {
+            for (hours, colour) in [
+                (bar.used, BLUE),
+                (bar.left_now, LIGHT_BLUE),
+                (bar.not_started, PALE_BLUE),
+                (bar.expired, LIGHT_GREY),
+                (bar.overrun, RED),
+            ] {
                 if hours > 0.0 {
                     let next = x + hours * per_hour;
                     segments.push(Rectangle::new(
@@ -501,9 +508,10 @@ pub fn timeline_chart(bars: &[TimelineBar], as_of: NaiveDate, labels: &ChartLabe
         draw_month_ticks(root, |x| chart.backend_coord(&(x, 0.0)), first, last)?;
         let (_, bottom) = root.dim_in_pixel();
         let as_of_label = labels.as_of(as_of);
-        let keys: [(&str, RGBColor); 4] = [
+        let keys: [(&str, RGBColor); 5] = [
             (&labels.used, BLUE),
-            (&labels.left, LIGHT_BLUE),
+            (&labels.left_now, LIGHT_BLUE),
+            (&labels.not_started, PALE_BLUE),
             (&labels.expired, LIGHT_GREY),
             (&labels.overrun, RED),
         ];

@@ -16,10 +16,11 @@ use super::BookInput;
 use crate::calendar::Month;
 use crate::figures::allowance::{self, AllocationWork, Allowance, MonthDelivery};
 use crate::figures::delivery;
+use crate::figures::EngagementFigures;
 use crate::file_plan::Plan;
 use crate::hours::Hours;
 use crate::load::contacts::Role;
-use crate::model::{ActivityId, AllocationId, EngagementId, ProjectId};
+use crate::model::{ActivityId, AllocationId, Engagement, EngagementId, ProjectId};
 use crate::present::format::{
     date_range, h_grouped, long_date, month_name, month_range, short_name, title_and_body,
 };
@@ -64,6 +65,8 @@ pub struct EngagementPage {
     #[serde(skip)]
     pub report_burn_charts: Vec<FigureView>,
     pub earlier_work: Vec<WorkView>,
+    /// The community's other engagements, oldest first: history, with no status.
+    pub earlier_engagements: Vec<EarlierEngagementView>,
     pub projects: Vec<ProjectView>,
     pub contacts: Vec<ContactView>,
     /// Overruns too old to count against the status (internal notes).
@@ -117,6 +120,22 @@ pub struct MonthView {
     pub by_allocation: Vec<WorkView>,
 }
 
+/// One of a community's earlier engagements, as history.
+#[derive(Debug, Clone, Serialize)]
+pub struct EarlierEngagementView {
+    /// The engagement's name in Airtable (the site shows it; the PDF its title).
+    pub name: String,
+    pub title: String,
+    pub period: String,
+    pub available: String,
+    pub used: String,
+    pub expired: String,
+    /// Hours used beyond the hours available, when any were.
+    pub overrun: Option<String>,
+    pub entries: usize,
+    pub topics: Vec<String>,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct EarlierAllocations {
     pub count: usize,
@@ -124,7 +143,8 @@ pub struct EarlierAllocations {
     pub available: String,
     pub used: String,
     pub expired: String,
-    pub overrun: String,
+    /// Hours used beyond the hours available, when any were.
+    pub overrun: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -147,9 +167,23 @@ pub struct ContactView {
 pub struct Totals {
     pub available: String,
     pub used: String,
-    pub left: String,
+    pub left_now: String,
+    pub not_started: String,
     pub expired: String,
     pub overrun: String,
+}
+
+impl Totals {
+    pub fn of(figures: &EngagementFigures) -> Totals {
+        Totals {
+            available: h_grouped(figures.available),
+            used: h_grouped(figures.used),
+            left_now: h_grouped(figures.left_now),
+            not_started: h_grouped(figures.not_started),
+            expired: h_grouped(figures.expired),
+            overrun: h_grouped(figures.overrun),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -340,8 +374,36 @@ fn earlier_allocations(input: &BookInput<'_>, earlier: &[AllocationId]) -> Optio
         available: h_grouped(sum(&|id| figures[id].available)),
         used: h_grouped(sum(&|id| figures[id].used)),
         expired: h_grouped(sum(&|id| figures[id].expired)),
-        overrun: h_grouped(sum(&|id| figures[id].overrun)),
+        overrun: Some(sum(&|id| figures[id].overrun)).filter(|h| !h.is_zero()).map(h_grouped),
     })
+}
+
+/// `1 January 2026 – 31 December 2027`, `from 1 January 2026`, or empty with no dates.
+fn engagement_dates(record: &Engagement) -> String {
+    match (record.start, record.end) {
+        (Some(start), Some(end)) => date_range(start, end),
+        (Some(start), None) => format!("from {}", long_date(start)),
+        (None, Some(end)) => format!("until {}", long_date(end)),
+        (None, None) => String::new(),
+    }
+}
+
+fn earlier_engagement(input: &BookInput<'_>, id: EngagementId) -> EarlierEngagementView {
+    let record = &input.dataset.engagements[id];
+    let totals = &input.figures.engagements[id];
+    let work = allowance::engagement_work(input.dataset, id, input.as_of, &input.figures.calendar);
+    let (title, _) = title_and_body(&record.description);
+    EarlierEngagementView {
+        name: record.name.clone(),
+        title: if title.is_empty() { record.name.clone() } else { title },
+        period: engagement_dates(record),
+        available: h_grouped(totals.available),
+        used: h_grouped(totals.used),
+        expired: h_grouped(totals.expired),
+        overrun: (!totals.overrun.is_zero()).then(|| h_grouped(totals.overrun)),
+        entries: work.entries,
+        topics: work.topics,
+    }
 }
 
 /// The page's context, from the figures and the engagement's charts.
@@ -382,12 +444,7 @@ pub fn page(
         name: record.name.clone(),
         community: record.community.clone(),
         engagement_title: if engagement_title.is_empty() { record.name.clone() } else { engagement_title },
-        period: match (record.start, record.end) {
-            (Some(start), Some(end)) => date_range(start, end),
-            (Some(start), None) => format!("from {}", long_date(start)),
-            (None, Some(end)) => format!("until {}", long_date(end)),
-            (None, None) => String::new(),
-        },
+        period: engagement_dates(record),
         month: month_name(month),
         as_of: long_date(input.as_of),
         community_status: StatusView::for_community(input, &totals.status)?,
@@ -403,18 +460,18 @@ pub fn page(
             .map(|a| AllocationView { name: short(input, *a), ..allocation_view(input, *a) })
             .collect(),
         earlier: earlier_allocations(input, &earlier),
-        totals: Totals {
-            available: h_grouped(totals.available),
-            used: h_grouped(totals.used),
-            left: h_grouped(totals.left),
-            expired: h_grouped(totals.expired),
-            overrun: h_grouped(totals.overrun),
-        },
+        totals: Totals::of(totals),
         burn_charts: charts.burn_ups,
         report_burn_charts: charts.report_burn_ups,
         earlier_work: allowance::earlier_work(dataset, id, month, input.as_of, calendar)
             .iter()
             .map(|work| work_view(input, work))
+            .collect(),
+        earlier_engagements: input
+            .figures
+            .community(id)
+            .earlier()
+            .map(|earlier| earlier_engagement(input, earlier))
             .collect(),
         projects: record.projects.iter().map(|project| project_view(input, *project)).collect(),
         contacts: contacts(input, id),
@@ -549,7 +606,8 @@ fn timeline_chart(
                 end: record.end,
                 available: figures.available.as_f64(),
                 used: (figures.used - figures.overrun).as_f64(),
-                left: figures.left.as_f64(),
+                left_now: figures.left_now.as_f64(),
+                not_started: figures.not_started.as_f64(),
                 expired: figures.expired.as_f64(),
                 overrun: figures.overrun.as_f64(),
             }

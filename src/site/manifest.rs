@@ -1,6 +1,7 @@
 //! The manifest the monthly email job reads, as JSON and as CSV: per community its PDF, the
 //! report period, status, recipients (To: Technical contacts, Cc: Administrative contacts,
-//! never Billing) and the period's hours. [`reports`] reads the JSON back for `emails`.
+//! never Billing) and the figures of the PDF's first box, under the names the PDF gives them.
+//! [`reports`] reads the JSON back for `emails`.
 //!
 //! A reported community with no Technical contact is listed with an empty To, never dropped,
 //! and [`missing_recipients`] says so.
@@ -13,8 +14,12 @@ use serde::{Deserialize, Serialize};
 use super::project::PdfExport;
 use super::BookInput;
 use crate::calendar::Month;
-use crate::figures::report::{period_hours, recipients, reported_in_month, PeriodHours};
-use crate::model::Contact;
+use crate::figures::allowance::{self, month_delivery};
+use crate::figures::delivery;
+use crate::figures::report::{community_reported_in_month, recipients};
+use crate::hours::Hours;
+use crate::model::{Contact, EngagementId};
+use crate::present::format::short_name;
 
 #[derive(Serialize)]
 struct Recipient {
@@ -28,10 +33,12 @@ impl Recipient {
     }
 }
 
+/// One community's usage, as the first box of its PDF states it, under the same names.
 #[derive(Serialize)]
 struct ManifestEntry {
-    engagement: String,
     community: String,
+    /// The current engagement, the one the PDF reports on (its name as in Airtable).
+    engagement: String,
     /// The report period: the month's first day to its last, or to the as-of date when that
     /// comes first.
     period_start: String,
@@ -40,9 +47,106 @@ struct ManifestEntry {
     pdf: String,
     to: Vec<Recipient>,
     cc: Vec<Recipient>,
-    /// The hours of the engagement's allocations that overlap the report month.
-    #[serde(flatten)]
-    hours: PeriodHours,
+    /// "Left to use now": hours of allocations open on the as-of date, soonest use-by first.
+    left_to_use_now: HoursBy<UseBy>,
+    /// "Coming next": hours of allocations that have not started, soonest first.
+    coming_next: HoursBy<StartsOn>,
+    /// "This month": hours worked in the report month, and in the month before.
+    worked_this_month: f64,
+    worked_last_month: f64,
+    /// "In all, since the engagement began": the current engagement's totals.
+    in_all: InAll,
+}
+
+/// A total and the allocations it adds up.
+#[derive(Serialize)]
+struct HoursBy<T> {
+    hours: f64,
+    allocations: Vec<T>,
+}
+
+#[derive(Serialize)]
+struct UseBy {
+    allocation: String,
+    hours: f64,
+    use_by: String,
+}
+
+#[derive(Serialize)]
+struct StartsOn {
+    allocation: String,
+    hours: f64,
+    from: String,
+}
+
+/// `available = used − overrun + left_to_use_now + not_started + expired_unused`.
+#[derive(Serialize)]
+struct InAll {
+    available: f64,
+    used: f64,
+    left_to_use_now: f64,
+    not_started: f64,
+    expired_unused: f64,
+    overrun: f64,
+}
+
+impl ManifestEntry {
+    fn new(input: &BookInput<'_>, id: EngagementId, pdf: String) -> ManifestEntry {
+        let (period_start, period_end) = input.report_dates();
+        let dataset = input.dataset;
+        let record = &dataset.engagements[id];
+        let recipients = recipients(dataset, id);
+        let allowance = allowance::allowance(dataset, input.figures, id);
+        let activities = delivery::counted_activities(dataset, id, input.as_of);
+        let month =
+            month_delivery(dataset, &activities, input.report_month(), input.as_of, &input.figures.calendar);
+        let short = |allocation| short_name(&dataset.allocations[allocation].name, &record.community);
+        let totals = &input.figures.engagements[id];
+        ManifestEntry {
+            community: record.community.clone(),
+            engagement: record.name.clone(),
+            period_start: period_start.to_string(),
+            period_end: period_end.to_string(),
+            status: totals.status.for_community().0.slug(),
+            pdf,
+            to: recipients.to.into_iter().map(Recipient::of).collect(),
+            cc: recipients.cc.into_iter().map(Recipient::of).collect(),
+            left_to_use_now: HoursBy {
+                hours: allowance.usable.iter().map(|u| u.left).sum::<Hours>().as_f64(),
+                allocations: allowance
+                    .usable
+                    .iter()
+                    .map(|u| UseBy {
+                        allocation: short(u.allocation),
+                        hours: u.left.as_f64(),
+                        use_by: u.use_by.to_string(),
+                    })
+                    .collect(),
+            },
+            coming_next: HoursBy {
+                hours: allowance.coming.iter().map(|c| c.hours).sum::<Hours>().as_f64(),
+                allocations: allowance
+                    .coming
+                    .iter()
+                    .map(|c| StartsOn {
+                        allocation: short(c.allocation),
+                        hours: c.hours.as_f64(),
+                        from: c.from.to_string(),
+                    })
+                    .collect(),
+            },
+            worked_this_month: month.hours.as_f64(),
+            worked_last_month: month.previous.as_f64(),
+            in_all: InAll {
+                available: totals.available.as_f64(),
+                used: totals.used.as_f64(),
+                left_to_use_now: totals.left_now.as_f64(),
+                not_started: totals.not_started.as_f64(),
+                expired_unused: totals.expired.as_f64(),
+                overrun: totals.overrun.as_f64(),
+            },
+        }
+    }
 }
 
 /// The manifest of one book, ready to write as JSON or CSV.
@@ -57,32 +161,46 @@ pub struct Manifest {
     warnings: Vec<String>,
 }
 
+/// The manifest's CSV columns: the JSON's, one row per community; lists of allocations become
+/// their total and the soonest date.
+const CSV_COLUMNS: [&str; 22] = [
+    "community",
+    "engagement",
+    "period_start",
+    "period_end",
+    "status",
+    "pdf",
+    "to_names",
+    "to_emails",
+    "cc_names",
+    "cc_emails",
+    "left_to_use_now",
+    "use_by",
+    "coming_next",
+    "coming_from",
+    "worked_this_month",
+    "worked_last_month",
+    "available_in_all",
+    "used_in_all",
+    "left_to_use_now_in_all",
+    "not_started_in_all",
+    "expired_unused_in_all",
+    "overrun_in_all",
+];
+
 impl Manifest {
     /// One entry per community PDF (`exports` after the aggregated one), in the order of the
-    /// engagements.
+    /// communities.
     pub fn new(input: &BookInput<'_>, aggregated: &PdfExport, exports: &[PdfExport]) -> Manifest {
-        let (period_start, period_end) = input.report_dates();
         let month = input.report_month();
         let communities = input
-            .dataset
-            .engagements
-            .ids()
-            .filter_map(|id| {
-                let pdf = input.communities[id].pdf(month);
+            .figures
+            .communities
+            .iter()
+            .filter_map(|community| {
+                let pdf = input.communities[community.current].pdf(month);
                 let export = exports.iter().find(|export| export.output == pdf)?;
-                let record = &input.dataset.engagements[id];
-                let recipients = recipients(input.dataset, id);
-                Some(ManifestEntry {
-                    engagement: record.name.clone(),
-                    community: record.community.clone(),
-                    period_start: period_start.to_string(),
-                    period_end: period_end.to_string(),
-                    status: input.figures.engagements[id].status.status.slug(),
-                    pdf: export.output.clone(),
-                    to: recipients.to.into_iter().map(Recipient::of).collect(),
-                    cc: recipients.cc.into_iter().map(Recipient::of).collect(),
-                    hours: period_hours(input.dataset, input.figures, id, month),
-                })
+                Some(ManifestEntry::new(input, community.current, export.output.clone()))
             })
             .collect();
         Manifest {
@@ -106,32 +224,17 @@ impl Manifest {
     /// would run get a leading `'`.
     pub fn csv(&self) -> Result<Vec<u8>> {
         let mut writer = csv::Writer::from_writer(Vec::new());
-        writer.write_record([
-            "engagement",
-            "community",
-            "period_start",
-            "period_end",
-            "status",
-            "pdf",
-            "to_names",
-            "to_emails",
-            "cc_names",
-            "cc_emails",
-            "available",
-            "used",
-            "left",
-            "expired",
-            "overrun",
-        ])?;
+        writer.write_record(CSV_COLUMNS)?;
         for entry in &self.communities {
             let names =
                 |list: &[Recipient]| list.iter().map(|r| r.name.as_str()).collect::<Vec<_>>().join("; ");
             let emails =
                 |list: &[Recipient]| list.iter().map(|r| r.email.as_str()).collect::<Vec<_>>().join("; ");
-            let hours = &entry.hours;
-            let row = [
-                entry.engagement.clone(),
+            let number = |hours: f64| hours.to_string();
+            let in_all = &entry.in_all;
+            let row: [String; CSV_COLUMNS.len()] = [
                 entry.community.clone(),
+                entry.engagement.clone(),
                 entry.period_start.clone(),
                 entry.period_end.clone(),
                 entry.status.to_string(),
@@ -140,11 +243,18 @@ impl Manifest {
                 emails(&entry.to),
                 names(&entry.cc),
                 emails(&entry.cc),
-                hours.available.as_f64().to_string(),
-                hours.used.as_f64().to_string(),
-                hours.left.as_f64().to_string(),
-                hours.expired.as_f64().to_string(),
-                hours.overrun.as_f64().to_string(),
+                number(entry.left_to_use_now.hours),
+                entry.left_to_use_now.allocations.first().map_or_else(String::new, |u| u.use_by.clone()),
+                number(entry.coming_next.hours),
+                entry.coming_next.allocations.first().map_or_else(String::new, |c| c.from.clone()),
+                number(entry.worked_this_month),
+                number(entry.worked_last_month),
+                number(in_all.available),
+                number(in_all.used),
+                number(in_all.left_to_use_now),
+                number(in_all.not_started),
+                number(in_all.expired_unused),
+                number(in_all.overrun),
             ];
             writer.write_record(row.iter().map(|cell| crate::text::spreadsheet_safe(cell).into_owned()))?;
         }
@@ -156,12 +266,13 @@ impl Manifest {
 /// no Technical contact with an email address.
 pub fn missing_recipients(input: &BookInput<'_>) -> Vec<String> {
     input
-        .dataset
-        .engagements
-        .iter_enumerated()
-        .filter(|(id, _)| reported_in_month(input.dataset, *id, input.report_month(), input.as_of))
-        .filter(|(id, _)| recipients(input.dataset, *id).to.is_empty())
-        .map(|(_, engagement)| {
+        .figures
+        .communities
+        .iter()
+        .filter(|c| community_reported_in_month(input.dataset, c, input.report_month(), input.as_of))
+        .filter(|c| recipients(input.dataset, c.current).to.is_empty())
+        .map(|c| {
+            let engagement = &input.dataset.engagements[c.current];
             format!(
                 "community \"{}\" (engagement \"{}\") has no Technical contact with an email address: its usage email has no To recipient",
                 engagement.community, engagement.name

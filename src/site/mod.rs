@@ -24,10 +24,10 @@ use self::overview::ReportLink;
 use self::project::{PdfExport, TocEntry};
 use self::slug::SlugClash;
 use crate::calendar::Month;
-use crate::figures::report::reported_in_month;
+use crate::figures::report::community_reported_in_month;
 use crate::figures::Figures;
 use crate::file_plan::Plan;
-use crate::model::{Dataset, EngagementId};
+use crate::model::{Dataset, EngagementId, Id};
 use crate::pages::{Renderer, Target};
 use crate::present::format::{date_range, month_name};
 use crate::present::Phrases;
@@ -96,12 +96,15 @@ impl<'a> BookInput<'a> {
         mut warnings: Vec<String>,
         provenance: Provenance,
     ) -> (BookInput<'a>, Vec<SlugClash>) {
+        // One slug per community, however many engagements it has had: a hash is added only
+        // when two different community names make one file name.
         let (slugs, clashes) = slug::unique_slugs(
-            dataset.engagements.iter().map(|e| (e.community.as_str(), e.name.as_str())),
+            figures.communities.iter().map(|c| (c.name.as_str(), c.name.as_str())),
             SLUG_LIMIT,
         );
         warnings.extend(clashes.iter().map(clash_warning));
-        let communities = slugs.iter().map(|slug| CommunityPaths::new(slug)).collect();
+        let paths: Vec<CommunityPaths> = slugs.iter().map(|slug| CommunityPaths::new(slug)).collect();
+        let communities = dataset.engagements.map(|id, _| paths[figures.community_of[id].index()].clone());
         let input = BookInput {
             dataset,
             figures,
@@ -166,8 +169,10 @@ pub fn build(input: &BookInput<'_>, templates: &TemplateSet) -> Result<Book> {
     };
     let mut plan = Plan::default();
     let aggregated = aggregated_export(input);
-    let engagements = crate::parallel::map(input.dataset.engagements.len(), |index| {
-        engagement_files(input, input.dataset.engagements.ids().nth(index).expect("in range"), &renderers)
+    let communities = &input.figures.communities;
+    let engagements = crate::parallel::map(communities.len(), |index| {
+        let community = communities.iter().nth(index).expect("in range");
+        engagement_files(input, community.current, &renderers)
     })
     .into_iter()
     .collect::<Result<Vec<EngagementFiles>>>()?;
@@ -224,7 +229,8 @@ struct EngagementFiles {
     pdf: Option<PdfExport>,
 }
 
-/// One engagement's charts, downloads and page, and its PDF page when it is reported.
+/// One community's charts, downloads and page, led by its current engagement `id`, and its PDF
+/// page when it is reported.
 fn engagement_files(
     input: &BookInput<'_>,
     id: EngagementId,
@@ -238,7 +244,12 @@ fn engagement_files(
     plan.add(paths.page.clone(), renderers.site.render("engagement.md.j2", &page)?);
     let toc = TocEntry { file: paths.page.clone(), title: input.dataset.engagements[id].community.clone() };
     let mut pdf = None;
-    if reported_in_month(input.dataset, id, input.report_month(), input.as_of) {
+    if community_reported_in_month(
+        input.dataset,
+        input.figures.community(id),
+        input.report_month(),
+        input.as_of,
+    ) {
         let export = engagement_export(input, &page.title, &page.community, paths);
         let report = page.into_report(export.root.clone());
         plan.add(export.article.clone(), renderers.pdf.render("engagement.md.j2", &report)?);

@@ -14,12 +14,12 @@ use crate::calendar::Month;
 use crate::figures::allocations::State;
 use crate::figures::allowance::month_delivery;
 use crate::figures::commitment::CommitmentRow;
-use crate::figures::report::{headcount, reported_in_month};
-use crate::figures::status::FindingKind;
+use crate::figures::report::{community_reported_in_month, headcount};
+use crate::figures::status::{FindingKind, Status};
 use crate::figures::{delivery, findings, revenue};
 use crate::file_plan::Plan;
 use crate::hours::Hours;
-use crate::model::AllocationId;
+use crate::model::{AllocationId, EngagementId};
 use crate::present::format::{h_grouped, hours, hours_grouped, long_date, money, month_name};
 use crate::present::FigureFacts;
 
@@ -103,7 +103,8 @@ pub struct CommunityMonth {
     pub status: Option<StatusView>,
     pub delivered: String,
     pub change: String,
-    pub left: String,
+    pub left_now: String,
+    pub not_started: String,
     pub expired: String,
     pub forecast: String,
     /// The cost of the hours delivered this month.
@@ -129,7 +130,10 @@ pub struct Overview {
     pub as_of: String,
     pub month: Option<String>,
     pub headline: Headline,
+    /// Each community's current engagement, most urgent first, unless it has ended.
     pub engagements: Vec<EngagementRowView>,
+    /// Communities whose current engagement has ended: history.
+    pub ended: Vec<EngagementRowView>,
     pub commitment_chart: FigureView,
     pub usage_chart: FigureView,
     pub commitment: Vec<CommitmentView>,
@@ -188,8 +192,12 @@ const REPORT_MONTHS_AFTER: usize = 6;
 pub fn overview(input: &BookInput<'_>, charts: OverviewCharts, reports: Vec<ReportLink>) -> Result<Overview> {
     let figures = input.figures;
     let dataset = input.dataset;
-    let engagements =
-        figures.urgency.iter().map(|id| engagement_row(input, *id)).collect::<Result<Vec<_>>>()?;
+    let (live, ended): (Vec<EngagementId>, Vec<EngagementId>) =
+        figures.current_engagements().partition(|id| figures.engagements[*id].status.status != Status::Ended);
+    let rows = |ids: Vec<EngagementId>| {
+        ids.into_iter().map(|id| engagement_row(input, id)).collect::<Result<Vec<_>>>()
+    };
+    let (engagements, ended) = (rows(live)?, rows(ended)?);
     let month_rows = month_table(input)?;
     let commitment: Vec<CommitmentView> = figures.commitment.iter().map(commitment_view).collect();
     let current = Month::of(input.as_of);
@@ -214,6 +222,7 @@ pub fn overview(input: &BookInput<'_>, charts: OverviewCharts, reports: Vec<Repo
         recent_commitment: recent,
         commitment,
         engagements,
+        ended,
         upcoming: figures.upcoming.iter().map(|id| allocation_view(input, *id)).collect(),
         ending_soon: figures.ending_soon.iter().map(|id| allocation_view(input, *id)).collect(),
         quiet: figures
@@ -346,9 +355,12 @@ fn month_table(input: &BookInput<'_>) -> Result<(Vec<CommunityMonth>, CommunityM
     let figures = input.figures;
     let month = input.report_month();
     let per_hour = input.settings.cost_per_hour;
-    let mut totals = (Hours::ZERO, Hours::ZERO, Hours::ZERO, Hours::ZERO, 0.0, Hours::ZERO);
+    let mut totals = (Hours::ZERO, Hours::ZERO, Hours::ZERO, Hours::ZERO, 0.0, Hours::ZERO, Hours::ZERO);
     let mut rows = Vec::new();
-    for id in figures.urgency.iter().filter(|id| reported_in_month(dataset, **id, month, input.as_of)) {
+    let reported = figures
+        .current_engagements()
+        .filter(|id| community_reported_in_month(dataset, figures.community(*id), month, input.as_of));
+    for id in reported.collect::<Vec<_>>().iter() {
         let activities = delivery::counted_activities(dataset, *id, input.as_of);
         let delivered = month_delivery(dataset, &activities, month, input.as_of, &figures.calendar);
         let engagement = &figures.engagements[*id];
@@ -358,7 +370,8 @@ fn month_table(input: &BookInput<'_>) -> Result<(Vec<CommunityMonth>, CommunityM
         let available: Hours = active.iter().map(|a| figures.allocations[*a].available).sum();
         totals.0 += delivered.hours;
         totals.1 += delivered.previous;
-        totals.2 += engagement.left;
+        totals.2 += engagement.left_now;
+        totals.6 += engagement.not_started;
         totals.3 += engagement.expired;
         totals.4 += forecast;
         totals.5 += available;
@@ -368,7 +381,8 @@ fn month_table(input: &BookInput<'_>) -> Result<(Vec<CommunityMonth>, CommunityM
             status: Some(StatusView::new(input, &engagement.status)?),
             delivered: h_grouped(delivered.hours),
             change: signed(delivered.hours - delivered.previous),
-            left: h_grouped(engagement.left),
+            left_now: h_grouped(engagement.left_now),
+            not_started: h_grouped(engagement.not_started),
             expired: h_grouped(engagement.expired),
             forecast: if active.is_empty() {
                 "–".to_string()
@@ -384,7 +398,8 @@ fn month_table(input: &BookInput<'_>) -> Result<(Vec<CommunityMonth>, CommunityM
         status: None,
         delivered: h_grouped(totals.0),
         change: signed(totals.0 - totals.1),
-        left: h_grouped(totals.2),
+        left_now: h_grouped(totals.2),
+        not_started: h_grouped(totals.6),
         expired: h_grouped(totals.3),
         forecast: format!("{} of {}", hours(totals.4), h_grouped(totals.5)),
         amount: money_amount(totals.0.as_f64() * per_hour),
@@ -474,12 +489,12 @@ pub fn charts(input: &BookInput<'_>) -> Result<(Plan, OverviewCharts)> {
     };
     let bars: Vec<UsageBar> = input
         .figures
-        .urgency
-        .iter()
+        .current_engagements()
+        .filter(|id| input.figures.engagements[*id].status.status != Status::Ended)
         .map(|id| UsageBar {
-            label: &input.dataset.engagements[*id].community,
-            used: input.figures.engagements[*id].used.as_f64(),
-            available: input.figures.engagements[*id].available.as_f64(),
+            label: &input.dataset.engagements[id].community,
+            used: input.figures.engagements[id].used.as_f64(),
+            available: input.figures.engagements[id].available.as_f64(),
         })
         .collect();
     files.add(layout::USAGE_CHART, charts::usage_chart(&bars, input.phrases.chart_labels())?);

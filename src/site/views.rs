@@ -6,9 +6,10 @@ use anyhow::Result;
 use serde::Serialize;
 
 use super::BookInput;
+use crate::figures::allocations::State;
 use crate::figures::status::{EngagementStatus, Status};
 use crate::model::{AllocationId, EngagementId};
-use crate::present::format::{date_range, h_grouped, percent, period, usage_bar};
+use crate::present::format::{date_range, h_grouped, long_date, percent, period, usage_bar};
 use crate::present::FigureTexts;
 
 #[derive(Debug, Clone, Serialize)]
@@ -22,6 +23,7 @@ pub struct StatusView {
 impl StatusView {
     fn of(status: Status, reasons: Vec<String>) -> StatusView {
         let icon = match status {
+            Status::Ended => "⚪",
             Status::OnTrack => "🟢",
             Status::AtRisk => "🟡",
             Status::ActionNeeded => "🔴",
@@ -66,10 +68,13 @@ pub struct EngagementRowView {
     /// The page, relative to the book root.
     pub page: String,
     pub period: String,
+    /// `31 December 2025`, or empty with no end date.
+    pub end: String,
     pub status: StatusView,
     pub available: String,
     pub used: String,
-    pub left: String,
+    pub left_now: String,
+    pub not_started: String,
     pub expired: String,
     pub usage: String,
 }
@@ -82,10 +87,12 @@ pub fn engagement_row(input: &BookInput<'_>, id: EngagementId) -> Result<Engagem
         community: engagement.community.clone(),
         page: input.communities[id].page.clone(),
         period: period(engagement.start, engagement.end),
+        end: engagement.end.map(long_date).unwrap_or_default(),
         status: StatusView::new(input, &totals.status)?,
         available: h_grouped(totals.available),
         used: h_grouped(totals.used),
-        left: h_grouped(totals.left),
+        left_now: h_grouped(totals.left_now),
+        not_started: h_grouped(totals.not_started),
         expired: h_grouped(totals.expired),
         usage: if totals.available.is_zero() {
             "–".to_string()
@@ -112,11 +119,15 @@ pub struct AllocationView {
     pub fill: String,
     /// Used beyond the hours available.
     pub over: bool,
-    /// Hours that can still be used.
-    pub left: String,
+    /// Hours that can be used now.
+    pub left_now: String,
+    /// Hours of an allocation that has not started, when it has not.
+    pub not_started: Option<String>,
     /// Hours that expired unused, when there are any.
     pub expired: Option<String>,
     pub overrun: String,
+    /// Hours used beyond the hours available, when there are any.
+    pub overrun_hours: Option<String>,
     pub usage_percent: String,
     pub bar: String,
     pub state: &'static str,
@@ -141,9 +152,11 @@ pub fn allocation_view(input: &BookInput<'_>, id: AllocationId) -> AllocationVie
         over: !figures.overrun.is_zero(),
         available: h_grouped(figures.available),
         used: h_grouped(figures.used),
-        left: h_grouped(figures.left),
+        left_now: h_grouped(figures.left_now),
+        not_started: (figures.state == State::Upcoming).then(|| h_grouped(figures.not_started)),
         expired: (!figures.expired.is_zero()).then(|| h_grouped(figures.expired)),
         overrun: h_grouped(figures.overrun),
+        overrun_hours: (!figures.overrun.is_zero()).then(|| h_grouped(figures.overrun)),
         usage_percent: percent(figures.usage_percent),
         bar: usage_bar(figures.used, figures.available),
         state: figures.state.label(),

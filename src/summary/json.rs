@@ -42,8 +42,10 @@ pub(crate) struct EngagementJson<'a> {
     pub outside_window: Vec<OutsideJson<'a>>,
     pub available: Hours,
     pub used: Hours,
-    /// Hours still usable in allocations whose window is open.
-    pub left: Hours,
+    /// Hours usable now, in allocations whose window is open.
+    pub left_now: Hours,
+    /// Hours of allocations that have not started yet.
+    pub not_started: Hours,
     /// Hours that expired unused in allocations whose window has closed.
     pub expired: Hours,
     pub overrun: Hours,
@@ -81,7 +83,8 @@ pub(crate) struct AllocationJson<'a> {
     pub provider: Option<&'a str>,
     pub available: Hours,
     pub used: Hours,
-    pub left: Hours,
+    pub left_now: Hours,
+    pub not_started: Hours,
     pub expired: Hours,
     pub overrun: Hours,
     pub usage_percent: f64,
@@ -179,7 +182,8 @@ fn engagements<'a>(
                     .collect(),
                 available: totals.available,
                 used: totals.used,
-                left: totals.left,
+                left_now: totals.left_now,
+                not_started: totals.not_started,
                 expired: totals.expired,
                 overrun: totals.overrun,
             })
@@ -202,7 +206,8 @@ fn allocations<'a>(dataset: &'a Dataset, figures: &'a Figures) -> Vec<Allocation
                 provider: allocation.provider.as_deref(),
                 available: totals.available,
                 used: totals.used,
-                left: totals.left,
+                left_now: totals.left_now,
+                not_started: totals.not_started,
                 expired: totals.expired,
                 overrun: totals.overrun,
                 usage_percent: round(totals.usage_percent, 1),

@@ -37,7 +37,9 @@ struct EngagementLines<'a> {
     end: Option<String>,
     available: String,
     used: String,
-    left: String,
+    left_now: String,
+    /// Empty when nothing is still to start.
+    not_started: String,
     /// Empty when no hours expired.
     expired: String,
     reasons: Vec<String>,
@@ -55,9 +57,13 @@ struct AllocationLine<'a> {
     percent: String,
     used: String,
     available: String,
-    left: String,
+    left_now: String,
+    /// Empty unless the allocation has not started.
+    not_started: String,
     /// Empty when no hours expired.
     expired: String,
+    /// Empty when none were used beyond the hours available.
+    overrun: String,
     state: &'static str,
     name: &'a str,
 }
@@ -174,7 +180,8 @@ fn engagement_lines<'a>(
         end: engagement.end.map(|day| day.to_string()),
         available: h_grouped(totals.available),
         used: h_grouped(totals.used),
-        left: h_grouped(totals.left),
+        left_now: h_grouped(totals.left_now),
+        not_started: unless_zero(totals.not_started),
         expired: unless_zero(totals.expired),
         reasons: phrases.reasons(dataset, &totals.status.reasons)?,
         history: phrases.reasons(dataset, &totals.status.history)?,
@@ -194,8 +201,10 @@ fn allocation_line<'a>(dataset: &'a Dataset, figures: &Figures, id: AllocationId
         percent: percent(totals.usage_percent),
         used: h_grouped(totals.used),
         available: h_grouped(totals.available),
-        left: h_grouped(totals.left),
+        left_now: h_grouped(totals.left_now),
+        not_started: unless_zero(totals.not_started),
         expired: unless_zero(totals.expired),
+        overrun: unless_zero(totals.overrun),
         state: totals.state.label(),
         name: &dataset.allocations[id].name,
     }

@@ -507,8 +507,10 @@ Alpha 2026 Q4,Alpha hub,10/1/2026,12/31/2026,12,
 #[test]
 fn the_manifest_lists_a_community_without_technical_contact_with_an_empty_to() {
     let folder = temp_folder("manifest-no-technical");
-    // Oct 2026 overlaps the Q4 allocation (12 h, 4 used, 8 left) and a workshop that ended on
-    // Oct 15 (5 h, 1 used, 4 expired); Q3 ended on Sep 30 and is not this period's.
+    // As of 2026-10-31: Q4 (12 h, 4 used) has 8 h left to use by 2026-12-31; the workshop that
+    // ended on Oct 15 (5 h, 1 used) and Q3 (10 h, 3 used) expired 4 + 7 = 11 h. Worked in
+    // October: 2 + 2 = 4 h; in September: the workshop's 1 h (Q3's 3 h were in August). In all:
+    // 27 h available = 8 used + 8 left now + 11 expired.
     let data = Data::baseline()
         .add("allocations.csv", "Alpha workshop,Alpha hub,9/15/2026,10/15/2026,5,Ana Silva\nAlpha 2026 Q3,Alpha hub,7/1/2026,9/30/2026,10,Ana Silva\n")
         .add("activities.csv", "Alpha workshop,Ana Silva,1,Prep,9/20/2026,,\nAlpha 2026 Q3,Ana Silva,3,Support,8/20/2026,,\n")
@@ -530,8 +532,8 @@ fn the_manifest_lists_a_community_without_technical_contact_with_an_empty_to() {
     assert_eq!(
         manifest["communities"],
         serde_json::json!([{
-            "engagement": "Alpha 2026 Premier",
             "community": "Alpha Lab",
+            "engagement": "Alpha 2026 Premier",
             "period_start": "2026-10-01",
             "period_end": "2026-10-31",
             "status": "on-track",
@@ -541,17 +543,27 @@ fn the_manifest_lists_a_community_without_technical_contact_with_an_empty_to() {
                 {"name": "+Eve Admin", "email": "eve@alpha.example.org"},
                 {"name": "Lee Park", "email": "lee@alpha.example.org"}
             ],
-            "available": 17.0,
-            "used": 5.0,
-            "left": 8.0,
-            "expired": 4.0,
-            "overrun": 0.0
+            "left_to_use_now": {
+                "hours": 8.0,
+                "allocations": [{"allocation": "Alpha 2026 Q4", "hours": 8.0, "use_by": "2026-12-31"}]
+            },
+            "coming_next": {"hours": 0.0, "allocations": []},
+            "worked_this_month": 4.0,
+            "worked_last_month": 1.0,
+            "in_all": {
+                "available": 27.0,
+                "used": 8.0,
+                "left_to_use_now": 8.0,
+                "not_started": 0.0,
+                "expired_unused": 11.0,
+                "overrun": 0.0
+            }
         }])
     );
     assert_eq!(
         std::fs::read_to_string(book.join("exports/manifest.csv")).unwrap(),
-        "engagement,community,period_start,period_end,status,pdf,to_names,to_emails,cc_names,cc_emails,available,used,left,expired,overrun
-Alpha 2026 Premier,Alpha Lab,2026-10-01,2026-10-31,on-track,exports/communities/alpha-lab-2026-10.pdf,,,'+Eve Admin; Lee Park,eve@alpha.example.org; lee@alpha.example.org,17,5,8,4,0
+        "community,engagement,period_start,period_end,status,pdf,to_names,to_emails,cc_names,cc_emails,left_to_use_now,use_by,coming_next,coming_from,worked_this_month,worked_last_month,available_in_all,used_in_all,left_to_use_now_in_all,not_started_in_all,expired_unused_in_all,overrun_in_all
+Alpha Lab,Alpha 2026 Premier,2026-10-01,2026-10-31,on-track,exports/communities/alpha-lab-2026-10.pdf,,,'+Eve Admin; Lee Park,eve@alpha.example.org; lee@alpha.example.org,8,2026-12-31,0,,4,1,27,8,8,0,11,0
 "
     );
 }

@@ -144,7 +144,8 @@ fn a_closed_engagement_is_not_asked_to_refine() {
         .replace("Active", "Closed")
         .replace("\"Premier Tier\nHub support and training\"", "");
     let data = Data::baseline().with("engagements.csv", &engagements);
-    assert_eq!(status_at(&data, "2027-02-01"), (Status::OnTrack, vec![]));
+    // Ended a month before, with nothing to act on: ended, not on track.
+    assert_eq!(status_at(&data, "2027-02-01"), (Status::Ended, vec![]));
     assert_eq!(status_at(&data, "2026-10-30").1, ["The engagement has no description."]);
 }
 

@@ -38,7 +38,7 @@ fn tenths_of_an_hour_add_up_exactly() {
     let figures = figures_at(&data, "2026-10-30");
     let q4 = &figures.allocations[id(0)];
     assert_eq!(
-        (q4.used, q4.overrun, q4.left, q4.state),
+        (q4.used, q4.overrun, q4.left_now, q4.state),
         (hours(0.3), Hours::ZERO, Hours::ZERO, State::Completed)
     );
     assert_ne!(figures.engagements[id(0)].status.status, Status::ActionNeeded);
@@ -65,12 +65,12 @@ fn left_is_usable_hours_and_expired_is_what_a_closed_window_lost() {
     let open = figures_at(&Data::baseline(), "2026-12-31");
     let closed = figures_at(&Data::baseline(), "2027-01-01");
     let (a, b) = (&open.allocations[id(0)], &closed.allocations[id(0)]);
-    assert_eq!((a.left, a.expired), (hours(8.0), Hours::ZERO));
-    assert_eq!((b.left, b.expired), (Hours::ZERO, hours(8.0)));
+    assert_eq!((a.left_now, a.expired), (hours(8.0), Hours::ZERO));
+    assert_eq!((b.left_now, b.expired), (Hours::ZERO, hours(8.0)));
     let e = &closed.engagements[id(0)];
     assert_eq!(
-        (e.available, e.used, e.left, e.expired, e.overrun),
-        (hours(12.0), hours(4.0), Hours::ZERO, hours(8.0), Hours::ZERO)
+        (e.available, e.used, e.left_now, e.not_started, e.expired, e.overrun),
+        (hours(12.0), hours(4.0), Hours::ZERO, Hours::ZERO, hours(8.0), Hours::ZERO)
     );
 }
 
@@ -85,7 +85,13 @@ fn json_says_left_and_expired_for_both_levels() {
     assert!(output.status.success(), "{}", text(&output.stderr));
     let json: serde_json::Value = serde_json::from_str(&text(&output.stdout)).unwrap();
     for level in [&json["engagements"][0], &json["allocations"][0]] {
-        assert_eq!((level["left"].as_f64(), level["expired"].as_f64()), (Some(0.0), Some(8.0)), "{level}");
+        let hours = |field: &str| level[field].as_f64();
+        assert_eq!(
+            (hours("left_now"), hours("not_started"), hours("expired")),
+            (Some(0.0), Some(0.0), Some(8.0)),
+            "{level}"
+        );
+        assert!(level.get("left").is_none(), "no field mixes hours left now and hours to come");
         assert!(level.get("remaining").is_none());
     }
 }
@@ -230,10 +236,10 @@ proptest! {
         let data = Data::baseline().with("allocations.csv", allocations).with("activities.csv", &activities);
         let figures = figures_at(&data, &(base + chrono::Days::new(u64::from(as_of))).to_string());
         for f in figures.allocations.iter() {
-            prop_assert_eq!(f.available, f.used - f.overrun + f.left + f.expired);
+            prop_assert_eq!(f.available, f.used - f.overrun + f.left_now + f.not_started + f.expired);
         }
         for e in figures.engagements.iter() {
-            prop_assert_eq!(e.available, e.used - e.overrun + e.left + e.expired);
+            prop_assert_eq!(e.available, e.used - e.overrun + e.left_now + e.not_started + e.expired);
         }
     }
 }

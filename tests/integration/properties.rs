@@ -32,16 +32,19 @@ proptest! {
         units in prop::collection::vec((0u64..800, 0i64..4_000), 0..30),
         as_of in 0u64..900,
     ) {
-        // available = used − overrun + left + expired, exactly, at any date.
+        // available = used − overrun + left now + not started + expired, exactly, at any date,
+        // and at most one of the last three is ever non-zero.
         let alloc = Allocation::standalone("A", date_from(100), date_from(500), Hours::from_hundredths(available));
         let log: Vec<Activity> = units
             .iter()
             .map(|(day, hundredths)| Activity::standalone(date_from(*day), date_from(*day), Hours::from_hundredths(*hundredths)))
             .collect();
         let f = allocation_figures(&alloc, log.iter(), &WorkCalendar::default(), date_from(as_of));
-        prop_assert_eq!(f.available, f.used - f.overrun + f.left + f.expired);
-        prop_assert!(f.left >= Hours::ZERO && f.expired >= Hours::ZERO && f.overrun >= Hours::ZERO);
-        prop_assert!(f.left.is_zero() || f.expired.is_zero());
+        prop_assert_eq!(f.available, f.used - f.overrun + f.left_now + f.not_started + f.expired);
+        prop_assert!(f.left_now >= Hours::ZERO && f.not_started >= Hours::ZERO);
+        prop_assert!(f.expired >= Hours::ZERO && f.overrun >= Hours::ZERO);
+        let non_zero = [f.left_now, f.not_started, f.expired].iter().filter(|h| !h.is_zero()).count();
+        prop_assert!(non_zero <= 1);
     }
 
     #[test]

@@ -19,12 +19,12 @@ fn sample_pdfs_show_each_engagements_own_figures() {
     assert!(names.contains(&"2i2c-ces-report-2026-10.pdf".to_string()));
     assert!(out.join("_build/site/content/index.json").exists());
 
-    // Río Claro: 68 h available, 57 h used, 3 h left (10 h expired unused), 2 h overrun in a
+    // Río Claro: 68 h available, 57 h used, 3 h left now, none to start, 10 h expired unused, 2 h overrun in a
     // quarter that ended on 2026-09-30, more than 30 days before: history, so On Track.
     let text = pdf_text(&out.join("exports/communities/rio-claro-data-society-2026-10.pdf"));
     for expected in [
         "Río Claro Data & Society",
-        "68 h 57 h 3 h 10 h 2 h",
+        "68 h 57 h 3 h 0 h 10 h 2 h",
         "3 h of Open data clinics 2026 Q4, to use by 31 December 2026",
         "7 earlier allocations",
         "On Track",
@@ -282,7 +282,7 @@ fn lumens_card_reads_its_usable_and_coming_hours_with_their_dates_as_the_json_ha
         match allocation["state"].as_str().unwrap() {
             "active" => expected.push(format!(
                 "{} h of {}, to use by {}",
-                hours(&allocation["left"]),
+                hours(&allocation["left_now"]),
                 short(allocation),
                 long_date(allocation["end"].as_str().unwrap())
             )),
