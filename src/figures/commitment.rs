@@ -25,16 +25,29 @@ pub struct CommitmentRow {
     pub committed_hours_per_working_day: f64,
     #[serde(serialize_with = "super::rounded::rate")]
     pub fte: f64,
-    /// `None` when no capacity is known for any working day of the month.
+    /// The mean capacity over the working days of the month that have one; `None` when no
+    /// working day has one. See `capacity_known_working_days` for how many do.
     #[serde(serialize_with = "super::rounded::optional_rate")]
     pub capacity_hours_per_working_day: Option<f64>,
+    /// How many of the month's working days have a known capacity: `working_days` when the
+    /// capacity is the whole month's.
+    pub capacity_known_working_days: u32,
     pub delivered_hours: Hours,
 }
 
 impl CommitmentRow {
+    /// Committed beyond the capacity, judged only when the capacity is known on every working
+    /// day of the month: days with no capacity could hold any of the committed hours.
     pub fn over_capacity(&self) -> bool {
-        self.capacity_hours_per_working_day
-            .is_some_and(|capacity| self.committed_hours_per_working_day > capacity + 1e-9)
+        self.capacity_known_for_whole_month()
+            && self
+                .capacity_hours_per_working_day
+                .is_some_and(|capacity| self.committed_hours_per_working_day > capacity + 1e-9)
+    }
+
+    /// Whether every working day of the month has a known capacity.
+    pub fn capacity_known_for_whole_month(&self) -> bool {
+        self.capacity_known_working_days == self.working_days
     }
 
     /// Hours delivered per working day of the month, on the scale of the commitment.
@@ -146,23 +159,43 @@ pub fn mean_capacity(
     last: NaiveDate,
     calendar: &WorkCalendar,
 ) -> (Option<f64>, bool) {
-    let (mut sum, mut known, mut all) = (0.0, 0u32, true);
-    for day in calendar.working_days_in(first, last) {
-        match capacity_on(rows, day) {
-            Some(capacity) => {
-                sum += capacity;
-                known += 1;
-            }
-            None => all = false,
-        }
+    let known = known_capacity(rows, first, last, calendar);
+    let working_days = calendar.working_days(first, last);
+    (known.mean(), known.days == working_days)
+}
+
+/// The capacity over some working days: the days that have one, and their sum.
+struct KnownCapacity {
+    days: u32,
+    sum: f64,
+}
+
+impl KnownCapacity {
+    fn mean(&self) -> Option<f64> {
+        (self.days > 0).then(|| self.sum / f64::from(self.days))
     }
-    ((known > 0).then(|| sum / f64::from(known)), all)
+}
+
+fn known_capacity(
+    rows: &[CapacityRow],
+    first: NaiveDate,
+    last: NaiveDate,
+    calendar: &WorkCalendar,
+) -> KnownCapacity {
+    let mut known = KnownCapacity { days: 0, sum: 0.0 };
+    for capacity in calendar.working_days_in(first, last).filter_map(|day| capacity_on(rows, day)) {
+        known.sum += capacity;
+        known.days += 1;
+    }
+    known
 }
 
 /// The month's capacity per working day: the mean over its working days that have a known
-/// capacity, so a change mid-month is weighted by the days it applies to.
-pub fn capacity_for_month(rows: &[CapacityRow], month: Month, calendar: &WorkCalendar) -> Option<f64> {
-    mean_capacity(rows, month.first_day(), month.last_day(), calendar).0
+/// capacity, so a change mid-month is weighted by the days it applies to; and how many days
+/// have one.
+pub fn capacity_for_month(rows: &[CapacityRow], month: Month, calendar: &WorkCalendar) -> (Option<f64>, u32) {
+    let known = known_capacity(rows, month.first_day(), month.last_day(), calendar);
+    (known.mean(), known.days)
 }
 
 /// Committed hours per month of every allocation.
@@ -193,16 +226,18 @@ pub fn commitment_by_month(
             let working_days = calendar.working_days(month.first_day(), month.last_day());
             let committed_hours = committed.get(&month).copied().unwrap_or_default();
             let per_day = if working_days == 0 { 0.0 } else { committed_hours / f64::from(working_days) };
+            let (capacity, known_days) = dataset
+                .capacity
+                .as_deref()
+                .map_or((None, 0), |rows| capacity_for_month(rows, month, calendar));
             CommitmentRow {
                 month,
                 working_days,
                 committed_hours,
                 committed_hours_per_working_day: per_day,
                 fte: per_day / hours_per_fte_day,
-                capacity_hours_per_working_day: dataset
-                    .capacity
-                    .as_deref()
-                    .and_then(|rows| capacity_for_month(rows, month, calendar)),
+                capacity_hours_per_working_day: capacity,
+                capacity_known_working_days: known_days,
                 delivered_hours: delivered.get(&month).copied().unwrap_or_default(),
             }
         })
@@ -304,9 +339,42 @@ mod tests {
             CapacityRow { line: 3, from: day(2026, 10, 16), hours_per_working_day: Hours::whole(8) },
         ];
         let october = Month { year: 2026, month: 10 };
-        assert_eq!(capacity_for_month(&rows, october, &WorkCalendar::default()), Some(7.0));
+        assert_eq!(capacity_for_month(&rows, october, &WorkCalendar::default()), (Some(7.0), 22));
         assert_eq!(capacity_on(&rows, day(2024, 12, 31)), None);
         let earlier = Month { year: 2024, month: 6 };
-        assert_eq!(capacity_for_month(&rows, earlier, &WorkCalendar::default()), None);
+        assert_eq!(capacity_for_month(&rows, earlier, &WorkCalendar::default()), (None, 0));
+    }
+
+    #[test]
+    fn capacity_known_for_part_of_a_month_is_the_mean_of_the_days_known() {
+        // March 2026 has 22 working days (Mon 2–Tue 31). From Mon 16 March, 4 h a day: known on
+        // 16–20, 23–27, 30–31, 12 days, mean 4. From Tue 31 March: known on that one day.
+        let march = Month { year: 2026, month: 3 };
+        let from =
+            |d: u32| [CapacityRow { line: 2, from: day(2026, 3, d), hours_per_working_day: Hours::whole(4) }];
+        assert_eq!(capacity_for_month(&from(16), march, &WorkCalendar::default()), (Some(4.0), 12));
+        assert_eq!(capacity_for_month(&from(31), march, &WorkCalendar::default()), (Some(4.0), 1));
+        assert_eq!(capacity_for_month(&from(2), march, &WorkCalendar::default()), (Some(4.0), 22));
+    }
+
+    #[test]
+    fn over_capacity_is_judged_only_on_a_month_whose_capacity_is_known_every_working_day() {
+        // 10 h committed per working day against 4 h known on 12 of 22 days: not judged; known
+        // on all 22: over. Exactly at capacity is not over.
+        let row = |committed: f64, known: u32| CommitmentRow {
+            month: Month { year: 2026, month: 3 },
+            working_days: 22,
+            committed_hours: committed * 22.0,
+            committed_hours_per_working_day: committed,
+            fte: committed / 6.0,
+            capacity_hours_per_working_day: Some(4.0),
+            capacity_known_working_days: known,
+            delivered_hours: Hours::ZERO,
+        };
+        assert!(!row(10.0, 12).over_capacity());
+        assert!(!row(10.0, 21).over_capacity());
+        assert!(row(10.0, 22).over_capacity());
+        assert!(!row(4.0, 22).over_capacity());
+        assert!(row(4.01, 22).over_capacity());
     }
 }

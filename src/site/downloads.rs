@@ -43,6 +43,7 @@ fn commitment(input: &BookInput<'_>) -> Result<Vec<u8>> {
         "Committed hours per working day",
         "FTE",
         "Capacity hours per working day",
+        "Working days with a known capacity",
         "Delivered hours",
         "Over capacity",
     ];
@@ -54,6 +55,7 @@ fn commitment(input: &BookInput<'_>) -> Result<Vec<u8>> {
             number(row.committed_hours_per_working_day, 3),
             number(row.fte, 3),
             row.capacity_hours_per_working_day.map_or(String::new(), |c| number(c, 3)),
+            row.capacity_known_working_days.to_string(),
             hours(row.delivered_hours),
             if row.over_capacity() { "yes" } else { "no" }.to_string(),
         ]

@@ -61,6 +61,8 @@ pub struct CommitmentView {
     pub per_day: String,
     pub fte: String,
     pub capacity: String,
+    /// Set when the capacity is known on only some working days of the month: how many.
+    pub capacity_known_days: Option<u32>,
     pub delivered: String,
     pub over_capacity: bool,
 }
@@ -138,6 +140,8 @@ pub struct Overview {
     pub usage_chart: FigureView,
     pub commitment: Vec<CommitmentView>,
     pub over_capacity_months: Vec<String>,
+    /// Months whose capacity is known on only some of their working days.
+    pub partly_known_months: Vec<String>,
     pub recent_commitment: Vec<CommitmentView>,
     pub upcoming: Vec<AllocationView>,
     pub ending_soon: Vec<AllocationView>,
@@ -217,6 +221,14 @@ pub fn overview(input: &BookInput<'_>, charts: OverviewCharts, reports: Vec<Repo
             .commitment
             .iter()
             .filter(|row| row.over_capacity())
+            .map(|row| month_name(row.month))
+            .collect(),
+        partly_known_months: figures
+            .commitment
+            .iter()
+            .filter(|row| {
+                row.capacity_hours_per_working_day.is_some() && !row.capacity_known_for_whole_month()
+            })
             .map(|row| month_name(row.month))
             .collect(),
         recent_commitment: recent,
@@ -448,6 +460,9 @@ fn commitment_view(row: &CommitmentRow) -> CommitmentView {
         per_day: format!("{:.2}", row.committed_hours_per_working_day),
         fte: format!("{:.2}", row.fte),
         capacity: row.capacity_hours_per_working_day.map_or("unknown".to_string(), |c| format!("{c:.2}")),
+        capacity_known_days: (!row.capacity_known_for_whole_month()
+            && row.capacity_hours_per_working_day.is_some())
+        .then_some(row.capacity_known_working_days),
         delivered: h_grouped(row.delivered_hours),
         over_capacity: row.over_capacity(),
     }

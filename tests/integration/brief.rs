@@ -233,7 +233,9 @@ fn a_sample_brief_pdf_reads_the_summary_figures_and_names_no_billing_contact() {
         .map(|field| format!("{} h", hours_text(&engagement[field])))
         .join(" ");
     assert!(
-        pdf_text.contains(&format!("Available Delivered Left to use now Not started yet Expired unused Overrun\n{row}\n")),
+        pdf_text.contains(&format!(
+            "Available Delivered Left to use now Not started yet Expired unused Overrun\n{row}\n"
+        )),
         "{pdf_text}"
     );
     let used = hours_text(&engagement["used"]);

@@ -7,6 +7,7 @@ mod brief;
 mod cli;
 mod consistency;
 mod emails;
+mod ended;
 mod figures;
 mod initiatives;
 mod interrupted_builds;
