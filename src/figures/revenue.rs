@@ -2,9 +2,11 @@
 //! to monthly recurring revenue"), for the engagements whose Contract value is known.
 //!
 //! - Revenue: each contract's value spread evenly over the working days of its engagement.
-//! - Cost: hours × the internal cost per hour, for the hours delivered to those same
-//!   engagements in the month and for the hours their allocations commit in it (the same rules
-//!   as the delivered and commitment series), so both sides of the ratio cover the same work.
+//! - Cost delivered: hours × the internal cost per hour for every hour delivered in the month
+//!   ([`delivered_cost`], the one month's cost every output states), with the part delivered to
+//!   engagements without a contract value shown apart; the ratio to revenue leaves that part out
+//!   so both sides cover the same work. Months after the as-of month have no delivered cost.
+//! - Cost committed: the hours the valued contracts' allocations commit in the month.
 //! - Per engagement: the effective revenue per hour delivered and per hour committed.
 
 use std::collections::BTreeMap;
@@ -14,19 +16,34 @@ use super::Figures;
 use crate::calendar::{Month, WorkCalendar};
 use crate::model::{Dataset, EngagementId};
 
+/// The cost of the hours delivered in `month` to every engagement, valued or not: the one
+/// figure every output states for a month's delivered cost. `None` for a month after the as-of
+/// date's: nothing is delivered there yet, and a report leaves it blank rather than say 0.
+pub fn delivered_cost(figures: &Figures, month: Month, cost_per_hour: f64) -> Option<f64> {
+    (month <= Month::of(figures.as_of))
+        .then(|| figures.commitment_in(month).map_or(0.0, |row| row.delivered_hours.as_f64()) * cost_per_hour)
+}
+
 /// One month of cost against revenue.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RevenueMonth {
     pub month: Month,
+    /// The month's share of the valued contracts.
     pub revenue: f64,
-    pub delivered_cost: f64,
+    /// [`delivered_cost`]: every engagement's hours; `None` after the as-of month.
+    pub delivered_cost: Option<f64>,
+    /// The part of it delivered to engagements without a contract value.
+    pub delivered_cost_without_value: Option<f64>,
+    /// The cost of the hours the valued contracts' allocations commit in the month.
     pub committed_cost: f64,
 }
 
 impl RevenueMonth {
-    /// Cost of the hours delivered ÷ revenue, when there is revenue.
+    /// Cost of the hours delivered to the valued contracts ÷ their revenue: both sides cover
+    /// the same work. `None` without revenue or before anything is delivered.
     pub fn delivered_ratio(&self) -> Option<f64> {
-        (self.revenue > 0.0).then(|| self.delivered_cost / self.revenue)
+        let valued = self.delivered_cost? - self.delivered_cost_without_value.unwrap_or(0.0);
+        (self.revenue > 0.0).then(|| valued / self.revenue)
     }
 
     /// Cost of the hours committed ÷ revenue, when there is revenue.
@@ -44,11 +61,13 @@ pub struct EngagementRevenue {
     pub per_delivered_hour: Option<f64>,
     /// `value` ÷ hours available in its allocations, when there are some.
     pub per_committed_hour: Option<f64>,
+    /// The contract pays less per committed hour than the hours cost.
+    pub below_cost: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Revenue {
-    /// The months any valued contract runs in, in order.
+    /// The months any valued contract runs in or any hours were delivered in, in order.
     pub months: Vec<RevenueMonth>,
     pub engagements: Vec<EngagementRevenue>,
     /// Engagements with a value but no dates to spread it over.
@@ -80,11 +99,12 @@ pub fn spread_value(
         .collect()
 }
 
-/// Revenue, delivered hours and committed hours per month.
+/// Revenue, and the hours delivered to engagements without value and committed by valued ones,
+/// per month.
 #[derive(Default)]
 struct MonthSums {
     revenue: f64,
-    delivered: f64,
+    delivered_without_value: f64,
     committed: f64,
 }
 
@@ -94,6 +114,11 @@ pub fn revenue(dataset: &Dataset, figures: &Figures, cost_per_hour: f64) -> Reve
     for (id, engagement) in dataset.engagements.iter_enumerated() {
         let Some(cents) = engagement.contract_value else {
             without_value.push(id);
+            for (_, activity) in dataset.engagement_activities(id) {
+                for (month, hours) in activity_months(activity, &figures.calendar, figures.as_of) {
+                    by_month.entry(month).or_default().delivered_without_value += hours.as_f64();
+                }
+            }
             continue;
         };
         match (engagement.start, engagement.end) {
@@ -101,35 +126,46 @@ pub fn revenue(dataset: &Dataset, figures: &Figures, cost_per_hour: f64) -> Reve
                 for (month, amount) in spread_value(cents, start, end, &figures.calendar) {
                     by_month.entry(month).or_default().revenue += amount;
                 }
-                add_hours(dataset, figures, id, &mut by_month);
+                add_committed(dataset, figures, id, &mut by_month);
             }
             _ => undated.push(id),
         }
         let totals = &figures.engagements[id];
         let value = cents as f64 / 100.0;
         let per = |hours: f64| (hours > 0.0).then(|| value / hours);
+        let per_committed_hour = per(totals.available.as_f64());
         engagements.push(EngagementRevenue {
             engagement: id,
             value,
             per_delivered_hour: per(totals.used.as_f64()),
-            per_committed_hour: per(totals.available.as_f64()),
+            per_committed_hour,
+            below_cost: per_committed_hour.is_some_and(|per_hour| per_hour < cost_per_hour),
         });
+    }
+    for row in &figures.commitment {
+        if !row.delivered_hours.is_zero() {
+            by_month.entry(row.month).or_default();
+        }
     }
     let months = by_month
         .into_iter()
-        .filter(|(_, sums)| sums.revenue > 0.0)
-        .map(|(month, sums)| RevenueMonth {
-            month,
-            revenue: sums.revenue,
-            delivered_cost: sums.delivered * cost_per_hour,
-            committed_cost: sums.committed * cost_per_hour,
+        .map(|(month, sums)| {
+            let delivered_cost = delivered_cost(figures, month, cost_per_hour);
+            RevenueMonth {
+                month,
+                revenue: sums.revenue,
+                delivered_cost,
+                delivered_cost_without_value: delivered_cost
+                    .map(|_| sums.delivered_without_value * cost_per_hour),
+                committed_cost: sums.committed * cost_per_hour,
+            }
         })
         .collect();
     Revenue { months, engagements, undated, without_value }
 }
 
-/// Adds an engagement's delivered and committed hours to their months.
-fn add_hours(
+/// Adds a valued engagement's committed hours to their months.
+fn add_committed(
     dataset: &Dataset,
     figures: &Figures,
     engagement: EngagementId,
@@ -138,11 +174,6 @@ fn add_hours(
     for allocation in dataset.allocations_of(engagement) {
         for (month, hours) in allocation_months(&dataset.allocations[allocation], &figures.calendar) {
             by_month.entry(month).or_default().committed += hours;
-        }
-    }
-    for (_, activity) in dataset.engagement_activities(engagement) {
-        for (month, hours) in activity_months(activity, &figures.calendar, figures.as_of) {
-            by_month.entry(month).or_default().delivered += hours.as_f64();
         }
     }
 }

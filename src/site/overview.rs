@@ -175,7 +175,10 @@ pub struct RevenueView {
 pub struct RevenueMonthView {
     pub month: String,
     pub revenue: String,
+    /// Every engagement's; empty for a month not reached yet.
     pub delivered_cost: String,
+    /// The part of it delivered to engagements without a contract value.
+    pub delivered_cost_without_value: String,
     pub committed_cost: String,
     pub delivered_ratio: String,
     pub committed_ratio: String,
@@ -187,6 +190,8 @@ pub struct EngagementRevenueView {
     pub value: String,
     pub per_delivered_hour: String,
     pub per_committed_hour: String,
+    /// The contract pays less per committed hour than an hour costs.
+    pub below_cost: bool,
 }
 
 /// Months of the commitment table in the monthly report: a year back, six months ahead.
@@ -288,9 +293,17 @@ fn revenue_view(input: &BookInput<'_>) -> Option<RevenueView> {
         .map(|m| RevenueMonthView {
             month: month_name(m.month),
             revenue: money_amount(m.revenue),
-            delivered_cost: money_amount(m.delivered_cost),
+            delivered_cost: m.delivered_cost.map(money_amount).unwrap_or_default(),
+            delivered_cost_without_value: m
+                .delivered_cost_without_value
+                .map(money_amount)
+                .unwrap_or_default(),
             committed_cost: money_amount(m.committed_cost),
-            delivered_ratio: ratio(m.delivered_ratio()),
+            delivered_ratio: if m.delivered_cost.is_some() {
+                ratio(m.delivered_ratio())
+            } else {
+                String::new()
+            },
             committed_ratio: ratio(m.committed_ratio()),
         })
         .collect();
@@ -312,6 +325,7 @@ fn revenue_view(input: &BookInput<'_>) -> Option<RevenueView> {
                 value: money_amount(e.value),
                 per_delivered_hour: per_hour(e.per_delivered_hour),
                 per_committed_hour: per_hour(e.per_committed_hour),
+                below_cost: e.below_cost,
             })
             .collect(),
         without_value: figures.without_value.iter().map(|id| community(*id)).collect(),
@@ -414,7 +428,7 @@ fn month_table(input: &BookInput<'_>) -> Result<(Vec<CommunityMonth>, CommunityM
         not_started: h_grouped(totals.6),
         expired: h_grouped(totals.3),
         forecast: format!("{} of {}", hours(totals.4), h_grouped(totals.5)),
-        amount: money_amount(totals.0.as_f64() * per_hour),
+        amount: revenue::delivered_cost(figures, month, per_hour).map(money_amount).unwrap_or_default(),
     };
     Ok((rows, total))
 }

@@ -15,6 +15,7 @@ mod messages;
 mod mutations;
 mod myst_site;
 mod numbers;
+mod one_community;
 mod output_folder;
 mod properties;
 mod render;

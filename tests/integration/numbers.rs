@@ -472,15 +472,23 @@ mod revenue {
         // Revenue 2,200 + 2,200; Alpha delivered 4 h and its allocation (12 h over Q4's 66
         // working days) commits 4 h in October: 400 each, 400 / 4,400 = 9.09%.
         assert!((october.revenue - 4400.0).abs() < 1e-9, "{}", october.revenue);
-        assert_eq!((october.delivered_cost, october.committed_cost), (400.0, 400.0));
+        assert_eq!(
+            (october.delivered_cost, october.delivered_cost_without_value, october.committed_cost),
+            (Some(400.0), Some(0.0), 400.0)
+        );
         assert!((october.delivered_ratio().unwrap() - 400.0 / 4400.0).abs() < 1e-12);
         let november = answer.months.iter().find(|m| m.month.to_string() == "2026-11").unwrap();
         assert!((november.revenue - 2100.0).abs() < 1e-9);
+        // Not reached as of 2026-10-31: no delivered cost, no delivered ratio.
+        assert_eq!((november.delivered_cost, november.delivered_ratio()), (None, None));
         // Gamma, with no value, is named and left out of both sides.
         assert_eq!(answer.without_value, [id(2)]);
         let alpha = &answer.engagements[0];
         // 2,200 for 4 h delivered and 12 h committed.
         assert_eq!((alpha.per_delivered_hour, alpha.per_committed_hour), (Some(550.0), Some(2200.0 / 12.0)));
+        // 183.33 per committed hour: above a cost of 100 an hour, below one of 200.
+        assert!(!alpha.below_cost);
+        assert!(revenue(&dataset, &figures, 200.0).engagements[0].below_cost);
     }
 
     #[test]

@@ -1,0 +1,232 @@
+//! One community, one set of numbers: a renewing community is one entry, one page, one PDF and
+//! one manifest row; the manifest states what its PDF states; the month's cost is one number.
+
+use ces_report::present::format::{hours_grouped, long_date};
+use serde_json::Value;
+
+use crate::support::{build, ces_report, day, literal_text, pdf_text, rendered_sample, text, Data};
+
+/// The baseline's Alpha Lab (its 2026–2027 engagement) with the 2025 engagement it renews:
+/// closed, one allocation of 10 h in 2025 Q4 with 3 h used on 2025-11-03.
+fn renewing_alpha() -> Data {
+    Data::baseline()
+        .add(
+            "engagements.csv",
+            "Alpha 2025 Premier,Alpha Lab,1/1/2025,12/31/2025,\"Premier Tier\nFirst year\",Closed,rec0\n",
+        )
+        .add(
+            "projects.csv",
+            "Alpha hub 2025,Alpha 2025 Premier,1/1/2025,12/31/2025,Hub support,Up to 10 hours / quarter\n",
+        )
+        .add("allocations.csv", "Alpha 2025 Q4,Alpha hub 2025,10/1/2025,12/31/2025,10,Ana Silva\n")
+        .add("activities.csv", "Alpha 2025 Q4,Ana Silva,3,Onboarding workshop,11/3/2025,,11/3/2025 4:00pm\n")
+}
+
+fn built(data: &Data, name: &str) -> (std::path::PathBuf, String) {
+    let folder = data.folder(name);
+    let book = folder.join("book");
+    let output = build(&folder, &book, &["--month", "2026-10"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    (book, text(&output.stderr))
+}
+
+#[test]
+fn a_renewing_community_is_one_entry_named_without_a_hash_with_its_earlier_engagement_as_history() {
+    let (book, stderr) = built(&renewing_alpha(), "renewing");
+    assert!(!stderr.contains("make the same file name"), "{stderr}");
+    let pages: Vec<String> = crate::support::names_in(&book.join("engagements"));
+    assert_eq!(pages, ["alpha-lab.md"]);
+
+    let dashboard = std::fs::read_to_string(book.join("index.md")).unwrap();
+    assert_eq!(dashboard.matches("| [Alpha Lab](").count(), 1, "one row: {dashboard}");
+    assert!(!dashboard.contains("### Ended"), "the closed engagement is history, not an ended community");
+
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(book.join("exports/manifest.json")).unwrap()).unwrap();
+    let communities = manifest["communities"].as_array().unwrap();
+    assert_eq!(communities.len(), 1);
+    assert_eq!(communities[0]["engagement"], "Alpha 2026 Premier");
+    assert_eq!(communities[0]["pdf"], "exports/communities/alpha-lab-2026-10.pdf");
+
+    // The page leads with the current engagement and lists the earlier one as history: its
+    // dates, 10 h available, 3 h used, 7 h expired, what was done; no status of its own.
+    let page = literal_text(&std::fs::read_to_string(book.join("engagements/alpha-lab.md")).unwrap());
+    assert!(page.contains("Premier Tier · 1 January 2026 – 31 December 2027"), "{page}");
+    let history = &page[page.find("## Earlier engagements").expect("a history section")..];
+    assert!(
+        history.contains(
+            "| Alpha 2025 Premier | 1 January – 31 December 2025 | 10 h | 3 h | 7 h | Onboarding workshop |"
+        ),
+        "{history}"
+    );
+    assert_eq!(page.matches("## Status:").count(), 1, "one status: the current engagement's");
+}
+
+#[test]
+fn two_different_communities_whose_names_make_one_file_name_keep_distinct_files() {
+    let data = renewing_alpha()
+        .add("engagements.csv", "Alpha 2026 Lite,ALPHA LAB,1/1/2026,12/31/2027,\"Lite\",Active,rec9\n")
+        .add(
+            "projects.csv",
+            "Alpha lite hub,Alpha 2026 Lite,1/1/2026,12/31/2027,Hub,Up to 4 hours / quarter\n",
+        )
+        .add("allocations.csv", "Alpha lite Q4,Alpha lite hub,10/1/2026,12/31/2026,4,Ana Silva\n");
+    let (book, stderr) = built(&data, "two-alphas");
+    let pages = crate::support::names_in(&book.join("engagements"));
+    assert_eq!(pages.len(), 2, "{pages:?}");
+    assert!(
+        pages.iter().all(|page| page.starts_with("alpha-lab-") && page.len() == "alpha-lab-123456.md".len()),
+        "{pages:?}"
+    );
+    assert!(
+        stderr.contains("communities \"Alpha Lab\" and \"ALPHA LAB\" make the same file name \"alpha-lab\""),
+        "{stderr}"
+    );
+}
+
+/// Hours as the pages write them (`1,400`, `2.5`).
+fn h(value: &Value) -> String {
+    hours_grouped(value.as_f64().expect("hours"))
+}
+
+fn date(value: &Value) -> String {
+    long_date(day(value.as_str().expect("a date")))
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn every_manifest_figure_is_in_its_pdf_under_the_same_name_and_agrees_with_the_json() {
+    let (book, _) = rendered_sample();
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(book.join("exports/manifest.json")).unwrap()).unwrap();
+    let summary = ces_report(&["summary", "sample-data", "--month", "2026-10", "--format", "json"]);
+    let json: Value = serde_json::from_slice(&summary.stdout).unwrap();
+    let communities = manifest["communities"].as_array().unwrap();
+    assert_eq!(
+        communities.len(),
+        9,
+        "every sample community reported in October but Granite Peaks (ended 2025)"
+    );
+    for entry in communities {
+        let pdf = one_line(&pdf_text(&book.join(entry["pdf"].as_str().unwrap())));
+        let name = entry["community"].as_str().unwrap();
+        let card = &pdf[pdf.find("Your hours").unwrap()..pdf.find("Hours do not roll over").unwrap()];
+        let left = &entry["left_to_use_now"]["allocations"];
+        for (i, usable) in left.as_array().unwrap().iter().enumerate() {
+            let line = format!(
+                "{} h of {}, to use by {}",
+                h(&usable["hours"]),
+                usable["allocation"].as_str().unwrap(),
+                date(&usable["use_by"])
+            );
+            let line = if i == 0 { format!("Left to use now {line}") } else { line };
+            assert!(card.contains(&line), "{name}: card lacks {line:?}: {card}");
+        }
+        if left.as_array().unwrap().is_empty() {
+            assert!(card.contains("Left to use now none"), "{name}: {card}");
+        }
+        for (i, coming) in entry["coming_next"]["allocations"].as_array().unwrap().iter().enumerate() {
+            let line = format!(
+                "{} h of {}, from {}",
+                h(&coming["hours"]),
+                coming["allocation"].as_str().unwrap(),
+                date(&coming["from"])
+            );
+            let line = if i == 0 { format!("Coming next {line}") } else { line };
+            assert!(card.contains(&line), "{name}: card lacks {line:?}: {card}");
+        }
+        let worked = if entry["worked_this_month"].as_f64() == Some(0.0) {
+            format!("No work was logged in October 2026 ({} h in September)", h(&entry["worked_last_month"]))
+        } else {
+            format!(
+                "In October 2026 we worked {} h with you ({} h in September)",
+                h(&entry["worked_this_month"]),
+                h(&entry["worked_last_month"])
+            )
+        };
+        assert!(pdf.contains(&worked), "{name}: PDF lacks {worked:?}");
+        let in_all = &entry["in_all"];
+        let headings = "Available Used Left to use now Not started yet Expired unused Overrun";
+        let cells = ["available", "used", "left_to_use_now", "not_started", "expired_unused", "overrun"]
+            .map(|field| format!("{} h", h(&in_all[field])))
+            .join(" ");
+        assert!(pdf.contains(&format!("{headings} {cells}")), "{name}: PDF lacks {cells:?}");
+
+        // The card's totals are the "in all" table's, and the JSON's for the engagement.
+        let sum =
+            |list: &Value| list.as_array().unwrap().iter().map(|a| a["hours"].as_f64().unwrap()).sum::<f64>();
+        assert_eq!(
+            entry["left_to_use_now"]["hours"].as_f64(),
+            Some(sum(&entry["left_to_use_now"]["allocations"]))
+        );
+        assert_eq!(entry["left_to_use_now"]["hours"], in_all["left_to_use_now"], "{name}");
+        assert_eq!(entry["coming_next"]["hours"], in_all["not_started"], "{name}");
+        let engagement = json["engagements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["name"] == entry["engagement"])
+            .unwrap();
+        for (json_field, manifest_field) in [
+            ("left_now", "left_to_use_now"),
+            ("not_started", "not_started"),
+            ("used", "used"),
+            ("expired", "expired_unused"),
+            ("overrun", "overrun"),
+        ] {
+            assert_eq!(engagement[json_field], in_all[manifest_field], "{name}: JSON {json_field}");
+        }
+    }
+}
+
+/// The cells of the markdown table row that starts with `| {first} |`.
+fn row_cells(page: &str, first: &str) -> Vec<String> {
+    let line = page
+        .lines()
+        .find(|line| line.starts_with(&format!("| {first} |")))
+        .unwrap_or_else(|| panic!("no row {first}"));
+    line.trim_matches('|').split('|').map(|cell| cell.trim().trim_matches('*').to_string()).collect()
+}
+
+fn amount(cell: &str) -> f64 {
+    cell.replace(',', "").parse().unwrap_or_else(|_| panic!("not an amount: {cell:?}"))
+}
+
+#[test]
+fn the_months_cost_is_one_number_in_the_aggregated_report() {
+    let (book, _) = rendered_sample();
+    let page = literal_text(&std::fs::read_to_string(book.join("monthly-report.md")).unwrap());
+    let headline =
+        amount(row_cells(&page, "Cost of the hours delivered this month")[1].trim_end_matches(" USD"));
+    let revenue = &page[page.find("## Cost against revenue").unwrap()..];
+    let october = row_cells(revenue, "October 2026");
+    let revenue_table = amount(&october[2]);
+    let by_community =
+        &page[page.find("## This month by community").unwrap()..page.find("## Actions").unwrap()];
+    let rows: Vec<Vec<String>> = by_community
+        .lines()
+        .filter(|line| {
+            line.starts_with("| ") && !line.starts_with("| Community") && !line.starts_with("| ---")
+        })
+        .map(|line| {
+            line.trim_matches('|').split('|').map(|c| c.trim().trim_matches('*').to_string()).collect()
+        })
+        .collect();
+    let (total, communities) = rows.split_last().unwrap();
+    let summed: f64 = communities.iter().map(|row| amount(row.last().unwrap())).sum();
+    // Hand-checked: 36.5 h delivered in October 2026 × 150 USD.
+    assert_eq!(
+        (headline, revenue_table, amount(total.last().unwrap()), summed),
+        (5475.0, 5475.0, 5475.0, 5475.0)
+    );
+    // November 2025: 41.5 h delivered to every engagement, 11 of them to one without a contract
+    // value: 6,225 in all, 1,650 of it apart.
+    let november = row_cells(revenue, "November 2025");
+    assert_eq!((amount(&november[2]), amount(&november[3])), (6225.0, 1650.0));
+    // A month not reached yet has no delivered cost, not 0.
+    let december = row_cells(revenue, "December 2026");
+    assert_eq!((december[2].as_str(), december[3].as_str(), december[5].as_str()), ("", "", ""));
+}
