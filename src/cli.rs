@@ -167,12 +167,17 @@ pub struct EmailsArgs {
     /// Folder for the drafts; the previous drafts there are replaced.
     #[arg(long, value_name = "DIR", default_value = "emails")]
     pub out: PathBuf,
-    /// The rendered book whose community PDFs (as its exports/manifest.json lists them) are
-    /// attached to the wrap-ups.
-    #[arg(long, value_name = "DIR", default_value = "book")]
-    pub book: PathBuf,
-    /// The From of every draft, e.g. "Ana Silva <ana@example.org>" [default: none: the mail
-    /// client fills it in].
+    /// The rendered book whose community PDFs are attached: to the wrap-ups of allocations that
+    /// ended in its month, and to the usage emails. It must be made from the same data
+    /// [default: book, skipped with a warning when made from other data].
+    #[arg(long, value_name = "DIR")]
+    pub book: Option<PathBuf>,
+    /// Also write each community's usage email for this month (YYYY-MM), with its PDF from the
+    /// book, which must be that month's. They need a From: --from or email_from in settings.
+    #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
+    pub month: Option<Month>,
+    /// The From of every email, e.g. "Ana Silva <ana@example.org>" [default: email_from in
+    /// settings.toml, else none on the drafts: the mail client fills it in].
     #[arg(long, value_name = "ADDRESS", value_parser = parse_mailbox)]
     pub from: Option<lettre::message::Mailbox>,
     /// Link to the report, for the wrap-ups whose community has no PDF in the book.

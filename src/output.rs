@@ -31,6 +31,34 @@ pub(crate) use crate::file_plan::Plan;
 
 /// Lists the files the tool owns, one relative path per line.
 pub(crate) const OWNED_LIST: &str = ".ces-report-files";
+/// The files a ces-report run wrote into `root` (its `.ces-report-files`), or `None` when it
+/// holds no such list: then nothing in it is the tool's to read back.
+pub(crate) fn owned_files(root: &Path) -> Result<Option<BTreeSet<String>>> {
+    match fs::read_to_string(root.join(OWNED_LIST)) {
+        Ok(text) => Ok(Some(lines(&text).map(str::to_string).collect())),
+        Err(error) if error.kind() == ErrorKind::NotFound => Ok(None),
+        Err(error) => Err(error).with_context(|| format!("cannot read {}", root.join(OWNED_LIST).display())),
+    }
+}
+
+/// The bytes of `relative`, a file the tool wrote into `root`: it must be in `owned`, be a
+/// regular file (not a symlink) and lie inside `root`, whatever has been put in the folder since.
+pub(crate) fn read_owned(root: &Path, relative: &str, owned: &BTreeSet<String>) -> Result<Vec<u8>> {
+    let path = root.join(relative);
+    if !owned.contains(relative) {
+        bail!("{} was not written by ces-report (it is not in {OWNED_LIST})", path.display());
+    }
+    let metadata = fs::symlink_metadata(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    if !metadata.is_file() {
+        bail!("{} is not a regular file", path.display());
+    }
+    let inside = fs::canonicalize(&path)?.starts_with(fs::canonicalize(root)?);
+    if !inside {
+        bail!("{} leads outside {}", path.display(), root.display());
+    }
+    fs::read(&path).with_context(|| format!("cannot read {}", path.display()))
+}
+
 /// The hidden folder inside the output that holds a build in progress, and nothing after one.
 pub(crate) const WORK_FOLDER: &str = ".ces-report";
 

@@ -95,6 +95,10 @@ pub struct Settings {
     /// address, optionally with a name (`Business Development <bd@example.org>`). Unset: the
     /// wrap-ups go to the community's contacts only.
     pub business_development_email: Option<String>,
+    /// The From of every email the tool writes, unless `--from` gives one: one address,
+    /// optionally with a name (`Community Enablement Service <ces@example.org>`). Usage emails,
+    /// which are complete and meant to be sent, need one.
+    pub email_from: Option<String>,
     /// Header names in this organisation's base: table (`activities`) → column key
     /// (`units`) → the header in the export (`Hours spent`). See [`crate::load::TABLES`].
     pub columns: ColumnNames,
@@ -116,6 +120,7 @@ impl Default for Settings {
             status: StatusThresholds::default(),
             windows: Windows::default(),
             business_development_email: None,
+            email_from: None,
             columns: ColumnNames::new(),
         }
     }

@@ -23,6 +23,7 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("initiative-title.txt.j2", include_str!("../templates/initiative-title.txt.j2")),
     ("emails/introduction.txt.j2", include_str!("../templates/emails/introduction.txt.j2")),
     ("emails/wrap-up.txt.j2", include_str!("../templates/emails/wrap-up.txt.j2")),
+    ("emails/usage.txt.j2", include_str!("../templates/emails/usage.txt.j2")),
     ("brief.md.j2", include_str!("../templates/brief.md.j2")),
     ("brief-topics.toml", include_str!("../templates/brief-topics.toml")),
     ("pdf/template.yml", include_str!("../templates/pdf/template.yml")),

@@ -85,12 +85,7 @@ pub(super) fn run(
 
 /// What the brief was made from: the tool, the dates and a hash of each input file.
 fn provenance(data: &DataArgs, as_of: NaiveDate) -> Result<Provenance> {
-    let mut inputs = crate::load::fingerprints(data.folder()?)?;
-    if let Some(file) = data.settings_file() {
-        let name = file.file_name().map_or_else(String::new, |n| n.to_string_lossy().to_string());
-        inputs.push((name, crate::load::sha256_of(&file)?));
-    }
-    Ok(Provenance::new(as_of, data.known_at, inputs))
+    Ok(Provenance::new(as_of, data.known_at, super::input_fingerprints(data)?))
 }
 
 /// The community a brief is asked for: its engagements and the slug its files are named by.

@@ -27,12 +27,7 @@ pub(super) fn run(data: &DataArgs, as_of: &AsOfArgs, book: &BookArgs) -> Result<
     super::print_diagnostics(diagnostics.warnings());
     let figures = figures::compute(&dataset, &settings, as_of);
     let warnings = diagnostics.warnings().map(|w| w.to_string()).collect();
-    let mut inputs = crate::load::fingerprints(data.folder()?)?;
-    if let Some(file) = data.settings_file() {
-        let name = file.file_name().map_or_else(String::new, |n| n.to_string_lossy().to_string());
-        inputs.push((name, crate::load::sha256_of(&file)?));
-    }
-    let provenance = Provenance::new(as_of, data.known_at, inputs);
+    let provenance = Provenance::new(as_of, data.known_at, super::input_fingerprints(data)?);
     let (mut input, clashes) =
         BookInput::new(&dataset, &figures, &settings, &phrases, month, warnings, provenance);
     for clash in &clashes {

@@ -68,6 +68,17 @@ fn print_diagnostics<'a>(diagnostics: impl Iterator<Item = &'a crate::diagnostic
     }
 }
 
+/// Each input file and its SHA-256: the data folder's tables and the settings file, what a
+/// book's provenance records.
+fn input_fingerprints(data: &DataArgs) -> Result<Vec<(String, String)>> {
+    let mut inputs = crate::load::fingerprints(data.folder()?)?;
+    if let Some(file) = data.settings_file() {
+        let name = file.file_name().map_or_else(String::new, |n| n.to_string_lossy().to_string());
+        inputs.push((name, crate::load::sha256_of(&file)?));
+    }
+    Ok(inputs)
+}
+
 /// The data of a run, read and linked.
 struct Loaded {
     dataset: Dataset,

@@ -36,6 +36,8 @@ pub(super) struct Message<'a> {
     pub(super) date: NaiveDate,
     pub(super) id: String,
     pub(super) attachment: Option<Attachment<'a>>,
+    /// A draft for a person to finish (marked `X-Unsent`), or a message complete as it is.
+    pub(super) draft: bool,
 }
 
 impl Message<'_> {
@@ -51,11 +53,13 @@ impl Message<'_> {
         for mailbox in self.cc {
             builder = builder.cc(mailbox);
         }
-        let builder = builder
+        let mut builder = builder
             .subject(one_line(&self.subject))
             .date(midnight_utc(self.date)?)
-            .header(MessageId::from(self.id))
-            .raw_header(HeaderValue::new(UNSENT, "1".to_string()));
+            .header(MessageId::from(self.id));
+        if self.draft {
+            builder = builder.raw_header(HeaderValue::new(UNSENT, "1".to_string()));
+        }
         let text = |body: &str| SinglePart::builder().header(ContentType::TEXT_PLAIN).body(body.to_string());
         let built = match self.attachment {
             // lettre ends a single-part message with a line break of its own: the body's last
@@ -127,6 +131,7 @@ mod tests {
             date: NaiveDate::from_ymd_opt(2026, 10, 5).unwrap(),
             id: message_id(&["2i2c", "E", "A", "introduction"]),
             attachment: None,
+            draft: true,
         };
         String::from_utf8(message.encode().unwrap()).unwrap()
     }

@@ -7,6 +7,7 @@
 //! drafted: it becomes a warning naming what is missing.
 
 mod eml;
+mod usage;
 
 use std::collections::HashMap;
 
@@ -22,9 +23,10 @@ use crate::figures::emails::{report_goes_with, DueEmail, EmailKind, Missing};
 use crate::figures::report::recipients;
 use crate::figures::Figures;
 use crate::load::{allocations, projects};
-use crate::model::{AllocationId, Contact, Dataset, EngagementId, Id};
+use crate::model::{CommunityId, Contact, Dataset, Id};
 use crate::present::format::{h, month_name, title_and_body};
 use crate::settings::Settings;
+use crate::site::layout::Communities;
 use crate::site::{layout, slug};
 use crate::templates::TemplateSet;
 
@@ -44,11 +46,13 @@ pub struct DraftOptions {
     pub feedback_url: Option<String>,
 }
 
-/// A community's report from the book, to attach to its wrap-ups.
+/// A community's report from the book, to attach to its wrap-ups and its usage email.
 #[derive(Debug, Clone)]
 pub struct Report {
     /// The month it covers.
     pub month: Month,
+    /// The date its figures are as of.
+    pub as_of: NaiveDate,
     /// The attachment's file name: `<community>-<month>.pdf`.
     pub file_name: String,
     pub pdf: Vec<u8>,
@@ -60,15 +64,17 @@ pub struct DraftInput<'a> {
     pub figures: &'a Figures,
     pub settings: &'a Settings,
     pub options: &'a DraftOptions,
-    /// Each engagement's report in the book, when there is one.
-    pub reports: &'a HashMap<EngagementId, Report>,
+    /// Each community's report in the book, when there is one.
+    pub reports: &'a HashMap<CommunityId, Report>,
+    /// The figures as of the book's date, when there is a book: what its reports state, and so
+    /// what an email that attaches one states.
+    pub report_figures: Option<&'a Figures>,
 }
 
 /// One email, ready to open in a mail client.
 #[derive(Debug, Clone)]
 pub struct Draft {
     pub kind: EmailKind,
-    pub allocation: AllocationId,
     /// The file name in the drafts folder ([`layout::email_draft`]).
     pub path: String,
     pub eml: Vec<u8>,
@@ -98,7 +104,8 @@ pub fn drafts(input: &DraftInput<'_>, due: &[DueEmail], templates: &TemplateSet)
             continue;
         }
         let path = layout::email_draft(email.kind.slug(), &slugs[email.allocation.index()]);
-        out.drafts.push(draft(input, &wording, email, business_development.as_ref(), path)?);
+        let report = report_for(input, email, &mut out.warnings);
+        out.drafts.push(draft(input, &wording, email, report, business_development.as_ref(), path)?);
     }
     let wrap_ups = out.drafts.iter().any(|draft| draft.kind == EmailKind::WrapUp);
     if wrap_ups && business_development.is_none() {
@@ -110,6 +117,28 @@ pub fn drafts(input: &DraftInput<'_>, due: &[DueEmail], templates: &TemplateSet)
     Ok(out)
 }
 
+/// The month's usage emails: one per community with a report in the book (see [`usage`]).
+/// Their From is `--from`, else `email_from` in the settings; without either they are an error.
+pub fn usage_emails(
+    input: &DraftInput<'_>,
+    templates: &TemplateSet,
+    paths: &Communities,
+) -> Result<Vec<Draft>> {
+    let wording = Wording::new(templates)?;
+    usage::usage_emails(input, &wording, paths, sender(input)?.as_ref())
+}
+
+/// The From: `--from`, else `email_from` in the settings, else none.
+fn sender(input: &DraftInput<'_>) -> Result<Option<Mailbox>> {
+    match (&input.options.from, &input.settings.email_from) {
+        (Some(from), _) => Ok(Some(from.clone())),
+        (None, Some(text)) => {
+            text.parse::<Mailbox>().map(Some).context("email_from in settings.toml is not one email address")
+        }
+        (None, None) => Ok(None),
+    }
+}
+
 fn business_development(settings: &Settings) -> Result<Option<Mailbox>> {
     settings
         .business_development_email
@@ -118,20 +147,41 @@ fn business_development(settings: &Settings) -> Result<Option<Mailbox>> {
         .transpose()
 }
 
+/// The report a wrap-up attaches: its community's, when the book is of the month the allocation
+/// ended in; a book of another month is named in a warning, never attached.
+fn report_for<'a>(
+    input: &DraftInput<'a>,
+    email: &DueEmail,
+    warnings: &mut Vec<String>,
+) -> Option<&'a Report> {
+    if email.kind != EmailKind::WrapUp {
+        return None;
+    }
+    let allocation = &input.dataset.allocations[email.allocation];
+    let report = input.reports.get(&input.figures.community_of[allocation.engagement])?;
+    if report_goes_with(allocation.end, report.month) {
+        return Some(report);
+    }
+    warnings.push(format!(
+        "the wrap-up of allocation \"{}\" has no report attached: the allocation ended in {}, the book's report is for {}",
+        allocation.name,
+        month_name(Month::of(allocation.end)),
+        month_name(report.month)
+    ));
+    None
+}
+
 /// One complete draft.
 fn draft(
     input: &DraftInput<'_>,
     wording: &Wording,
     email: &DueEmail,
+    report: Option<&Report>,
     business_development: Option<&Mailbox>,
     path: String,
 ) -> Result<Draft> {
     let allocation = &input.dataset.allocations[email.allocation];
     let engagement = allocation.engagement;
-    let report = (email.kind == EmailKind::WrapUp)
-        .then(|| input.reports.get(&engagement))
-        .flatten()
-        .filter(|report| report_goes_with(allocation.start, input.figures.as_of, report.month));
     let context = EmailContext::new(input, email, report);
     let (subject, body) = wording.render(email.kind, &context)?;
     let recipients = recipients(input.dataset, engagement);
@@ -140,7 +190,7 @@ fn draft(
         cc.extend(business_development.filter(|bd| !cc.iter().any(|m| m.email == bd.email)).cloned());
     }
     let message = eml::Message {
-        from: input.options.from.clone(),
+        from: sender(input)?,
         to: mailboxes(&recipients.to)?,
         cc,
         subject,
@@ -153,10 +203,10 @@ fn draft(
             email.kind.slug(),
         ]),
         attachment: report.map(|report| eml::Attachment { file_name: &report.file_name, pdf: &report.pdf }),
+        draft: true,
     };
     Ok(Draft {
         kind: email.kind,
-        allocation: email.allocation,
         path,
         eml: message.encode()?,
         attached: report.map(|report| report.file_name.clone()),
@@ -164,7 +214,7 @@ fn draft(
 }
 
 /// Contacts as mailboxes: the name on one line, the address as validated at load.
-fn mailboxes(contacts: &[&Contact]) -> Result<Vec<Mailbox>> {
+pub(super) fn mailboxes(contacts: &[&Contact]) -> Result<Vec<Mailbox>> {
     contacts
         .iter()
         .map(|contact| {
@@ -257,7 +307,12 @@ impl EmailContext {
     fn new(input: &DraftInput<'_>, email: &DueEmail, report: Option<&Report>) -> EmailContext {
         let dataset = input.dataset;
         let allocation = &dataset.allocations[email.allocation];
-        let figures = &input.figures.allocations[email.allocation];
+        // With a report attached, its hours: the body and the attachment say the same. Whether
+        // the period has ended is the email's day's: hours unused then have expired.
+        let as_of_figures = report.and(input.report_figures).unwrap_or(input.figures);
+        let figures = &as_of_figures.allocations[email.allocation];
+        let ended = input.figures.as_of > allocation.end;
+        let unused = figures.left_now + figures.not_started + figures.expired;
         let engagement = &dataset.engagements[allocation.engagement];
         let project = dataset.project_of(email.allocation);
         let (objectives, _) = title_and_body(&project.description);
@@ -280,10 +335,10 @@ impl EmailContext {
             end: allocation.end,
             objectives: one_line(&objectives),
             used: h(figures.used),
-            left: hours_or_blank(figures.left_now),
-            expired: hours_or_blank(figures.expired),
+            left: if ended { String::new() } else { hours_or_blank(unused) },
+            expired: if ended { hours_or_blank(unused) } else { String::new() },
             overrun: hours_or_blank(figures.overrun),
-            ended: input.figures.as_of > allocation.end,
+            ended,
             report: ReportContext {
                 attached: report.is_some(),
                 file: report.map(|r| r.file_name.clone()).unwrap_or_default(),
@@ -318,7 +373,7 @@ impl Wording {
         let syntax =
             minijinja::syntax::SyntaxConfig::builder().trim_blocks(true).lstrip_blocks(true).build()?;
         env.set_syntax(syntax);
-        for kind in [EmailKind::Introduction, EmailKind::WrapUp] {
+        for kind in [EmailKind::Introduction, EmailKind::WrapUp, EmailKind::Usage] {
             let name = template_name(kind);
             env.add_template_owned(name.clone(), templates.text(&name).to_string())
                 .with_context(|| format!("template {name} is not valid"))?;
@@ -327,7 +382,7 @@ impl Wording {
     }
 
     /// The Subject and the body of one email.
-    fn render(&self, kind: EmailKind, context: &EmailContext) -> Result<(String, String)> {
+    fn render(&self, kind: EmailKind, context: &impl Serialize) -> Result<(String, String)> {
         let name = template_name(kind);
         let text = self
             .env

@@ -10,6 +10,9 @@
 //! - a wrap-up is due for an allocation that ended in the last 14 days (1 to 14 days before
 //!   T) or ends within the next 7 (0 to 7 days after T, the end day included).
 //!
+//! One email per person and day: a complete wrap-up already announces the project's next
+//! period, so that period's introduction due the same day is not drafted beside it.
+//!
 //! A draft that cannot be complete is not written: what it lacks is returned instead, so the
 //! caller can say so.
 
@@ -37,6 +40,9 @@ pub enum EmailKind {
     /// When it ends, with the report and a request for feedback: To Technical contacts, Cc
     /// Administrative contacts and Business Development.
     WrapUp,
+    /// Not seed 002's: the monthly usage email, from the service, with the community's PDF
+    /// and the figures of its first box. Complete, ready to send.
+    Usage,
 }
 
 impl EmailKind {
@@ -45,6 +51,7 @@ impl EmailKind {
         match self {
             EmailKind::Introduction => "introduction",
             EmailKind::WrapUp => "wrap-up",
+            EmailKind::Usage => "usage",
         }
     }
 }
@@ -83,12 +90,11 @@ pub fn wrap_up_due(end: NaiveDate, as_of: NaiveDate) -> bool {
     (-WRAP_UP_DAYS_AFTER..=WRAP_UP_DAYS_AHEAD).contains(&(end - as_of).num_days())
 }
 
-/// Whether a community's report for `month` goes with the wrap-up, as of `as_of`, of an
-/// allocation starting on `start`: the report reaches the allocation's start (an older one
-/// says nothing about it) and is recent, for the month of `as_of` or the one before (what
-/// the monthly job has just rendered; an older one would leave out the last weeks' work).
-pub fn report_goes_with(start: NaiveDate, as_of: NaiveDate, month: Month) -> bool {
-    month.last_day() >= start && month.next() >= Month::of(as_of)
+/// Whether a community's report for `month` goes with the wrap-up of an allocation ending on
+/// `end`: only the report of the month it ended in. An earlier one leaves out its last weeks, a
+/// later one speaks of months the wrap-up is not about.
+pub fn report_goes_with(end: NaiveDate, month: Month) -> bool {
+    Month::of(end) == month
 }
 
 /// Every email due as of `as_of`: introductions by start date, then wrap-ups by end date.
@@ -119,10 +125,14 @@ pub fn due_emails(
         missing: missing(dataset, allocation),
         next: (kind == EmailKind::WrapUp).then(|| next_allocation(dataset, allocation)).flatten(),
     };
+    let wrap_ups: Vec<DueEmail> = wrap_ups.into_iter().map(|id| due(EmailKind::WrapUp, id)).collect();
+    let announced: Vec<AllocationId> =
+        wrap_ups.iter().filter(|email| email.missing.is_empty()).filter_map(|email| email.next).collect();
     introductions
         .into_iter()
+        .filter(|id| !announced.contains(id))
         .map(|id| due(EmailKind::Introduction, id))
-        .chain(wrap_ups.into_iter().map(|id| due(EmailKind::WrapUp, id)))
+        .chain(wrap_ups)
         .collect()
 }
 
@@ -191,12 +201,13 @@ mod tests {
     }
 
     #[test]
-    fn a_report_goes_with_a_wrap_up_when_it_covers_the_allocation_and_is_recent() {
+    fn a_wrap_up_takes_the_report_of_the_month_its_allocation_ended() {
         let october = Month { year: 2026, month: 10 };
-        assert!(report_goes_with(day("2026-07-01"), day("2026-10-05"), october));
-        assert!(report_goes_with(day("2026-10-31"), day("2026-11-30"), october), "the month before");
-        assert!(!report_goes_with(day("2026-11-01"), day("2026-11-05"), october), "before the start");
-        assert!(!report_goes_with(day("2026-10-01"), day("2026-12-01"), october), "two months old");
+        assert!(report_goes_with(day("2026-10-01"), october));
+        assert!(report_goes_with(day("2026-10-31"), october));
+        assert!(!report_goes_with(day("2026-09-30"), october), "a later report");
+        assert!(!report_goes_with(day("2026-11-01"), october), "an earlier report");
+        assert!(!report_goes_with(day("2026-06-30"), october), "four months later");
     }
 
     /// As of 2026-10-14: Sep 30 ended 14 days ago, Sep 29 ended 15 days ago; Oct 21 is 7 days

@@ -6,9 +6,8 @@
 //! A reported community with no Technical contact is listed with an empty To, never dropped,
 //! and [`missing_recipients`] says so.
 
-use std::collections::HashMap;
-
 use anyhow::{Context, Result};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::project::PdfExport;
@@ -281,46 +280,18 @@ pub fn missing_recipients(input: &BookInput<'_>) -> Vec<String> {
         .collect()
 }
 
-/// A community's report in a written book, as its manifest lists it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BookReport {
-    /// The month the report covers.
-    pub month: Month,
-    /// The PDF's path from the book root: `exports/communities/<community>-<month>.pdf`.
-    pub pdf: String,
-}
-
-/// The fields of `exports/manifest.json` that `emails` reads back.
+/// The fields of `exports/manifest.json` that `emails` reads back: which month the book reports
+/// and as of which date. Which PDF goes to whom is decided from the data, never read here.
 #[derive(Deserialize)]
 struct WrittenManifest {
     month: String,
-    communities: Vec<WrittenEntry>,
+    as_of: NaiveDate,
 }
 
-#[derive(Deserialize)]
-struct WrittenEntry {
-    engagement: String,
-    pdf: String,
-}
-
-/// Each engagement's report in a book, by engagement name, from the text of its
-/// `exports/manifest.json`.
-pub fn reports(manifest: &str) -> Result<HashMap<String, BookReport>> {
+/// The month and the as-of date of a book, from the text of its `exports/manifest.json`.
+pub fn written_month(manifest: &str) -> Result<(Month, NaiveDate)> {
     let written: WrittenManifest = serde_json::from_str(manifest).context("not a ces-report manifest")?;
     let month = Month::parse(&written.month)
         .with_context(|| format!("month \"{}\": expected a month such as 2026-10", written.month))?;
-    written
-        .communities
-        .into_iter()
-        .map(|entry| {
-            // Only the book's own community PDFs are ever attached, whatever the file says.
-            let inside = entry.pdf.starts_with("exports/communities/")
-                && entry.pdf.ends_with(".pdf")
-                && std::path::Path::new(&entry.pdf)
-                    .components()
-                    .all(|part| matches!(part, std::path::Component::Normal(_)));
-            anyhow::ensure!(inside, "pdf \"{}\": expected a file under exports/communities/", entry.pdf);
-            Ok((entry.engagement, BookReport { month, pdf: entry.pdf }))
-        })
-        .collect()
+    Ok((month, written.as_of))
 }

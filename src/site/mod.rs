@@ -66,10 +66,45 @@ pub struct Provenance {
     pub inputs: Vec<InputFile>,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct InputFile {
     pub file: String,
     pub sha256: String,
+}
+
+/// The parts of a written `provenance.json` that say which data a book was made from.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct WrittenProvenance {
+    pub known_at: Option<NaiveDate>,
+    pub inputs: Vec<InputFile>,
+}
+
+impl WrittenProvenance {
+    pub fn parse(text: &str) -> Result<WrittenProvenance> {
+        Ok(serde_json::from_str(text)?)
+    }
+
+    /// Whether the book was made from exactly these input files (name and SHA-256) and the same
+    /// `--known-at`; otherwise the first file that differs, or `None` for `--known-at`.
+    pub fn differs_from(
+        &self,
+        inputs: &[(String, String)],
+        known_at: Option<NaiveDate>,
+    ) -> Option<Option<String>> {
+        let mut mine: Vec<(&str, &str)> =
+            self.inputs.iter().map(|i| (i.file.as_str(), i.sha256.as_str())).collect();
+        let mut theirs: Vec<(&str, &str)> = inputs.iter().map(|(f, s)| (f.as_str(), s.as_str())).collect();
+        mine.sort_unstable();
+        theirs.sort_unstable();
+        if mine != theirs {
+            let names = mine.iter().chain(&theirs).map(|(file, _)| *file);
+            let differing = names.filter(|file| {
+                mine.iter().find(|(f, _)| f == file) != theirs.iter().find(|(f, _)| f == file)
+            });
+            return Some(differing.min().map(str::to_string));
+        }
+        (self.known_at != known_at).then_some(None)
+    }
 }
 
 impl Provenance {
@@ -96,15 +131,8 @@ impl<'a> BookInput<'a> {
         mut warnings: Vec<String>,
         provenance: Provenance,
     ) -> (BookInput<'a>, Vec<SlugClash>) {
-        // One slug per community, however many engagements it has had: a hash is added only
-        // when two different community names make one file name.
-        let (slugs, clashes) = slug::unique_slugs(
-            figures.communities.iter().map(|c| (c.name.as_str(), c.name.as_str())),
-            SLUG_LIMIT,
-        );
+        let (communities, clashes) = community_paths(dataset, figures);
         warnings.extend(clashes.iter().map(clash_warning));
-        let paths: Vec<CommunityPaths> = slugs.iter().map(|slug| CommunityPaths::new(slug)).collect();
-        let communities = dataset.engagements.map(|id, _| paths[figures.community_of[id].index()].clone());
         let input = BookInput {
             dataset,
             figures,
@@ -135,6 +163,17 @@ impl<'a> BookInput<'a> {
         let month = self.report_month();
         (month.first_day(), month.last_day().min(self.as_of.max(month.first_day())))
     }
+}
+
+/// Where each engagement's files go: its community's paths. One slug per community, however
+/// many engagements it has had; a hash is added only when two different community names make
+/// one file name (those clashes are returned).
+pub fn community_paths(dataset: &Dataset, figures: &Figures) -> (Communities, Vec<SlugClash>) {
+    let names = figures.communities.iter().map(|c| (c.name.as_str(), c.name.as_str()));
+    let (slugs, clashes) = slug::unique_slugs(names, SLUG_LIMIT);
+    let paths: Vec<CommunityPaths> = slugs.iter().map(|slug| CommunityPaths::new(slug)).collect();
+    let communities = dataset.engagements.map(|id, _| paths[figures.community_of[id].index()].clone());
+    (communities, clashes)
 }
 
 /// `communities "A b" and "a-b" make the same file name "a-b": their files are named …`.

@@ -39,6 +39,7 @@ for name in sys.argv[2:]:
     found.append({
         "file": path.name,
         "keys": list(msg.keys()),
+        "from": addresses("From"),
         "to": addresses("To"),
         "cc": addresses("Cc"),
         "subject": str(msg["Subject"]),
@@ -185,7 +186,7 @@ fn the_exact_text_of_an_introduction() {
 
 I've been assigned by the 2i2c Product and Services team to provide additional support to your community (up to 12 hours) between 2026-10-01 and 2026-12-31.
 
-I am looking forward to collaborating with you on Hub support for Alpha Lab.
+I am looking forward to collaborating with Alpha Lab on Hub support.
 
 [TO FILL IN: {FILL_IN_AVAILABILITY} this period, {EXAMPLES}
 
@@ -208,15 +209,9 @@ fn the_exact_text_of_a_wrap_up_handing_over_to_a_colleague() {
         "https://forms.example.org/ces",
     ];
     let (stdout, _) = emails(&data, &out, &[&["--as-of", "2027-01-05"][..], &links[..]].concat());
-    // The next quarter started 4 days ago with nothing logged: its introduction is due too.
-    assert_eq!(
-        stdout,
-        format!(
-            "introduction {}\nwrap-up      {}\n",
-            out.join("introduction-alpha-2027-q1.eml").display(),
-            out.join("wrap-up-alpha-2026-q4.eml").display()
-        )
-    );
+    // The next quarter started 4 days ago with nothing logged, so its introduction is due too;
+    // but the wrap-up announces that period to the same people on the same day: one email.
+    assert_eq!(stdout, format!("wrap-up      {}\n", out.join("wrap-up-alpha-2026-q4.eml").display()));
     let drafts = parse_drafts(&out);
     let draft = &drafts["wrap-up-alpha-2026-q4.eml"];
     assert_eq!(
@@ -271,7 +266,7 @@ fn a_wrap_up_before_the_end_says_what_is_left_and_marks_what_to_fill_in() {
     );
     let no_book = out.with_extension("no-book");
     assert!(
-        stderr.contains(&format!("warning: {} has no exports/manifest.json: no report is attached to the wrap-ups (run render first, or give --book)\n", no_book.display())),
+        stderr.contains(&format!("warning: {} holds no book written by ces-report: no report is attached to the wrap-ups (run render first, or give --book)\n", no_book.display())),
         "{stderr}"
     );
     let draft = &parse_drafts(&out)["wrap-up-alpha-2026-q4.eml"];
@@ -568,11 +563,12 @@ Alpha Lab,Alpha 2026 Premier,2026-10-01,2026-10-31,on-track,exports/communities/
     );
 }
 
-/// Runs `emails` on the sample data as of `as_of` into a fresh folder; the folder.
-fn sample_drafts(name: &str, as_of: &str, book: &Path) -> PathBuf {
+/// Runs `emails` on the sample data as of `as_of` into a fresh folder; the folder and stderr.
+fn sample_drafts(name: &str, as_of: &str, book: &Path) -> (PathBuf, String) {
     let out = temp_folder(name).join("drafts");
-    emails(&root().join("sample-data"), &out, &["--as-of", as_of, "--book", book.to_str().unwrap()]);
-    out
+    let (_, stderr) =
+        emails(&root().join("sample-data"), &out, &["--as-of", as_of, "--book", book.to_str().unwrap()]);
+    (out, stderr)
 }
 
 #[test]
@@ -581,9 +577,8 @@ fn every_sample_draft_parses_with_the_expected_headers_body_and_attachment() {
     let dataset = sample_dataset();
     let settings = Settings::default();
     let billing: Vec<_> = dataset.contacts.iter().filter(|c| !c.is_reported()).collect();
-    let mut attachments = 0;
-    for as_of in ["2026-10-05", "2026-11-05", "2026-12-28", "2027-01-04"] {
-        let out = sample_drafts(&format!("sample-drafts-{as_of}"), as_of, book);
+    for as_of in ["2026-07-01", "2026-10-05", "2026-11-05", "2026-12-28", "2027-01-04"] {
+        let (out, stderr) = sample_drafts(&format!("sample-drafts-{as_of}"), as_of, book);
         let figures = ces_report::figures::compute(&dataset, &settings, day(as_of));
         let due = due_emails(&dataset, &figures.allocations, day(as_of));
         let complete: Vec<_> = due.iter().filter(|email| email.missing.is_empty()).collect();
@@ -634,42 +629,29 @@ fn every_sample_draft_parses_with_the_expected_headers_body_and_attachment() {
                     );
                 }
             }
-            let attached = draft["attachments"].as_array().unwrap();
-            if email.kind == EmailKind::Introduction || as_of != "2026-10-05" {
-                assert!(
-                    attached.is_empty(),
-                    "{file}: only the wrap-ups of October have a report in the book"
+            // The book is October's and no sample allocation ends in October: no wrap-up takes
+            // its report, whether it ended before (June, September) or after (December).
+            assert_eq!(draft["attachments"], serde_json::json!([]), "{file}");
+            if email.kind == EmailKind::WrapUp {
+                let warning = format!(
+                    "warning: the wrap-up of allocation \"{}\" has no report attached: the allocation ended in {}, the book's report is for October 2026\n",
+                    allocation.name,
+                    allocation.end.format("%B %Y")
                 );
-                continue;
+                assert!(stderr.contains(&warning), "{as_of}: lacks {warning:?}:\n{stderr}");
+                assert!(!body.contains("is attached"), "{file}:\n{body}");
             }
-            // The book is October's: each wrap-up has its community's PDF, byte for byte.
-            assert_eq!(attached.len(), 1, "{file}");
-            let pdf_name = attached[0]["filename"].as_str().unwrap();
-            assert_eq!(attached[0]["type"], "application/pdf");
-            let pdf = book.join("exports/communities").join(pdf_name);
-            let saved = std::fs::read(attached[0]["saved"].as_str().unwrap()).unwrap();
-            assert!(
-                saved == std::fs::read(&pdf).unwrap(),
-                "{file}: the attachment differs from {}",
-                pdf.display()
-            );
-            assert!(
-                body.contains(&format!("report for October 2026 is attached ({pdf_name})")),
-                "{file}:\n{body}"
-            );
-            attachments += 1;
         }
     }
-    assert!(attachments >= 5, "the sample must exercise attachments");
 }
 
 #[test]
 fn the_same_inputs_give_byte_identical_drafts() {
     let (book, _) = rendered_sample();
-    let first = sample_drafts("drafts-twice-a", "2026-10-05", book);
-    let second = sample_drafts("drafts-twice-b", "2026-10-05", book);
+    let (first, _) = sample_drafts("drafts-twice-a", "2026-10-05", book);
+    let (second, _) = sample_drafts("drafts-twice-b", "2026-10-05", book);
     let files = eml_files(&first);
-    assert!(files.len() >= 10);
+    assert!(files.len() >= 5, "{files:?}");
     assert_eq!(files.len(), eml_files(&second).len());
     for file in files {
         let name = file.file_name().unwrap();
@@ -715,4 +697,201 @@ fn the_email_templates_can_be_overridden() {
         "{}",
         text(&output.stderr)
     );
+}
+
+/// `ces-report emails …` with any outcome: (exit code, stdout, stderr).
+fn emails_run(args: &[&str]) -> (Option<i32>, String, String) {
+    let output = ces_report(&[&["emails"][..], args].concat());
+    (output.status.code(), text(&output.stdout), text(&output.stderr))
+}
+
+#[test]
+fn a_wrap_up_and_a_usage_email_attach_the_report_of_their_month_and_state_its_figures() {
+    let data = alpha("month-report");
+    let book = data.with_file_name("book");
+    let output = ces_report(&[
+        "render",
+        data.to_str().unwrap(),
+        "--month",
+        "2026-12",
+        "--out",
+        book.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let pdf = std::fs::read(book.join("exports/communities/alpha-lab-2026-12.pdf")).unwrap();
+    let out = data.with_file_name("drafts");
+    let (data_arg, out_arg, book_arg) =
+        (data.to_str().unwrap(), out.to_str().unwrap(), book.to_str().unwrap());
+    let from = "2i2c Community Enablement Service <ces@2i2c.example.org>";
+    let (code, _, stderr) = emails_run(&[
+        data_arg,
+        "--out",
+        out_arg,
+        "--book",
+        book_arg,
+        "--as-of",
+        "2027-01-05",
+        "--month",
+        "2026-12",
+        "--from",
+        from,
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let drafts = parse_drafts(&out);
+    assert_eq!(
+        drafts.keys().collect::<Vec<_>>(),
+        ["usage-alpha-lab-2026-12.eml", "wrap-up-alpha-2026-q4.eml"]
+    );
+
+    // Q4 ended on 2026-12-31, in the book's month: its wrap-up takes the report, and the hours
+    // of the report (4 of 12 used as of 31 December), now expired.
+    let wrap_up = &drafts["wrap-up-alpha-2026-q4.eml"];
+    let body = wrap_up["body"].as_str().unwrap();
+    assert!(body.contains("Of the 12 hours available, 4 were used and 8 expired unused when the period ended on 2026-12-31."), "{body}");
+    assert!(
+        body.contains(
+            "The Community Enablement Service report for December 2026 is attached (alpha-lab-2026-12.pdf)."
+        ),
+        "{body}"
+    );
+    let attached = wrap_up["attachments"].as_array().unwrap();
+    assert_eq!((attached.len(), attached[0]["filename"].as_str()), (1, Some("alpha-lab-2026-12.pdf")));
+    assert!(std::fs::read(attached[0]["saved"].as_str().unwrap()).unwrap() == pdf);
+
+    // The usage email: complete, from the service, To the Technical contact, Cc the
+    // Administrative one, never Billing; the PDF byte for byte; the card's figures as of
+    // 31 December: 8 h of Q4 left to use by then, Q1 2027's 12 h next, no work in December.
+    let usage = &drafts["usage-alpha-lab-2026-12.eml"];
+    assert_eq!(
+        mailboxes(&usage["from"]),
+        [pair("2i2c Community Enablement Service", "ces@2i2c.example.org")]
+    );
+    assert_eq!(mailboxes(&usage["to"]), [pair("Rosa Díaz", "rosa@alpha.example.org")]);
+    assert_eq!(mailboxes(&usage["cc"]), [pair("Park, Lee", "lee@alpha.example.org")]);
+    assert_eq!((usage["unsent"].as_str(), &usage["defects"]), (Some("None"), &serde_json::json!([])));
+    assert_eq!(
+        usage["subject"],
+        "2i2c Community Enablement Service for Alpha Lab: your hours, December 2026"
+    );
+    let attached = usage["attachments"].as_array().unwrap();
+    assert_eq!(attached.len(), 1);
+    assert!(std::fs::read(attached[0]["saved"].as_str().unwrap()).unwrap() == pdf);
+    assert_eq!(
+        usage["body"].as_str().unwrap(),
+        "Dear Rosa Díaz,
+
+The Community Enablement Service report for Alpha Lab for December 2026 is attached (alpha-lab-2026-12.pdf). In short, as of 31 December 2026:
+
+- Left to use now: 8 hours of Alpha 2026 Q4, to use by 31 December 2026.
+- Coming next: 12 hours of Alpha 2027 Q1, from 1 January 2027.
+- This month: we worked 0 hours with you in December 2026 (0 hours in November 2026).
+
+Hours do not roll over: hours not used by an allocation's end date expire.
+
+To plan your hours or ask for help, reply to this email or write to Ana Silva and Ben Okafor.
+
+2i2c Community Enablement Service
+"
+    );
+
+    // Usage emails need a From; a book of another month is not this month's.
+    let (code, _, stderr) = emails_run(&[
+        data_arg,
+        "--out",
+        out_arg,
+        "--book",
+        book_arg,
+        "--as-of",
+        "2027-01-05",
+        "--month",
+        "2026-12",
+    ]);
+    assert_eq!((code, stderr.as_str()), (Some(1), "error: usage emails are sent as they are and need a From: give --from or set email_from in settings.toml\n"));
+    let (code, _, stderr) =
+        emails_run(&[data_arg, "--out", out_arg, "--book", book_arg, "--month", "2026-11", "--from", from]);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("--month 2026-11: the book in")
+            && stderr.contains("reports December 2026 (2026-12), not November 2026"),
+        "{stderr}"
+    );
+
+    // A wrap-up of a later month never takes this book's report: as of 2027-04-02, Q1 2027
+    // ended in March.
+    let (code, _, stderr) =
+        emails_run(&[data_arg, "--out", out_arg, "--book", book_arg, "--as-of", "2027-04-02"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stderr.contains("warning: the wrap-up of allocation \"Alpha 2027 Q1\" has no report attached: the allocation ended in March 2027, the book's report is for December 2026\n"), "{stderr}");
+    assert_eq!(parse_drafts(&out)["wrap-up-alpha-2027-q1.eml"]["attachments"], serde_json::json!([]));
+
+    // A PDF swapped for a symlink (here to a file outside the book) is never attached.
+    let pdf_path = book.join("exports/communities/alpha-lab-2026-12.pdf");
+    std::fs::remove_file(&pdf_path).unwrap();
+    std::os::unix::fs::symlink("/etc/hostname", &pdf_path).unwrap();
+    let (code, _, stderr) =
+        emails_run(&[data_arg, "--out", out_arg, "--book", book_arg, "--as-of", "2027-01-05"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains("warning: no report for community \"Alpha Lab\": ")
+            && stderr.contains("alpha-lab-2026-12.pdf is not a regular file; no email attaches one"),
+        "{stderr}"
+    );
+    assert_eq!(parse_drafts(&out)["wrap-up-alpha-2026-q4.eml"]["attachments"], serde_json::json!([]));
+
+    // Exports changed since the book was made: its PDF would not say what the email says.
+    std::fs::write(
+        data.join("activities.csv"),
+        std::fs::read_to_string(data.join("activities.csv")).unwrap()
+            + "Alpha 2026 Q4,Ana Silva,1,Call,12/1/2026,,\n",
+    )
+    .unwrap();
+    let (code, _, stderr) =
+        emails_run(&[data_arg, "--out", out_arg, "--book", book_arg, "--as-of", "2027-01-05"]);
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("was made from another activities.csv than the one in"), "{stderr}");
+}
+
+#[test]
+fn one_hour_reads_in_the_singular_and_more_in_the_plural() {
+    // Q4 has 2 h, of which 1 h is used on 2026-10-05.
+    let data = alpha("singular");
+    let allocations = std::fs::read_to_string(data.join("allocations.csv"))
+        .unwrap()
+        .replace(",12,Ana Silva", ",2,Ana Silva");
+    std::fs::write(data.join("allocations.csv"), allocations).unwrap();
+    let activities = "Allocation,Team member,Units,Description,Start date,End date,Created\nAlpha 2026 Q4,Ana Silva,1,Kick-off call,10/5/2026,,10/5/2026 3:00pm\n";
+    std::fs::write(data.join("activities.csv"), activities).unwrap();
+    let out = data.with_file_name("drafts");
+    emails(&data, &out, &["--as-of", "2026-12-28"]);
+    let body = parse_drafts(&out)["wrap-up-alpha-2026-q4.eml"]["body"].as_str().unwrap().to_string();
+    assert!(
+        body.contains("Of the 2 hours available, 1 has been used so far and 1 is left until 2026-12-31."),
+        "{body}"
+    );
+    emails(&data, &out, &["--as-of", "2027-01-05"]);
+    let body = parse_drafts(&out)["wrap-up-alpha-2026-q4.eml"]["body"].as_str().unwrap().to_string();
+    assert!(
+        body.contains(
+            "Of the 2 hours available, 1 was used and 1 expired unused when the period ended on 2026-12-31."
+        ),
+        "{body}"
+    );
+
+    let allocations = std::fs::read_to_string(data.join("allocations.csv"))
+        .unwrap()
+        .replace(",2,Ana Silva", ",1,Ana Silva");
+    std::fs::write(data.join("allocations.csv"), allocations).unwrap();
+    emails(&data, &out, &["--as-of", "2027-01-05"]);
+    let body = parse_drafts(&out)["wrap-up-alpha-2026-q4.eml"]["body"].as_str().unwrap().to_string();
+    assert!(body.contains("Of the 1 hour available, 1 was used. Hours do not roll over"), "{body}");
+    emails(&data, &out, &["--as-of", "2026-09-20"]);
+    let draft = &parse_drafts(&out)["introduction-alpha-2026-q4.eml"];
+    assert_eq!(
+        draft["subject"],
+        "2i2c Community Enablement Service for Alpha Lab: up to 1 hour from 2026-10-01 to 2026-12-31"
+    );
+    assert!(draft["body"].as_str().unwrap().contains("(up to 1 hour) between"), "{}", draft["body"]);
+    for draft in parse_drafts(&out).values() {
+        assert!(!draft["body"].as_str().unwrap().contains(" 1 were "), "{draft}");
+    }
 }
