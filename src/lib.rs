@@ -14,6 +14,33 @@
 //! [`calendar`], [`hours`], [`settings`], [`diagnostics`], [`text`] and [`file_plan`] are base
 //! layers every stage may use. [`commands`] runs one subcommand end to end.
 
+/// Like `eprintln!`, but a closed or full stderr is not a panic: the work goes on, and the
+/// run ends with exit 1 unless the reader simply closed the pipe (see [`stderr_failed`]).
+#[macro_export]
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(error) = writeln!(std::io::stderr().lock(), $($arg)*) {
+            $crate::stderr_write_failed(&error);
+        }
+    }};
+}
+
+static STDERR_FAILED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Records that a message could not be written to stderr, unless the pipe was closed.
+#[doc(hidden)]
+pub fn stderr_write_failed(error: &std::io::Error) {
+    if error.kind() != std::io::ErrorKind::BrokenPipe {
+        STDERR_FAILED.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// Whether a message was lost to a full or failing stderr: the run then ends with exit 1.
+pub fn stderr_failed() -> bool {
+    STDERR_FAILED.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 pub mod calendar;
 pub mod cli;
 pub mod commands;

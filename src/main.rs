@@ -7,10 +7,11 @@ use clap::Parser;
 fn main() -> ExitCode {
     let cli = ces_report::cli::Cli::parse();
     match ces_report::commands::run(&cli.command) {
+        Ok(_) if ces_report::stderr_failed() => ExitCode::FAILURE,
         Ok(code) => ExitCode::from(code as u8),
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            ces_report::say!("error: {error:#}");
             ExitCode::FAILURE
         }
     }

@@ -81,14 +81,76 @@ const BUILD_FOLDER: &str = "_build";
 const BUILD_PRODUCTS: [&str; 10] =
     ["cache", "execute", "exports", "html", "logs", "site", "temp", "templates", "fonts", "render.log"];
 
+/// What a command writes into its output folder. Each folder holds one kind, marked in
+/// [`KIND_FILE`], so one command's `--out` never replaces another command's output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum OutputKind {
+    /// `build` and `render`: the MyST project with its PDFs.
+    Book,
+    /// `emails`: the `.eml` drafts and usage emails.
+    Emails,
+    /// `brief`: one check-in brief.
+    Brief,
+    /// `initiatives`: the initiative drafts.
+    Initiatives,
+}
+
+impl OutputKind {
+    fn name(self) -> &'static str {
+        match self {
+            OutputKind::Book => "book",
+            OutputKind::Emails => "emails",
+            OutputKind::Brief => "brief",
+            OutputKind::Initiatives => "initiatives",
+        }
+    }
+
+    fn parse(text: &str) -> Option<OutputKind> {
+        [OutputKind::Book, OutputKind::Emails, OutputKind::Brief, OutputKind::Initiatives]
+            .into_iter()
+            .find(|kind| kind.name() == text.trim())
+    }
+
+    /// `a book (written by build or render)`.
+    fn described(self) -> &'static str {
+        match self {
+            OutputKind::Book => "a book (written by build or render)",
+            OutputKind::Emails => "emails (written by emails)",
+            OutputKind::Brief => "a check-in brief (written by brief)",
+            OutputKind::Initiatives => "initiative drafts (written by initiatives)",
+        }
+    }
+
+    /// What an output written before folders were marked holds, from the files it owns.
+    fn inferred(owned: &BTreeSet<String>) -> Option<OutputKind> {
+        if owned.contains("brief.md") {
+            Some(OutputKind::Brief)
+        } else if owned.contains("myst.yml") {
+            Some(OutputKind::Book)
+        } else if owned.iter().any(|path| path.ends_with(".eml")) {
+            Some(OutputKind::Emails)
+        } else if owned.contains("initiatives.json") {
+            Some(OutputKind::Initiatives)
+        } else {
+            None
+        }
+    }
+}
+
+/// Names the kind of output a folder holds (see [`OutputKind`]).
+pub(crate) const KIND_FILE: &str = ".ces-report-kind";
+
 /// Writes `plan` into `out`, replacing the previous output as described in the module docs.
-pub(crate) fn write(plan: &Plan, out: &Path) -> Result<()> {
+/// `out` must be empty or hold output of the same `kind`.
+pub(crate) fn write(plan: &Plan, out: &Path, kind: OutputKind) -> Result<()> {
     let output = Output::open(out)?;
     output.settle_interrupted_run()?;
     let previous = output.previous_owned()?;
+    output.refuse_another_kind(kind, &previous)?;
     output.refuse_files_in_the_way(plan, &previous)?;
     output.claim()?;
-    let staged = output.stage(plan).and_then(|()| output.commit(&output.take_away_list(&previous, plan)));
+    let staged =
+        output.stage(plan, kind).and_then(|()| output.commit(&output.take_away_list(&previous, plan)));
     if let Err(error) = staged {
         let _ = remove_tree(&output.work());
         return Err(error);
@@ -143,7 +205,7 @@ impl Output {
             bail!(self.another_run_message());
         }
         if fs::symlink_metadata(self.journal()).is_ok() {
-            eprintln!(
+            crate::say!(
                 "note: {} holds a build that was stopped while its files were being moved in; finishing it first",
                 self.root.display()
             );
@@ -250,18 +312,39 @@ impl Output {
     }
 
     /// Writes the new output, and its list of owned files, into the staging folder.
-    fn stage(&self, plan: &Plan) -> Result<()> {
+    fn stage(&self, plan: &Plan, kind: OutputKind) -> Result<()> {
         let staging = self.staged("");
         write_all(plan, &staging)?;
-        let listing: String = plan.owned().iter().map(|path| format!("{path}\n")).collect();
+        write_file(&staging.join(KIND_FILE), format!("{}\n", kind.name()).as_bytes())?;
+        let mut owned = plan.owned();
+        owned.insert(KIND_FILE);
+        let listing: String = owned.iter().map(|path| format!("{path}\n")).collect();
         write_file(&staging.join(OWNED_LIST), listing.as_bytes())
+    }
+
+    /// Stops before anything changes when the folder holds another command's output.
+    fn refuse_another_kind(&self, kind: OutputKind, previous: &BTreeSet<String>) -> Result<()> {
+        let marked = if previous.contains(KIND_FILE) {
+            fs::read_to_string(self.path(KIND_FILE)).ok().and_then(|text| OutputKind::parse(&text))
+        } else {
+            None
+        };
+        match marked.or_else(|| OutputKind::inferred(previous)) {
+            Some(found) if found != kind => bail!(
+                "{} holds {}; this command writes {}: give it another folder",
+                self.root.display(),
+                found.described(),
+                kind.described()
+            ),
+            _ => Ok(()),
+        }
     }
 
     /// What the swap takes out of the visible output: the files the tool owned that the new
     /// output does not write (pages no longer produced, the old PDFs), and what MyST and
     /// `render` left in the `_build/` of each MyST project, old or new.
     fn take_away_list(&self, previous: &BTreeSet<String>, plan: &Plan) -> Vec<String> {
-        let stale = previous.iter().filter(|path| plan.get(path).is_none()).cloned();
+        let stale = previous.iter().filter(|path| plan.get(path).is_none() && *path != KIND_FILE).cloned();
         let projects: BTreeSet<&str> =
             previous.iter().map(String::as_str).chain(plan.owned()).filter_map(project_folder).collect();
         let build_products = projects.into_iter().flat_map(|project| self.build_products(project));
@@ -524,7 +607,7 @@ fn restore_legacy_backup(out: &Path) -> Result<()> {
     };
     fs::rename(&backup, out)
         .with_context(|| format!("cannot move {} to {}", backup.display(), out.display()))?;
-    eprintln!(
+    crate::say!(
         "note: restored {} from {}, where an interrupted run of an earlier ces-report had moved it",
         out.display(),
         backup.display()
@@ -640,7 +723,7 @@ mod tests {
     /// `old_plan` written, then used by MyST, render and its owner.
     fn used_output(name: &str) -> PathBuf {
         let root = scratch(name).join("book");
-        write(&old_plan(), &root).unwrap();
+        write(&old_plan(), &root, OutputKind::Book).unwrap();
         for (path, text) in USER_FILES.iter().chain(&PRODUCTS) {
             put(&root, path, text);
         }
@@ -654,7 +737,10 @@ mod tests {
             .files()
             .map(|(path, bytes)| (path.to_string(), String::from_utf8(bytes.to_vec()).unwrap()))
             .collect();
-        files.insert(OWNED_LIST.to_string(), new.owned().iter().map(|p| format!("{p}\n")).collect());
+        let mut owned = new.owned();
+        owned.insert(KIND_FILE);
+        files.insert(OWNED_LIST.to_string(), owned.iter().map(|p| format!("{p}\n")).collect());
+        files.insert(KIND_FILE.to_string(), "book\n".to_string());
         files.extend(USER_FILES.iter().map(|(path, text)| (path.to_string(), text.to_string())));
         files
     }
@@ -662,7 +748,7 @@ mod tests {
     #[test]
     fn only_what_the_tool_owns_is_replaced_or_removed() {
         let root = used_output("owned");
-        write(&new_plan(), &root).unwrap();
+        write(&new_plan(), &root, OutputKind::Book).unwrap();
         assert_eq!(visible(&root), expected_new());
         assert!(!root.join(WORK_FOLDER).exists());
         assert!(!root.join("pdf/a/report.md").exists() && root.join("pdf/a/_build/keep.txt").exists());
@@ -676,7 +762,7 @@ mod tests {
         let before = visible(&root);
         let output = Output { root: root.clone() };
         output.claim().unwrap();
-        output.stage(&new_plan()).unwrap();
+        output.stage(&new_plan(), OutputKind::Book).unwrap();
         assert_eq!(visible(&root), before);
         output.settle_interrupted_run().unwrap();
         assert_eq!(visible(&root), before);
@@ -718,7 +804,7 @@ mod tests {
                     copy_tree(&used, &root);
                     let output = Output { root: root.clone() };
                     output.claim().unwrap();
-                    output.stage(&new_plan()).unwrap();
+                    output.stage(&new_plan(), OutputKind::Book).unwrap();
                     output.commit(&take_aways).unwrap();
                     output.make_trash().unwrap();
                     for (index, path) in take_aways.iter().enumerate().take(taken) {
@@ -755,7 +841,7 @@ mod tests {
         let root = used_output("cannot-finish");
         let output = Output { root: root.clone() };
         output.claim().unwrap();
-        output.stage(&new_plan()).unwrap();
+        output.stage(&new_plan(), OutputKind::Book).unwrap();
         let previous = old_plan().owned().iter().map(|path| path.to_string()).collect();
         output.commit(&output.take_away_list(&previous, &new_plan())).unwrap();
         put(&root, "added", "a file where the new output needs a folder, put there meanwhile");
@@ -789,7 +875,7 @@ mod tests {
     #[test]
     fn paths_the_new_output_needs_are_refused_when_someone_else_holds_them() {
         let root = scratch("in-the-way").join("book");
-        write(&plan(&[("a.md", "owned"), ("old", "owned, leaving")], &[]), &root).unwrap();
+        write(&plan(&[("a.md", "owned"), ("old", "owned, leaving")], &[]), &root, OutputKind::Book).unwrap();
         put(&root, "b/c.md", "someone else's file where the new output writes");
         put(&root, "d", "someone else's file where the new output needs a folder");
         fs::create_dir_all(root.join("e.pdf/inside")).unwrap();

@@ -31,11 +31,11 @@ pub(super) fn run(data: &DataArgs, as_of: &AsOfArgs, book: &BookArgs) -> Result<
     let (mut input, clashes) =
         BookInput::new(&dataset, &figures, &settings, &phrases, month, warnings, provenance);
     for clash in &clashes {
-        eprintln!("warning: {}", crate::text::replace_unsafe(&site::clash_warning(clash)));
+        crate::say!("warning: {}", crate::text::replace_unsafe(&site::clash_warning(clash)));
     }
     let unaddressed = site::manifest::missing_recipients(&input);
     for warning in &unaddressed {
-        eprintln!("warning: {}", crate::text::replace_unsafe(warning));
+        crate::say!("warning: {}", crate::text::replace_unsafe(warning));
     }
     input.warnings.extend(unaddressed);
     let mut generated = site::build(&input, &templates)?;
@@ -43,8 +43,8 @@ pub(super) fn run(data: &DataArgs, as_of: &AsOfArgs, book: &BookArgs) -> Result<
     for pdf in &generated.pdfs {
         generated.plan.reserve(pdf.output.clone());
     }
-    crate::output::write(&generated.plan, &book.out)?;
+    crate::output::write(&generated.plan, &book.out, crate::output::OutputKind::Book)?;
     let files = generated.plan.len();
-    eprintln!("wrote {files} files to {} (figures as of {as_of})", book.out.display());
+    crate::say!("wrote {files} files to {} (figures as of {as_of})", book.out.display());
     Ok(Some(Built { out: book.out.clone(), files, as_of, pdfs: generated.pdfs }))
 }

@@ -41,7 +41,7 @@ pub(super) fn run(args: &EmailsArgs) -> Result<i32> {
         // The default folder may hold some other book: without a word from the user, say so
         // and go on without it.
         Err(error) if args.book.is_none() => {
-            eprintln!("warning: {}; no report is attached", replace_unsafe(&format!("{error:#}")));
+            crate::say!("warning: {}; no report is attached", replace_unsafe(&format!("{error:#}")));
             None
         }
         read => read?,
@@ -77,13 +77,13 @@ pub(super) fn run(args: &EmailsArgs) -> Result<i32> {
         written.drafts.extend(drafts::usage_emails(&input, &templates, &paths)?);
     }
     for warning in warnings.iter().chain(&written.warnings) {
-        eprintln!("warning: {}", replace_unsafe(warning));
+        crate::say!("warning: {}", replace_unsafe(warning));
     }
     let mut plan = Plan::default();
     for draft in &written.drafts {
         plan.add(draft.path.clone(), draft.eml.clone());
     }
-    crate::output::write(&plan, &args.out)?;
+    crate::output::write(&plan, &args.out, crate::output::OutputKind::Emails)?;
     print_written(&written.drafts, &args.out, as_of)?;
     Ok(0)
 }
@@ -184,7 +184,7 @@ impl Book {
 fn warn_without_book(book: &Path, due: &[DueEmail]) {
     let wrap_ups_due = due.iter().any(|email| email.kind == EmailKind::WrapUp && email.missing.is_empty());
     if wrap_ups_due {
-        eprintln!(
+        crate::say!(
             "warning: {} holds no book written by ces-report: no report is attached to the wrap-ups (run render first, or give --book)",
             book.display()
         );
@@ -200,7 +200,7 @@ fn print_written(drafts: &[Draft], out_dir: &Path, as_of: NaiveDate) -> Result<(
         writeln!(out, "{:<13}{}{attached}", draft.kind.slug(), out_dir.join(&draft.path).display())?;
     }
     let count = drafts.len();
-    eprintln!(
+    crate::say!(
         "wrote {count} draft{} to {} (emails due as of {as_of})",
         if count == 1 { "" } else { "s" },
         out_dir.display()

@@ -40,12 +40,16 @@ pub(super) fn run(
     let drafts = drafts(&dataset, &figures, &wording, &settings.organisation)?;
     match destination {
         Destination::Folder(out) => {
-            crate::output::write(&folder_plan(&drafts)?, out)?;
-            eprintln!("wrote {} initiatives to {} (as of {as_of})", drafts.initiatives.len(), out.display());
+            crate::output::write(&folder_plan(&drafts)?, out, crate::output::OutputKind::Initiatives)?;
+            crate::say!(
+                "wrote {} initiatives to {} (as of {as_of})",
+                drafts.initiatives.len(),
+                out.display()
+            );
         }
         Destination::Stdout(format) => {
             if drafts.initiatives.is_empty() && format == DraftFormat::Md {
-                eprintln!(
+                crate::say!(
                     "no allocation is active on {as_of} or starts within {} days of it",
                     settings.windows.upcoming_days
                 );

@@ -64,7 +64,10 @@ fn today() -> chrono::NaiveDate {
 fn print_diagnostics<'a>(diagnostics: impl Iterator<Item = &'a crate::diagnostics::Diagnostic>) {
     let mut stderr = std::io::stderr().lock();
     for diagnostic in diagnostics {
-        let _ = writeln!(stderr, "{}", crate::text::replace_unsafe(&diagnostic.report_line()));
+        if let Err(error) = writeln!(stderr, "{}", crate::text::replace_unsafe(&diagnostic.report_line())) {
+            crate::stderr_write_failed(&error);
+            return;
+        }
     }
 }
 
@@ -96,7 +99,7 @@ fn read(data: &DataArgs) -> Result<Option<Loaded>> {
             let InputErrors(diagnostics) = error.downcast::<InputErrors>()?;
             print_diagnostics(diagnostics.all().iter());
             let count = diagnostics.errors().count();
-            eprintln!(
+            crate::say!(
                 "error: the data has {count} error{}; nothing was computed",
                 if count == 1 { "" } else { "s" }
             );

@@ -82,5 +82,9 @@ fn not_planned(project: &str, capacity: &str, problem: PhraseProblem) {
 }
 
 fn note(project: &str, label: &str, reason: String) {
-    eprintln!("{label}: project \"{}\" is not planned: {}", replace_unsafe(project), replace_unsafe(&reason));
+    crate::say!(
+        "{label}: project \"{}\" is not planned: {}",
+        replace_unsafe(project),
+        replace_unsafe(&reason)
+    );
 }

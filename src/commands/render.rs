@@ -19,16 +19,16 @@ pub(super) fn run(
 ) -> Result<i32> {
     let started = Instant::now();
     let tools = Toolchain::find()?;
-    eprintln!("generating the book…");
+    crate::say!("generating the book…");
     let Some(built) = super::build::run(data, as_of, book)? else { return Ok(1) };
     let generated = started.elapsed().as_secs_f64();
     let pdf_jobs = render::pdf_jobs(&built.out, &built.pdfs);
     let parallel = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
-    eprintln!("building {} PDFs, {parallel} at a time…", pdf_jobs.len());
+    crate::say!("building {} PDFs, {parallel} at a time…", pdf_jobs.len());
     let pdf_started = Instant::now();
     let pdfs = render::build_pdfs(&tools, &built.out, &pdf_jobs, parallel, built.as_of)?;
     let pdf_seconds = pdf_started.elapsed().as_secs_f64();
-    eprintln!("building the site{}…", if html { "" } else { " content (offline)" });
+    crate::say!("building the site{}…", if html { "" } else { " content (offline)" });
     let site_started = Instant::now();
     let pages = render::build_site(&tools, &built.out, html)?;
     let site_seconds = site_started.elapsed().as_secs_f64();

@@ -13,7 +13,7 @@ pub(super) fn run(dir: &Path) -> Result<i32> {
         std::fs::create_dir_all(file.parent().expect("a file has a folder"))?;
         std::fs::write(&file, text)?;
     }
-    eprintln!(
+    crate::say!(
         "wrote {} templates to {}; edit them and pass --templates {}",
         EMBEDDED.len(),
         dir.display(),

@@ -166,13 +166,13 @@ pub fn build_pdfs(
                 let result = build_one_pdf(tools, job, &packages, &fonts, creation);
                 let finished = done.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
                 match &result {
-                    Ok(pdf) => eprintln!(
+                    Ok(pdf) => crate::say!(
                         "  [{finished}/{}] {} ({:.1} s)",
                         jobs.len(),
                         display_name(&pdf.path),
                         pdf.seconds
                     ),
-                    Err(error) => eprintln!(
+                    Err(error) => crate::say!(
                         "  [{finished}/{}] FAILED {}: {error:#}",
                         jobs.len(),
                         display_name(&job.output)

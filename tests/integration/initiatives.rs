@@ -453,7 +453,7 @@ fn out_writes_one_body_per_initiative_and_the_json() {
     let expected: BTreeSet<String> = list(&later)
         .iter()
         .map(|i| i["file"].as_str().unwrap().to_string())
-        .chain(["initiatives.json".to_string(), ".ces-report-files".to_string()])
+        .chain(["initiatives.json", ".ces-report-files", ".ces-report-kind"].map(String::from))
         .collect();
     let written: BTreeSet<String> = std::fs::read_dir(&out)
         .unwrap()

@@ -19,6 +19,7 @@ mod one_community;
 mod output_folder;
 mod properties;
 mod render;
+mod safety;
 mod support;
 #[path = "../../examples/synthetic.rs"]
 #[allow(dead_code)] // its `main`

@@ -1,0 +1,187 @@
+//! Nothing mixed up, nothing lost at the edges: each command's output folder kept apart,
+//! `--community` never picks another community, a closed or full stderr is not a panic.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::support::{build, ces_report, files_under, text, Data};
+
+/// Runs `ces-report ARGS`; (exit code, stdout, stderr).
+fn run(args: &[&str]) -> (Option<i32>, String, String) {
+    let output = ces_report(args);
+    (output.status.code(), text(&output.stdout), text(&output.stderr))
+}
+
+fn snapshot(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    files_under(dir, &|_| false)
+}
+
+#[test]
+fn a_command_refuses_an_output_folder_that_holds_another_commands_output() {
+    let folder = Data::baseline().folder("kinds");
+    let book = folder.join("book");
+    assert!(build(&folder, &book, &["--month", "2026-10"]).status.success());
+    let before = snapshot(&book);
+    assert_eq!(std::fs::read_to_string(book.join(".ces-report-kind")).unwrap(), "book\n");
+    let data = folder.to_str().unwrap();
+    let out = book.to_str().unwrap();
+    let refusals = [
+        (vec!["emails", data, "--as-of", "2026-09-20", "--out", out], "emails (written by emails)"),
+        (
+            vec!["initiatives", data, "--as-of", "2026-10-01", "--out", out],
+            "initiative drafts (written by initiatives)",
+        ),
+        (
+            vec![
+                "brief",
+                data,
+                "--community",
+                "Alpha Lab",
+                "--as-of",
+                "2026-10-31",
+                "--no-pdf",
+                "--out",
+                out,
+            ],
+            "a check-in brief (written by brief)",
+        ),
+    ];
+    for (args, writes) in &refusals {
+        let (code, _, stderr) = run(args);
+        assert_eq!(code, Some(1), "{args:?}: {stderr}");
+        assert_eq!(
+            stderr.lines().last().unwrap(),
+            format!("error: {out} holds a book (written by build or render); this command writes {writes}: give it another folder"),
+            "{args:?}"
+        );
+        assert!(snapshot(&book) == before, "{args:?} changed the book");
+    }
+
+    // A book written before folders were marked is known by its files.
+    std::fs::remove_file(book.join(".ces-report-kind")).unwrap();
+    let list =
+        std::fs::read_to_string(book.join(".ces-report-files")).unwrap().replace(".ces-report-kind\n", "");
+    std::fs::write(book.join(".ces-report-files"), list).unwrap();
+    let (code, _, stderr) = run(&refusals[0].0);
+    assert_eq!(code, Some(1), "{stderr}");
+
+    // And the other way round: drafts are not a book.
+    let drafts = folder.join("drafts");
+    let (code, _, stderr) =
+        run(&["emails", data, "--as-of", "2026-09-20", "--out", drafts.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let output = build(&folder, &drafts, &["--month", "2026-10"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        text(&output.stderr).contains("holds emails (written by emails); this command writes a book"),
+        "{}",
+        text(&output.stderr)
+    );
+}
+
+/// Two communities whose names differ only in case, and one with an accent.
+fn acme_and_acme() -> Data {
+    Data::baseline()
+        .add("engagements.csv", "Acme 2026,Acme,1/1/2026,12/31/2026,Tier,Active,rec2\nACME 2026,ACME,1/1/2026,12/31/2026,Tier,Active,rec3\nRío 2026,Río Claro,1/1/2026,12/31/2026,Tier,Active,rec4\n")
+        .add("projects.csv", "Acme hub,Acme 2026,1/1/2026,12/31/2026,Hub,\nACME hub,ACME 2026,1/1/2026,12/31/2026,Hub,\nRío hub,Río 2026,1/1/2026,12/31/2026,Hub,\n")
+}
+
+/// The engagement `brief --community NAME` briefs, or its error.
+fn briefed(folder: &Path, name: &str) -> Result<String, String> {
+    let out = folder.join("brief");
+    let _ = std::fs::remove_dir_all(&out);
+    let (code, stdout, stderr) = run(&[
+        "brief",
+        folder.to_str().unwrap(),
+        "--community",
+        name,
+        "--as-of",
+        "2026-10-31",
+        "--no-pdf",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    if code == Some(0) {
+        Ok(stdout.split(" (").nth(1).unwrap().split(',').next().unwrap().to_string())
+    } else {
+        Err(stderr.lines().last().unwrap().to_string())
+    }
+}
+
+#[test]
+fn community_names_match_exactly_first_then_unambiguously() {
+    let folder = acme_and_acme().folder("community-names");
+    let book = folder.join("book");
+    let output = build(&folder, &book, &["--month", "2026-10"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let pages: Vec<String> = crate::support::names_in(&book.join("engagements"));
+    let slug = |prefix: &str| -> Vec<String> {
+        pages
+            .iter()
+            .filter(|p| p.starts_with(prefix))
+            .map(|p| p.trim_end_matches(".md").to_string())
+            .collect()
+    };
+    let acme_slugs = slug("acme-");
+    assert_eq!(acme_slugs.len(), 2, "{pages:?}");
+
+    assert_eq!(briefed(&folder, "Acme"), Ok("Acme 2026".to_string()));
+    assert_eq!(briefed(&folder, "ACME"), Ok("ACME 2026".to_string()));
+    // Neither exactly: both match in another case, so the user must say which.
+    let error = briefed(&folder, "acme").unwrap_err();
+    assert!(
+        error.starts_with("error: community \"acme\" matches \"Acme\" (acme-")
+            && error.contains(") and \"ACME\" (acme-"),
+        "{error}"
+    );
+    // The book's own file names reach each one.
+    let by_slug: Vec<String> = acme_slugs.iter().map(|s| briefed(&folder, s).unwrap()).collect();
+    assert_eq!(by_slug.len(), 2);
+    assert_ne!(by_slug[0], by_slug[1]);
+    // A name typed decomposed or with a no-break space is the same name.
+    assert_eq!(briefed(&folder, "Ri\u{301}o Claro"), Ok("Río 2026".to_string()));
+    assert_eq!(briefed(&folder, "Río\u{a0}Claro"), Ok("Río 2026".to_string()));
+    assert_eq!(briefed(&folder, "rio-claro"), Ok("Río 2026".to_string()));
+    // The brief's folder is named by the book's slug, hash included.
+    let output = Command::new(env!("CARGO_BIN_EXE_ces-report"))
+        .args(["brief", folder.to_str().unwrap(), "--community", "ACME", "--as-of", "2026-10-31", "--no-pdf"])
+        .current_dir(&folder)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let written = crate::support::names_in(&folder.join("briefs"));
+    assert_eq!(written.len(), 1);
+    assert!(acme_slugs.contains(&written[0]), "{written:?} vs {acme_slugs:?}");
+}
+
+#[test]
+fn a_full_or_closed_stderr_is_an_exit_code_not_a_panic() {
+    let sample = crate::support::root().join("sample-data");
+    let data = sample.to_str().unwrap();
+    let full = || std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let status =
+        Command::new(env!("CARGO_BIN_EXE_ces-report")).args(["check", data]).stderr(full()).status().unwrap();
+    assert_eq!(status.code(), Some(1), "check 2>/dev/full");
+    let out = crate::support::temp_folder("full-stderr").join("book");
+    let status = Command::new(env!("CARGO_BIN_EXE_ces-report"))
+        .args(["build", data, "--month", "2026-10", "--out", out.to_str().unwrap()])
+        .stdout(full())
+        .stderr(full())
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(1), "build >/dev/full 2>/dev/full");
+
+    // `check … 2>&1 | head -1` on data with thousands of warnings: the reader goes away after
+    // one line; the writer stops quietly, never with a panic (exit 101).
+    let late: String =
+        (0..4000).map(|_| "Alpha 2026 Q4,Ana Silva,0.01,Call,10/1/2026,,12/1/2026 9:00am\n").collect();
+    let folder = Data::baseline().add("activities.csv", &late).folder("closed-stderr");
+    let script = r#""$0" check "$1" 2>&1 | head -1; exit "${PIPESTATUS[0]}""#;
+    let output = Command::new("bash")
+        .args(["-c", script, env!("CARGO_BIN_EXE_ces-report"), folder.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(text(&output.stdout).starts_with("warning: activities.csv:"), "{}", text(&output.stdout));
+    let status = output.status;
+    assert_eq!(status.code(), Some(0), "a closed pipe is a quiet success");
+}
