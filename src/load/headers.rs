@@ -71,6 +71,7 @@ pub(super) fn map_columns(
             Found::None => {}
         }
     }
+    problems.extend(shared_headers(spec, &positions, &written, settings));
     let used: BTreeSet<usize> = positions.iter().flatten().copied().collect();
     for (column, wanted) in unfound {
         problems.push(missing_message(spec, column, &wanted, &written, &used));
@@ -80,6 +81,42 @@ pub(super) fn map_columns(
     } else {
         Err(problems)
     }
+}
+
+/// One message per header that two columns would both be read from: the settings gave one
+/// of them (or both) a header that already feeds another.
+fn shared_headers(
+    spec: &TableSpec,
+    positions: &[Option<usize>],
+    written: &[String],
+    settings: &Settings,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (first, second) in
+        spec.columns.iter().enumerate().flat_map(|(i, a)| spec.columns[i + 1..].iter().map(move |b| (a, b)))
+    {
+        let (Some(position), Some(other)) = (positions[first.index], positions[second.index]) else {
+            continue;
+        };
+        if position != other {
+            continue;
+        }
+        let line = |column: &Column| {
+            settings
+                .column_header(spec.table_name(), &column.key())
+                .map(|header| settings_line(spec, *column, header))
+                .unwrap_or_else(|| format!("\"{}\" by its own name", column.name))
+        };
+        problems.push(format!(
+            "the header \"{}\" would feed two columns, \"{}\" ({}) and \"{}\" ({}): a header feeds one column; correct the mapping in settings.toml",
+            shown(&written[position]),
+            first.name,
+            line(first),
+            second.name,
+            line(second)
+        ));
+    }
+    problems
 }
 
 /// The headers a column may have in an export.

@@ -185,3 +185,23 @@ fn a_full_or_closed_stderr_is_an_exit_code_not_a_panic() {
     let status = output.status;
     assert_eq!(status.code(), Some(0), "a closed pipe is a quiet success");
 }
+
+#[test]
+fn a_column_map_that_feeds_one_header_to_two_columns_is_an_error_naming_the_settings() {
+    for (line, expected) in [
+        (
+            "team_member = \"Description\"",
+            "error: activities.csv:1: the header \"Description\" would feed two columns, \"Team member\" ([columns.activities] team_member = \"Description\") and \"Description\" (\"Description\" by its own name): a header feeds one column; correct the mapping in settings.toml",
+        ),
+        (
+            "description = \"Units\"",
+            "error: activities.csv:1: the header \"Units\" would feed two columns, \"Units\" (\"Units\" by its own name) and \"Description\" ([columns.activities] description = \"Units\"): a header feeds one column; correct the mapping in settings.toml",
+        ),
+    ] {
+        let data = Data::baseline().with("settings.toml", &format!("[columns.activities]\n{line}\n"));
+        let folder = data.folder("column-map-twice");
+        let (code, _, stderr) = run(&["check", folder.to_str().unwrap()]);
+        assert_eq!(code, Some(1), "{line}");
+        assert_eq!(stderr.lines().next(), Some(expected), "{line}: {stderr}");
+    }
+}
