@@ -49,6 +49,7 @@ pub mod drafts;
 pub mod figures;
 pub mod file_plan;
 pub mod hours;
+pub mod interrupt;
 pub mod load;
 pub mod model;
 mod output;

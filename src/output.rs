@@ -78,8 +78,19 @@ const BUILD_FOLDER: &str = "_build";
 /// What MyST (the folders `myst clean --all` removes) and `render` (fonts, the PDF log) write
 /// in a project's `_build/`. Every build clears them, so nothing cached from the old sources
 /// reaches a site or PDF made from the new ones; anything else in `_build/` is someone else's.
-const BUILD_PRODUCTS: [&str; 10] =
-    ["cache", "execute", "exports", "html", "logs", "site", "temp", "templates", "fonts", "render.log"];
+const BUILD_PRODUCTS: [&str; 11] = [
+    "cache",
+    "execute",
+    "exports",
+    "html",
+    "logs",
+    "site",
+    "temp",
+    "templates",
+    "fonts",
+    "render.log",
+    "site-build.log",
+];
 
 /// What a command writes into its output folder. Each folder holds one kind, marked in
 /// [`KIND_FILE`], so one command's `--out` never replaces another command's output.
@@ -140,9 +151,73 @@ impl OutputKind {
 /// Names the kind of output a folder holds (see [`OutputKind`]).
 pub(crate) const KIND_FILE: &str = ".ces-report-kind";
 
+/// Beside the output, while a run writes it: who that run is ([`process_identity`]).
+pub(crate) const LOCK_FILE: &str = ".ces-report.lock";
+
+/// A whole run's hold on its output folder (the book, then its PDFs and site), so that a second
+/// run into the same folder is refused until this one ends. A lock left by a run that was
+/// killed is taken over; one this process already holds is shared.
+pub(crate) struct RunLock {
+    path: PathBuf,
+    /// Whether this guard made the lock, and so removes it.
+    made: bool,
+}
+
+impl RunLock {
+    pub(crate) fn take(out: &Path) -> Result<RunLock> {
+        // The folder the lock goes in is the output's own: as `Output::open` makes it.
+        drop(Output::open(out)?);
+        let path = out.join(LOCK_FILE);
+        let pid = std::process::id();
+        let me = process_identity(pid).unwrap_or_else(|| pid.to_string());
+        loop {
+            match fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+                Ok(mut file) => {
+                    use std::io::Write as _;
+                    file.write_all(format!("{me}\n").as_bytes())
+                        .with_context(|| format!("cannot write {}", path.display()))?;
+                    return Ok(RunLock { path, made: true });
+                }
+                Err(error) if error.kind() == ErrorKind::AlreadyExists => {
+                    let holder = fs::read_to_string(&path).unwrap_or_default();
+                    let holder = holder.trim();
+                    if holder == me {
+                        return Ok(RunLock { path, made: false });
+                    }
+                    let alive = holder
+                        .split_whitespace()
+                        .next()
+                        .and_then(|pid| pid.parse().ok())
+                        .and_then(process_identity)
+                        .is_some_and(|identity| identity == holder);
+                    if alive {
+                        bail!(
+                            "another ces-report run is writing {} right now; wait for it to finish (if none is running, delete {})",
+                            out.display(),
+                            path.display()
+                        );
+                    }
+                    // A killed run's: take it over.
+                    let _ = fs::remove_file(&path);
+                }
+                Err(error) => return Err(error).with_context(|| format!("cannot create {}", path.display())),
+            }
+        }
+    }
+}
+
+impl Drop for RunLock {
+    fn drop(&mut self) {
+        if self.made {
+            let _ = fs::remove_file(&self.path);
+        }
+    }
+}
+
 /// Writes `plan` into `out`, replacing the previous output as described in the module docs.
 /// `out` must be empty or hold output of the same `kind`.
 pub(crate) fn write(plan: &Plan, out: &Path, kind: OutputKind) -> Result<()> {
+    let _lock = RunLock::take(out)?;
     let output = Output::open(out)?;
     output.settle_interrupted_run()?;
     let previous = output.previous_owned()?;
@@ -240,9 +315,11 @@ impl Output {
         match fs::read_to_string(&list) {
             Ok(text) => Ok(lines(&text).map(str::to_string).collect()),
             Err(error) if error.kind() == ErrorKind::NotFound => {
-                let mut entries = fs::read_dir(&self.root)
+                let entries = fs::read_dir(&self.root)
                     .with_context(|| format!("cannot read {}", self.root.display()))?;
-                if entries.next().is_some() {
+                let mut others =
+                    entries.filter(|entry| entry.as_ref().map_or(true, |e| e.file_name() != LOCK_FILE));
+                if others.next().is_some() {
                     bail!(
                         "{} is not empty and was not written by ces-report (it has no {OWNED_LIST}); choose a new or empty folder",
                         self.root.display()

@@ -19,8 +19,11 @@ pub(super) fn run(
 ) -> Result<i32> {
     let started = Instant::now();
     let tools = Toolchain::find()?;
+    // One hold on the folder for the whole job: no other run writes it while PDFs are built.
+    let _lock = crate::output::RunLock::take(&book.out)?;
     crate::say!("generating the book…");
     let Some(built) = super::build::run(data, as_of, book)? else { return Ok(1) };
+    crate::interrupt::check()?;
     let generated = started.elapsed().as_secs_f64();
     let pdf_jobs = render::pdf_jobs(&built.out, &built.pdfs);
     let parallel = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));

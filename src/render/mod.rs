@@ -9,10 +9,14 @@ use std::time::{Duration, Instant, SystemTime};
 use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
 
+use crate::interrupt::Waited;
+
 /// The Typst CLI version the project pins (installed by `scripts/setup`).
 pub const TYPST_VERSION: &str = "0.15.1";
 /// A PDF build that takes longer than this is stuck: it is stopped and reported.
 const PDF_TIMEOUT: Duration = Duration::from_secs(300);
+/// The same for the site build, which reads every page.
+const SITE_TIMEOUT: Duration = Duration::from_secs(1800);
 
 /// Runs MyST's bundle keeping V8's compiled code in a cache file (see the script's comment).
 const CACHED_MYST: &str = include_str!("cached-myst.cjs");
@@ -162,6 +166,9 @@ pub fn build_pdfs(
     std::thread::scope(|scope| {
         for _ in 0..parallel.max(1) {
             scope.spawn(|| loop {
+                if crate::interrupt::requested() {
+                    return;
+                }
                 let Some((index, job)) = queue.lock().expect("queue lock").next() else { return };
                 let result = build_one_pdf(tools, job, &packages, &fonts, creation);
                 let finished = done.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
@@ -182,6 +189,7 @@ pub fn build_pdfs(
             });
         }
     });
+    crate::interrupt::check()?;
     let mut results = results.into_inner().expect("results lock");
     results.sort_by_key(|(index, _)| *index);
     let (built, failed): (Vec<_>, Vec<_>) = results.into_iter().map(|(_, r)| r).partition(Result::is_ok);
@@ -213,8 +221,8 @@ fn build_one_pdf(
     let log_path = job.project.join("_build/render.log");
     std::fs::create_dir_all(log_path.parent().expect("a log has a folder"))?;
     let log = std::fs::File::create(&log_path)?;
-    let mut child = tools
-        .myst_command()
+    let mut command = tools.myst_command();
+    command
         .args(["build", "--pdf"])
         .current_dir(&job.project)
         .env("PATH", tools.path_with_typst())
@@ -225,19 +233,20 @@ fn build_one_pdf(
         .env("NO_COLOR", "1")
         .stdin(Stdio::null())
         .stdout(log.try_clone()?)
-        .stderr(log)
-        .spawn()
+        .stderr(log);
+    let mut child = crate::interrupt::spawn(&mut command)
         .with_context(|| format!("cannot run {}", tools.myst.display()))?;
-    loop {
-        if child.try_wait()?.is_some() {
-            break;
+    match crate::interrupt::wait(&mut child, PDF_TIMEOUT)? {
+        Waited::Exited(_) => {}
+        Waited::Interrupted => {
+            // A PDF the stopped build may have begun to write is not kept.
+            let _ = std::fs::remove_file(&job.output);
+            return Err(crate::interrupt::Interrupted.into());
         }
-        if started.elapsed() > PDF_TIMEOUT {
-            let _ = child.kill();
-            let _ = child.wait();
+        Waited::TimedOut => {
+            let _ = std::fs::remove_file(&job.output);
             bail!("stopped after {} s; see {}", PDF_TIMEOUT.as_secs(), log_path.display());
         }
-        std::thread::sleep(Duration::from_millis(50));
     }
     let fresh =
         std::fs::metadata(&job.output).and_then(|m| m.modified()).is_ok_and(|modified| modified >= since);
@@ -274,18 +283,32 @@ pub fn count_pages(pdf: &[u8]) -> Option<usize> {
 pub fn build_site(tools: &Toolchain, book: &Path, html: bool) -> Result<usize> {
     let args: &[&str] =
         if html { &["build", "--html"] } else { &["--config", "myst.offline.yml", "build", "--site"] };
-    let output = tools
-        .myst_command()
+    let log_path = book.join("_build/site-build.log");
+    std::fs::create_dir_all(book.join("_build"))?;
+    let log_file = std::fs::File::create(&log_path)?;
+    let mut command = tools.myst_command();
+    command
         .args(args)
         .current_dir(book)
         .env("NO_COLOR", "1")
         .stdin(Stdio::null())
-        .output()
+        .stdout(log_file.try_clone()?)
+        .stderr(log_file);
+    let mut child = crate::interrupt::spawn(&mut command)
         .with_context(|| format!("cannot run {}", tools.myst.display()))?;
-    let log =
-        format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    let status = match crate::interrupt::wait(&mut child, SITE_TIMEOUT)? {
+        Waited::Exited(status) => status,
+        Waited::Interrupted => return Err(crate::interrupt::Interrupted.into()),
+        Waited::TimedOut => bail!(
+            "myst {} stopped after {} s; see {}",
+            args.join(" "),
+            SITE_TIMEOUT.as_secs(),
+            log_path.display()
+        ),
+    };
+    let log = std::fs::read_to_string(&log_path).unwrap_or_default();
     let problems: Vec<&str> = log.lines().filter(|line| line.contains('⚠') || line.contains('⛔')).collect();
-    if !output.status.success() || !problems.is_empty() {
+    if !status.success() || !problems.is_empty() {
         bail!(
             "myst {} reported problems:\n  {}",
             args.join(" "),

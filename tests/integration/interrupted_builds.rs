@@ -44,7 +44,8 @@ fn build(data: &Path, out: &Path, month: &str) -> String {
 
 /// Every file under `dir` but those under `skip` (relative path → bytes).
 fn files(dir: &Path, skip: Option<&str>) -> Files {
-    crate::support::files_under(dir, &|path| Some(path) == skip)
+    // A killed run's lock is left behind by design: the next run takes it over.
+    crate::support::files_under(dir, &|path| Some(path) == skip || path == ".ces-report.lock")
 }
 
 /// A small deterministic generator (xorshift) for the kill moments.
@@ -258,4 +259,110 @@ fn a_build_killed_at_any_moment_leaves_a_complete_output_and_the_next_one_succee
     );
     assert!(enough(&found), "too few kills while a build ran, wrote or swapped: {found:?}");
     std::fs::remove_dir_all(&scene.folder).unwrap();
+}
+
+/// Processes whose working folder or command line is inside `folder`.
+fn processes_inside(folder: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let pid = entry.file_name().to_string_lossy().to_string();
+        if !pid.chars().all(|c| c.is_ascii_digit()) || pid == std::process::id().to_string() {
+            continue;
+        }
+        let cwd = std::fs::read_link(entry.path().join("cwd")).ok();
+        let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+        let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+        if cwd.is_some_and(|cwd| cwd.starts_with(folder)) || cmdline.contains(folder.to_str().unwrap()) {
+            found.push(format!("{pid}: {cmdline}"));
+        }
+    }
+    found
+}
+
+/// Ctrl-C (SIGINT to the process, or to its process group as a terminal sends it) and SIGTERM
+/// at seeded moments of `render`: each run stops with exit 130 within a few seconds, no process
+/// it started outlives it, no PDF is left half written, and the next render completes.
+#[test]
+fn ctrl_c_at_any_moment_of_render_stops_it_cleanly() {
+    let data = crate::support::root().join("sample-data");
+    let out = crate::support::temp_folder("interrupted-render").join("book");
+    crate::support::render(&data, &out);
+    let out = out.canonicalize().unwrap();
+    let mut random = Random(0x5eed_c7c1);
+    let signals = [("-INT", false), ("-INT", true), ("-TERM", false), ("-INT", true), ("-INT", false)];
+    let mut stopped = 0;
+    for (signal, to_group) in signals {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_ces-report"));
+        command
+            .args(["render", data.to_str().unwrap(), "--month", "2026-10", "--out", out.to_str().unwrap()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        use std::os::unix::process::CommandExt;
+        command.process_group(0);
+        let mut child = command.spawn().unwrap();
+        std::thread::sleep(Duration::from_millis(300) + random.below(Duration::from_secs(6)));
+        let target = if to_group { format!("-{}", child.id()) } else { child.id().to_string() };
+        let sent = Instant::now();
+        Command::new("kill").args([signal, "--", &target]).status().unwrap();
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(sent.elapsed() < Duration::from_secs(10), "{signal} {target}: still running after 10 s");
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        // It may have finished just before the signal.
+        assert!(matches!(status.code(), Some(130) | Some(0)), "{signal} {target}: {status:?}");
+        stopped += usize::from(status.code() == Some(130));
+        std::thread::sleep(Duration::from_millis(200));
+        let left = processes_inside(&out);
+        assert!(left.is_empty(), "{signal} {target}: processes outlived the run: {left:?}");
+        assert!(!out.join(".ces-report").exists(), "{signal}: the work folder was left behind");
+        // The book is whole (old or new); the PDFs it lists may not all be built yet, but none
+        // is half written.
+        assert!(out.join(".ces-report-files").is_file());
+        let built =
+            if out.join("exports/communities").is_dir() { crate::support::pdfs(&out) } else { Vec::new() };
+        for pdf in built {
+            let bytes = std::fs::read(&pdf).unwrap();
+            let tail = String::from_utf8_lossy(&bytes[bytes.len().saturating_sub(64)..]).to_string();
+            assert!(bytes.starts_with(b"%PDF") && tail.contains("%%EOF"), "{}: half written", pdf.display());
+        }
+    }
+    assert!(stopped >= 3, "the signals must land while render runs ({stopped} of {})", signals.len());
+    crate::support::render(&data, &out);
+    assert_eq!(crate::support::pdfs(&out).len(), 10);
+}
+
+/// One lock covers a whole render, PDFs included: a build into the same folder while the PDFs
+/// are being built is refused, and the render finishes unharmed.
+#[test]
+fn a_second_run_is_refused_while_render_builds_its_pdfs() {
+    use std::io::{BufRead, BufReader};
+    let data = crate::support::root().join("sample-data");
+    let out = crate::support::temp_folder("locked-render").join("book");
+    let mut render = Command::new(env!("CARGO_BIN_EXE_ces-report"))
+        .args(["render", data.to_str().unwrap(), "--month", "2026-10", "--out", out.to_str().unwrap()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(render.stderr.take().unwrap()).lines();
+    let building = lines.by_ref().map(Result::unwrap).find(|line| line.starts_with("building 10 PDFs"));
+    assert!(building.is_some(), "render never reached its PDFs");
+    let second = crate::support::ces_report(&[
+        "build",
+        data.to_str().unwrap(),
+        "--month",
+        "2026-09",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(second.status.code(), Some(1));
+    let stderr = crate::support::text(&second.stderr);
+    assert!(stderr.contains("another ces-report run is writing"), "{stderr}");
+    let rest: Vec<String> = lines.map(Result::unwrap).collect();
+    assert!(render.wait().unwrap().success(), "{rest:?}");
+    assert!(!rest.iter().any(|line| line.contains("FAILED")), "{rest:?}");
+    assert!(!out.join(".ces-report.lock").exists(), "the lock outlived the run");
 }
