@@ -46,12 +46,23 @@ impl Message<'_> {
         // lettre will not build a message without a From; a draft's is left to the sender, so
         // a stand-in is set and taken out again.
         let stand_in: Mailbox = "draft@ces-report.invalid".parse().context("stand-in sender")?;
-        let mut builder = lettre::Message::builder().from(self.from.clone().unwrap_or(stand_in));
-        for mailbox in self.to {
-            builder = builder.to(mailbox);
-        }
-        for mailbox in self.cc {
-            builder = builder.cc(mailbox);
+        let sender = self.from.clone().unwrap_or(stand_in);
+        let recipients: Vec<lettre::Address> =
+            self.to.iter().chain(&self.cc).map(|mailbox| mailbox.email.clone()).collect();
+        let envelope = lettre::address::Envelope::new(Some(sender.email.clone()), recipients)
+            .context("an email needs a recipient")?;
+        // To and Cc are encoded here, not by lettre, which splits encoded-words inside words.
+        let mut builder = lettre::Message::builder().from(sender).envelope(envelope);
+        for (name, list) in [("To", &self.to), ("Cc", &self.cc)] {
+            if !list.is_empty() {
+                let header = HeaderName::new_from_ascii(name.to_string()).context("header name")?;
+                let raw = list.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+                builder = builder.raw_header(HeaderValue::dangerous_new_pre_encoded(
+                    header,
+                    raw,
+                    address_list(name, list)?,
+                ));
+            }
         }
         let mut builder = builder
             .subject(one_line(&self.subject))
@@ -109,6 +120,120 @@ fn midnight_utc(date: NaiveDate) -> Result<SystemTime> {
     let seconds = date.and_hms_opt(0, 0, 0).context("midnight")?.and_utc().timestamp();
     let seconds = u64::try_from(seconds).with_context(|| format!("{date} is before 1970"))?;
     Ok(SystemTime::UNIX_EPOCH + Duration::from_secs(seconds))
+}
+
+/// The longest encoded-word RFC 2047 allows, and the line length headers are folded to.
+const ENCODED_WORD_MAX: usize = 75;
+const FOLD_AT: usize = 76;
+
+/// A To or Cc value, folded (CRLF and a space) to lines of at most [`FOLD_AT`] characters where
+/// it can be. Each display name is one encoded-word when it fits ([`ENCODED_WORD_MAX`]), as
+/// mail tools write short names; a longer one is split between words only, never inside one, so
+/// a reader that keeps the space between encoded-words (Python's `email`) and one that drops it
+/// both read the name back whole. An address must be ASCII: without SMTPUTF8 a header cannot
+/// carry any other.
+fn address_list(name: &str, list: &[Mailbox]) -> Result<String> {
+    let mut tokens: Vec<String> = Vec::new();
+    for (index, mailbox) in list.iter().enumerate() {
+        let address = mailbox.email.to_string();
+        anyhow::ensure!(
+            address.is_ascii(),
+            "the address {address} has characters other than ASCII, which an email header cannot carry: write its domain in ASCII (xn--…) or give another address"
+        );
+        if let Some(display) = mailbox.name.as_deref().filter(|n| !n.is_empty()) {
+            tokens.extend(display_name(display));
+        }
+        let separator = if index + 1 < list.len() { "," } else { "" };
+        tokens.push(format!("<{address}>{separator}"));
+    }
+    Ok(fold(name.len() + 2, &tokens))
+}
+
+/// A display name as phrase tokens: plain words when all are atoms, else encoded-words.
+fn display_name(name: &str) -> Vec<String> {
+    let is_atom = |word: &str| {
+        !word.is_empty()
+            && word.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-/=?^_`{|}~".contains(&b))
+    };
+    if name.split(' ').all(is_atom) {
+        return name.split(' ').map(str::to_string).collect();
+    }
+    let whole = encoded_word(name);
+    if whole.len() <= ENCODED_WORD_MAX {
+        return vec![whole];
+    }
+    // Words packed into encoded-words of at most the limit each, split between words.
+    let mut words: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for word in name.split(' ') {
+        let joined = if current.is_empty() { word.to_string() } else { format!("{current} {word}") };
+        if encoded_word(&joined).len() <= ENCODED_WORD_MAX || current.is_empty() {
+            current = joined;
+        } else {
+            words.push(std::mem::replace(&mut current, word.to_string()));
+        }
+    }
+    words.push(current);
+    words.iter().flat_map(|text| split_long_word(text)).map(|text| encoded_word(&text)).collect()
+}
+
+/// A single word too long for one encoded-word, cut between characters.
+fn split_long_word(text: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut current = String::new();
+    for c in text.chars() {
+        let mut next = current.clone();
+        next.push(c);
+        if encoded_word(&next).len() > ENCODED_WORD_MAX && !current.is_empty() {
+            parts.push(std::mem::replace(&mut current, c.to_string()));
+        } else {
+            current = next;
+        }
+    }
+    parts.push(current);
+    parts
+}
+
+/// `=?utf-8?b?…?=`.
+fn encoded_word(text: &str) -> String {
+    format!("=?utf-8?b?{}?=", base64(text.as_bytes()))
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Tokens joined by spaces, a line break and a space before a token that would pass
+/// [`FOLD_AT`]; `start` is the width already taken on the first line (`To: `).
+fn fold(start: usize, tokens: &[String]) -> String {
+    let mut out = String::new();
+    let mut width = start;
+    for (index, token) in tokens.iter().enumerate() {
+        if index > 0 {
+            if width + 1 + token.len() > FOLD_AT {
+                out.push_str("\r\n ");
+                width = 1;
+            } else {
+                out.push(' ');
+                width += 1;
+            }
+        }
+        out.push_str(token);
+        width += token.len();
+    }
+    out
 }
 
 /// Text for a header (or a one-line field): every run of whitespace, line breaks included,

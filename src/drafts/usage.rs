@@ -68,8 +68,11 @@ pub(super) fn usage_emails(
     let Some(from) = from else {
         bail!("usage emails are sent as they are and need a From: give --from or set email_from in settings.toml");
     };
-    with_report
+    // Nobody to send it to: the manifest's warnings already name the community.
+    let with_report = with_report
         .into_iter()
+        .filter(|(_, community, _)| !recipients(input.dataset, community.current).to.is_empty());
+    with_report
         .map(|(_, community, report)| {
             let slug = &paths[community.current].slug;
             usage_email(input, figures, wording, community, report, from, slug)

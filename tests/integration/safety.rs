@@ -205,3 +205,48 @@ fn a_column_map_that_feeds_one_header_to_two_columns_is_an_error_naming_the_sett
         assert_eq!(stderr.lines().next(), Some(expected), "{line}: {stderr}");
     }
 }
+
+/// Reads the To and Cc display names of an `.eml` with Python's `email` (policy `default`).
+fn names_read_back(eml: &Path) -> Vec<String> {
+    let script = "import email, email.policy, sys\nm = email.message_from_bytes(open(sys.argv[1], 'rb').read(), policy=email.policy.default)\nfor h in ('To', 'Cc'):\n    for a in (m[h].addresses if m[h] else ()):\n        print(a.display_name)\n";
+    let output = Command::new("python3").args(["-c", script, eml.to_str().unwrap()]).output().unwrap();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    text(&output.stdout).lines().map(str::to_string).collect()
+}
+
+#[test]
+fn long_and_accented_names_are_encoded_between_words_and_folded() {
+    let long_name = format!("Rosa Díaz {}", ["Ñandú"; 200].join(" "));
+    let contacts = format!(
+        "Name,Email,Engagement,Role\n{long_name},rosa@alpha.example.org,Alpha 2026 Premier,Technical\nLee Park,lee@alpha.example.org,Alpha 2026 Premier,Administrative\n"
+    );
+    let settings = "business_development_email = \"2i2c Business Dévelopment <bd@2i2c.example.org>\"\n";
+    let folder =
+        Data::baseline().with("contacts.csv", &contacts).with("settings.toml", settings).folder("long-names");
+    let out = folder.join("drafts");
+    let (code, _, stderr) =
+        run(&["emails", folder.to_str().unwrap(), "--as-of", "2027-01-05", "--out", out.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let eml = out.join("wrap-up-alpha-2026-q4.eml");
+    let raw = std::fs::read_to_string(&eml).unwrap();
+    let headers = raw.split("\r\n\r\n").next().unwrap();
+    for line in headers.split("\r\n") {
+        assert!(line.len() <= 78, "a header line of {} characters: {line}", line.len());
+    }
+    assert_eq!(names_read_back(&eml), [long_name.as_str(), "Lee Park", "2i2c Business Dévelopment"]);
+}
+
+#[test]
+fn an_address_a_header_cannot_carry_is_refused_with_its_name() {
+    let contacts = "Name,Email,Engagement,Role\nJosé,josé@alpha.example.org,Alpha 2026 Premier,Technical\n";
+    let folder = Data::baseline().with("contacts.csv", contacts).folder("idn-address");
+    let out = folder.join("drafts");
+    let (code, _, stderr) =
+        run(&["emails", folder.to_str().unwrap(), "--as-of", "2026-09-20", "--out", out.to_str().unwrap()]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("the address josé@alpha.example.org has characters other than ASCII"),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "nothing is written");
+}
