@@ -247,6 +247,13 @@ impl Output {
             Ok(metadata) if metadata.is_dir() => {}
             Ok(_) => bail!("{} is not a folder; choose a folder for the output", out.display()),
             Err(error) if error.kind() == ErrorKind::NotFound => {
+                if let Ok(target) = fs::read_link(out) {
+                    bail!(
+                        "{} is a symbolic link to {}, which does not exist: create that folder, or give another one",
+                        out.display(),
+                        target.display()
+                    );
+                }
                 fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?
             }
             Err(error) => return Err(error).with_context(|| format!("cannot read {}", out.display())),

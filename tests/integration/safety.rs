@@ -250,3 +250,14 @@ fn an_address_a_header_cannot_carry_is_refused_with_its_name() {
     );
     assert!(!out.exists(), "nothing is written");
 }
+
+#[test]
+fn a_dangling_symlink_as_output_folder_is_named_as_such() {
+    let folder = crate::support::temp_folder("dangling-out");
+    let link = folder.join("link18");
+    std::os::unix::fs::symlink(folder.join("gone"), &link).unwrap();
+    let output = build(&crate::support::root().join("sample-data"), &link, &["--month", "2026-10"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    assert!(stderr.ends_with(&format!("error: {} is a symbolic link to {}, which does not exist: create that folder, or give another one\n", link.display(), folder.join("gone").display())), "{stderr}");
+}
