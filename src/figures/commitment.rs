@@ -50,6 +50,12 @@ impl CommitmentRow {
         self.capacity_known_working_days == self.working_days
     }
 
+    /// The hours delivered in the month, or `None` for a month after the as-of date's: nothing
+    /// is known there yet, and a report leaves it blank rather than say 0.
+    pub fn delivered_by(&self, as_of: NaiveDate) -> Option<Hours> {
+        (self.month <= Month::of(as_of)).then_some(self.delivered_hours)
+    }
+
     /// Hours delivered per working day of the month, on the scale of the commitment.
     pub fn delivered_per_working_day(&self) -> f64 {
         per_working_day(self.delivered_hours, self.working_days)

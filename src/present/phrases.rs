@@ -46,6 +46,7 @@ pub struct ChartLabels {
     pub overrun: String,
     pub usage_title: String,
     pub usage_axis: String,
+    used_of: String,
     pub team_title: String,
 }
 
@@ -58,6 +59,13 @@ impl ChartLabels {
     /// `Available (40 h)`.
     pub fn available(&self, hours: f64) -> String {
         self.available.replace("{hours}", &super::format::hours(hours))
+    }
+
+    /// `57 of 68 h`.
+    pub fn used_of(&self, used: f64, available: f64) -> String {
+        self.used_of
+            .replace("{used}", &super::format::hours_grouped(used))
+            .replace("{available}", &super::format::hours_grouped(available))
     }
 
     /// `Hours used: GPU pilot 2026`.

@@ -9,7 +9,7 @@ use std::sync::Once;
 
 use anyhow::{anyhow, Result};
 use chrono::NaiveDate;
-use plotters::coord::{CoordTranslate, Shift};
+use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -37,13 +37,18 @@ pub fn pdf_fonts() -> Vec<(&'static str, &'static [u8])> {
 }
 
 const FAMILY: &str = "sans-serif";
-const WIDTH: u32 = 900;
+/// Drawn at about the width it is shown at (a PDF's text column, 480 pt; the site's column,
+/// 730 px), so that its text is read at the size it is drawn: 12 px is 8.7 pt in print.
+const WIDTH: u32 = 660;
+/// The smallest text any chart draws, in px.
+const SMALL_TEXT: u32 = 12;
 
 const BLUE: RGBColor = RGBColor(0, 114, 178);
 const ORANGE: RGBColor = RGBColor(213, 94, 0);
-const GREEN: RGBColor = RGBColor(0, 158, 115);
 const GREY: RGBColor = RGBColor(110, 110, 110);
 const LIGHT_GREY: RGBColor = RGBColor(225, 225, 225);
+/// The commitment bars: blue a little lighter than the lines.
+const BAR_BLUE: RGBColor = RGBColor(38, 135, 189);
 const DARK: RGBColor = RGBColor(40, 40, 40);
 
 /// Okabe–Ito colours, distinguishable with the common colour-vision deficiencies.
@@ -91,39 +96,102 @@ fn plot_error<E: std::fmt::Debug>(error: E) -> anyhow::Error {
     anyhow!("cannot draw the chart: {error:?}")
 }
 
-/// The legend box, styled the same on every chart.
-fn draw_legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
-    chart: &mut ChartContext<'a, DB, CT>,
-    position: SeriesLabelPosition,
-    font_size: u32,
-) -> Result<()> {
-    chart
-        .configure_series_labels()
-        .position(position)
-        .background_style(WHITE.mix(0.9))
-        .border_style(GREY)
-        .label_font(text_style(font_size))
-        .draw()
-        .map_err(plot_error)
+/// How a legend shows one series.
+#[derive(Clone, Copy)]
+enum Key {
+    Box(RGBColor),
+    /// A box with a dark outline (a bar drawn so, to read apart in greyscale).
+    OutlinedBox(RGBColor),
+    Line(RGBColor, u32),
+    Dashed(RGBColor),
 }
 
-/// A legend key for a filled series: a small box of its colour.
-fn box_key<C: Color>(colour: C) -> impl Fn(BackendCoord) -> Rectangle<BackendCoord> {
-    let style = colour.filled();
-    move |(x, y)| Rectangle::new([(x, y - 6), (x + 16, y + 6)], style)
+/// The legend under a chart, outside its data: its entries left to right, wrapped onto more
+/// rows as the width needs.
+struct Legend {
+    entries: Vec<(String, Key)>,
 }
 
-/// A legend key for a line series: a short stroke in its style.
-fn line_key(style: ShapeStyle) -> impl Fn(BackendCoord) -> PathElement<BackendCoord> {
-    move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], style)
-}
+const LEGEND_ROW: u32 = 22;
 
-/// A legend key for a dashed line series: dashes in its colour, as the series draws them.
-fn dashed_key(colour: RGBColor) -> impl Fn(BackendCoord) -> Text<'static, BackendCoord, &'static str> {
-    move |(x, y)| {
-        let style = (FAMILY, 14).into_font().style(FontStyle::Bold).color(&colour);
-        Text::new("– – –", (x - 1, y - 8), style)
+impl Legend {
+    fn new(entries: Vec<(String, Key)>) -> Legend {
+        Legend { entries }
     }
+
+    /// Each entry's width in px: its key, a gap, its label at [`SMALL_TEXT`] + 1 px.
+    fn entry_width(label: &str) -> i32 {
+        34 + (label.chars().count() as f64 * f64::from(SMALL_TEXT + 1) * 0.58) as i32
+    }
+
+    fn rows(&self) -> Vec<Vec<&(String, Key)>> {
+        let mut rows: Vec<Vec<&(String, Key)>> = vec![Vec::new()];
+        let mut x = 0;
+        for entry in &self.entries {
+            let width = Legend::entry_width(&entry.0);
+            if x + width > WIDTH as i32 - 24 && !rows.last().expect("a row").is_empty() {
+                rows.push(Vec::new());
+                x = 0;
+            }
+            rows.last_mut().expect("a row").push(entry);
+            x += width;
+        }
+        rows
+    }
+
+    fn height(&self) -> u32 {
+        if self.entries.is_empty() {
+            0
+        } else {
+            self.rows().len() as u32 * LEGEND_ROW + 8
+        }
+    }
+
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<()> {
+        for (row, entries) in self.rows().into_iter().enumerate() {
+            let y = 4 + LEGEND_ROW as i32 * row as i32 + LEGEND_ROW as i32 / 2;
+            let mut x = 16;
+            for (label, key) in entries {
+                match *key {
+                    Key::Box(colour) => {
+                        area.draw(&Rectangle::new([(x, y - 6), (x + 16, y + 6)], colour.filled()))
+                            .map_err(plot_error)?;
+                    }
+                    Key::OutlinedBox(colour) => {
+                        area.draw(&Rectangle::new([(x, y - 6), (x + 16, y + 6)], colour.filled()))
+                            .map_err(plot_error)?;
+                        area.draw(&Rectangle::new([(x, y - 6), (x + 16, y + 6)], DARK.stroke_width(2)))
+                            .map_err(plot_error)?;
+                    }
+                    Key::Line(colour, width) => {
+                        area.draw(&PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(width)))
+                            .map_err(plot_error)?;
+                    }
+                    Key::Dashed(colour) => {
+                        let style = (FAMILY, 14).into_font().style(FontStyle::Bold).color(&colour);
+                        area.draw(&Text::new("– – –", (x - 1, y - 8), style)).map_err(plot_error)?;
+                    }
+                }
+                area.draw(&Text::new(label.clone(), (x + 26, y - 8), text_style(SMALL_TEXT + 1)))
+                    .map_err(plot_error)?;
+                x += Legend::entry_width(label);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Draws into a fresh SVG canvas of `height` px for the chart plus its legend underneath.
+fn render_with_legend(
+    height: u32,
+    legend: &Legend,
+    draw: impl FnOnce(&DrawingArea<SVGBackend, Shift>) -> Result<()>,
+) -> Result<String> {
+    render_svg(height + legend.height(), |root| {
+        let (chart, below) = root.split_vertically(height);
+        draw(&chart)?;
+        legend.draw(&below)
+    })
 }
 
 /// Month-start ticks and labels under a day axis, drawn where the chart maps them: plotters'
@@ -173,8 +241,12 @@ fn category_at(position: f64, count: usize, step: usize) -> Option<usize> {
 }
 
 /// Label every `step`-th month so labels never overlap.
+/// Every how many months a month axis is labelled, so that its labels (`Oct 2026`, about
+/// 60 px) never touch: 1, 2, 3, 6 or 12 months.
 fn label_step(months: usize) -> usize {
-    months.div_ceil(12).max(1)
+    let plot_width = f64::from(WIDTH - 140);
+    let needed = (months as f64 * 66.0 / plot_width).ceil() as usize;
+    [1, 2, 3, 6, 12].into_iter().find(|step| *step >= needed).unwrap_or(12 * needed.div_ceil(12))
 }
 
 fn nice_max(value: f64) -> f64 {
@@ -215,13 +287,22 @@ pub fn commitment_chart(
         })
         .fold(0.0, f64::max);
     let top = nice_max(top);
-    render_svg(460, |root| {
+    let mut keys = vec![(labels.committed.clone(), Key::Box(BAR_BLUE))];
+    if rows.iter().any(CommitmentRow::over_capacity) {
+        keys.push((labels.committed_over_capacity.clone(), Key::OutlinedBox(ORANGE)));
+    }
+    keys.push((labels.delivered.clone(), Key::Line(DARK, 3)));
+    if rows.iter().any(|row| row.capacity_hours_per_working_day.is_some()) {
+        keys.push((labels.capacity.clone(), Key::Dashed(DARK)));
+    }
+    let legend = Legend::new(keys);
+    render_with_legend(330, &legend, |root| {
         let mut chart = ChartBuilder::on(root)
-            .caption(&labels.commitment_title, text_style(22))
+            .caption(&labels.commitment_title, text_style(18))
             .margin(12)
             .x_label_area_size(44)
-            .y_label_area_size(64)
-            .right_y_label_area_size(64)
+            .y_label_area_size(56)
+            .right_y_label_area_size(56)
             .build_cartesian_2d(0.0..months, 0.0..top)
             .map_err(plot_error)?
             .set_secondary_coord(0.0..months, 0.0..top / hours_per_fte_day);
@@ -248,35 +329,35 @@ pub fn commitment_chart(
             .axis_desc_style(text_style(15))
             .draw()
             .map_err(plot_error)?;
+        let bar = |i: usize, row: &CommitmentRow| {
+            [(i as f64 + 0.12, 0.0), (i as f64 + 0.88, row.committed_hours_per_working_day)]
+        };
         let bars = rows.iter().enumerate().map(|(i, row)| {
-            let colour = if row.over_capacity() { ORANGE } else { BLUE };
-            let x = i as f64;
-            Rectangle::new(
-                [(x + 0.12, 0.0), (x + 0.88, row.committed_hours_per_working_day)],
-                colour.mix(0.85).filled(),
-            )
+            let colour = if row.over_capacity() { ORANGE } else { BAR_BLUE };
+            Rectangle::new(bar(i, row), colour.filled())
         });
-        chart.draw_series(bars).map_err(plot_error)?.label(&labels.committed).legend(box_key(BLUE.mix(0.85)));
-        if rows.iter().any(CommitmentRow::over_capacity) {
-            chart
-                .draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())
-                .map_err(plot_error)?
-                .label(&labels.committed_over_capacity)
-                .legend(box_key(ORANGE.mix(0.85)));
-        }
+        chart.draw_series(bars).map_err(plot_error)?;
+        // Outlined too, so that over-capacity months read apart in greyscale.
+        let outlines = rows
+            .iter()
+            .enumerate()
+            .filter(|(_, row)| row.over_capacity())
+            .map(|(i, row)| Rectangle::new(bar(i, row), DARK.stroke_width(2)));
+        chart.draw_series(outlines).map_err(plot_error)?;
         let delivered: Vec<(f64, f64)> = rows
             .iter()
             .take(delivered_rows)
             .enumerate()
             .map(|(i, row)| (i as f64 + 0.5, row.delivered_per_working_day()))
             .collect();
+        // Dark with white-rimmed points: it stays visible on the bars, in colour or greyscale.
+        chart.draw_series(LineSeries::new(delivered.clone(), WHITE.stroke_width(5))).map_err(plot_error)?;
+        chart.draw_series(LineSeries::new(delivered.clone(), DARK.stroke_width(3))).map_err(plot_error)?;
         chart
-            .draw_series(LineSeries::new(delivered.clone(), GREEN.stroke_width(3)))
-            .map_err(plot_error)?
-            .label(&labels.delivered)
-            .legend(line_key(GREEN.stroke_width(3)));
+            .draw_series(delivered.iter().map(|point| Circle::new(*point, 4, WHITE.filled())))
+            .map_err(plot_error)?;
         chart
-            .draw_series(delivered.iter().map(|point| Circle::new(*point, 3, GREEN.filled())))
+            .draw_series(delivered.iter().map(|point| Circle::new(*point, 4, DARK.stroke_width(2))))
             .map_err(plot_error)?;
         if let Some(position) = rows.iter().position(|row| row.month == as_of_month) {
             let x = position as f64 + 1.0;
@@ -288,20 +369,11 @@ pub fn commitment_chart(
             let label = Text::new(format!("{} ", labels.as_of(as_of)), (x, top * 0.99), style);
             chart.draw_series(std::iter::once(label)).map_err(plot_error)?;
         }
-        let capacity = capacity_steps(rows);
-        if !capacity.is_empty() {
-            for segment in capacity {
-                chart
-                    .draw_series(DashedLineSeries::new(segment, 8, 5, DARK.stroke_width(2)))
-                    .map_err(plot_error)?;
-            }
+        for segment in capacity_steps(rows) {
             chart
-                .draw_series(std::iter::empty::<PathElement<(f64, f64)>>())
-                .map_err(plot_error)?
-                .label(&labels.capacity)
-                .legend(dashed_key(DARK));
+                .draw_series(DashedLineSeries::new(segment, 8, 5, DARK.stroke_width(2)))
+                .map_err(plot_error)?;
         }
-        draw_legend(&mut chart, SeriesLabelPosition::UpperLeft, 14)?;
         Ok(())
     })
 }
@@ -346,9 +418,14 @@ pub fn burn_up_chart(burn: &BurnUp<'_>, labels: &ChartLabels) -> Result<String> 
     let span = day(last).max(1.0) + 1.0;
     let used = burn.used_by_day.last().map_or(0.0, |(_, hours)| *hours);
     let top = nice_max(burn.available.max(used));
-    render_svg(300, |root| {
+    let legend = Legend::new(vec![
+        (labels.available(burn.available), Key::Dashed(DARK)),
+        (labels.even_pace.clone(), Key::Line(GREY, 1)),
+        (labels.used.clone(), Key::Line(BLUE, 3)),
+    ]);
+    render_with_legend(210, &legend, |root| {
         let mut chart = ChartBuilder::on(root)
-            .caption(shorten(&labels.burn_up_title(burn.allocation), 80), text_style(18))
+            .caption(labels.burn_up_title(burn.allocation), text_style(16))
             .margin(12)
             .margin_right(28)
             .x_label_area_size(40)
@@ -374,22 +451,16 @@ pub fn burn_up_chart(burn: &BurnUp<'_>, labels: &ChartLabels) -> Result<String> 
                 5,
                 DARK.stroke_width(2),
             ))
-            .map_err(plot_error)?
-            .label(labels.available(burn.available))
-            .legend(dashed_key(DARK));
+            .map_err(plot_error)?;
         chart
             .draw_series(LineSeries::new(
                 vec![(window.0, 0.0), (window.1, burn.available)],
                 GREY.stroke_width(1),
             ))
-            .map_err(plot_error)?
-            .label(&labels.even_pace)
-            .legend(line_key(GREY.stroke_width(1)));
+            .map_err(plot_error)?;
         chart
             .draw_series(LineSeries::new(used_steps(burn, &day), BLUE.stroke_width(3)))
-            .map_err(plot_error)?
-            .label(&labels.used)
-            .legend(line_key(BLUE.stroke_width(3)));
+            .map_err(plot_error)?;
         if (first..=last).contains(&burn.as_of) {
             let x = day(burn.as_of) + 1.0;
             chart
@@ -402,29 +473,9 @@ pub fn burn_up_chart(burn: &BurnUp<'_>, labels: &ChartLabels) -> Result<String> 
                 .draw_series(std::iter::once(Text::new(label, (x, top * 0.99), style)))
                 .map_err(plot_error)?;
         }
-        draw_legend(&mut chart, SeriesLabelPosition::UpperLeft, 13)?;
         draw_month_ticks(root, |x| chart.backend_coord(&(x, 0.0)), first, last)?;
         Ok(())
     })
-}
-
-/// A legend in one row under a chart: a box per series, then a dashed key for a line.
-fn draw_legend_row<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    boxes: &[(&str, RGBColor)],
-    (line, line_colour): (&str, RGBColor),
-    y: i32,
-) -> Result<()> {
-    let mut x = 24;
-    for (label, colour) in boxes {
-        root.draw(&Rectangle::new([(x, y - 6), (x + 14, y + 6)], colour.filled())).map_err(plot_error)?;
-        root.draw(&Text::new(label.to_string(), (x + 19, y - 7), text_style(12))).map_err(plot_error)?;
-        x += 32 + label.chars().count() as i32 * 7;
-    }
-    root.draw(&Text::new("– – –", (x, y - 8), (FAMILY, 13).into_font().color(&line_colour)))
-        .map_err(plot_error)?;
-    root.draw(&Text::new(line.to_string(), (x + 34, y - 7), text_style(12))).map_err(plot_error)?;
-    Ok(())
 }
 
 /// One allocation on the timeline: its window, and its hours split into used, left, expired
@@ -456,27 +507,26 @@ pub fn timeline_chart(bars: &[TimelineBar], as_of: NaiveDate, labels: &ChartLabe
     let day = |date: NaiveDate| (date - first).num_days() as f64;
     let span = day(last) + 1.0;
     let rows = bars.len().max(1) as f64;
-    let height = 120 + 30 * bars.len() as u32;
-    render_svg(height, |root| {
+    let legend = Legend::new(vec![
+        (labels.used.clone(), Key::Box(BLUE)),
+        (labels.left_now.clone(), Key::Box(LIGHT_BLUE)),
+        (labels.not_started.clone(), Key::Box(PALE_BLUE)),
+        (labels.expired.clone(), Key::Box(LIGHT_GREY)),
+        (labels.overrun.clone(), Key::Box(RED)),
+        (labels.as_of(as_of), Key::Dashed(ORANGE)),
+    ]);
+    // Each row: the allocation's name on a line of its own, its bar under it, so that no
+    // name is cut to fit a label column.
+    let height = 70 + 44 * bars.len() as u32;
+    render_with_legend(height, &legend, |root| {
         let mut chart = ChartBuilder::on(root)
             .margin(12)
-            .margin_right(28)
-            .x_label_area_size(58)
-            .y_label_area_size(240)
+            .margin_right(20)
+            .x_label_area_size(40)
+            .y_label_area_size(4)
             .build_cartesian_2d(0.0..span, 0.0..rows)
             .map_err(plot_error)?;
-        chart
-            .configure_mesh()
-            .disable_mesh()
-            .x_labels(0)
-            .y_labels(bars.len() * 2 + 1)
-            .y_label_formatter(&|y| {
-                category_at(*y, bars.len(), 1)
-                    .map_or(String::new(), |i| shorten(&bars[bars.len() - 1 - i].label, 34))
-            })
-            .label_style(text_style(13))
-            .draw()
-            .map_err(plot_error)?;
+        chart.configure_mesh().disable_mesh().x_labels(0).y_labels(0).draw().map_err(plot_error)?;
         let row_y = |i: usize| bars.len() as f64 - 1.0 - i as f64;
         let mut segments = Vec::new();
         for (i, bar) in bars.iter().enumerate() {
@@ -493,7 +543,7 @@ pub fn timeline_chart(bars: &[TimelineBar], as_of: NaiveDate, labels: &ChartLabe
                 if hours > 0.0 {
                     let next = x + hours * per_hour;
                     segments.push(Rectangle::new(
-                        [(x, row_y(i) + 0.22), (next, row_y(i) + 0.78)],
+                        [(x, row_y(i) + 0.08), (next, row_y(i) + 0.5)],
                         colour.filled(),
                     ));
                     x = next;
@@ -501,21 +551,16 @@ pub fn timeline_chart(bars: &[TimelineBar], as_of: NaiveDate, labels: &ChartLabe
             }
         }
         chart.draw_series(segments).map_err(plot_error)?;
+        let names = bars.iter().enumerate().map(|(i, bar)| {
+            let style = text_style(SMALL_TEXT + 1).pos(Pos::new(HPos::Left, VPos::Bottom));
+            Text::new(shorten(&bar.label, 90), (0.0, row_y(i) + 0.56), style)
+        });
+        chart.draw_series(names).map_err(plot_error)?;
         let x = day(as_of) + 1.0;
         chart
             .draw_series(DashedLineSeries::new(vec![(x, 0.0), (x, rows)], 4, 4, ORANGE.stroke_width(2)))
             .map_err(plot_error)?;
         draw_month_ticks(root, |x| chart.backend_coord(&(x, 0.0)), first, last)?;
-        let (_, bottom) = root.dim_in_pixel();
-        let as_of_label = labels.as_of(as_of);
-        let keys: [(&str, RGBColor); 5] = [
-            (&labels.used, BLUE),
-            (&labels.left_now, LIGHT_BLUE),
-            (&labels.not_started, PALE_BLUE),
-            (&labels.expired, LIGHT_GREY),
-            (&labels.overrun, RED),
-        ];
-        draw_legend_row(root, &keys, (&as_of_label, ORANGE), bottom as i32 - 20)?;
         Ok(())
     })
 }
@@ -553,13 +598,14 @@ pub fn usage_chart(bars: &[UsageBar<'_>], labels: &ChartLabels) -> Result<String
     let rows = bars.len().max(1) as f64;
     let share = |bar: &UsageBar| if bar.available > 0.0 { bar.used / bar.available * 100.0 } else { 0.0 };
     let top = (bars.iter().map(share).fold(100.0, f64::max) * 1.25 / 10.0).ceil() * 10.0;
-    let height = 110 + 34 * bars.len() as u32;
+    // Each row: the community's name on a line of its own, its bar under it.
+    let height = 100 + 44 * bars.len() as u32;
     render_svg(height, |root| {
         let mut chart = ChartBuilder::on(root)
-            .caption(&labels.usage_title, text_style(20))
+            .caption(&labels.usage_title, text_style(16))
             .margin(16)
-            .x_label_area_size(40)
-            .y_label_area_size(300)
+            .x_label_area_size(44)
+            .y_label_area_size(4)
             .build_cartesian_2d(0.0..top, 0.0..rows)
             .map_err(plot_error)?;
         chart
@@ -567,11 +613,7 @@ pub fn usage_chart(bars: &[UsageBar<'_>], labels: &ChartLabels) -> Result<String
             .disable_y_mesh()
             .light_line_style(TRANSPARENT)
             .x_label_formatter(&|x| format!("{x:.0}%"))
-            .y_labels(bars.len() * 2 + 1)
-            .y_label_formatter(&|y| {
-                category_at(*y, bars.len(), 1)
-                    .map_or(String::new(), |i| shorten(bars[bars.len() - 1 - i].label, 42))
-            })
+            .y_labels(0)
             .x_desc(&labels.usage_axis)
             .label_style(text_style(14))
             .axis_desc_style(text_style(15))
@@ -579,26 +621,28 @@ pub fn usage_chart(bars: &[UsageBar<'_>], labels: &ChartLabels) -> Result<String
             .map_err(plot_error)?;
         let row_y = |i: usize| bars.len() as f64 - 1.0 - i as f64;
         let full = bars.iter().enumerate().map(|(i, _)| {
-            Rectangle::new([(0.0, row_y(i) + 0.2), (100.0, row_y(i) + 0.8)], LIGHT_GREY.filled())
+            Rectangle::new([(0.0, row_y(i) + 0.08), (100.0, row_y(i) + 0.5)], LIGHT_GREY.filled())
         });
         chart.draw_series(full).map_err(plot_error)?;
         let used = bars.iter().enumerate().map(|(i, bar)| {
-            Rectangle::new([(0.0, row_y(i) + 0.2), (share(bar).min(100.0), row_y(i) + 0.8)], BLUE.filled())
+            Rectangle::new([(0.0, row_y(i) + 0.08), (share(bar).min(100.0), row_y(i) + 0.5)], BLUE.filled())
         });
         chart.draw_series(used).map_err(plot_error)?;
         let overrun = bars.iter().enumerate().filter(|(_, bar)| share(bar) > 100.0).map(|(i, bar)| {
-            Rectangle::new([(100.0, row_y(i) + 0.2), (share(bar), row_y(i) + 0.8)], ORANGE.filled())
+            Rectangle::new([(100.0, row_y(i) + 0.08), (share(bar), row_y(i) + 0.5)], ORANGE.filled())
         });
         chart.draw_series(overrun).map_err(plot_error)?;
-        let labels = bars.iter().enumerate().map(|(i, bar)| {
-            let text = format!(
-                "{} of {} h",
-                crate::present::format::hours_grouped(bar.used),
-                crate::present::format::hours_grouped(bar.available)
-            );
-            Text::new(text, (share(bar).max(100.0) + top * 0.01, row_y(i) + 0.68), text_style(13))
+        let figures = bars.iter().enumerate().map(|(i, bar)| {
+            let text = labels.used_of(bar.used, bar.available);
+            let style = text_style(SMALL_TEXT + 1).pos(Pos::new(HPos::Left, VPos::Center));
+            Text::new(text, (share(bar).max(100.0) + top * 0.01, row_y(i) + 0.29), style)
         });
-        chart.draw_series(labels).map_err(plot_error)?;
+        chart.draw_series(figures).map_err(plot_error)?;
+        let names = bars.iter().enumerate().map(|(i, bar)| {
+            let style = text_style(SMALL_TEXT + 1).pos(Pos::new(HPos::Left, VPos::Bottom));
+            Text::new(shorten(bar.label, 90), (0.0, row_y(i) + 0.56), style)
+        });
+        chart.draw_series(names).map_err(plot_error)?;
         Ok(())
     })
 }
@@ -626,9 +670,16 @@ pub fn team_hours_chart(
     let totals: Vec<f64> =
         (0..months.len()).map(|m| members.iter().map(|(_, hours)| hours[m]).sum()).collect();
     let top = nice_max(totals.iter().copied().fold(0.0, f64::max));
-    render_svg(380, |root| {
+    let legend = Legend::new(
+        members
+            .iter()
+            .enumerate()
+            .map(|(index, (name, _))| (shorten(name, 40), Key::Box(PALETTE[index % PALETTE.len()])))
+            .collect(),
+    );
+    render_with_legend(260, &legend, |root| {
         let mut chart = ChartBuilder::on(root)
-            .caption(&labels.team_title, text_style(20))
+            .caption(&labels.team_title, text_style(16))
             .margin(12)
             .x_label_area_size(44)
             .y_label_area_size(56)
@@ -650,7 +701,7 @@ pub fn team_hours_chart(
             .draw()
             .map_err(plot_error)?;
         let mut base = vec![0.0; months.len()];
-        for (index, (name, hours)) in members.iter().enumerate() {
+        for (index, (_, hours)) in members.iter().enumerate() {
             let colour = PALETTE[index % PALETTE.len()];
             let bars: Vec<_> = hours
                 .iter()
@@ -666,9 +717,8 @@ pub fn team_hours_chart(
             for (m, h) in hours.iter().enumerate() {
                 base[m] += h;
             }
-            chart.draw_series(bars).map_err(plot_error)?.label(shorten(name, 30)).legend(box_key(colour));
+            chart.draw_series(bars).map_err(plot_error)?;
         }
-        draw_legend(&mut chart, SeriesLabelPosition::UpperLeft, 13)?;
         Ok(())
     })
 }
@@ -690,7 +740,7 @@ const LABELLED_QUARTERS: usize = 16;
 pub fn quarter_hours_chart(bars: &[QuarterBar]) -> Result<String> {
     let count = bars.len().max(1) as f64;
     let top = nice_max(bars.iter().map(|bar| bar.hours).fold(0.0, f64::max));
-    render_svg(230, |root| {
+    render_svg(175, |root| {
         let mut chart = ChartBuilder::on(root)
             .margin(12)
             .margin_top(20)

@@ -208,7 +208,8 @@ pub fn overview(input: &BookInput<'_>, charts: OverviewCharts, reports: Vec<Repo
     };
     let (engagements, ended) = (rows(live)?, rows(ended)?);
     let month_rows = month_table(input)?;
-    let commitment: Vec<CommitmentView> = figures.commitment.iter().map(commitment_view).collect();
+    let commitment: Vec<CommitmentView> =
+        figures.commitment.iter().map(|row| commitment_view(row, input.as_of)).collect();
     let current = Month::of(input.as_of);
     let position =
         figures.commitment.iter().position(|row| row.month >= current).unwrap_or(figures.commitment.len());
@@ -466,7 +467,7 @@ fn headline(input: &BookInput<'_>) -> Headline {
     }
 }
 
-fn commitment_view(row: &CommitmentRow) -> CommitmentView {
+fn commitment_view(row: &CommitmentRow, as_of: chrono::NaiveDate) -> CommitmentView {
     CommitmentView {
         month: month_name(row.month),
         working_days: row.working_days,
@@ -477,7 +478,7 @@ fn commitment_view(row: &CommitmentRow) -> CommitmentView {
         capacity_known_days: (!row.capacity_known_for_whole_month()
             && row.capacity_hours_per_working_day.is_some())
         .then_some(row.capacity_known_working_days),
-        delivered: h_grouped(row.delivered_hours),
+        delivered: row.delivered_by(as_of).map(h_grouped).unwrap_or_default(),
         over_capacity: row.over_capacity(),
     }
 }

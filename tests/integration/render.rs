@@ -308,3 +308,47 @@ fn lumens_card_reads_its_usable_and_coming_hours_with_their_dates_as_the_json_ha
     assert!(card.contains(&format!("Left to use now {}", expected[0])), "{card}");
     assert!(card.contains(&format!("Coming next {} {}", expected[2], expected[1])), "{card}");
 }
+
+/// Every word of every sample PDF, charts included, is at least 7 pt tall (`pdftotext -bbox`
+/// gives each word's box; its height is the font size).
+#[test]
+fn every_word_of_every_sample_pdf_is_at_least_7_pt() {
+    let (out, _) = rendered_sample();
+    let mut small = Vec::new();
+    for pdf in crate::support::pdfs(out) {
+        let output = std::process::Command::new("pdftotext")
+            .args(["-bbox", pdf.to_str().unwrap(), "-"])
+            .output()
+            .unwrap();
+        let html = String::from_utf8_lossy(&output.stdout).to_string();
+        for word in html.split("<word ").skip(1) {
+            let number = |name: &str| -> f64 {
+                let start = word.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+                word[start..].split('"').next().unwrap().parse().unwrap()
+            };
+            let height = number("yMax") - number("yMin");
+            if height < 7.0 {
+                let text = word.split('>').nth(1).unwrap_or_default().split('<').next().unwrap_or_default();
+                small
+                    .push(format!("{}: {text:?} {height:.1} pt", pdf.file_name().unwrap().to_string_lossy()));
+            }
+        }
+    }
+    assert!(small.is_empty(), "{} words under 7 pt: {:?}", small.len(), &small[..small.len().min(20)]);
+}
+
+/// No chart of the sample cuts a label short.
+#[test]
+fn no_sample_chart_cuts_a_label() {
+    let (out, _) = rendered_sample();
+    let charts = crate::support::files_under(&out.join("figures"), &|_| false);
+    assert!(charts.len() > 20);
+    for (path, bytes) in charts {
+        let svg = String::from_utf8(bytes).unwrap();
+        assert!(
+            !svg.contains('…'),
+            "{path} cuts a label: {}",
+            svg.split('…').next().unwrap().rsplit('>').next().unwrap()
+        );
+    }
+}
