@@ -62,11 +62,19 @@ pub struct Windows {
     pub late_logging_days: i64,
     /// An active allocation with no activity in this many days gets a reminder.
     pub quiet_days: i64,
+    /// Engagements ending within this many days are listed as renewals coming up.
+    pub renewals_days: i64,
 }
 
 impl Default for Windows {
     fn default() -> Self {
-        Windows { upcoming_days: 28, ending_soon_days: 30, late_logging_days: 14, quiet_days: 14 }
+        Windows {
+            upcoming_days: 28,
+            ending_soon_days: 30,
+            late_logging_days: 14,
+            quiet_days: 14,
+            renewals_days: 90,
+        }
     }
 }
 

@@ -34,7 +34,13 @@ pub(super) fn run(
         Format::Json => {
             serde_json::to_writer_pretty(
                 &mut stdout,
-                &summary::json::summary(&dataset, &figures, &phrases, &diagnostics)?,
+                &summary::json::summary(
+                    &dataset,
+                    &figures,
+                    &phrases,
+                    &diagnostics,
+                    settings.windows.renewals_days,
+                )?,
             )?;
             writeln!(stdout)?;
         }

@@ -30,6 +30,7 @@ pub mod reminders;
 pub mod report;
 pub mod revenue;
 pub mod status;
+pub mod team;
 pub mod what_if;
 
 use chrono::NaiveDate;

@@ -16,11 +16,11 @@ use crate::figures::allowance::month_delivery;
 use crate::figures::commitment::CommitmentRow;
 use crate::figures::report::{community_reported_in_month, headcount};
 use crate::figures::status::{FindingKind, Status};
-use crate::figures::{delivery, findings, revenue};
+use crate::figures::{delivery, findings, revenue, team};
 use crate::file_plan::Plan;
 use crate::hours::Hours;
 use crate::model::{AllocationId, EngagementId};
-use crate::present::format::{h_grouped, hours, hours_grouped, long_date, money, month_name};
+use crate::present::format::{h_grouped, hours, hours_grouped, long_date, money, month_name, percent};
 use crate::present::FigureFacts;
 
 #[derive(Debug, Clone, Serialize)]
@@ -34,6 +34,35 @@ pub struct Headline {
     pub capacity: Option<String>,
     pub over_capacity: bool,
     pub delivered: String,
+    /// Hours delivered per working day this month, and as a share of capacity when it is known
+    /// for the whole month.
+    pub delivered_per_day: String,
+    pub utilisation: Option<String>,
+}
+
+/// One team member's month, for the report and the capacity page.
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberView {
+    pub member: String,
+    pub delivered: String,
+    pub committed: String,
+    pub share: Option<String>,
+    pub over_share: bool,
+    pub communities: Vec<String>,
+}
+
+/// An engagement ending soon, for the report's renewals list.
+#[derive(Debug, Clone, Serialize)]
+pub struct RenewalView {
+    pub community: String,
+    pub engagement: String,
+    pub end: String,
+    pub days_left: i64,
+    pub value: Option<String>,
+    pub left_now: String,
+    pub last_activity: Option<String>,
+    /// The file name the book gives the community: what `brief --community` takes.
+    pub slug: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -64,6 +93,8 @@ pub struct CommitmentView {
     /// Set when the capacity is known on only some working days of the month: how many.
     pub capacity_known_days: Option<u32>,
     pub delivered: String,
+    /// Delivered per working day as a share of capacity; empty when not known.
+    pub utilisation: String,
     pub over_capacity: bool,
 }
 
@@ -157,6 +188,9 @@ pub struct Overview {
     pub month_totals: CommunityMonth,
     /// Cost against revenue; `None` when no engagement has a contract value.
     pub revenue: Option<RevenueView>,
+    /// Each team member's hours in the report month.
+    pub team: Vec<MemberView>,
+    pub renewals: Vec<RenewalView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -275,10 +309,51 @@ pub fn overview(input: &BookInput<'_>, charts: OverviewCharts, reports: Vec<Repo
         reports,
         service: input.settings.service_name.clone(),
         actions: actions(input)?,
+        team: team_view(input),
+        renewals: renewals_view(input),
         month_table: month_rows.0,
         month_totals: month_rows.1,
         revenue: revenue_view(input),
     })
+}
+
+fn team_view(input: &BookInput<'_>) -> Vec<MemberView> {
+    let dataset = input.dataset;
+    team::team_month(dataset, input.figures, input.report_month())
+        .into_iter()
+        .map(|member| MemberView {
+            over_share: member.over_share(),
+            delivered: h_grouped(member.delivered),
+            committed: hours_grouped(member.committed),
+            share: member.share.map(hours_grouped),
+            communities: member
+                .engagements
+                .iter()
+                .map(|id| dataset.engagements[*id].community.clone())
+                .collect(),
+            member: member.member,
+        })
+        .collect()
+}
+
+fn renewals_view(input: &BookInput<'_>) -> Vec<RenewalView> {
+    let dataset = input.dataset;
+    team::renewals(dataset, input.figures, input.settings.windows.renewals_days)
+        .into_iter()
+        .map(|renewal| {
+            let engagement = &dataset.engagements[renewal.engagement];
+            RenewalView {
+                community: engagement.community.clone(),
+                engagement: engagement.name.clone(),
+                end: long_date(renewal.end),
+                days_left: renewal.days_left,
+                value: engagement.contract_value.map(|cents| money_amount(cents as f64 / 100.0)),
+                left_now: h_grouped(renewal.left_now),
+                last_activity: renewal.last_activity.map(long_date),
+                slug: input.communities[renewal.engagement].slug.clone(),
+            }
+        })
+        .collect()
 }
 
 fn revenue_view(input: &BookInput<'_>) -> Option<RevenueView> {
@@ -464,6 +539,8 @@ fn headline(input: &BookInput<'_>) -> Headline {
         capacity: row.and_then(|r| r.capacity_hours_per_working_day).map(|c| format!("{c:.1}")),
         over_capacity: row.is_some_and(CommitmentRow::over_capacity),
         delivered: h_grouped(row.map_or(Hours::ZERO, |r| r.delivered_hours)),
+        delivered_per_day: row.map_or("0".to_string(), |r| format!("{:.1}", r.delivered_per_working_day())),
+        utilisation: row.and_then(|r| team::utilisation(r, input.as_of)).map(|u| percent(u * 100.0)),
     }
 }
 
@@ -479,6 +556,7 @@ fn commitment_view(row: &CommitmentRow, as_of: chrono::NaiveDate) -> CommitmentV
             && row.capacity_hours_per_working_day.is_some())
         .then_some(row.capacity_known_working_days),
         delivered: row.delivered_by(as_of).map(h_grouped).unwrap_or_default(),
+        utilisation: team::utilisation(row, as_of).map(|u| percent(u * 100.0)).unwrap_or_default(),
         over_capacity: row.over_capacity(),
     }
 }

@@ -5,11 +5,12 @@ use anyhow::Result;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::calendar::Month;
 use crate::diagnostics::Diagnostics;
 use crate::figures::allocations::State;
 use crate::figures::commitment::CommitmentRow;
 use crate::figures::status::{Reason, Status};
-use crate::figures::{Cost, Figures};
+use crate::figures::{team, Cost, Figures};
 use crate::hours::Hours;
 use crate::model::{AllocationId, Dataset};
 use crate::present::format::round;
@@ -25,7 +26,37 @@ pub(crate) struct Summary<'a> {
     pub ending_soon: Vec<UpcomingJson<'a>>,
     pub logging: LoggingJson<'a>,
     pub cost: &'a Cost,
+    /// The as-of month's team load (see `figures::team`).
+    pub team: Vec<MemberJson<'a>>,
+    /// Current engagements ending within `windows.renewals_days`.
+    pub renewals: Vec<RenewalJson<'a>>,
     pub warnings: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct MemberJson<'a> {
+    pub member: String,
+    pub delivered_month: Hours,
+    #[serde(serialize_with = "crate::figures::rounded::cents")]
+    pub committed_month: f64,
+    /// The engagements they logged hours for in the month.
+    pub engagements: Vec<&'a str>,
+    /// Their even share of the month's team capacity; null when the capacity is not known on
+    /// every working day.
+    pub share: Option<f64>,
+    pub over_share: bool,
+}
+
+#[derive(Serialize)]
+pub(crate) struct RenewalJson<'a> {
+    pub engagement: &'a str,
+    pub community: &'a str,
+    pub end: NaiveDate,
+    pub days_left: i64,
+    /// In the settings' currency, when engagements.csv has it.
+    pub contract_value: Option<f64>,
+    pub left_now: Hours,
+    pub last_activity: Option<NaiveDate>,
 }
 
 #[derive(Serialize)]
@@ -135,6 +166,7 @@ pub(crate) fn summary<'a>(
     figures: &'a Figures,
     phrases: &Phrases,
     diagnostics: &Diagnostics,
+    renewals_days: i64,
 ) -> Result<Summary<'a>> {
     Ok(Summary {
         as_of: figures.as_of,
@@ -145,6 +177,36 @@ pub(crate) fn summary<'a>(
         ending_soon: figures.ending_soon.iter().map(|id| upcoming_entry(dataset, *id)).collect(),
         logging: logging(dataset, figures),
         cost: &figures.cost,
+        team: team::team_month(dataset, figures, Month::of(figures.as_of))
+            .into_iter()
+            .map(|member| MemberJson {
+                over_share: member.over_share(),
+                share: member.share.map(|share| round(share, 2)),
+                engagements: member
+                    .engagements
+                    .iter()
+                    .map(|id| dataset.engagements[*id].name.as_str())
+                    .collect(),
+                delivered_month: member.delivered,
+                committed_month: member.committed,
+                member: member.member,
+            })
+            .collect(),
+        renewals: team::renewals(dataset, figures, renewals_days)
+            .into_iter()
+            .map(|renewal| {
+                let engagement = &dataset.engagements[renewal.engagement];
+                RenewalJson {
+                    engagement: &engagement.name,
+                    community: &engagement.community,
+                    end: renewal.end,
+                    days_left: renewal.days_left,
+                    contract_value: engagement.contract_value.map(|cents| cents as f64 / 100.0),
+                    left_now: renewal.left_now,
+                    last_activity: renewal.last_activity,
+                }
+            })
+            .collect(),
         warnings: diagnostics.warnings().map(|warning| warning.to_string()).collect(),
     })
 }

@@ -24,4 +24,5 @@ mod support;
 #[path = "../../examples/synthetic.rs"]
 #[allow(dead_code)] // its `main`
 mod synthetic;
+mod team;
 mod typst_corpus;

@@ -205,7 +205,7 @@ fn the_months_cost_is_one_number_in_the_aggregated_report() {
     let october = row_cells(revenue, "October 2026");
     let revenue_table = amount(&october[2]);
     let by_community =
-        &page[page.find("## This month by community").unwrap()..page.find("## Actions").unwrap()];
+        &page[page.find("## This month by community").unwrap()..page.find("## Team load").unwrap()];
     let rows: Vec<Vec<String>> = by_community
         .lines()
         .filter(|line| {

@@ -1,0 +1,157 @@
+//! What a manager asks of a month: who carries what (each team member's hours delivered and
+//! committed, and whether that is beyond their share of the team's capacity), how busy the
+//! team was (delivered hours per working day against capacity), and which engagements renew
+//! soon.
+//!
+//! - A member's **delivered** hours are their activities' hours in the month, as the delivered
+//!   series counts them (a range spread over its working days, as of the date).
+//! - A member's **committed** hours are those of the allocations they provide (the Allocation
+//!   provider is their name), spread over each allocation's working days as the commitment
+//!   chart spreads them.
+//! - Their **share** is the team's capacity for the month (capacity per working day × working
+//!   days, over the days it is known) split evenly among the members with hours delivered or
+//!   committed in the month; committed beyond it is **over share**. Unknown when the month's
+//!   capacity is not known on every working day.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use super::commitment::{allocation_months, for_each_activity_month, CommitmentRow};
+use super::Figures;
+use crate::calendar::Month;
+use crate::hours::Hours;
+use crate::model::{Dataset, EngagementId};
+
+/// One team member's month.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemberMonth {
+    pub member: String,
+    pub delivered: Hours,
+    pub committed: f64,
+    /// The engagements they logged hours for in the month, in data order.
+    pub engagements: Vec<EngagementId>,
+    /// Their even share of the team's capacity in the month, when it is known.
+    pub share: Option<f64>,
+}
+
+impl MemberMonth {
+    /// Committed beyond their share (never when the share is unknown).
+    pub fn over_share(&self) -> bool {
+        self.share.is_some_and(|share| self.committed > share + 1e-9)
+    }
+}
+
+/// Every member with hours delivered or committed in `month`, most committed first, then by
+/// name.
+pub fn team_month(dataset: &Dataset, figures: &Figures, month: Month) -> Vec<MemberMonth> {
+    let mut members: BTreeMap<String, MemberMonth> = BTreeMap::new();
+    let overlapping =
+        dataset.activities.iter().filter(|a| a.start <= month.last_day() && a.end >= month.first_day());
+    for activity in overlapping {
+        let mut hours = Hours::ZERO;
+        for_each_activity_month(activity, &figures.calendar, figures.as_of, |m, h| {
+            if m == month {
+                hours += h;
+            }
+        });
+        if hours.is_zero() {
+            continue;
+        }
+        let name = dataset.team_member(activity.team_member).trim();
+        let member = members.entry(name.to_string()).or_insert_with(|| empty(name));
+        member.delivered += hours;
+        let engagement = dataset.allocations[activity.allocation].engagement;
+        if !member.engagements.contains(&engagement) {
+            member.engagements.push(engagement);
+        }
+    }
+    for allocation in dataset.allocations.iter() {
+        let Some(provider) = allocation.provider.as_deref().map(str::trim).filter(|p| !p.is_empty()) else {
+            continue;
+        };
+        let hours: f64 = allocation_months(allocation, &figures.calendar)
+            .into_iter()
+            .filter(|(m, _)| *m == month)
+            .map(|(_, hours)| hours)
+            .sum();
+        if hours > 0.0 {
+            members.entry(provider.to_string()).or_insert_with(|| empty(provider)).committed += hours;
+        }
+    }
+    let share = figures
+        .commitment_in(month)
+        .and_then(team_capacity)
+        .map(|capacity| capacity / members.len().max(1) as f64);
+    let mut team: Vec<MemberMonth> = members.into_values().map(|m| MemberMonth { share, ..m }).collect();
+    for member in &mut team {
+        member.engagements.sort();
+    }
+    team.sort_by(|a, b| b.committed.total_cmp(&a.committed).then_with(|| a.member.cmp(&b.member)));
+    team
+}
+
+fn empty(name: &str) -> MemberMonth {
+    MemberMonth {
+        member: name.to_string(),
+        delivered: Hours::ZERO,
+        committed: 0.0,
+        engagements: Vec::new(),
+        share: None,
+    }
+}
+
+/// The team's capacity in hours for a month whose capacity is known on every working day.
+fn team_capacity(row: &CommitmentRow) -> Option<f64> {
+    row.capacity_known_for_whole_month()
+        .then_some(row.capacity_hours_per_working_day)
+        .flatten()
+        .map(|per_day| per_day * f64::from(row.working_days))
+}
+
+/// How busy the team was in a month: hours delivered per working day as a share of the
+/// capacity per working day. `None` for a month not reached yet or whose capacity is not known
+/// on every working day.
+pub fn utilisation(row: &CommitmentRow, as_of: NaiveDate) -> Option<f64> {
+    let delivered = row.delivered_by(as_of)?;
+    let capacity = row.capacity_hours_per_working_day.filter(|_| row.capacity_known_for_whole_month())?;
+    (capacity > 0.0 && row.working_days > 0)
+        .then(|| delivered.as_f64() / f64::from(row.working_days) / capacity)
+}
+
+/// An engagement that ends within the renewal list's window.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Renewal {
+    pub engagement: EngagementId,
+    pub end: NaiveDate,
+    pub days_left: i64,
+    /// Hours usable now that expire by the engagement's end if not used.
+    pub left_now: Hours,
+    pub last_activity: Option<NaiveDate>,
+}
+
+/// The current engagements ending within `days` days of the as-of date (day 0 to day `days`
+/// inclusive), soonest first.
+pub fn renewals(dataset: &Dataset, figures: &Figures, days: i64) -> Vec<Renewal> {
+    let mut renewals: Vec<Renewal> = figures
+        .communities
+        .iter()
+        .filter_map(|community| {
+            let engagement = community.current;
+            let end = dataset.engagements[engagement].end?;
+            let days_left = (end - figures.as_of).num_days();
+            (0..=days).contains(&days_left).then(|| Renewal {
+                engagement,
+                end,
+                days_left,
+                left_now: figures.engagements[engagement].left_now,
+                last_activity: dataset
+                    .allocations_of(engagement)
+                    .filter_map(|allocation| figures.allocations[allocation].last_activity)
+                    .max(),
+            })
+        })
+        .collect();
+    renewals.sort_by_key(|renewal| (renewal.end, renewal.engagement));
+    renewals
+}
