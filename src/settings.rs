@@ -216,6 +216,7 @@ impl Settings {
         check_number("windows.ending_soon_days", windows.ending_soon_days as f64, DAYS)?;
         check_number("windows.late_logging_days", windows.late_logging_days as f64, DAYS)?;
         check_number("windows.quiet_days", windows.quiet_days as f64, DAYS)?;
+        check_number("windows.renewals_days", windows.renewals_days as f64, DAYS)?;
         for holiday in &self.holidays {
             if !crate::load::cells::within_horizon(*holiday) {
                 bail!("holiday `{holiday}`: expected a date {}", crate::load::cells::HORIZON);
