@@ -209,8 +209,15 @@ pub struct TemplateArgs {
 }
 
 impl TemplateArgs {
+    /// The templates, with a warning for each override file that replaces none.
     pub fn load(&self) -> Result<crate::templates::TemplateSet> {
-        crate::templates::TemplateSet::load(self.templates.as_deref())
+        let set = crate::templates::TemplateSet::load(self.templates.as_deref())?;
+        for path in &set.unmatched {
+            crate::say!(
+                "warning: --templates: {path} is not the name of a template, so it changes nothing (ces-report templates DIR lists them)",
+            );
+        }
+        Ok(set)
     }
 }
 

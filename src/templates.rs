@@ -60,10 +60,28 @@ pub const EMBEDDED: &[(&str, &str)] = &[
 #[derive(Debug, Clone)]
 pub struct TemplateSet {
     files: Vec<(&'static str, String)>,
+    /// Files of the override folder that replace no template (a misspelt name, say), by their
+    /// path under the folder.
+    pub unmatched: Vec<String>,
 }
 
 impl TemplateSet {
+    /// The defaults, each replaced by its file in `overrides` when there is one. A folder that
+    /// does not exist is an error: a typo would otherwise silently give the defaults.
     pub fn load(overrides: Option<&Path>) -> Result<TemplateSet> {
+        let mut unmatched = Vec::new();
+        if let Some(dir) = overrides {
+            if !dir.is_dir() {
+                anyhow::bail!(
+                    "--templates {}: no such folder (ces-report templates DIR writes one to start from)",
+                    dir.display()
+                );
+            }
+            unmatched = files_under(dir)?
+                .into_iter()
+                .filter(|path| !EMBEDDED.iter().any(|(name, _)| name == path))
+                .collect();
+        }
         let mut files = Vec::new();
         for (path, default) in EMBEDDED {
             let text = match overrides.map(|dir| dir.join(path)).filter(|file| file.exists()) {
@@ -73,7 +91,7 @@ impl TemplateSet {
             };
             files.push((*path, text));
         }
-        Ok(TemplateSet { files })
+        Ok(TemplateSet { files, unmatched })
     }
 
     /// A template or asset by its path under templates/.
@@ -100,4 +118,29 @@ impl TemplateSet {
             .filter(move |(name, _)| !name.ends_with(".j2") && !is_wording_table(name))
             .map(|(name, text)| (*name, text.as_str()))
     }
+}
+
+/// Every file under `dir`, as `/`-separated paths relative to it, hidden ones left out.
+fn files_under(dir: &Path) -> Result<Vec<String>> {
+    let mut found = Vec::new();
+    let mut folders = vec![(dir.to_path_buf(), String::new())];
+    while let Some((folder, prefix)) = folders.pop() {
+        let entries =
+            std::fs::read_dir(&folder).with_context(|| format!("cannot read {}", folder.display()))?;
+        for entry in entries {
+            let entry = entry?;
+            let name = entry.file_name().to_string_lossy().to_string();
+            if name.starts_with('.') {
+                continue;
+            }
+            let path = format!("{prefix}{name}");
+            if entry.file_type()?.is_dir() {
+                folders.push((entry.path(), format!("{path}/")));
+            } else {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
 }

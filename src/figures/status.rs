@@ -10,7 +10,7 @@
 //!   work past its end stays Action Needed.
 //!
 //! Reasons are data: what fired and with which values. They become sentences in one place,
-//! the `reason` macro of `templates/phrases.j2`.
+//! `templates/reasons.txt.j2`.
 
 use chrono::NaiveDate;
 use serde::Serialize;

@@ -32,7 +32,7 @@ pub struct EngagementPage {
     pub service: String,
     /// The community: the page's title.
     pub title: String,
-    /// `Community Enablement Service · October 2026`.
+    /// `Monthly report, October 2026`.
     pub subtitle: String,
     pub name: String,
     pub community: String,

@@ -1,8 +1,8 @@
 //! The generated MyST project: golden files, determinism, safe writes, isolation between
 //! engagements, and hostile text through the real `myst build --site`.
 //!
-//! `UPDATE_EXPECTED=1 cargo test --test book` rewrites the committed `book/` after a deliberate
-//! change; review the diff before committing it.
+//! `UPDATE_EXPECTED=1 cargo test --test integration book::` rewrites the committed `book/`
+//! after a deliberate change; review the diff before committing it.
 
 use crate::support::*;
 

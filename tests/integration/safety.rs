@@ -261,3 +261,34 @@ fn a_dangling_symlink_as_output_folder_is_named_as_such() {
     let stderr = text(&output.stderr);
     assert!(stderr.ends_with(&format!("error: {} is a symbolic link to {}, which does not exist: create that folder, or give another one\n", link.display(), folder.join("gone").display())), "{stderr}");
 }
+
+#[test]
+fn a_missing_templates_folder_is_an_error_and_a_stray_override_a_warning() {
+    let folder = crate::support::temp_folder("templates-args");
+    let sample = crate::support::root().join("sample-data");
+    let missing = folder.join("no-such-templates");
+    let (code, _, stderr) =
+        run(&["summary", sample.to_str().unwrap(), "--templates", missing.to_str().unwrap()]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        stderr,
+        format!(
+            "error: --templates {}: no such folder (ces-report templates DIR writes one to start from)\n",
+            missing.display()
+        )
+    );
+    let templates = folder.join("templates");
+    std::fs::create_dir_all(templates.join("emails")).unwrap();
+    std::fs::write(templates.join("sumary.txt.j2"), "typo\n").unwrap();
+    std::fs::write(templates.join("emails/usage.txt.j2"), "Subject\n\nBody\n").unwrap();
+    let (code, _, stderr) =
+        run(&["summary", sample.to_str().unwrap(), "--templates", templates.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.starts_with(
+            "warning: --templates: sumary.txt.j2 is not the name of a template, so it changes nothing"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("usage.txt.j2"), "{stderr}");
+}
