@@ -18,6 +18,7 @@ mod numbers;
 mod one_community;
 mod output_folder;
 mod properties;
+mod publish;
 mod render;
 mod safety;
 mod support;
