@@ -21,4 +21,5 @@ mod support;
 #[path = "../../examples/synthetic.rs"]
 #[allow(dead_code)] // its `main`
 mod synthetic;
+mod thresholds;
 mod typst_corpus;
