@@ -13,7 +13,7 @@ use ces_report::figures::status::{Reason, Status};
 use ces_report::figures::{compute, Figures};
 use ces_report::settings::Settings;
 
-use crate::support::{ces_report, day, id, phrases, text, Data, ENGAGEMENTS};
+use crate::support::{ces_report, day, id, phrases, text, Data, ALLOCATIONS, ENGAGEMENTS};
 
 fn figures_at(data: &Data, as_of: &str) -> Figures {
     let (dataset, _) = data.read();
@@ -164,6 +164,31 @@ fn exactly_one_and_a_half_times_the_expected_use_is_on_pace_a_hundredth_more_is_
     );
 }
 
+#[test]
+fn exactly_150_percent_stays_on_pace_where_floating_point_rounds_the_ratio_up() {
+    // 12 h over February 2027 (Mon Feb 1 – Sun Feb 28: 20 working days), 9.9 h logged on
+    // Feb 1. As of Mon Feb 15, 11 have elapsed (Feb 1–5, 8–12, 15): 12 × 11/20 = 6.6 h
+    // expected, and 9.9 / 6.6 is exactly 150%, which binary floating point computes as
+    // 150.00000000000003. 9.91 h is 150.15%.
+    let february = |units: &str| {
+        Data::baseline()
+            .add("allocations.csv", "Alpha 2027 February,Alpha hub,2/1/2027,2/28/2027,12,Ana Silva\n")
+            .with(
+                "activities.csv",
+                &format!("Allocation,Team member,Units,Start date\nAlpha 2027 February,Ana Silva,{units},2/1/2027\n"),
+            )
+    };
+    let figures = figures_at(&february("9.9"), "2027-02-15");
+    let allocation = &figures.allocations[id(1)];
+    assert_eq!((allocation.elapsed_working_days, allocation.total_working_days), (11, 20));
+    // Forecast 9.9 + 9.9/11 × 9 = 18 h > 13.2 h: red, but not ahead of pace.
+    assert_eq!(codes_at(&february("9.9"), "2027-02-15"), (Status::ActionNeeded, vec!["forecast-overrun"]));
+    assert_eq!(
+        codes_at(&february("9.91"), "2027-02-15"),
+        (Status::ActionNeeded, vec!["forecast-overrun", "off-pace"])
+    );
+}
+
 // status.forecast_overrun_percent = 10
 
 #[test]
@@ -181,6 +206,23 @@ fn a_forecast_of_exactly_110_percent_is_not_red_a_hundredth_of_an_hour_more_is()
             vec![]
         )
     );
+}
+
+#[test]
+fn a_forecast_of_exactly_110_percent_is_not_red_where_floating_point_rounds_it_up() {
+    // 4.5 h over Q4, 2.7 h logged on Oct 5. As of Thu Nov 19, 36 working days have elapsed
+    // (October's 22, Nov 2–6, 9–13, 16–19): forecast 2.7 + 2.7/36 × 30 = 4.95 h, exactly
+    // 4.5 × 1.1, which binary floating point computes as 4.950000000000001. 2.71 h forecasts
+    // 2.71 × 66/36 = 4.97 h. (Pace: 2.7 h of 4.5 × 36/66 = 2.45 h expected, 110%.)
+    let data = |units: &str| {
+        Data::baseline().with("allocations.csv", &ALLOCATIONS.replace(",12,", ",4.5,")).with(
+            "activities.csv",
+            &format!("Allocation,Team member,Units,Start date\nAlpha 2026 Q4,Ana Silva,{units},10/5/2026\n"),
+        )
+    };
+    assert_eq!(figures_at(&data("2.7"), "2026-11-19").allocations[id(0)].elapsed_working_days, 36);
+    assert_eq!(codes_at(&data("2.7"), "2026-11-19"), (Status::OnTrack, vec![]));
+    assert_eq!(codes_at(&data("2.71"), "2026-11-19"), (Status::ActionNeeded, vec!["forecast-overrun"]));
 }
 
 // windows.late_logging_days = 14
