@@ -15,6 +15,7 @@ mod mutations;
 mod myst_site;
 mod numbers;
 mod output_folder;
+mod plan_cli;
 mod properties;
 mod render;
 mod support;
