@@ -17,6 +17,7 @@ mod myst_site;
 mod numbers;
 mod one_community;
 mod output_folder;
+mod plan_cli;
 mod properties;
 mod publish;
 mod render;
@@ -26,4 +27,5 @@ mod support;
 #[allow(dead_code)] // its `main`
 mod synthetic;
 mod team;
+mod thresholds;
 mod typst_corpus;

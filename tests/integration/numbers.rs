@@ -282,9 +282,13 @@ mod what_if {
 
     #[test]
     fn uses_exactly_what_the_chart_draws_even_for_a_holiday_week() {
-        // A 10 h allocation over a week of holidays has no working day: the chart spreads it
-        // over its calendar days, so October's committed hours are 4 + 10 h. The what-if's
-        // "now" for every month is the chart's value.
+        // Holidays Mon Oct 12 – Fri Oct 16 leave October 17 working days (22 − 5), so Q4 has
+        // 61 (17 + 21 + 23). Alpha 2026 Q4 commits its 12 h over those 61: 12 × 17/61 =
+        // 3.34 h in October, 12/61 = 0.1967 h a working day in every month. A 10 h allocation
+        // over the holiday week has no working day: it is spread over its 5 calendar days,
+        // all in October. October: 12 × 17/61 + 10 = 13.34 h, 13.34 / 17 = 12/61 + 10/17 =
+        // 0.7850 h a working day; November and December: 12/61. Over the period, 22 h over 61
+        // working days: 22/61 = 0.3607 h a day. The 1 h asked adds 1/61 h a day.
         let allocations =
             format!("{ALLOCATIONS}Alpha holiday week,Alpha hub,10/12/2026,10/16/2026,10,Ana Silva\n");
         let data = Data::baseline().with("allocations.csv", &allocations).with("capacity.csv", CAPACITY);
@@ -300,14 +304,26 @@ mod what_if {
             as_of: day("2026-10-01"),
         };
         let answer = what_if(&dataset, &calendar, 8.0, request).unwrap();
-        assert_eq!(answer.months.len(), 3);
-        for month in &answer.months {
+        assert_eq!(answer.working_days, 61);
+        let close = |a: f64, b: f64| (a - b).abs() < 1e-12;
+        let worked = [
+            ("2026-10", 17, 12.0 / 61.0 + 10.0 / 17.0),
+            ("2026-11", 21, 12.0 / 61.0),
+            ("2026-12", 23, 12.0 / 61.0),
+        ];
+        assert_eq!(answer.months.len(), worked.len());
+        for (month, (name, days, before)) in answer.months.iter().zip(worked) {
+            assert_eq!((month.month.to_string().as_str(), month.working_days), (name, days));
+            assert!(close(month.committed_before, before), "{name}: {}", month.committed_before);
+            assert!(close(month.committed_after, before + 1.0 / 61.0), "{name}: {}", month.committed_after);
+            // And it is the chart's own value for the month.
             let row = chart.iter().find(|row| row.month == month.month).unwrap();
-            assert_eq!(month.committed_before, row.committed_hours_per_working_day, "{}", month.month);
+            assert_eq!(month.committed_before, row.committed_hours_per_working_day, "{name}");
         }
-        // October has 17 working days with the holidays: (4 × 17/61 + 10) h … per the chart.
+        assert!(close(answer.committed_before, 22.0 / 61.0), "{}", answer.committed_before);
         let october = chart.iter().find(|row| row.month.to_string() == "2026-10").unwrap();
-        assert!(october.committed_hours > 10.0);
+        assert!(close(october.committed_hours, 12.0 * 17.0 / 61.0 + 10.0), "{}", october.committed_hours);
+        assert_eq!(format!("{:.2}", october.committed_hours), "13.34");
     }
 
     #[test]
