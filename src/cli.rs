@@ -149,6 +149,24 @@ pub enum Command {
     /// Seed 002's introduction and wrap-up emails due as of a date, as drafts (.eml) ready to
     /// open in a mail client or send.
     Emails(EmailsArgs),
+    /// Send the complete messages (.eml) of a folder over SMTP, each once: drafts that still
+    /// need a person are skipped. Without --smtp (or with --dry-run) it only says what it would
+    /// send.
+    Send {
+        /// The folder of messages, as `emails` writes it.
+        dir: PathBuf,
+        /// The server: smtps://[user@]host[:port], or smtp://… with STARTTLS (plain only to
+        /// localhost). The password is read from CES_SMTP_PASSWORD.
+        #[arg(long, value_name = "URL")]
+        smtp: Option<String>,
+        /// Say what would be sent, and send nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Where the sent messages are recorded [default: DIR/.ces-report-sent]; keep it between
+        /// runs so that nothing is sent twice.
+        #[arg(long, value_name = "FILE")]
+        ledger: Option<PathBuf>,
+    },
     /// Copy the default templates into DIR, to edit them and pass `--templates DIR`.
     Templates {
         /// Folder to write the templates to (must not exist yet).

@@ -8,6 +8,7 @@ mod emails;
 mod initiatives;
 mod plan;
 mod render;
+mod send;
 mod summary;
 mod templates;
 mod what_if;
@@ -30,6 +31,9 @@ pub fn run(command: &Command) -> Result<i32> {
             build::run(data, as_of, book).map(|built| built.map_or(1, |_| 0))
         }
         Command::Emails(args) => emails::run(args),
+        Command::Send { dir, smtp, dry_run, ledger } => {
+            send::run(dir, smtp.as_deref(), *dry_run, ledger.as_deref())
+        }
         Command::Templates { dir } => templates::run(dir),
         Command::Plan { data, as_of, all, no_prorate } => {
             plan::run(data, as_of.unwrap_or_else(today), *all, !no_prorate)

@@ -7,6 +7,7 @@
 //! drafted: it becomes a warning naming what is missing.
 
 mod eml;
+pub mod outbox;
 mod usage;
 
 use std::collections::HashMap;

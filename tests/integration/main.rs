@@ -22,6 +22,7 @@ mod properties;
 mod publish;
 mod render;
 mod safety;
+mod send;
 mod support;
 #[path = "../../examples/synthetic.rs"]
 #[allow(dead_code)] // its `main`
