@@ -146,6 +146,20 @@ pub enum Command {
         #[arg(long)]
         html: bool,
     },
+    /// Read the base's six tables through Airtable's Web API into the CSV files every other
+    /// command reads, with the same columns and cells as Airtable's export. The token comes from
+    /// AIRTABLE_TOKEN.
+    Pull {
+        /// The base's id (appXXXXXXXXXXXXXX).
+        #[arg(long, value_name = "BASE_ID")]
+        base: String,
+        /// The folder to write the tables into; it is replaced as a whole.
+        #[arg(long, value_name = "DIR", default_value = "exports")]
+        out: PathBuf,
+        /// The API's address, for tests and proxies (plain http only to this machine).
+        #[arg(long, value_name = "URL", default_value = crate::pull::DEFAULT_API)]
+        api_url: String,
+    },
     /// Seed 002's introduction and wrap-up emails due as of a date, as drafts (.eml) ready to
     /// open in a mail client or send.
     Emails(EmailsArgs),

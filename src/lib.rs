@@ -56,6 +56,7 @@ mod output;
 pub mod pages;
 mod parallel;
 pub mod present;
+pub mod pull;
 pub mod render;
 pub mod settings;
 pub mod site;

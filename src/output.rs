@@ -104,6 +104,8 @@ pub(crate) enum OutputKind {
     Brief,
     /// `initiatives`: the initiative drafts.
     Initiatives,
+    /// `pull`: the tables of a base as CSV exports.
+    Exports,
 }
 
 impl OutputKind {
@@ -113,13 +115,20 @@ impl OutputKind {
             OutputKind::Emails => "emails",
             OutputKind::Brief => "brief",
             OutputKind::Initiatives => "initiatives",
+            OutputKind::Exports => "exports",
         }
     }
 
     fn parse(text: &str) -> Option<OutputKind> {
-        [OutputKind::Book, OutputKind::Emails, OutputKind::Brief, OutputKind::Initiatives]
-            .into_iter()
-            .find(|kind| kind.name() == text.trim())
+        [
+            OutputKind::Book,
+            OutputKind::Emails,
+            OutputKind::Brief,
+            OutputKind::Initiatives,
+            OutputKind::Exports,
+        ]
+        .into_iter()
+        .find(|kind| kind.name() == text.trim())
     }
 
     /// `a book (written by build or render)`.
@@ -129,6 +138,7 @@ impl OutputKind {
             OutputKind::Emails => "emails (written by emails)",
             OutputKind::Brief => "a check-in brief (written by brief)",
             OutputKind::Initiatives => "initiative drafts (written by initiatives)",
+            OutputKind::Exports => "exports (written by pull)",
         }
     }
 
@@ -142,6 +152,8 @@ impl OutputKind {
             Some(OutputKind::Emails)
         } else if owned.contains("initiatives.json") {
             Some(OutputKind::Initiatives)
+        } else if owned.contains("pull.json") {
+            Some(OutputKind::Exports)
         } else {
             None
         }

@@ -7,6 +7,7 @@ mod check;
 mod emails;
 mod initiatives;
 mod plan;
+mod pull;
 mod render;
 mod send;
 mod summary;
@@ -31,6 +32,7 @@ pub fn run(command: &Command) -> Result<i32> {
             build::run(data, as_of, book).map(|built| built.map_or(1, |_| 0))
         }
         Command::Emails(args) => emails::run(args),
+        Command::Pull { base, out, api_url } => pull::run(base, out, api_url),
         Command::Send { dir, smtp, dry_run, ledger } => {
             send::run(dir, smtp.as_deref(), *dry_run, ledger.as_deref())
         }

@@ -20,6 +20,7 @@ mod output_folder;
 mod plan_cli;
 mod properties;
 mod publish;
+mod pull;
 mod render;
 mod safety;
 mod send;

@@ -1,0 +1,57 @@
+//! `pull`: the six tables of a base through Airtable's Web API, written as the CSV files every
+//! other command reads, all together (staged, then swapped in), with `pull.json` beside them.
+
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+
+use crate::output::OutputKind;
+use crate::pull::{self, Client, PullRecord, TableRecord};
+
+pub(super) fn run(base: &str, out: &Path, api: &str) -> Result<i32> {
+    let token = std::env::var("AIRTABLE_TOKEN")
+        .ok()
+        .filter(|token| !token.trim().is_empty())
+        .context("set AIRTABLE_TOKEN to a personal access token with the data.records:read scope (never give it on the command line)")?;
+    // For tests and proxies: Airtable asks for 30 s after a 429.
+    let wait = std::env::var("CES_AIRTABLE_RATE_LIMIT_WAIT_MS")
+        .ok()
+        .and_then(|ms| ms.parse().ok())
+        .map_or(Duration::from_secs(30), Duration::from_millis);
+    let mut client = Client::new(api, base, token.trim().to_string(), wait)?;
+    let mut files = Vec::new();
+    let mut tables = Vec::new();
+    for (table, file, required) in pull::TABLES {
+        let Some(records) = client.records(table)? else {
+            if required {
+                anyhow::bail!(
+                    "base {base} has no table \"{table}\" (404): check the base id and the table's name"
+                );
+            }
+            crate::say!("note: base {base} has no table \"{table}\"; {file} is not written");
+            continue;
+        };
+        let order = pull::field_order(&records);
+        files.push((file.to_string(), pull::csv(&records, &order)?));
+        tables.push(TableRecord { table: table.to_string(), file: file.to_string(), records: records.len() });
+    }
+    let record = PullRecord {
+        base: base.to_string(),
+        api: api.to_string(),
+        tables,
+        pulled_at: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        tool: env!("CARGO_PKG_NAME"),
+        version: env!("CARGO_PKG_VERSION"),
+    };
+    crate::output::write(&pull::plan(files, &record)?, out, OutputKind::Exports)?;
+    let counts: Vec<String> =
+        record.tables.iter().map(|t| format!("{} {}", t.records, t.table.to_lowercase())).collect();
+    crate::say!(
+        "pulled {} from base {base} into {} ({} requests)",
+        counts.join(", "),
+        out.display(),
+        client.requests
+    );
+    Ok(0)
+}
