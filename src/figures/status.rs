@@ -44,16 +44,6 @@ impl EngagementStatus {
 }
 
 impl Status {
-    /// The label people use (seed 002).
-    pub fn label(self) -> &'static str {
-        match self {
-            Status::Ended => "Ended",
-            Status::OnTrack => "On Track",
-            Status::AtRisk => "Monitor / At Risk",
-            Status::ActionNeeded => "Action Needed",
-        }
-    }
-
     pub fn colour(self) -> &'static str {
         match self {
             Status::Ended => "grey",

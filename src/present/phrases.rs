@@ -16,11 +16,29 @@ use crate::templates::TemplateSet;
 const REASONS: &str = "reasons.txt.j2";
 const FIGURES: &str = "figures.txt.j2";
 const CHART_LABELS: &str = "chart-labels.toml";
+const LABELS: &str = "labels.toml";
 
 /// The phrase templates, ready to render.
 pub struct Phrases {
     env: Environment<'static>,
     chart_labels: ChartLabels,
+    labels: Labels,
+}
+
+/// The words of `templates/labels.toml`.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Labels {
+    status: StatusLabels,
+}
+
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StatusLabels {
+    ended: String,
+    on_track: String,
+    at_risk: String,
+    action_needed: String,
 }
 
 /// The words drawn inside the charts, from `templates/chart-labels.toml`.
@@ -132,7 +150,21 @@ impl Phrases {
         }
         let chart_labels = toml::from_str(templates.text(CHART_LABELS))
             .with_context(|| format!("template {CHART_LABELS} is not valid"))?;
-        Ok(Phrases { env, chart_labels })
+        let labels = toml::from_str(templates.text(LABELS))
+            .with_context(|| format!("template {LABELS} is not valid"))?;
+        Ok(Phrases { env, chart_labels, labels })
+    }
+
+    /// A status's name, as people read it.
+    pub fn status_label(&self, status: crate::figures::status::Status) -> &str {
+        use crate::figures::status::Status;
+        let labels = &self.labels.status;
+        match status {
+            Status::Ended => &labels.ended,
+            Status::OnTrack => &labels.on_track,
+            Status::AtRisk => &labels.at_risk,
+            Status::ActionNeeded => &labels.action_needed,
+        }
     }
 
     pub fn chart_labels(&self) -> &ChartLabels {

@@ -89,7 +89,7 @@ fn engagements(input: &BookInput<'_>) -> Result<Vec<u8>> {
                 engagement.community.clone(),
                 engagement.start.map_or(String::new(), |d| d.to_string()),
                 engagement.end.map_or(String::new(), |d| d.to_string()),
-                totals.status.status.label().to_string(),
+                input.phrases.status_label(totals.status.status).to_string(),
                 input.phrases.reasons(input.dataset, &totals.status.reasons)?.join(" "),
                 hours(totals.available),
                 hours(totals.used),

@@ -14,26 +14,31 @@ use crate::present::FigureTexts;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct StatusView {
-    pub label: &'static str,
+    pub label: String,
     pub slug: &'static str,
     pub icon: &'static str,
     pub reasons: Vec<String>,
 }
 
 impl StatusView {
-    fn of(status: Status, reasons: Vec<String>) -> StatusView {
+    fn of(input: &BookInput<'_>, status: Status, reasons: Vec<String>) -> StatusView {
         let icon = match status {
             Status::Ended => "⚪",
             Status::OnTrack => "🟢",
             Status::AtRisk => "🟡",
             Status::ActionNeeded => "🔴",
         };
-        StatusView { label: status.label(), slug: status.slug(), icon, reasons }
+        StatusView {
+            label: input.phrases.status_label(status).to_string(),
+            slug: status.slug(),
+            icon,
+            reasons,
+        }
     }
 
     /// The status with every reason, in the team's words.
     pub fn new(input: &BookInput<'_>, status: &EngagementStatus) -> Result<StatusView> {
-        Ok(StatusView::of(status.status, input.phrases.reasons(input.dataset, &status.reasons)?))
+        Ok(StatusView::of(input, status.status, input.phrases.reasons(input.dataset, &status.reasons)?))
     }
 
     /// The status a community reads: from the reasons it can act on, in its words.
@@ -43,7 +48,7 @@ impl StatusView {
             .into_iter()
             .map(|reason| input.phrases.community_reason(input.dataset, reason))
             .collect::<Result<Vec<_>>>()?;
-        Ok(StatusView::of(status, sentences))
+        Ok(StatusView::of(input, status, sentences))
     }
 }
 

@@ -173,7 +173,7 @@ fn engagement_lines<'a>(
     let totals = &figures.engagements[id];
     let (shown, hidden) = summary_allocations(dataset, figures, id);
     Ok(EngagementLines {
-        status: totals.status.status.label().to_uppercase(),
+        status: phrases.status_label(totals.status.status).to_uppercase(),
         name: &engagement.name,
         community: &engagement.community,
         start: engagement.start.map(|day| day.to_string()),

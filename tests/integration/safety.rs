@@ -292,3 +292,27 @@ fn a_missing_templates_folder_is_an_error_and_a_stray_override_a_warning() {
     );
     assert!(!stderr.contains("usage.txt.j2"), "{stderr}");
 }
+
+/// Every word a reader sees can be renamed from the templates: the status names, in the
+/// terminal, the pages and the PDFs.
+#[test]
+fn status_names_come_from_the_templates_everywhere() {
+    let folder = Data::baseline().folder("status-labels");
+    let templates = folder.join("my-templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    let labels = std::fs::read_to_string(crate::support::root().join("templates/labels.toml")).unwrap();
+    std::fs::write(templates.join("labels.toml"), labels.replace("\"On Track\"", "\"Going well\"")).unwrap();
+    let (data, with) = (folder.to_str().unwrap(), templates.to_str().unwrap());
+    let (code, stdout, stderr) = run(&["summary", data, "--as-of", "2026-10-31", "--templates", with]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("\nGOING WELL · Alpha 2026 Premier · Alpha Lab\n"), "{stdout}");
+    let book = folder.join("book");
+    let (code, _, stderr) =
+        run(&["render", data, "--month", "2026-10", "--out", book.to_str().unwrap(), "--templates", with]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let dashboard = std::fs::read_to_string(book.join("index.md")).unwrap();
+    assert!(dashboard.contains("🟢 Going well"), "{dashboard}");
+    let pdf = crate::support::pdf_text(&book.join("exports/communities/alpha-lab-2026-10.pdf"));
+    assert!(pdf.contains("Status: Going well"), "{pdf}");
+    assert!(!pdf.contains("On Track"));
+}
