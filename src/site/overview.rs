@@ -138,7 +138,6 @@ pub struct CommunityMonth {
     pub change: String,
     pub left_now: String,
     pub not_started: String,
-    pub expired: String,
     pub forecast: String,
     /// The cost of the hours delivered this month.
     pub amount: String,
@@ -457,7 +456,7 @@ fn month_table(input: &BookInput<'_>) -> Result<(Vec<CommunityMonth>, CommunityM
     let figures = input.figures;
     let month = input.report_month();
     let per_hour = input.settings.cost_per_hour;
-    let mut totals = (Hours::ZERO, Hours::ZERO, Hours::ZERO, Hours::ZERO, 0.0, Hours::ZERO, Hours::ZERO);
+    let mut totals = MonthTotals::default();
     let mut rows = Vec::new();
     let reported = figures
         .current_engagements()
@@ -470,13 +469,12 @@ fn month_table(input: &BookInput<'_>) -> Result<(Vec<CommunityMonth>, CommunityM
             dataset.allocations_of(*id).filter(|a| figures.allocations[*a].state == State::Active).collect();
         let forecast: f64 = active.iter().map(|a| figures.allocations[*a].forecast_at_end).sum();
         let available: Hours = active.iter().map(|a| figures.allocations[*a].available).sum();
-        totals.0 += delivered.hours;
-        totals.1 += delivered.previous;
-        totals.2 += engagement.left_now;
-        totals.6 += engagement.not_started;
-        totals.3 += engagement.expired;
-        totals.4 += forecast;
-        totals.5 += available;
+        totals.delivered += delivered.hours;
+        totals.previous += delivered.previous;
+        totals.left_now += engagement.left_now;
+        totals.not_started += engagement.not_started;
+        totals.forecast += forecast;
+        totals.available += available;
         rows.push(CommunityMonth {
             community: dataset.engagements[*id].community.clone(),
             page: input.communities[*id].page.clone(),
@@ -485,7 +483,6 @@ fn month_table(input: &BookInput<'_>) -> Result<(Vec<CommunityMonth>, CommunityM
             change: signed(delivered.hours - delivered.previous),
             left_now: h_grouped(engagement.left_now),
             not_started: h_grouped(engagement.not_started),
-            expired: h_grouped(engagement.expired),
             forecast: if active.is_empty() {
                 "–".to_string()
             } else {
@@ -498,15 +495,25 @@ fn month_table(input: &BookInput<'_>) -> Result<(Vec<CommunityMonth>, CommunityM
         community: format!("{} communities", rows.len()),
         page: String::new(),
         status: None,
-        delivered: h_grouped(totals.0),
-        change: signed(totals.0 - totals.1),
-        left_now: h_grouped(totals.2),
-        not_started: h_grouped(totals.6),
-        expired: h_grouped(totals.3),
-        forecast: format!("{} of {}", hours(totals.4), h_grouped(totals.5)),
+        delivered: h_grouped(totals.delivered),
+        change: signed(totals.delivered - totals.previous),
+        left_now: h_grouped(totals.left_now),
+        not_started: h_grouped(totals.not_started),
+        forecast: format!("{} of {}", hours(totals.forecast), h_grouped(totals.available)),
         amount: revenue::delivered_cost(figures, month, per_hour).map(money_amount).unwrap_or_default(),
     };
     Ok((rows, total))
+}
+
+/// The month table's totals row, summed as the rows are made.
+#[derive(Default)]
+struct MonthTotals {
+    delivered: Hours,
+    previous: Hours,
+    left_now: Hours,
+    not_started: Hours,
+    forecast: f64,
+    available: Hours,
 }
 
 /// Money without its currency (the column says it): `1,350`.
