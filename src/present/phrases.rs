@@ -98,6 +98,8 @@ struct ReasonValues {
     code: &'static str,
     allocation: String,
     allocation_short: String,
+    /// The allocation's provider, when the reason is about an allocation that has one.
+    provider: String,
     project: String,
     used: String,
     available: String,
@@ -253,6 +255,7 @@ fn reason_values(dataset: &Dataset, reason: &Reason) -> ReasonValues {
     let values = match reason.allocation() {
         Some(id) => ReasonValues {
             allocation_short: short_name(&dataset.allocations[id].name, &dataset.engagement_of(id).community),
+            provider: dataset.allocations[id].provider.clone().unwrap_or_default(),
             end_long: long_date(dataset.allocations[id].end),
             ..values
         },

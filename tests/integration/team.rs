@@ -115,6 +115,14 @@ fn the_sample_reports_team_table_is_the_jsons_team() {
         );
         assert!(section.replace("**", "").contains(&row), "lacks {row}:\n{section}");
     }
+    // The action list names the person to act where the data knows them: Prairie's pace
+    // finding goes to its allocation's provider.
+    let actions = &page[page.find("## Actions").unwrap()..];
+    let prairie = actions
+        .lines()
+        .find(|line| line.contains("Prairie Hydrology Collaborative") && line.contains("behind pace"))
+        .unwrap();
+    assert!(prairie.contains("| Jonas Lindqvist (provider) |"), "{prairie}");
     let pdf = book.join("exports/2i2c-ces-report-2026-10.pdf");
     let pages = ces_report::render::count_pages(&std::fs::read(pdf).unwrap()).unwrap();
     assert!(pages <= 8, "the aggregated report has {pages} pages");
