@@ -225,6 +225,7 @@ pub fn load(source: &dyn Source, settings: &Settings, diagnostics: &mut Diagnost
     })?;
     match source.open(activities::SPEC.file)? {
         Some(input) => {
+            let before = diagnostics.all().len();
             tables.activities = activities::read_all(
                 input,
                 settings,
@@ -232,6 +233,7 @@ pub fn load(source: &dyn Source, settings: &Settings, diagnostics: &mut Diagnost
                 &mut tables.activity_allocations,
                 &mut tables.team_members,
             );
+            blame_the_column_map(&activities::SPEC, settings, diagnostics, before);
         }
         None => diagnostics.line_error(activities::SPEC.file, 0, MISSING_FILE),
     }
@@ -240,6 +242,34 @@ pub fn load(source: &dyn Source, settings: &Settings, diagnostics: &mut Diagnost
         tables.capacity = Some(capacity);
     }
     Ok(tables)
+}
+
+/// Errors in this many cells of a column the settings map to a header, or more, point at the
+/// mapping rather than at the cells.
+const MAPPED_COLUMN_ERRORS: usize = 3;
+
+/// When cells of a column that `settings.toml` maps to another header fail to read, the likely
+/// fault is the mapping: one more error says so, naming the settings line to check.
+fn blame_the_column_map(spec: &TableSpec, settings: &Settings, diagnostics: &mut Diagnostics, from: usize) {
+    let mut blamed = Vec::new();
+    for column in spec.columns {
+        let Some(header) = settings.column_header(spec.table_name(), &column.key()) else { continue };
+        let errors = diagnostics.all()[from..]
+            .iter()
+            .filter(|d| d.severity == crate::diagnostics::Severity::Error)
+            .filter(|d| d.file == spec.file && d.column.as_deref().is_some_and(|c| c.trim() == header.trim()))
+            .count();
+        if errors >= MAPPED_COLUMN_ERRORS {
+            blamed.push(format!(
+                "{errors} cells of the column \"{header}\" cannot be read as \"{}\", which settings.toml reads from it ({}): check that line",
+                column.name,
+                headers::settings_line(spec, *column, header)
+            ));
+        }
+    }
+    for message in blamed {
+        diagnostics.line_error(spec.file, 1, message);
+    }
 }
 
 /// Reads one table if its file exists; `Ok(false)` when it does not.
@@ -252,7 +282,9 @@ fn read(
 ) -> Result<bool> {
     match source.open(spec.file)? {
         Some(input) => {
+            let before = diagnostics.all().len();
             read_table(input, spec, settings, diagnostics, each_row);
+            blame_the_column_map(spec, settings, diagnostics, before);
             Ok(true)
         }
         None => {

@@ -316,3 +316,20 @@ fn status_names_come_from_the_templates_everywhere() {
     assert!(pdf.contains("Status: Going well"), "{pdf}");
     assert!(!pdf.contains("On Track"));
 }
+
+#[test]
+fn a_column_map_whose_cells_do_not_fit_is_named_with_its_settings_line() {
+    // "Notes" holds words, not dates: every row's start date fails, and one more error points
+    // at the settings line that reads it from there.
+    let activities = "Allocation,Team member,Units,Description,Start date,End date,Created,Notes\nAlpha 2026 Q4,Ana Silva,2,Kick-off call,10/5/2026,,10/5/2026 3:00pm,call\nAlpha 2026 Q4,Ben Okafor,2,Image update,10/20/2026,,10/21/2026 9:12am,update\nAlpha 2026 Q4,Ben Okafor,1,Review,10/22/2026,,10/22/2026 9:12am,review\n";
+    let data = Data::baseline()
+        .with("activities.csv", activities)
+        .with("settings.toml", "[columns.activities]\nstart_date = \"Notes\"\n");
+    let folder = data.folder("column-map-misfit");
+    let (code, _, stderr) = run(&["check", folder.to_str().unwrap()]);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("error: activities.csv:1: 3 cells of the column \"Notes\" cannot be read as \"Start date\", which settings.toml reads from it ([columns.activities] start_date = \"Notes\"): check that line\n"),
+        "{stderr}"
+    );
+}
