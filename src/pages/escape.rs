@@ -55,6 +55,15 @@ pub fn unbroken(text: &str, target: Target) -> String {
     }
 }
 
+/// A short value that reads as one unit (`158.5 of 240 h`, a status name): on the site its
+/// spaces become no-break spaces, in the PDF it is [`unbroken`].
+pub fn nowrap(text: &str, target: Target) -> String {
+    match target {
+        Target::Pdf => unbroken(text, target),
+        Target::Site => inline(text, target).replace(' ', "\u{a0}"),
+    }
+}
+
 /// A YAML scalar for frontmatter: a JSON string is valid YAML and escapes everything.
 pub fn yaml_string(text: &str) -> String {
     serde_json::to_string(&inline_plain(text)).expect("strings always serialise")

@@ -60,6 +60,7 @@ impl Renderer {
         env.add_filter("unbroken", move |text: String| {
             Value::from_safe_string(escape::unbroken(&text, target))
         });
+        env.add_filter("nowrap", move |text: String| Value::from_safe_string(escape::nowrap(&text, target)));
         env.add_filter("yaml", |text: String| Value::from_safe_string(escape::yaml_string(&text)));
         env.add_filter("option", |text: String| Value::from_safe_string(escape::option_value(&text)));
         for (name, text) in templates.files() {

@@ -311,7 +311,7 @@ fn status_names_come_from_the_templates_everywhere() {
         run(&["render", data, "--month", "2026-10", "--out", book.to_str().unwrap(), "--templates", with]);
     assert_eq!(code, Some(0), "{stderr}");
     let dashboard = std::fs::read_to_string(book.join("index.md")).unwrap();
-    assert!(dashboard.contains("🟢 Going well"), "{dashboard}");
+    assert!(dashboard.contains("🟢\u{a0}Going\u{a0}well"), "{dashboard}");
     let pdf = crate::support::pdf_text(&book.join("exports/communities/alpha-lab-2026-10.pdf"));
     assert!(pdf.contains("Status: Going well"), "{pdf}");
     assert!(!pdf.contains("On Track"));
