@@ -24,6 +24,19 @@ pub fn replace_unsafe(text: &str) -> std::borrow::Cow<'_, str> {
 /// A CSV cell a spreadsheet will not run: text starting with `=`, `+`, `-`, `@`, a tab or a
 /// carriage return gets a leading `'`, so opening a download can never execute what someone
 /// typed into Airtable. Numbers such as `-3` stay numbers.
+/// Longest name from the data quoted in a message, in characters; longer ones end with `…`, as
+/// cell values do (a name can be pasted megabytes long).
+pub const NAME_LIMIT: usize = 120;
+
+/// `name` for a message: cut to [`NAME_LIMIT`] characters.
+pub fn quoted_name(name: &str) -> std::borrow::Cow<'_, str> {
+    if name.chars().count() <= NAME_LIMIT {
+        return std::borrow::Cow::Borrowed(name);
+    }
+    let cut: String = name.chars().take(NAME_LIMIT - 1).collect();
+    std::borrow::Cow::Owned(format!("{cut}…"))
+}
+
 pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
     let looks_like_number = cell.parse::<f64>().is_ok();
     if !looks_like_number && cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {

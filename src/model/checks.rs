@@ -2,6 +2,7 @@
 //! their allocation's window or after their engagement's end, late logging, allocations of one
 //! project that overlap.
 
+use crate::text::quoted_name;
 use chrono::NaiveDate;
 
 use super::{Activity, Allocation, Dataset};
@@ -44,14 +45,18 @@ fn warn_about_activity(
         };
         let message = format!(
             "activity is outside its allocation \"{}\" ({} to {}); it is counted but flagged",
-            allocation.name, allocation.start, allocation.end
+            quoted_name(&allocation.name),
+            allocation.start,
+            allocation.end
         );
         diagnostics.cell_warning(activity_cell(activity, column, &date.to_string()), message);
     }
     if let Some(engagement_end) = engagement.end.filter(|end| activity.end > *end) {
         let (column, date) = last_day(activity.end);
-        let message =
-            format!("activity is after the end of engagement \"{}\" on {engagement_end}", engagement.name);
+        let message = format!(
+            "activity is after the end of engagement \"{}\" on {engagement_end}",
+            quoted_name(&engagement.name)
+        );
         diagnostics.cell_warning(activity_cell(activity, column, &date.to_string()), message);
     }
     if let Some(created) = activity.created {
@@ -105,8 +110,11 @@ fn report_overlap(earlier: &Allocation, later: &Allocation, project: &str, diagn
     diagnostics.cell_warning(
         cell,
         format!(
-            "overlaps allocation \"{}\" ({} to {}) of the same project \"{project}\"",
-            earlier.name, earlier.start, earlier.end
+            "overlaps allocation \"{}\" ({} to {}) of the same project \"{}\"",
+            quoted_name(&earlier.name),
+            earlier.start,
+            earlier.end,
+            quoted_name(project)
         ),
     );
 }

@@ -333,3 +333,23 @@ fn a_column_map_whose_cells_do_not_fit_is_named_with_its_settings_line() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_long_name_is_cut_at_120_characters_in_a_message() {
+    // An allocation named with 300 characters, and an activity outside its window.
+    let long = format!("Alpha {}", "x".repeat(294));
+    let allocations = format!(
+        "Allocation name,Project,Allocation start date,Allocation end date,Hours available,Allocation provider\n{long},Alpha hub,10/1/2026,12/31/2026,12,Ana Silva\n"
+    );
+    let activities = format!("Allocation,Team member,Units,Description,Start date,End date,Created\n{long},Ana Silva,2,Call,9/28/2026,,9/28/2026 3:00pm\n");
+    let folder = Data::baseline()
+        .with("allocations.csv", &allocations)
+        .with("activities.csv", &activities)
+        .folder("long-name");
+    let (code, _, stderr) = run(&["check", folder.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let line = stderr.lines().find(|l| l.contains("is outside its allocation")).expect("the warning");
+    let shown = format!("\"Alpha {}…\"", "x".repeat(113));
+    assert!(line.contains(&shown), "{line}");
+    assert!(line.chars().count() < 300, "{line}");
+}
