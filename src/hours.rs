@@ -284,4 +284,14 @@ mod tests {
         assert_eq!(h("1").apportion(&[0, 0]), [h("0.5"), h("0.5")]);
         assert_eq!(h("-1").apportion(&[1, 2]), [h("-0.33"), h("-0.67")]);
     }
+
+    #[test]
+    fn a_thousands_group_follows_at_most_three_digits_and_subtraction_assigns() {
+        // "1234,567" is not 1,234,567 mistyped into 1234567: a first group has 1 to 3 digits.
+        assert_eq!(Hours::parse("1234,567"), Err(HoursError::NotANumber));
+        assert_eq!(h("234,567"), Hours::whole(234_567));
+        let mut left = h("3");
+        left -= h("1.25");
+        assert_eq!(left, h("1.75"));
+    }
 }

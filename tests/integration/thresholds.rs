@@ -290,11 +290,89 @@ fn an_allocation_is_upcoming_from_28_days_before_its_start_to_the_day_before() {
     assert_eq!(upcoming("2027-01-01"), [], "starting today is active, not upcoming");
 }
 
+// The rules' other edges: what mutation testing (scripts/mutants) found untested.
+
+#[test]
+fn each_status_has_seed_002s_label_colour_and_slug() {
+    let shown = |status: Status| (status.label(), status.colour(), status.slug());
+    assert_eq!(shown(Status::OnTrack), ("On Track", "green", "on-track"));
+    assert_eq!(shown(Status::AtRisk), ("Monitor / At Risk", "yellow", "at-risk"));
+    assert_eq!(shown(Status::ActionNeeded), ("Action Needed", "red", "action-needed"));
+}
+
+#[test]
+fn an_overrun_is_a_finding_since_the_day_the_hours_ran_out() {
+    // 2 h on Oct 5 and Oct 20, then 9 h over Oct 26–28: 4 h, then 13 h of 12 h on Oct 28.
+    let figures = figures_at(&overrun(), "2026-10-30");
+    let findings = ces_report::figures::findings::findings(&figures);
+    let found: Vec<_> = findings.iter().map(|f| (f.reason.code(), f.since)).collect();
+    assert_eq!(found, [("overrun", Some(day("2026-10-28")))]);
+}
+
+#[test]
+fn work_on_the_engagements_last_day_is_within_the_contract_the_day_after_is_not() {
+    // The engagement now ends on Tue Oct 20, the day of the baseline's last activity. As of Oct
+    // 30 it has ended (still marked Active), but nothing was done after it; 0.2 h on Wed Oct 21 was
+    // (4.2 h used in all: a forecast of 3 × 4.2 = 12.6 h, not red).
+    let ended = Data::baseline().with("engagements.csv", &ENGAGEMENTS.replace("12/31/2027", "10/20/2026"));
+    assert_eq!(codes_at(&ended, "2026-10-30"), (Status::ActionNeeded, vec!["still-marked-active"]));
+    let after = ended.add("activities.csv", "Alpha 2026 Q4,Ana Silva,0.2,Late call,10/21/2026,,\n");
+    assert_eq!(
+        status_at(&after, "2026-10-30").1,
+        [
+            "1 activity (0.2 h) dated after the engagement ended on 2026-10-20: services beyond the contract period.",
+            "The engagement is still marked Active but ended on 2026-10-20: renew or close it.",
+        ]
+    );
+}
+
+#[test]
+fn refinement_is_asked_for_through_the_engagements_last_day() {
+    // A Closed engagement without a description, ending Thu 2026-12-31. On its last day it is
+    // still asked for (with the renewal due in 0 days and 4 h of 12 h used, behind pace); the
+    // day after, nothing is.
+    let engagements = ENGAGEMENTS
+        .replace("12/31/2027", "12/31/2026")
+        .replace("Active", "Closed")
+        .replace("\"Premier Tier\nHub support and training\"", "");
+    let data = Data::baseline().with("engagements.csv", &engagements);
+    assert_eq!(
+        codes_at(&data, "2026-12-31"),
+        (Status::AtRisk, vec!["engagement-incomplete", "renewal-due", "off-pace"])
+    );
+    assert_eq!(codes_at(&data, "2027-01-01"), (Status::OnTrack, vec![]));
+}
+
+#[test]
+fn pace_is_not_judged_before_any_working_day_has_elapsed_even_with_no_minimum() {
+    // With `status.pace_min_elapsed_working_days = 0`, an allocation starting on Sat 2026-10-03
+    // with 2 h logged that day has, as of that Saturday, 0 working days elapsed and 0 h
+    // expected: there is no pace to judge. On Mon Oct 5, 1 working day of 64 has elapsed:
+    // 12 × 1/64 = 0.19 h expected, 2 h used, ahead.
+    let data = Data::baseline()
+        .with(
+            "allocations.csv",
+            "Allocation name,Project,Allocation start date,Allocation end date,Hours available,Allocation provider
+Alpha weekend start,Alpha hub,10/3/2026,12/31/2026,12,Ana Silva
+",
+        )
+        .with("activities.csv", "Allocation,Team member,Units,Start date\nAlpha weekend start,Ana Silva,2,10/3/2026\n");
+    let (dataset, _) = data.read();
+    let mut settings = Settings::default();
+    settings.status.pace_min_elapsed_working_days = 0;
+    let codes = |as_of: &str| -> Vec<&str> {
+        let figures = compute(&dataset, &settings, day(as_of));
+        figures.engagements[id(0)].status.reasons.iter().map(Reason::code).collect()
+    };
+    assert_eq!(codes("2026-10-03"), Vec::<&str>::new());
+    assert_eq!(codes("2026-10-05"), ["forecast-overrun", "off-pace"]);
+}
+
 // what-if: SAFE while committed per working day ≤ capacity
 
 mod what_if {
     use ces_report::calendar::WorkCalendar;
-    use ces_report::figures::what_if::{what_if, Request, WhatIf};
+    use ces_report::figures::what_if::{what_if, Request, Unanswerable, WhatIf};
 
     use crate::support::{day, hours, Data, ALLOCATIONS};
 
@@ -355,6 +433,36 @@ mod what_if {
         assert_eq!((at.safe, at.safe_with_sow), (Some(true), Some(true)));
         let over = ask(&data, 372.64, "2027-01-01", "2027-03-31");
         assert_eq!((over.safe, over.safe_with_sow), (Some(true), Some(false)));
+    }
+
+    #[test]
+    fn a_period_ending_on_the_as_of_date_is_answered_one_ending_the_day_before_is_past() {
+        // As of Fri 2026-10-30: Oct 1 – Oct 30 counts from Oct 30, 1 working day; Oct 1 – Oct
+        // 29 is over.
+        let (dataset, _) = Data::baseline().with("capacity.csv", CAPACITY).read();
+        let request = |to: &str| Request {
+            hours: hours(6.0),
+            from: day("2026-10-01"),
+            to: day(to),
+            as_of: day("2026-10-30"),
+        };
+        let answer = what_if(&dataset, &WorkCalendar::default(), 8.0, request("2026-10-30")).unwrap();
+        assert_eq!((answer.counted_from, answer.working_days), (day("2026-10-30"), 1));
+        assert_eq!(
+            what_if(&dataset, &WorkCalendar::default(), 8.0, request("2026-10-29")),
+            Err(Unanswerable::InThePast)
+        );
+    }
+
+    #[test]
+    fn a_month_with_no_working_day_of_the_period_is_not_a_row() {
+        // Sat 2026-10-31 to Mon 2026-11-02: October's part is a Saturday; only November, with
+        // its 1 working day, is a row.
+        let data = Data::baseline().with("capacity.csv", CAPACITY);
+        let answer = ask(&data, 1.0, "2026-10-31", "2026-11-02");
+        let months: Vec<(String, u32)> =
+            answer.months.iter().map(|m| (m.month.to_string(), m.working_days)).collect();
+        assert_eq!((answer.working_days, months), (1, vec![("2026-11".to_string(), 1)]));
     }
 }
 
