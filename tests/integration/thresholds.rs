@@ -294,10 +294,13 @@ fn an_allocation_is_upcoming_from_28_days_before_its_start_to_the_day_before() {
 
 #[test]
 fn each_status_has_seed_002s_label_colour_and_slug() {
-    let shown = |status: Status| (status.label(), status.colour(), status.slug());
-    assert_eq!(shown(Status::OnTrack), ("On Track", "green", "on-track"));
-    assert_eq!(shown(Status::AtRisk), ("Monitor / At Risk", "yellow", "at-risk"));
-    assert_eq!(shown(Status::ActionNeeded), ("Action Needed", "red", "action-needed"));
+    // The names come from templates/labels.toml (its defaults are seed 002's).
+    let phrases = crate::support::phrases();
+    let shown = |status: Status| (phrases.status_label(status).to_string(), status.colour(), status.slug());
+    assert_eq!(shown(Status::OnTrack), ("On Track".to_string(), "green", "on-track"));
+    assert_eq!(shown(Status::AtRisk), ("Monitor / At Risk".to_string(), "yellow", "at-risk"));
+    assert_eq!(shown(Status::ActionNeeded), ("Action Needed".to_string(), "red", "action-needed"));
+    assert_eq!(shown(Status::Ended), ("Ended".to_string(), "grey", "ended"));
 }
 
 #[test]
@@ -330,7 +333,7 @@ fn work_on_the_engagements_last_day_is_within_the_contract_the_day_after_is_not(
 fn refinement_is_asked_for_through_the_engagements_last_day() {
     // A Closed engagement without a description, ending Thu 2026-12-31. On its last day it is
     // still asked for (with the renewal due in 0 days and 4 h of 12 h used, behind pace); the
-    // day after, nothing is.
+    // day after, nothing is, and the engagement has ended.
     let engagements = ENGAGEMENTS
         .replace("12/31/2027", "12/31/2026")
         .replace("Active", "Closed")
@@ -340,7 +343,7 @@ fn refinement_is_asked_for_through_the_engagements_last_day() {
         codes_at(&data, "2026-12-31"),
         (Status::AtRisk, vec!["engagement-incomplete", "renewal-due", "off-pace"])
     );
-    assert_eq!(codes_at(&data, "2027-01-01"), (Status::OnTrack, vec![]));
+    assert_eq!(codes_at(&data, "2027-01-01"), (Status::Ended, vec![]));
 }
 
 #[test]
