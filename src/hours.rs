@@ -83,20 +83,26 @@ impl Hours {
         {
             return Err(HoursError::NotANumber);
         }
-        let fraction = fraction.unwrap_or("");
+        let fraction = fraction.unwrap_or("").as_bytes();
         let (kept, dropped) = fraction.split_at(fraction.len().min(2));
-        if dropped.bytes().any(|b| b != b'0') {
+        if dropped.iter().any(|b| *b != b'0') {
             return Err(HoursError::TooPrecise);
         }
-        let digits: String = integer.chars().filter(|c| *c != ',').collect();
-        if digits.len() > 7 {
+        // Validated above: ASCII digits and thousands commas only, so no text is built.
+        let digits = integer.bytes().filter(|b| *b != b',');
+        if digits.clone().count() > 7 {
             return Err(HoursError::TooLarge);
         }
-        let whole: i64 = digits.parse().map_err(|_| HoursError::NotANumber)?;
+        let whole = digits.fold(0i64, |value, digit| value * 10 + i64::from(digit - b'0'));
         if whole > MAX_CELL_HOURS {
             return Err(HoursError::TooLarge);
         }
-        let cents: i64 = format!("{kept:0<2}").parse().map_err(|_| HoursError::NotANumber)?;
+        // One decimal is tenths: `2.5` is 50 hundredths.
+        let cents = kept
+            .iter()
+            .chain(std::iter::repeat(&b'0'))
+            .take(2)
+            .fold(0, |value, digit| value * 10 + i64::from(digit - b'0'));
         let value = whole * SCALE + cents;
         if value > MAX_CELL_HOURS * SCALE {
             return Err(HoursError::TooLarge);

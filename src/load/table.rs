@@ -112,7 +112,7 @@ pub fn read_table<R: Read>(
     let mut batch = Batch::default();
     loop {
         let finished = batch.fill(&mut reader);
-        context.parse(&batch, diagnostics, &mut each_row);
+        context.parse(&mut batch, diagnostics, &mut each_row);
         if finished {
             return;
         }
@@ -155,9 +155,9 @@ pub fn read_table_in_parallel<R: Read + Send, P: BatchParser>(
             let context = &context;
             queues.push(queue);
             scope.spawn(move || {
-                for (index, batch) in work {
+                for (index, mut batch) in work {
                     let mut local = Diagnostics::default();
-                    context.parse(&batch, &mut local, &mut |row| parser.parse_row(row));
+                    context.parse(&mut batch, &mut local, &mut |row| parser.parse_row(row));
                     let output = parser.finish_batch();
                     if done_sender.send((index, output, local, batch)).is_err() {
                         return;
@@ -202,30 +202,27 @@ impl<'a> RowContext<'a> {
         RowContext { spec, columns, shape: RowShape::new(spec, columns, slash_dates), slash_dates }
     }
 
-    fn parse(&self, batch: &Batch, diagnostics: &mut Diagnostics, each_row: &mut dyn FnMut(&mut Row<'_>)) {
-        let mut invalid = batch.invalid.iter().peekable();
-        for (index, record) in batch.records[..batch.len].iter().enumerate() {
-            while let Some(text) = invalid.next_if(|text| text.before == index) {
-                self.report_invalid_text(text, diagnostics);
-            }
-            if record.iter().all(|field| field.trim().is_empty()) {
-                continue;
-            }
-            let line = record.position().map_or(0, |p| p.line());
-            self.shape.check(record, (self.spec.file, line), self.columns, diagnostics);
-            let cleaned = self.replace_unsafe_characters(record, line, diagnostics);
-            let mut row = Row {
-                file: self.spec.file,
-                line,
-                record: cleaned.as_ref().unwrap_or(record),
-                columns: self.columns,
-                slash_dates: self.slash_dates,
-                diagnostics,
+    /// Parses the batch's records in file order. Each is checked to be UTF-8 here, on the
+    /// worker, so that the thread decoding the CSV only splits it.
+    fn parse(
+        &self,
+        batch: &mut Batch,
+        diagnostics: &mut Diagnostics,
+        each_row: &mut dyn FnMut(&mut Row<'_>),
+    ) {
+        // Each record's storage goes back into its slot for the next batch; `spare` stands in
+        // for it meanwhile.
+        let mut spare = csv::ByteRecord::new();
+        for slot in &mut batch.records[..batch.len] {
+            let bytes = std::mem::replace(slot, spare);
+            let used = match csv::StringRecord::from_byte_record(bytes) {
+                Ok(record) => {
+                    self.parse_record(&record, diagnostics, each_row);
+                    record.into_byte_record()
+                }
+                Err(error) => self.report_invalid_text(error, diagnostics),
             };
-            each_row(&mut row);
-        }
-        for text in invalid {
-            self.report_invalid_text(text, diagnostics);
+            spare = std::mem::replace(slot, used);
         }
         if let Some(error) = &batch.error {
             let line = error.position().map_or(0, |p| p.line());
@@ -233,11 +230,44 @@ impl<'a> RowContext<'a> {
         }
     }
 
-    /// A row that is not UTF-8 is skipped with an error on the first cell that is not.
-    fn report_invalid_text(&self, text: &InvalidText, diagnostics: &mut Diagnostics) {
-        let column = self.columns.label_at(text.field);
-        let cell = Cell { file: self.spec.file, line: text.line, column: &column, value: &text.value };
+    fn parse_record(
+        &self,
+        record: &csv::StringRecord,
+        diagnostics: &mut Diagnostics,
+        each_row: &mut dyn FnMut(&mut Row<'_>),
+    ) {
+        if record.iter().all(|field| field.trim().is_empty()) {
+            return;
+        }
+        let line = record.position().map_or(0, |p| p.line());
+        self.shape.check(record, (self.spec.file, line), self.columns, diagnostics);
+        let cleaned = self.replace_unsafe_characters(record, line, diagnostics);
+        let mut row = Row {
+            file: self.spec.file,
+            line,
+            record: cleaned.as_ref().unwrap_or(record),
+            columns: self.columns,
+            slash_dates: self.slash_dates,
+            diagnostics,
+        };
+        each_row(&mut row);
+    }
+
+    /// A row that is not UTF-8 is skipped with an error on the first cell that is not; its
+    /// storage is handed back.
+    fn report_invalid_text(
+        &self,
+        error: csv::FromUtf8Error,
+        diagnostics: &mut Diagnostics,
+    ) -> csv::ByteRecord {
+        let field = error.utf8_error().field();
+        let record = error.into_byte_record();
+        let line = record.position().map_or(0, |p| p.line());
+        let value = String::from_utf8_lossy(record.get(field).unwrap_or_default());
+        let column = self.columns.label_at(field);
+        let cell = Cell { file: self.spec.file, line, column: &column, value: &value };
         diagnostics.cell_error(cell, UTF8_EXPECTED);
+        record
     }
 }
 
@@ -279,6 +309,12 @@ impl RowContext<'_> {
 /// bidi override (`E2 80 AA`–`AE`, `E2 81 A6`–`A9`). Looking at bytes, not characters, keeps
 /// the check cheap for the millions of clean cells.
 fn may_hold_unsafe_character(bytes: &[u8]) -> bool {
+    // First a pass without branches that the compiler vectorises: nearly every record has
+    // no byte below 0x20, no DEL and no 0xC2 or 0xE2 lead byte, and is done here.
+    let suspect = |byte: &u8| *byte < 0x20 || *byte == 0x7f || *byte == 0xc2 || *byte == 0xe2;
+    if !bytes.chunks(32).any(|chunk| chunk.iter().fold(false, |found, byte| found | suspect(byte))) {
+        return false;
+    }
     bytes.iter().enumerate().any(|(index, byte)| match byte {
         b'\t' | b'\n' | b'\r' => false,
         0..=0x1f | 0x7f => true,
@@ -295,81 +331,35 @@ const BATCH_SIZE: usize = 4096;
 
 const UTF8_EXPECTED: &str = "expected UTF-8 text (save the export as UTF-8)";
 
-/// Decoded records on their way to a parser; the vectors are reused once parsed.
+/// Records split from the CSV on their way to a parser, not yet checked to be UTF-8; the
+/// records' storage is reused once parsed.
 #[derive(Default)]
 struct Batch {
-    records: Vec<csv::StringRecord>,
+    records: Vec<csv::ByteRecord>,
     len: usize,
-    /// Records that are not UTF-8, left out of `records`.
-    invalid: Vec<InvalidText>,
     /// The error that ended this batch, if any.
     error: Option<csv::Error>,
-    /// A record's storage for the next read, recycled from the one it replaces.
-    spare: Option<csv::ByteRecord>,
-}
-
-/// A record that is not UTF-8: where it was and its first bad cell, shown with U+FFFD.
-struct InvalidText {
-    /// How many good records of the batch came before it.
-    before: usize,
-    line: u64,
-    field: usize,
-    value: String,
-}
-
-impl InvalidText {
-    fn new(before: usize, error: csv::FromUtf8Error) -> (InvalidText, csv::ByteRecord) {
-        let field = error.utf8_error().field();
-        let record = error.into_byte_record();
-        let line = record.position().map_or(0, |p| p.line());
-        let value = String::from_utf8_lossy(record.get(field).unwrap_or_default()).into_owned();
-        (InvalidText { before, line, field, value }, record)
-    }
 }
 
 impl Batch {
-    /// Decodes up to [`BATCH_SIZE`] records; `true` when the file is done.
+    /// Splits up to [`BATCH_SIZE`] records; `true` when the file is done.
     fn fill<R: Read>(&mut self, reader: &mut csv::Reader<R>) -> bool {
         self.len = 0;
         self.error = None;
-        self.invalid.clear();
         while self.len < BATCH_SIZE {
-            let mut bytes = self.spare.take().unwrap_or_default();
-            match reader.read_byte_record(&mut bytes) {
-                Ok(true) => self.keep(bytes),
-                Ok(false) => {
-                    self.spare = Some(bytes);
-                    return true;
-                }
+            if self.records.len() == self.len {
+                self.records.push(csv::ByteRecord::new());
+            }
+            match reader.read_byte_record(&mut self.records[self.len]) {
+                Ok(true) => self.len += 1,
+                Ok(false) => return true,
                 Err(error) => {
-                    self.spare = Some(bytes);
                     self.error = Some(error);
                     return true;
                 }
             }
         }
         false
-    }
-
-    /// Stores a decoded record if it is UTF-8 (the check `read_record` would make), else
-    /// notes where it is not.
-    fn keep(&mut self, bytes: csv::ByteRecord) {
-        match csv::StringRecord::from_byte_record(bytes) {
-            Ok(record) if self.records.len() == self.len => {
-                self.records.push(record);
-                self.len += 1;
-            }
-            Ok(record) => {
-                let used = std::mem::replace(&mut self.records[self.len], record);
-                self.spare = Some(used.into_byte_record());
-                self.len += 1;
-            }
-            Err(error) => {
-                let (invalid, bytes) = InvalidText::new(self.len, error);
-                self.invalid.push(invalid);
-                self.spare = Some(bytes);
-            }
-        }
     }
 }
 
@@ -408,12 +398,22 @@ impl<'a> Row<'a> {
 
     /// A cell's text with line breaks normalised, for free text such as descriptions.
     pub fn free_text(&self, column: Column) -> String {
-        let text = self.text(column);
-        if text.as_bytes().contains(&b'\r') {
-            text.replace("\r\n", "\n").replace('\r', "\n")
+        self.free_str(column).into_owned()
+    }
+
+    /// [`Row::free_text`], borrowed from the record when it has no line break to normalise.
+    pub fn free_str(&self, column: Column) -> std::borrow::Cow<'a, str> {
+        let text = self.trimmed(column);
+        if memchr::memchr(b'\r', text.as_bytes()).is_some() {
+            text.replace("\r\n", "\n").replace('\r', "\n").into()
         } else {
-            text.to_string()
+            text.into()
         }
+    }
+
+    /// The trimmed text of a column, borrowed from the record.
+    fn trimmed(&self, column: Column) -> &'a str {
+        raw_cell(self.record, self.columns, column).trim()
     }
 
     /// The text of a cell linking one record, without the quotes Airtable puts around a name
@@ -444,7 +444,7 @@ impl<'a> Row<'a> {
 
     /// The text of a column that must not be empty, borrowed from the record.
     pub fn required_str(&mut self, column: Column) -> Option<&'a str> {
-        let text = raw_cell(self.record, self.columns, column).trim();
+        let text = self.trimmed(column);
         if text.is_empty() {
             self.error(column, "expected a value; this field is required");
             return None;
@@ -454,7 +454,7 @@ impl<'a> Row<'a> {
 
     /// An optional date: `Ok(None)` when empty, `Err(Reported)` when unreadable.
     pub fn optional_date(&mut self, column: Column) -> Result<Option<NaiveDate>, Reported> {
-        let text = self.text(column);
+        let text = self.trimmed(column);
         if text.is_empty() {
             return Ok(None);
         }
@@ -497,11 +497,12 @@ impl<'a> Row<'a> {
 
     /// A number of hours, held exactly (see [`Hours`]).
     pub fn required_hours(&mut self, column: Column) -> Option<Hours> {
-        if self.text(column).is_empty() {
+        let text = self.trimmed(column);
+        if text.is_empty() {
             self.error(column, "expected a number; this field is required");
             return None;
         }
-        match Hours::parse(self.text(column)) {
+        match Hours::parse(text) {
             Ok(hours) => Some(hours),
             Err(problem) => {
                 self.error(column, problem.expected());
