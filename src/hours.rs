@@ -69,13 +69,16 @@ impl Hours {
     /// only as thousands separators (`2,5` is rejected, not read as 2.5 or 25); decimals beyond
     /// the second must be zeros.
     pub fn parse(text: &str) -> Result<Hours, HoursError> {
-        let text = text.trim();
+        // Cells come trimmed: look at characters only when an end is not plain ASCII.
+        let plain = |byte: Option<&u8>| byte.is_some_and(|byte| (0x21..0x7f).contains(byte));
+        let text =
+            if plain(text.as_bytes().first()) && plain(text.as_bytes().last()) { text } else { text.trim() };
         let (negative, unsigned) = match text.strip_prefix('-') {
             Some(rest) => (true, rest),
             None => (false, text),
         };
-        let (integer, fraction) = match unsigned.split_once('.') {
-            Some((integer, fraction)) => (integer, Some(fraction)),
+        let (integer, fraction) = match memchr::memchr(b'.', unsigned.as_bytes()) {
+            Some(dot) => (&unsigned[..dot], Some(&unsigned[dot + 1..])),
             None => (unsigned, None),
         };
         if !valid_integer_part(integer)
@@ -163,6 +166,9 @@ impl Hours {
 }
 
 fn valid_integer_part(integer: &str) -> bool {
+    if !integer.is_empty() && integer.bytes().all(|b| b.is_ascii_digit()) {
+        return true;
+    }
     let mut groups = integer.split(',');
     let first = groups.next().unwrap_or_default();
     let first_ok = !first.is_empty() && first.bytes().all(|b| b.is_ascii_digit());

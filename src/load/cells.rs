@@ -5,6 +5,18 @@ use chrono::NaiveDate;
 
 use crate::settings::SlashDates;
 
+/// `text.trim()`: without spaces, tabs or line breaks around it (any Unicode white space).
+/// Cells are trimmed several times a row, millions of times, and nearly all start and end
+/// with a visible ASCII character: those are returned as they are at once.
+pub fn trim(text: &str) -> &str {
+    let visible = |byte: Option<&u8>| byte.is_some_and(|byte| (0x21..0x7f).contains(byte));
+    if visible(text.as_bytes().first()) && visible(text.as_bytes().last()) {
+        text
+    } else {
+        text.trim()
+    }
+}
+
 pub const DATE_EXPECTED: &str = "expected a date such as 2025-01-31, 1/31/2025 or January 31, 2025";
 
 /// The years a date in the data or the settings may fall in, as said in messages. Anything
@@ -20,7 +32,7 @@ pub fn within_horizon(date: NaiveDate) -> bool {
 /// (Airtable's "Created" is a date-time) is ignored. `None` for anything else, including
 /// impossible dates such as 2/30/2025: those are errors, never guesses.
 pub fn parse_date(text: &str, order: SlashDates) -> Option<NaiveDate> {
-    let text = text.trim();
+    let text = trim(text);
     parse_common_date(text.as_bytes(), order)
         .or_else(|| parse_date_only(text, order))
         .or_else(|| parse_date_only(strip_time(text)?, order))
@@ -329,6 +341,14 @@ mod tests {
         }
         assert_eq!(parse_common_date(b"3/25/2026 3:15pm", SlashDates::Us), date(2026, 3, 25));
         assert_eq!(parse_common_date(b"2025-01-31", SlashDates::Eu), date(2025, 1, 31));
+    }
+
+    #[test]
+    fn trim_is_str_trim() {
+        for text in ["", " ", "a", " a ", "a b", "\u{a0}a\u{2003}", "\ta\n", "\u{1f}a", "a\u{7f}", "é", " é "]
+        {
+            assert_eq!(trim(text), text.trim(), "{text:?}");
+        }
     }
 
     #[test]

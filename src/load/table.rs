@@ -6,7 +6,7 @@ use std::io::{BufReader, Read};
 
 use chrono::NaiveDate;
 
-use super::cells::{parse_date, single_link, split_links, within_horizon, DATE_EXPECTED, HORIZON};
+use super::cells::{parse_date, single_link, split_links, trim, within_horizon, DATE_EXPECTED, HORIZON};
 use super::headers::{map_columns, ColumnMap};
 use super::line_breaks::LineFeeds;
 use super::shape::{data_in_header, RowShape};
@@ -76,7 +76,11 @@ fn open<R: Read>(
     diagnostics: &mut Diagnostics,
 ) -> Option<(Reader<R>, ColumnMap)> {
     let input = LineFeeds::new(BufReader::with_capacity(1 << 16, input));
-    let mut reader = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(input);
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(true)
+        .buffer_capacity(1 << 16)
+        .from_reader(input);
     let headers = match reader.headers() {
         Ok(headers) => headers.clone(),
         Err(error) => {
@@ -236,7 +240,7 @@ impl<'a> RowContext<'a> {
         diagnostics: &mut Diagnostics,
         each_row: &mut dyn FnMut(&mut Row<'_>),
     ) {
-        if record.iter().all(|field| field.trim().is_empty()) {
+        if record.iter().all(|field| trim(field).is_empty()) {
             return;
         }
         let line = record.position().map_or(0, |p| p.line());
@@ -388,7 +392,7 @@ pub struct Row<'a> {
 impl<'a> Row<'a> {
     /// The trimmed text of a column (empty when the column is absent or the cell is short).
     pub fn text(&self, column: Column) -> &str {
-        self.raw_text(column).trim()
+        trim(self.raw_text(column))
     }
 
     /// A cell's text exactly as exported, surrounding spaces and line breaks included.
@@ -413,7 +417,7 @@ impl<'a> Row<'a> {
 
     /// The trimmed text of a column, borrowed from the record.
     fn trimmed(&self, column: Column) -> &'a str {
-        raw_cell(self.record, self.columns, column).trim()
+        trim(raw_cell(self.record, self.columns, column))
     }
 
     /// The text of a cell linking one record, without the quotes Airtable puts around a name
