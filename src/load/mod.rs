@@ -14,6 +14,7 @@ mod line_breaks;
 pub mod names;
 pub mod projects;
 mod shape;
+mod split;
 mod table;
 
 use std::collections::HashMap;

@@ -10,6 +10,7 @@ use super::cells::{parse_date, single_link, split_links, trim, within_horizon, D
 use super::headers::{map_columns, ColumnMap};
 use super::line_breaks::LineFeeds;
 use super::shape::{data_in_header, RowShape};
+use super::split::{Batch, OwnedRecord, Record, SplitRecord, Splitter};
 use crate::diagnostics::{Cell, Diagnostics};
 use crate::hours::Hours;
 use crate::settings::{Settings, SlashDates};
@@ -64,9 +65,9 @@ impl TableSpec {
     }
 }
 
-/// Decodes an export; CRLF and CR-only line endings read as line feeds so that lines count
-/// right.
-type Reader<R> = csv::Reader<LineFeeds<BufReader<R>>>;
+/// Splits an export into records; CRLF and CR-only line endings read as line feeds so that
+/// lines count right.
+type Reader<R> = Splitter<LineFeeds<BufReader<R>>>;
 
 /// Reads the header row; records missing columns or an unreadable file in `diagnostics`.
 fn open<R: Read>(
@@ -75,14 +76,13 @@ fn open<R: Read>(
     settings: &Settings,
     diagnostics: &mut Diagnostics,
 ) -> Option<(Reader<R>, ColumnMap)> {
-    let input = LineFeeds::new(BufReader::with_capacity(1 << 16, input));
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .has_headers(true)
-        .buffer_capacity(1 << 16)
-        .from_reader(input);
-    let headers = match reader.headers() {
-        Ok(headers) => headers.clone(),
+    let mut reader = Splitter::new(LineFeeds::new(BufReader::with_capacity(1 << 16, input)));
+    let headers = match reader.first_record().map(|batch| header_row(&batch)) {
+        Ok(Some(headers)) => headers,
+        Ok(None) => {
+            diagnostics.line_error(spec.file, 1, UTF8_EXPECTED);
+            return None;
+        }
         Err(error) => {
             diagnostics.line_error(spec.file, 1, csv_error_message(&error));
             return None;
@@ -102,6 +102,33 @@ fn open<R: Read>(
     }
 }
 
+/// The header row as text (empty when the file is); `None` when it is not UTF-8.
+fn header_row(batch: &Batch) -> Option<csv::StringRecord> {
+    let Some(split) = batch.records().next() else { return Some(csv::StringRecord::new()) };
+    let cells: Option<Vec<&str>> =
+        (0..cell_count(&split)).map(|index| std::str::from_utf8(cell_bytes(&split, index)).ok()).collect();
+    cells.map(csv::StringRecord::from)
+}
+
+/// How many cells a split record has.
+fn cell_count(split: &SplitRecord<'_>) -> usize {
+    match split.ends {
+        Some(ends) => ends.len(),
+        None => memchr::memchr_iter(b',', split.bytes).count() + 1,
+    }
+}
+
+/// The bytes of one cell of a split record.
+fn cell_bytes<'b>(split: &SplitRecord<'b>, index: usize) -> &'b [u8] {
+    match split.ends {
+        Some(ends) => {
+            let start = if index == 0 { 0 } else { ends[index - 1] };
+            &split.bytes[start..ends[index]]
+        }
+        None => split.bytes.split(|byte| *byte == b',').nth(index).expect("a cell"),
+    }
+}
+
 /// Calls `each_row` for every record of the CSV in `input`. Problems with the file itself
 /// (missing columns, broken encoding) are recorded in `diagnostics`; rows are skipped then.
 pub fn read_table<R: Read>(
@@ -115,8 +142,8 @@ pub fn read_table<R: Read>(
     let context = RowContext::new(spec, &columns, settings.slash_dates);
     let mut batch = Batch::default();
     loop {
-        let finished = batch.fill(&mut reader);
-        context.parse(&mut batch, diagnostics, &mut each_row);
+        let finished = reader.fill(&mut batch);
+        context.parse(&batch, diagnostics, &mut each_row);
         if finished {
             return;
         }
@@ -135,7 +162,7 @@ pub trait BatchParser: Send {
 /// emptied batch for reuse.
 type Parsed<O> = (usize, O, Diagnostics, Batch);
 
-/// Like [`read_table`], for exports with millions of rows: one thread decodes the CSV, the
+/// Like [`read_table`], for exports with millions of rows: one thread splits the CSV, the
 /// `parsers` turn batches of records into typed rows side by side, and `merge` receives each
 /// batch's output in file order, so the result is the same as reading sequentially.
 pub fn read_table_in_parallel<R: Read + Send, P: BatchParser>(
@@ -159,9 +186,9 @@ pub fn read_table_in_parallel<R: Read + Send, P: BatchParser>(
             let context = &context;
             queues.push(queue);
             scope.spawn(move || {
-                for (index, mut batch) in work {
+                for (index, batch) in work {
                     let mut local = Diagnostics::default();
-                    context.parse(&mut batch, &mut local, &mut |row| parser.parse_row(row));
+                    context.parse(&batch, &mut local, &mut |row| parser.parse_row(row));
                     let output = parser.finish_batch();
                     if done_sender.send((index, output, local, batch)).is_err() {
                         return;
@@ -173,7 +200,7 @@ pub fn read_table_in_parallel<R: Read + Send, P: BatchParser>(
         scope.spawn(move || {
             for index in 0.. {
                 let mut batch = empty.try_recv().unwrap_or_default();
-                let finished = batch.fill(&mut reader);
+                let finished = reader.fill(&mut batch);
                 if queues[index % queues.len()].send((index, batch)).is_err() || finished {
                     return;
                 }
@@ -207,26 +234,14 @@ impl<'a> RowContext<'a> {
     }
 
     /// Parses the batch's records in file order. Each is checked to be UTF-8 here, on the
-    /// worker, so that the thread decoding the CSV only splits it.
-    fn parse(
-        &self,
-        batch: &mut Batch,
-        diagnostics: &mut Diagnostics,
-        each_row: &mut dyn FnMut(&mut Row<'_>),
-    ) {
-        // Each record's storage goes back into its slot for the next batch; `spare` stands in
-        // for it meanwhile.
-        let mut spare = csv::ByteRecord::new();
-        for slot in &mut batch.records[..batch.len] {
-            let bytes = std::mem::replace(slot, spare);
-            let used = match csv::StringRecord::from_byte_record(bytes) {
-                Ok(record) => {
-                    self.parse_record(&record, diagnostics, each_row);
-                    record.into_byte_record()
-                }
-                Err(error) => self.report_invalid_text(error, diagnostics),
-            };
-            spare = std::mem::replace(slot, used);
+    /// parser's thread, so that the thread splitting the CSV does only that.
+    fn parse(&self, batch: &Batch, diagnostics: &mut Diagnostics, each_row: &mut dyn FnMut(&mut Row<'_>)) {
+        let mut ends = Vec::new();
+        for split in batch.records() {
+            match record_of(&split, &mut ends) {
+                Ok(record) => self.parse_record(record, diagnostics, each_row),
+                Err(field) => self.report_invalid_text(&split, field, diagnostics),
+            }
         }
         if let Some(error) = &batch.error {
             let line = error.position().map_or(0, |p| p.line());
@@ -236,20 +251,20 @@ impl<'a> RowContext<'a> {
 
     fn parse_record(
         &self,
-        record: &csv::StringRecord,
+        record: Record<'_>,
         diagnostics: &mut Diagnostics,
         each_row: &mut dyn FnMut(&mut Row<'_>),
     ) {
         if record.iter().all(|field| trim(field).is_empty()) {
             return;
         }
-        let line = record.position().map_or(0, |p| p.line());
+        let line = record.line;
         self.shape.check(record, (self.spec.file, line), self.columns, diagnostics);
-        let cleaned = self.replace_unsafe_characters(record, line, diagnostics);
+        let cleaned = self.replace_unsafe_characters(record, diagnostics);
         let mut row = Row {
             file: self.spec.file,
             line,
-            record: cleaned.as_ref().unwrap_or(record),
+            record: cleaned.as_ref().map_or(record, OwnedRecord::record),
             columns: self.columns,
             slash_dates: self.slash_dates,
             diagnostics,
@@ -257,21 +272,35 @@ impl<'a> RowContext<'a> {
         each_row(&mut row);
     }
 
-    /// A row that is not UTF-8 is skipped with an error on the first cell that is not; its
-    /// storage is handed back.
-    fn report_invalid_text(
-        &self,
-        error: csv::FromUtf8Error,
-        diagnostics: &mut Diagnostics,
-    ) -> csv::ByteRecord {
-        let field = error.utf8_error().field();
-        let record = error.into_byte_record();
-        let line = record.position().map_or(0, |p| p.line());
-        let value = String::from_utf8_lossy(record.get(field).unwrap_or_default());
+    /// A row that is not UTF-8 is skipped with an error on the first cell that is not.
+    fn report_invalid_text(&self, split: &SplitRecord<'_>, field: usize, diagnostics: &mut Diagnostics) {
+        let value = String::from_utf8_lossy(cell_bytes(split, field));
         let column = self.columns.label_at(field);
-        let cell = Cell { file: self.spec.file, line, column: &column, value: &value };
+        let cell = Cell { file: self.spec.file, line: split.line, column: &column, value: &value };
         diagnostics.cell_error(cell, UTF8_EXPECTED);
-        record
+    }
+}
+
+/// A split record as text, its cells found; `Err` with the first cell that is not UTF-8 (as
+/// the `csv` crate reports it).
+fn record_of<'b>(split: &SplitRecord<'b>, ends: &'b mut Vec<usize>) -> Result<Record<'b>, usize> {
+    let first_bad_cell =
+        || (0..cell_count(split)).find(|index| std::str::from_utf8(cell_bytes(split, *index)).is_err());
+    match split.ends {
+        // Commas end UTF-8 sequences: the line is UTF-8 exactly when each cell is.
+        None => match std::str::from_utf8(split.bytes) {
+            Ok(text) => Ok(Record::plain(split.line, text, ends)),
+            Err(_) => Err(first_bad_cell().expect("a cell that is not UTF-8")),
+        },
+        Some(cell_ends) => {
+            if !split.bytes.is_ascii() {
+                if let Some(index) = first_bad_cell() {
+                    return Err(index);
+                }
+            }
+            let text = std::str::from_utf8(split.bytes).expect("every cell is UTF-8");
+            Ok(Record::joined(split.line, text, cell_ends))
+        }
     }
 }
 
@@ -282,14 +311,14 @@ impl RowContext<'_> {
     /// the record is clean, as nearly every record is.
     fn replace_unsafe_characters(
         &self,
-        record: &csv::StringRecord,
-        line: u64,
+        record: Record<'_>,
         diagnostics: &mut Diagnostics,
-    ) -> Option<csv::StringRecord> {
+    ) -> Option<OwnedRecord> {
         let unsafe_field = |field: &str| field.chars().any(crate::text::is_unsafe_char);
-        if !may_hold_unsafe_character(record.as_slice().as_bytes()) || !record.iter().any(unsafe_field) {
+        if !may_hold_unsafe_character(record.bytes()) || !record.iter().any(unsafe_field) {
             return None;
         }
+        let line = record.line;
         for (column, position) in self.spec.columns.iter().zip(&self.columns.positions) {
             let Some(value) = position.and_then(|p| record.get(p)).filter(|v| unsafe_field(v)) else {
                 continue;
@@ -304,7 +333,7 @@ impl RowContext<'_> {
                 ),
             );
         }
-        Some(record.iter().map(|field| crate::text::replace_unsafe(field).into_owned()).collect())
+        Some(OwnedRecord::new(line, record.iter().map(crate::text::replace_unsafe)))
     }
 }
 
@@ -331,41 +360,7 @@ fn may_hold_unsafe_character(bytes: &[u8]) -> bool {
     })
 }
 
-const BATCH_SIZE: usize = 4096;
-
 const UTF8_EXPECTED: &str = "expected UTF-8 text (save the export as UTF-8)";
-
-/// Records split from the CSV on their way to a parser, not yet checked to be UTF-8; the
-/// records' storage is reused once parsed.
-#[derive(Default)]
-struct Batch {
-    records: Vec<csv::ByteRecord>,
-    len: usize,
-    /// The error that ended this batch, if any.
-    error: Option<csv::Error>,
-}
-
-impl Batch {
-    /// Splits up to [`BATCH_SIZE`] records; `true` when the file is done.
-    fn fill<R: Read>(&mut self, reader: &mut csv::Reader<R>) -> bool {
-        self.len = 0;
-        self.error = None;
-        while self.len < BATCH_SIZE {
-            if self.records.len() == self.len {
-                self.records.push(csv::ByteRecord::new());
-            }
-            match reader.read_byte_record(&mut self.records[self.len]) {
-                Ok(true) => self.len += 1,
-                Ok(false) => return true,
-                Err(error) => {
-                    self.error = Some(error);
-                    return true;
-                }
-            }
-        }
-        false
-    }
-}
 
 fn csv_error_message(error: &csv::Error) -> String {
     match error.kind() {
@@ -383,7 +378,7 @@ pub struct Reported;
 pub struct Row<'a> {
     pub file: &'static str,
     pub line: u64,
-    record: &'a csv::StringRecord,
+    record: Record<'a>,
     columns: &'a ColumnMap,
     slash_dates: SlashDates,
     pub diagnostics: &'a mut Diagnostics,
@@ -536,7 +531,7 @@ impl<'a> Row<'a> {
     }
 }
 
-fn raw_cell<'r>(record: &'r csv::StringRecord, columns: &ColumnMap, column: Column) -> &'r str {
+fn raw_cell<'r>(record: Record<'r>, columns: &ColumnMap, column: Column) -> &'r str {
     columns.positions[column.index].and_then(|position| record.get(position)).unwrap_or("")
 }
 
