@@ -69,13 +69,16 @@ impl Hours {
     /// only as thousands separators (`2,5` is rejected, not read as 2.5 or 25); decimals beyond
     /// the second must be zeros.
     pub fn parse(text: &str) -> Result<Hours, HoursError> {
-        let text = text.trim();
+        // Cells come trimmed: look at characters only when an end is not plain ASCII.
+        let plain = |byte: Option<&u8>| byte.is_some_and(|byte| (0x21..0x7f).contains(byte));
+        let text =
+            if plain(text.as_bytes().first()) && plain(text.as_bytes().last()) { text } else { text.trim() };
         let (negative, unsigned) = match text.strip_prefix('-') {
             Some(rest) => (true, rest),
             None => (false, text),
         };
-        let (integer, fraction) = match unsigned.split_once('.') {
-            Some((integer, fraction)) => (integer, Some(fraction)),
+        let (integer, fraction) = match memchr::memchr(b'.', unsigned.as_bytes()) {
+            Some(dot) => (&unsigned[..dot], Some(&unsigned[dot + 1..])),
             None => (unsigned, None),
         };
         if !valid_integer_part(integer)
@@ -83,20 +86,26 @@ impl Hours {
         {
             return Err(HoursError::NotANumber);
         }
-        let fraction = fraction.unwrap_or("");
+        let fraction = fraction.unwrap_or("").as_bytes();
         let (kept, dropped) = fraction.split_at(fraction.len().min(2));
-        if dropped.bytes().any(|b| b != b'0') {
+        if dropped.iter().any(|b| *b != b'0') {
             return Err(HoursError::TooPrecise);
         }
-        let digits: String = integer.chars().filter(|c| *c != ',').collect();
-        if digits.len() > 7 {
+        // Validated above: ASCII digits and thousands commas only, so no text is built.
+        let digits = integer.bytes().filter(|b| *b != b',');
+        if digits.clone().count() > 7 {
             return Err(HoursError::TooLarge);
         }
-        let whole: i64 = digits.parse().map_err(|_| HoursError::NotANumber)?;
+        let whole = digits.fold(0i64, |value, digit| value * 10 + i64::from(digit - b'0'));
         if whole > MAX_CELL_HOURS {
             return Err(HoursError::TooLarge);
         }
-        let cents: i64 = format!("{kept:0<2}").parse().map_err(|_| HoursError::NotANumber)?;
+        // One decimal is tenths: `2.5` is 50 hundredths.
+        let cents = kept
+            .iter()
+            .chain(std::iter::repeat(&b'0'))
+            .take(2)
+            .fold(0, |value, digit| value * 10 + i64::from(digit - b'0'));
         let value = whole * SCALE + cents;
         if value > MAX_CELL_HOURS * SCALE {
             return Err(HoursError::TooLarge);
@@ -157,6 +166,9 @@ impl Hours {
 }
 
 fn valid_integer_part(integer: &str) -> bool {
+    if !integer.is_empty() && integer.bytes().all(|b| b.is_ascii_digit()) {
+        return true;
+    }
     let mut groups = integer.split(',');
     let first = groups.next().unwrap_or_default();
     let first_ok = !first.is_empty() && first.bytes().all(|b| b.is_ascii_digit());

@@ -51,10 +51,17 @@ pub struct ActivityRow {
 
 impl ActivityRow {
     /// `description` and an optional `public` description, stored together.
-    pub fn texts(mut description: String, public: &str) -> (Box<str>, u32) {
+    pub fn texts(description: String, public: &str) -> (Box<str>, u32) {
+        Self::texts_of(&description, public)
+    }
+
+    /// [`ActivityRow::texts`] from borrowed text, in one allocation of the exact size.
+    pub fn texts_of(description: &str, public: &str) -> (Box<str>, u32) {
         let public_from = u32::try_from(description.len()).unwrap_or(u32::MAX);
-        description.push_str(public);
-        (description.into_boxed_str(), public_from)
+        let mut texts = String::with_capacity(description.len() + public.len());
+        texts.push_str(description);
+        texts.push_str(public);
+        (texts.into_boxed_str(), public_from)
     }
 }
 
@@ -75,7 +82,7 @@ pub fn parse(row: &mut Row<'_>, allocations: &mut Symbols, members: &mut Symbols
     }
     let start = start?;
     let (texts, public_from) =
-        ActivityRow::texts(row.free_text(DESCRIPTION), &row.free_text(PUBLIC_DESCRIPTION));
+        ActivityRow::texts_of(&row.free_str(DESCRIPTION), &row.free_str(PUBLIC_DESCRIPTION));
     Some(ActivityRow {
         line: row.line as u32,
         allocation: allocations.intern(allocation?),

@@ -5,6 +5,18 @@ use chrono::NaiveDate;
 
 use crate::settings::SlashDates;
 
+/// `text.trim()`: without spaces, tabs or line breaks around it (any Unicode white space).
+/// Cells are trimmed several times a row, millions of times, and nearly all start and end
+/// with a visible ASCII character: those are returned as they are at once.
+pub fn trim(text: &str) -> &str {
+    let visible = |byte: Option<&u8>| byte.is_some_and(|byte| (0x21..0x7f).contains(byte));
+    if visible(text.as_bytes().first()) && visible(text.as_bytes().last()) {
+        text
+    } else {
+        text.trim()
+    }
+}
+
 pub const DATE_EXPECTED: &str = "expected a date such as 2025-01-31, 1/31/2025 or January 31, 2025";
 
 /// The years a date in the data or the settings may fall in, as said in messages. Anything
@@ -20,8 +32,58 @@ pub fn within_horizon(date: NaiveDate) -> bool {
 /// (Airtable's "Created" is a date-time) is ignored. `None` for anything else, including
 /// impossible dates such as 2/30/2025: those are errors, never guesses.
 pub fn parse_date(text: &str, order: SlashDates) -> Option<NaiveDate> {
-    let text = text.trim();
-    parse_date_only(text, order).or_else(|| parse_date_only(strip_time(text)?, order))
+    let text = trim(text);
+    parse_common_date(text.as_bytes(), order)
+        .or_else(|| parse_date_only(text, order))
+        .or_else(|| parse_date_only(strip_time(text)?, order))
+}
+
+/// The forms nearly every cell has, read in one pass over the bytes: `1/31/2025` or
+/// `2025-01-31`, alone or followed by one space and a time such as `3:15pm` or `14:15`.
+/// `None` for anything else, which the general rules above then read: this is only a
+/// shortcut to the date they give.
+fn parse_common_date(text: &[u8], order: SlashDates) -> Option<NaiveDate> {
+    // `2025-01-31T…` is the general rules' own case.
+    if text.len() > 10 && text[4] == b'-' && text[10] == b'T' {
+        return None;
+    }
+    let (first, rest) = leading_number(text)?;
+    let separator = *rest.first()?;
+    if separator != b'/' && separator != b'-' {
+        return None;
+    }
+    let (second, rest) = leading_number(&rest[1..])?;
+    let (third, rest) = leading_number(rest.strip_prefix(&[separator])?)?;
+    if !rest.is_empty() && !is_time_after_a_space(rest) {
+        return None;
+    }
+    let value = |(value, _): (u32, usize)| value;
+    let (year, month, day) = match (separator, order) {
+        (b'-', _) if first.1 == 4 && second.1 <= 2 && third.1 <= 2 => (first, second, third),
+        (b'/', _) if first.1 > 2 || second.1 > 2 || third.1 != 4 => return None,
+        (b'/', SlashDates::Us) => (third, first, second),
+        (b'/', SlashDates::Eu) => (third, second, first),
+        _ => return None,
+    };
+    NaiveDate::from_ymd_opt(value(year) as i32, value(month), value(day))
+}
+
+/// The digits `text` starts with (one to four of them) as (value, how many), and the rest.
+fn leading_number(text: &[u8]) -> Option<((u32, usize), &[u8])> {
+    let digits = text.iter().take(5).take_while(|b| b.is_ascii_digit()).count();
+    if digits == 0 || digits > 4 {
+        return None;
+    }
+    let value = text[..digits].iter().fold(0, |value, digit| value * 10 + u32::from(digit - b'0'));
+    Some(((value, digits), &text[digits..]))
+}
+
+/// ` 3:15pm`, ` 14:15`, ` 9:14:00.5`: one space, then digits, colons and dots with at least one
+/// colon, then letters only; what [`strip_time`] takes for a time after a date.
+fn is_time_after_a_space(text: &[u8]) -> bool {
+    let Some(time) = text.strip_prefix(b" ") else { return false };
+    let numeric = time.iter().take_while(|b| b.is_ascii_digit() || **b == b':' || **b == b'.').count();
+    time[..numeric].contains(&b':') && time[numeric..].iter().all(u8::is_ascii_alphabetic)
 }
 
 fn parse_date_only(text: &str, order: SlashDates) -> Option<NaiveDate> {
@@ -223,6 +285,70 @@ mod tests {
         assert_eq!(parse_date("January 31, 2025 2:15 PM", SlashDates::Us), date(2025, 1, 31));
         assert_eq!(parse_date("1/31/2025 soon", SlashDates::Us), None);
         assert_eq!(parse_date("January 31, 2025 2:15pm", SlashDates::Us), date(2025, 1, 31));
+    }
+
+    /// The shortcut for common forms gives what the general rules give, or leaves the cell to
+    /// them.
+    #[test]
+    fn common_dates_read_as_the_general_rules_read_them() {
+        let general = |text: &str, order| {
+            let text = text.trim();
+            parse_date_only(text, order).or_else(|| parse_date_only(strip_time(text)?, order))
+        };
+        let texts = [
+            "1/31/2025",
+            "31/1/2025",
+            "2/30/2025",
+            "01/02/2025",
+            "1/2/25",
+            "1/2/20255",
+            "2025-01-31",
+            "2025-1-3",
+            "2025-13-01",
+            "25-01-31",
+            "2025/01/31",
+            "2025-01-31 14:15",
+            "2025-01-31T14:15",
+            "3/25/2026 3:15pm",
+            "3/25/2026 3:15 pm",
+            "3/25/2026  3:15pm",
+            "3/25/2026 3.15pm",
+            "3/25/2026 3:15p1",
+            "3/25/2026 :",
+            "3/25/2026 soon",
+            "3/25/2026,",
+            "3/25/2026, 3:15",
+            "1/1/2025 1:T",
+            "2025-1-1 1:T",
+            "1/1/2025 1:2:3.4Z",
+            "1/1/2025 1:2/3",
+            "1-1-2025",
+            "0/1/2025",
+            "1/0/2025",
+            "0000-01-01",
+            "9999-12-31",
+            "1//2025",
+            "/1/2025",
+            "1/1/",
+            "",
+        ];
+        for text in texts {
+            for order in [SlashDates::Us, SlashDates::Eu] {
+                let shortcut = parse_common_date(text.as_bytes(), order);
+                assert!(shortcut.is_none() || shortcut == general(text, order), "{text}");
+                assert_eq!(parse_date(text, order), general(text, order), "{text}");
+            }
+        }
+        assert_eq!(parse_common_date(b"3/25/2026 3:15pm", SlashDates::Us), date(2026, 3, 25));
+        assert_eq!(parse_common_date(b"2025-01-31", SlashDates::Eu), date(2025, 1, 31));
+    }
+
+    #[test]
+    fn trim_is_str_trim() {
+        for text in ["", " ", "a", " a ", "a b", "\u{a0}a\u{2003}", "\ta\n", "\u{1f}a", "a\u{7f}", "é", " é "]
+        {
+            assert_eq!(trim(text), text.trim(), "{text:?}");
+        }
     }
 
     #[test]

@@ -14,11 +14,11 @@ mod line_breaks;
 pub mod names;
 pub mod projects;
 mod shape;
+mod split;
 mod table;
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{BufReader, Read};
 use std::path::Path;
 
@@ -41,40 +41,79 @@ pub const TABLES: [&TableSpec; 6] = [
 /// Names seen in a column, each stored once and referred to by index.
 ///
 /// A large export repeats a few thousand names a million times, so the names live side by
-/// side in one buffer that stays in cache, found through their 64-bit hash.
+/// side in one buffer, found through a table of slots that each hold a name's first 16 bytes,
+/// hash, length and symbol: most names are that short, and a lookup then reads one slot and
+/// nothing else.
 #[derive(Debug, Default, Clone)]
 pub struct Symbols {
-    /// Hash of a name → the first symbol with that hash.
-    first_by_hash: HashMap<u64, u32, BuildHasherDefault<PassThrough>>,
-    /// The next symbol sharing a hash (collisions are rare but possible).
-    next_same_hash: Vec<Option<u32>>,
+    /// Open addressing with linear probing, a power of two long and at most half full.
+    slots: Vec<Slot>,
     text: String,
     spans: Vec<(u32, u32)>,
 }
 
+/// One place in [`Symbols`]'s table.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    /// The name's first 16 bytes, zeros after its end.
+    prefix: u128,
+    hash: u32,
+    len: u32,
+    /// Where the name starts in [`Symbols::text`].
+    start: u32,
+    /// The symbol, or [`Slot::EMPTY`].
+    id: u32,
+}
+
+impl Slot {
+    const EMPTY: u32 = u32::MAX;
+    const FREE: Slot = Slot { prefix: 0, hash: 0, len: 0, start: 0, id: Slot::EMPTY };
+}
+
 impl Symbols {
     pub fn intern(&mut self, name: &str) -> u32 {
-        let hash = name_hash(name);
-        let mut candidate = self.first_by_hash.get(&hash).copied();
-        let mut last = None;
-        while let Some(id) = candidate {
-            if self.name(id) == name {
-                return id;
+        if self.spans.len() * 2 >= self.slots.len() {
+            self.grow();
+        }
+        let bytes = name.as_bytes();
+        let (prefix, hash) = prefix_and_hash(bytes);
+        let mask = self.slots.len() - 1;
+        let mut index = hash as usize & mask;
+        loop {
+            let slot = self.slots[index];
+            if slot.id == Slot::EMPTY {
+                break;
             }
-            last = Some(id);
-            candidate = self.next_same_hash[id as usize];
+            if slot.hash == hash
+                && slot.prefix == prefix
+                && slot.len as usize == bytes.len()
+                && (bytes.len() <= 16
+                    || self.text.as_bytes()[slot.start as usize + 16..][..bytes.len() - 16] == bytes[16..])
+            {
+                return slot.id;
+            }
+            index = (index + 1) & mask;
         }
         let id = self.spans.len() as u32;
-        self.spans.push((self.text.len() as u32, name.len() as u32));
+        let (start, len) = (self.text.len() as u32, bytes.len() as u32);
+        self.spans.push((start, len));
         self.text.push_str(name);
-        self.next_same_hash.push(None);
-        match last {
-            Some(previous) => self.next_same_hash[previous as usize] = Some(id),
-            None => {
-                self.first_by_hash.insert(hash, id);
-            }
-        }
+        self.slots[index] = Slot { prefix, hash, len, start, id };
         id
+    }
+
+    /// Doubles the table (16 slots to begin with) and places every name again.
+    fn grow(&mut self) {
+        let size = (self.slots.len() * 2).max(16);
+        let mut slots = vec![Slot::FREE; size];
+        for slot in self.slots.iter().filter(|slot| slot.id != Slot::EMPTY) {
+            let mut index = slot.hash as usize & (size - 1);
+            while slots[index].id != Slot::EMPTY {
+                index = (index + 1) & (size - 1);
+            }
+            slots[index] = *slot;
+        }
+        self.slots = slots;
     }
 
     pub fn name(&self, id: u32) -> &str {
@@ -91,38 +130,25 @@ impl Symbols {
     }
 }
 
-/// A fast 64-bit hash of a short name (rotate, xor, multiply per 8 bytes; then fold).
-fn name_hash(name: &str) -> u64 {
+/// A name's first 16 bytes (zero-padded) as one number, and a fast 32-bit hash of the whole
+/// name: rotate, xor and multiply per 8 bytes, the last ones padded with zeros, then the high
+/// half folded into the low.
+fn prefix_and_hash(bytes: &[u8]) -> (u128, u32) {
     const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
     let mix = |hash: u64, word: u64| (hash.rotate_left(5) ^ word).wrapping_mul(SEED);
-    let bytes = name.as_bytes();
-    let mut chunks = bytes.chunks_exact(8);
-    let mut hash = mix(0, bytes.len() as u64);
-    for chunk in &mut chunks {
-        hash = mix(hash, u64::from_le_bytes(chunk.try_into().expect("eight bytes")));
+    let word = |chunk: &[u8]| {
+        let mut word = [0; 8];
+        word[..chunk.len()].copy_from_slice(chunk);
+        u64::from_le_bytes(word)
+    };
+    let (head, tail) = bytes.split_at(bytes.len().min(16));
+    let (low, high) = head.split_at(head.len().min(8));
+    let (low, high) = (word(low), word(high));
+    let mut hash = mix(mix(mix(0, bytes.len() as u64), low), high);
+    for chunk in tail.chunks(8) {
+        hash = mix(hash, word(chunk));
     }
-    for byte in chunks.remainder() {
-        hash = mix(hash, u64::from(*byte));
-    }
-    hash ^ (hash >> 32)
-}
-
-/// The keys are already hashes: use them as they are.
-#[derive(Default)]
-struct PassThrough(u64);
-
-impl Hasher for PassThrough {
-    fn write(&mut self, _: &[u8]) {
-        unreachable!("only u64 keys are hashed");
-    }
-
-    fn write_u64(&mut self, value: u64) {
-        self.0 = value;
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
+    (u128::from(low) | (u128::from(high) << 64), (hash ^ (hash >> 32)) as u32)
 }
 
 /// Everything read from a data folder.
@@ -293,5 +319,31 @@ fn read(
             }
             Ok(false)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Symbols;
+
+    #[test]
+    fn symbols_number_names_in_order_of_first_use() {
+        let mut symbols = Symbols::default();
+        let mut names: Vec<String> = (0..5000).map(|n| format!("Allocation {n}")).collect();
+        names.extend((0..100).map(|n| format!("A longer allocation name, number {n}")));
+        names.extend(["Allocation 1\0", "Allocation 1\0\0\0\0\0"].map(String::from));
+        let count = names.len() as u32;
+        for round in 0..2 {
+            for (index, name) in names.iter().enumerate() {
+                assert_eq!(symbols.intern(name), index as u32, "round {round}");
+            }
+        }
+        assert_eq!(symbols.intern(""), count);
+        assert_eq!(symbols.intern("Allocation 1"), 1);
+        assert_eq!(symbols.intern("A longer allocation name, number 7"), 5007);
+        assert_eq!(symbols.len(), count as usize + 1);
+        assert_eq!(symbols.name(4999), "Allocation 4999");
+        assert_eq!(symbols.name(5099), "A longer allocation name, number 99");
+        assert_eq!(symbols.name(count), "");
     }
 }

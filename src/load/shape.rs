@@ -9,6 +9,7 @@
 
 use super::cells::parse_date;
 use super::headers::{shown, ColumnMap};
+use super::split::Record;
 use super::table::TableSpec;
 use crate::diagnostics::{Cell, Diagnostics};
 use crate::settings::SlashDates;
@@ -42,15 +43,14 @@ impl RowShape {
     /// or more cells than the header row.
     pub(super) fn check(
         &self,
-        record: &csv::StringRecord,
+        record: Record<'_>,
         (file, line): (&str, u64),
         columns: &ColumnMap,
         diagnostics: &mut Diagnostics,
     ) {
-        let text = record.as_slice();
-        let has_break = memchr::memchr(b'\n', text.as_bytes()).is_some();
+        let has_break = memchr::memchr(b'\n', record.bytes()).is_some();
         // One warning a row: a cell that swallowed rows also leaves its row short of cells.
-        if (has_break || text.len() > LONG_CELL)
+        if (has_break || record.cells_len() > LONG_CELL)
             && self.check_cells(record, (file, line), columns, diagnostics)
         {
             return;
@@ -65,7 +65,7 @@ impl RowShape {
     /// `true` when a cell got a warning.
     fn check_cells(
         &self,
-        record: &csv::StringRecord,
+        record: Record<'_>,
         (file, line): (&str, u64),
         columns: &ColumnMap,
         diagnostics: &mut Diagnostics,
@@ -114,7 +114,7 @@ impl RowShape {
     /// break inside a row (which makes two rows of it) is the likely cause.
     fn warn_missing_cells(
         &self,
-        record: &csv::StringRecord,
+        record: Record<'_>,
         (file, line): (&str, u64),
         diagnostics: &mut Diagnostics,
     ) {
@@ -134,7 +134,7 @@ impl RowShape {
 
     fn check_extra_cells(
         &self,
-        record: &csv::StringRecord,
+        record: Record<'_>,
         (file, line): (&str, u64),
         diagnostics: &mut Diagnostics,
     ) {

@@ -6,10 +6,11 @@ use std::io::{BufReader, Read};
 
 use chrono::NaiveDate;
 
-use super::cells::{parse_date, single_link, split_links, within_horizon, DATE_EXPECTED, HORIZON};
+use super::cells::{parse_date, single_link, split_links, trim, within_horizon, DATE_EXPECTED, HORIZON};
 use super::headers::{map_columns, ColumnMap};
 use super::line_breaks::LineFeeds;
 use super::shape::{data_in_header, RowShape};
+use super::split::{Batch, OwnedRecord, Record, SplitRecord, Splitter};
 use crate::diagnostics::{Cell, Diagnostics};
 use crate::hours::Hours;
 use crate::settings::{Settings, SlashDates};
@@ -64,9 +65,9 @@ impl TableSpec {
     }
 }
 
-/// Decodes an export; CRLF and CR-only line endings read as line feeds so that lines count
-/// right.
-type Reader<R> = csv::Reader<LineFeeds<BufReader<R>>>;
+/// Splits an export into records; CRLF and CR-only line endings read as line feeds so that
+/// lines count right.
+type Reader<R> = Splitter<LineFeeds<BufReader<R>>>;
 
 /// Reads the header row; records missing columns or an unreadable file in `diagnostics`.
 fn open<R: Read>(
@@ -75,10 +76,13 @@ fn open<R: Read>(
     settings: &Settings,
     diagnostics: &mut Diagnostics,
 ) -> Option<(Reader<R>, ColumnMap)> {
-    let input = LineFeeds::new(BufReader::with_capacity(1 << 16, input));
-    let mut reader = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(input);
-    let headers = match reader.headers() {
-        Ok(headers) => headers.clone(),
+    let mut reader = Splitter::new(LineFeeds::new(BufReader::with_capacity(1 << 16, input)));
+    let headers = match reader.first_record().map(|batch| header_row(&batch)) {
+        Ok(Some(headers)) => headers,
+        Ok(None) => {
+            diagnostics.line_error(spec.file, 1, UTF8_EXPECTED);
+            return None;
+        }
         Err(error) => {
             diagnostics.line_error(spec.file, 1, csv_error_message(&error));
             return None;
@@ -98,6 +102,33 @@ fn open<R: Read>(
     }
 }
 
+/// The header row as text (empty when the file is); `None` when it is not UTF-8.
+fn header_row(batch: &Batch) -> Option<csv::StringRecord> {
+    let Some(split) = batch.records().next() else { return Some(csv::StringRecord::new()) };
+    let cells: Option<Vec<&str>> =
+        (0..cell_count(&split)).map(|index| std::str::from_utf8(cell_bytes(&split, index)).ok()).collect();
+    cells.map(csv::StringRecord::from)
+}
+
+/// How many cells a split record has.
+fn cell_count(split: &SplitRecord<'_>) -> usize {
+    match split.ends {
+        Some(ends) => ends.len(),
+        None => memchr::memchr_iter(b',', split.bytes).count() + 1,
+    }
+}
+
+/// The bytes of one cell of a split record.
+fn cell_bytes<'b>(split: &SplitRecord<'b>, index: usize) -> &'b [u8] {
+    match split.ends {
+        Some(ends) => {
+            let start = if index == 0 { 0 } else { ends[index - 1] };
+            &split.bytes[start..ends[index]]
+        }
+        None => split.bytes.split(|byte| *byte == b',').nth(index).expect("a cell"),
+    }
+}
+
 /// Calls `each_row` for every record of the CSV in `input`. Problems with the file itself
 /// (missing columns, broken encoding) are recorded in `diagnostics`; rows are skipped then.
 pub fn read_table<R: Read>(
@@ -111,7 +142,7 @@ pub fn read_table<R: Read>(
     let context = RowContext::new(spec, &columns, settings.slash_dates);
     let mut batch = Batch::default();
     loop {
-        let finished = batch.fill(&mut reader);
+        let finished = reader.fill(&mut batch);
         context.parse(&batch, diagnostics, &mut each_row);
         if finished {
             return;
@@ -131,7 +162,7 @@ pub trait BatchParser: Send {
 /// emptied batch for reuse.
 type Parsed<O> = (usize, O, Diagnostics, Batch);
 
-/// Like [`read_table`], for exports with millions of rows: one thread decodes the CSV, the
+/// Like [`read_table`], for exports with millions of rows: one thread splits the CSV, the
 /// `parsers` turn batches of records into typed rows side by side, and `merge` receives each
 /// batch's output in file order, so the result is the same as reading sequentially.
 pub fn read_table_in_parallel<R: Read + Send, P: BatchParser>(
@@ -169,7 +200,7 @@ pub fn read_table_in_parallel<R: Read + Send, P: BatchParser>(
         scope.spawn(move || {
             for index in 0.. {
                 let mut batch = empty.try_recv().unwrap_or_default();
-                let finished = batch.fill(&mut reader);
+                let finished = reader.fill(&mut batch);
                 if queues[index % queues.len()].send((index, batch)).is_err() || finished {
                     return;
                 }
@@ -202,30 +233,15 @@ impl<'a> RowContext<'a> {
         RowContext { spec, columns, shape: RowShape::new(spec, columns, slash_dates), slash_dates }
     }
 
+    /// Parses the batch's records in file order. Each is checked to be UTF-8 here, on the
+    /// parser's thread, so that the thread splitting the CSV does only that.
     fn parse(&self, batch: &Batch, diagnostics: &mut Diagnostics, each_row: &mut dyn FnMut(&mut Row<'_>)) {
-        let mut invalid = batch.invalid.iter().peekable();
-        for (index, record) in batch.records[..batch.len].iter().enumerate() {
-            while let Some(text) = invalid.next_if(|text| text.before == index) {
-                self.report_invalid_text(text, diagnostics);
+        let mut ends = Vec::new();
+        for split in batch.records() {
+            match record_of(&split, &mut ends) {
+                Ok(record) => self.parse_record(record, diagnostics, each_row),
+                Err(field) => self.report_invalid_text(&split, field, diagnostics),
             }
-            if record.iter().all(|field| field.trim().is_empty()) {
-                continue;
-            }
-            let line = record.position().map_or(0, |p| p.line());
-            self.shape.check(record, (self.spec.file, line), self.columns, diagnostics);
-            let cleaned = self.replace_unsafe_characters(record, line, diagnostics);
-            let mut row = Row {
-                file: self.spec.file,
-                line,
-                record: cleaned.as_ref().unwrap_or(record),
-                columns: self.columns,
-                slash_dates: self.slash_dates,
-                diagnostics,
-            };
-            each_row(&mut row);
-        }
-        for text in invalid {
-            self.report_invalid_text(text, diagnostics);
         }
         if let Some(error) = &batch.error {
             let line = error.position().map_or(0, |p| p.line());
@@ -233,11 +249,58 @@ impl<'a> RowContext<'a> {
         }
     }
 
+    fn parse_record(
+        &self,
+        record: Record<'_>,
+        diagnostics: &mut Diagnostics,
+        each_row: &mut dyn FnMut(&mut Row<'_>),
+    ) {
+        if record.iter().all(|field| trim(field).is_empty()) {
+            return;
+        }
+        let line = record.line;
+        self.shape.check(record, (self.spec.file, line), self.columns, diagnostics);
+        let cleaned = self.replace_unsafe_characters(record, diagnostics);
+        let mut row = Row {
+            file: self.spec.file,
+            line,
+            record: cleaned.as_ref().map_or(record, OwnedRecord::record),
+            columns: self.columns,
+            slash_dates: self.slash_dates,
+            diagnostics,
+        };
+        each_row(&mut row);
+    }
+
     /// A row that is not UTF-8 is skipped with an error on the first cell that is not.
-    fn report_invalid_text(&self, text: &InvalidText, diagnostics: &mut Diagnostics) {
-        let column = self.columns.label_at(text.field);
-        let cell = Cell { file: self.spec.file, line: text.line, column: &column, value: &text.value };
+    fn report_invalid_text(&self, split: &SplitRecord<'_>, field: usize, diagnostics: &mut Diagnostics) {
+        let value = String::from_utf8_lossy(cell_bytes(split, field));
+        let column = self.columns.label_at(field);
+        let cell = Cell { file: self.spec.file, line: split.line, column: &column, value: &value };
         diagnostics.cell_error(cell, UTF8_EXPECTED);
+    }
+}
+
+/// A split record as text, its cells found; `Err` with the first cell that is not UTF-8 (as
+/// the `csv` crate reports it).
+fn record_of<'b>(split: &SplitRecord<'b>, ends: &'b mut Vec<usize>) -> Result<Record<'b>, usize> {
+    let first_bad_cell =
+        || (0..cell_count(split)).find(|index| std::str::from_utf8(cell_bytes(split, *index)).is_err());
+    match split.ends {
+        // Commas end UTF-8 sequences: the line is UTF-8 exactly when each cell is.
+        None => match std::str::from_utf8(split.bytes) {
+            Ok(text) => Ok(Record::plain(split.line, text, ends)),
+            Err(_) => Err(first_bad_cell().expect("a cell that is not UTF-8")),
+        },
+        Some(cell_ends) => {
+            if !split.bytes.is_ascii() {
+                if let Some(index) = first_bad_cell() {
+                    return Err(index);
+                }
+            }
+            let text = std::str::from_utf8(split.bytes).expect("every cell is UTF-8");
+            Ok(Record::joined(split.line, text, cell_ends))
+        }
     }
 }
 
@@ -248,14 +311,14 @@ impl RowContext<'_> {
     /// the record is clean, as nearly every record is.
     fn replace_unsafe_characters(
         &self,
-        record: &csv::StringRecord,
-        line: u64,
+        record: Record<'_>,
         diagnostics: &mut Diagnostics,
-    ) -> Option<csv::StringRecord> {
+    ) -> Option<OwnedRecord> {
         let unsafe_field = |field: &str| field.chars().any(crate::text::is_unsafe_char);
-        if !may_hold_unsafe_character(record.as_slice().as_bytes()) || !record.iter().any(unsafe_field) {
+        if !may_hold_unsafe_character(record.bytes()) || !record.iter().any(unsafe_field) {
             return None;
         }
+        let line = record.line;
         for (column, position) in self.spec.columns.iter().zip(&self.columns.positions) {
             let Some(value) = position.and_then(|p| record.get(p)).filter(|v| unsafe_field(v)) else {
                 continue;
@@ -270,7 +333,7 @@ impl RowContext<'_> {
                 ),
             );
         }
-        Some(record.iter().map(|field| crate::text::replace_unsafe(field).into_owned()).collect())
+        Some(OwnedRecord::new(line, record.iter().map(crate::text::replace_unsafe)))
     }
 }
 
@@ -279,6 +342,12 @@ impl RowContext<'_> {
 /// bidi override (`E2 80 AA`–`AE`, `E2 81 A6`–`A9`). Looking at bytes, not characters, keeps
 /// the check cheap for the millions of clean cells.
 fn may_hold_unsafe_character(bytes: &[u8]) -> bool {
+    // First a pass without branches that the compiler vectorises: nearly every record has
+    // no byte below 0x20, no DEL and no 0xC2 or 0xE2 lead byte, and is done here.
+    let suspect = |byte: &u8| *byte < 0x20 || *byte == 0x7f || *byte == 0xc2 || *byte == 0xe2;
+    if !bytes.chunks(32).any(|chunk| chunk.iter().fold(false, |found, byte| found | suspect(byte))) {
+        return false;
+    }
     bytes.iter().enumerate().any(|(index, byte)| match byte {
         b'\t' | b'\n' | b'\r' => false,
         0..=0x1f | 0x7f => true,
@@ -291,87 +360,7 @@ fn may_hold_unsafe_character(bytes: &[u8]) -> bool {
     })
 }
 
-const BATCH_SIZE: usize = 4096;
-
 const UTF8_EXPECTED: &str = "expected UTF-8 text (save the export as UTF-8)";
-
-/// Decoded records on their way to a parser; the vectors are reused once parsed.
-#[derive(Default)]
-struct Batch {
-    records: Vec<csv::StringRecord>,
-    len: usize,
-    /// Records that are not UTF-8, left out of `records`.
-    invalid: Vec<InvalidText>,
-    /// The error that ended this batch, if any.
-    error: Option<csv::Error>,
-    /// A record's storage for the next read, recycled from the one it replaces.
-    spare: Option<csv::ByteRecord>,
-}
-
-/// A record that is not UTF-8: where it was and its first bad cell, shown with U+FFFD.
-struct InvalidText {
-    /// How many good records of the batch came before it.
-    before: usize,
-    line: u64,
-    field: usize,
-    value: String,
-}
-
-impl InvalidText {
-    fn new(before: usize, error: csv::FromUtf8Error) -> (InvalidText, csv::ByteRecord) {
-        let field = error.utf8_error().field();
-        let record = error.into_byte_record();
-        let line = record.position().map_or(0, |p| p.line());
-        let value = String::from_utf8_lossy(record.get(field).unwrap_or_default()).into_owned();
-        (InvalidText { before, line, field, value }, record)
-    }
-}
-
-impl Batch {
-    /// Decodes up to [`BATCH_SIZE`] records; `true` when the file is done.
-    fn fill<R: Read>(&mut self, reader: &mut csv::Reader<R>) -> bool {
-        self.len = 0;
-        self.error = None;
-        self.invalid.clear();
-        while self.len < BATCH_SIZE {
-            let mut bytes = self.spare.take().unwrap_or_default();
-            match reader.read_byte_record(&mut bytes) {
-                Ok(true) => self.keep(bytes),
-                Ok(false) => {
-                    self.spare = Some(bytes);
-                    return true;
-                }
-                Err(error) => {
-                    self.spare = Some(bytes);
-                    self.error = Some(error);
-                    return true;
-                }
-            }
-        }
-        false
-    }
-
-    /// Stores a decoded record if it is UTF-8 (the check `read_record` would make), else
-    /// notes where it is not.
-    fn keep(&mut self, bytes: csv::ByteRecord) {
-        match csv::StringRecord::from_byte_record(bytes) {
-            Ok(record) if self.records.len() == self.len => {
-                self.records.push(record);
-                self.len += 1;
-            }
-            Ok(record) => {
-                let used = std::mem::replace(&mut self.records[self.len], record);
-                self.spare = Some(used.into_byte_record());
-                self.len += 1;
-            }
-            Err(error) => {
-                let (invalid, bytes) = InvalidText::new(self.len, error);
-                self.invalid.push(invalid);
-                self.spare = Some(bytes);
-            }
-        }
-    }
-}
 
 fn csv_error_message(error: &csv::Error) -> String {
     match error.kind() {
@@ -389,7 +378,7 @@ pub struct Reported;
 pub struct Row<'a> {
     pub file: &'static str,
     pub line: u64,
-    record: &'a csv::StringRecord,
+    record: Record<'a>,
     columns: &'a ColumnMap,
     slash_dates: SlashDates,
     pub diagnostics: &'a mut Diagnostics,
@@ -398,7 +387,7 @@ pub struct Row<'a> {
 impl<'a> Row<'a> {
     /// The trimmed text of a column (empty when the column is absent or the cell is short).
     pub fn text(&self, column: Column) -> &str {
-        self.raw_text(column).trim()
+        trim(self.raw_text(column))
     }
 
     /// A cell's text exactly as exported, surrounding spaces and line breaks included.
@@ -408,12 +397,22 @@ impl<'a> Row<'a> {
 
     /// A cell's text with line breaks normalised, for free text such as descriptions.
     pub fn free_text(&self, column: Column) -> String {
-        let text = self.text(column);
-        if text.as_bytes().contains(&b'\r') {
-            text.replace("\r\n", "\n").replace('\r', "\n")
+        self.free_str(column).into_owned()
+    }
+
+    /// [`Row::free_text`], borrowed from the record when it has no line break to normalise.
+    pub fn free_str(&self, column: Column) -> std::borrow::Cow<'a, str> {
+        let text = self.trimmed(column);
+        if memchr::memchr(b'\r', text.as_bytes()).is_some() {
+            text.replace("\r\n", "\n").replace('\r', "\n").into()
         } else {
-            text.to_string()
+            text.into()
         }
+    }
+
+    /// The trimmed text of a column, borrowed from the record.
+    fn trimmed(&self, column: Column) -> &'a str {
+        trim(raw_cell(self.record, self.columns, column))
     }
 
     /// The text of a cell linking one record, without the quotes Airtable puts around a name
@@ -444,7 +443,7 @@ impl<'a> Row<'a> {
 
     /// The text of a column that must not be empty, borrowed from the record.
     pub fn required_str(&mut self, column: Column) -> Option<&'a str> {
-        let text = raw_cell(self.record, self.columns, column).trim();
+        let text = self.trimmed(column);
         if text.is_empty() {
             self.error(column, "expected a value; this field is required");
             return None;
@@ -454,7 +453,7 @@ impl<'a> Row<'a> {
 
     /// An optional date: `Ok(None)` when empty, `Err(Reported)` when unreadable.
     pub fn optional_date(&mut self, column: Column) -> Result<Option<NaiveDate>, Reported> {
-        let text = self.text(column);
+        let text = self.trimmed(column);
         if text.is_empty() {
             return Ok(None);
         }
@@ -497,11 +496,12 @@ impl<'a> Row<'a> {
 
     /// A number of hours, held exactly (see [`Hours`]).
     pub fn required_hours(&mut self, column: Column) -> Option<Hours> {
-        if self.text(column).is_empty() {
+        let text = self.trimmed(column);
+        if text.is_empty() {
             self.error(column, "expected a number; this field is required");
             return None;
         }
-        match Hours::parse(self.text(column)) {
+        match Hours::parse(text) {
             Ok(hours) => Some(hours),
             Err(problem) => {
                 self.error(column, problem.expected());
@@ -531,7 +531,7 @@ impl<'a> Row<'a> {
     }
 }
 
-fn raw_cell<'r>(record: &'r csv::StringRecord, columns: &ColumnMap, column: Column) -> &'r str {
+fn raw_cell<'r>(record: Record<'r>, columns: &ColumnMap, column: Column) -> &'r str {
     columns.positions[column.index].and_then(|position| record.get(position)).unwrap_or("")
 }
 

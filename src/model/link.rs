@@ -242,6 +242,14 @@ fn attach_children(dataset: &mut Dataset) {
     for (allocation, project) in allocations {
         dataset.projects.get_mut(project).allocations.push(allocation);
     }
+    // Each list is allocated once at its final size: an export can hold a million activities.
+    let mut counts = vec![0usize; dataset.allocations.len()];
+    for activity in &dataset.activities {
+        counts[activity.allocation.index()] += 1;
+    }
+    for (index, count) in counts.into_iter().enumerate() {
+        dataset.allocations.get_mut(AllocationId::from_index(index)).activities.reserve_exact(count);
+    }
     for index in 0..dataset.activities.len() {
         let activity = ActivityId::from_index(index);
         let allocation = dataset.activities[activity].allocation;

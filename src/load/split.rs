@@ -1,0 +1,452 @@
+//! Splitting an export into records, the way the `csv` crate splits it, fast.
+//!
+//! Nearly every line of an export is a record without a quote: its cells are the text between
+//! commas. Such a line is found with one byte search for a line feed or a quote, and its
+//! commas are found by the parser that reads it, on another core. Only a record that holds a
+//! quote (a cell with a comma, a quote or a line break in it) goes through `csv_core`'s state
+//! machine, which the `csv` crate itself uses: the records, their cells and their line
+//! numbers are the same as that crate's (a test below compares the two on random input).
+//!
+//! The line of a record is the `csv` crate's: the line after the previous record's end, which
+//! blank lines skipped before the record do not move. Line breaks reach this module as line
+//! feeds only (see [`super::line_breaks`]).
+
+use std::io::{ErrorKind, Read};
+use std::ops::Range;
+
+/// How many records go in one batch.
+pub(super) const BATCH_SIZE: usize = 4096;
+
+/// Records split from an export on their way to a parser, not yet checked to be UTF-8.
+#[derive(Default)]
+pub(super) struct Batch {
+    /// The records' bytes: a plain record's line as read, a quoted record's cells unescaped.
+    text: Vec<u8>,
+    records: Vec<Split>,
+    /// The cells of quoted records: where each ends, counted from the record's start.
+    ends: Vec<usize>,
+    /// The error that ended this batch, if any.
+    pub(super) error: Option<csv::Error>,
+}
+
+/// One record of a [`Batch`].
+struct Split {
+    line: u64,
+    /// Its bytes in [`Batch::text`].
+    bytes: Range<usize>,
+    /// A quoted record's cell ends in [`Batch::ends`]; `None` for a plain record, whose cells
+    /// are the text between commas.
+    ends: Option<Range<usize>>,
+}
+
+/// One record of a batch as its parser sees it: its line and its bytes.
+pub(super) struct SplitRecord<'a> {
+    pub(super) line: u64,
+    pub(super) bytes: &'a [u8],
+    /// `None` when the cells are the text between commas.
+    pub(super) ends: Option<&'a [usize]>,
+}
+
+impl Batch {
+    pub(super) fn records(&self) -> impl Iterator<Item = SplitRecord<'_>> {
+        self.records.iter().map(|split| SplitRecord {
+            line: split.line,
+            bytes: &self.text[split.bytes.clone()],
+            ends: split.ends.clone().map(|ends| &self.ends[ends]),
+        })
+    }
+
+    fn clear(&mut self) {
+        self.text.clear();
+        self.records.clear();
+        self.ends.clear();
+        self.error = None;
+    }
+}
+
+/// Splits the bytes of `input` into records.
+pub(super) struct Splitter<R> {
+    input: R,
+    buffer: Vec<u8>,
+    /// The bytes read and not yet split are `buffer[start..end]`.
+    start: usize,
+    end: usize,
+    /// The input has no more bytes.
+    eof: bool,
+    /// The input failed: nothing more is split.
+    failed: bool,
+    /// The line the next unsplit byte is on.
+    line: u64,
+    /// The line the next record is said to start on.
+    record_line: u64,
+    /// The start of the input was looked at for a byte order mark.
+    bom_checked: bool,
+    /// Reads quoted records.
+    core: csv_core::Reader,
+    /// The cells of a quoted record as `csv_core` writes them.
+    cells: Vec<u8>,
+    cell_ends: Vec<usize>,
+}
+
+const READ_SIZE: usize = 1 << 16;
+
+impl<R: Read> Splitter<R> {
+    pub(super) fn new(input: R) -> Splitter<R> {
+        let mut core = csv_core::Reader::new();
+        // `csv_core` drops a byte order mark at the start of what it reads first; the start of
+        // the input is handled in `next_into`, so it is given a blank line first, which it skips.
+        let _ = core.read_record(b"\n", &mut [0; 1], &mut [0; 1]);
+        Splitter {
+            input,
+            buffer: vec![0; 4 * READ_SIZE],
+            start: 0,
+            end: 0,
+            eof: false,
+            failed: false,
+            line: 1,
+            record_line: 1,
+            bom_checked: false,
+            core,
+            cells: vec![0; 1024],
+            cell_ends: vec![0; 64],
+        }
+    }
+
+    /// Splits up to [`BATCH_SIZE`] records into `batch`, replacing what it held; `true` when
+    /// the input is done (or failed: the batch then holds the error).
+    pub(super) fn fill(&mut self, batch: &mut Batch) -> bool {
+        batch.clear();
+        while batch.records.len() < BATCH_SIZE {
+            match self.next_into(batch) {
+                Ok(true) => {}
+                Ok(false) => return true,
+                Err(error) => {
+                    self.failed = true;
+                    batch.error = Some(error.into());
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    /// The first record (the header row) on its own.
+    pub(super) fn first_record(&mut self) -> Result<Batch, csv::Error> {
+        let mut batch = Batch::default();
+        self.next_into(&mut batch)?;
+        Ok(batch)
+    }
+
+    /// Reads more input after the unsplit bytes; `false` at the end of the input.
+    fn refill(&mut self) -> std::io::Result<bool> {
+        if self.eof || self.failed {
+            return Ok(false);
+        }
+        if self.start > 0 {
+            self.buffer.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
+            self.start = 0;
+        }
+        if self.buffer.len() - self.end < READ_SIZE {
+            self.buffer.resize(self.buffer.len() * 2, 0);
+        }
+        loop {
+            match self.input.read(&mut self.buffer[self.end..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    return Ok(false);
+                }
+                Ok(read) => {
+                    self.end += read;
+                    return Ok(true);
+                }
+                Err(error) if error.kind() == ErrorKind::Interrupted => {}
+                Err(error) => return Err(error),
+            }
+        }
+    }
+
+    /// Appends the next record to `batch`; `Ok(false)` when there is none.
+    fn next_into(&mut self, batch: &mut Batch) -> std::io::Result<bool> {
+        if self.failed {
+            return Ok(false);
+        }
+        if !self.bom_checked {
+            // As `csv_core` does, a byte order mark at the start of the input is dropped.
+            self.bom_checked = true;
+            while self.end < 3 && self.refill()? {}
+            if self.buffer[..self.end].starts_with(b"\xef\xbb\xbf") {
+                self.start = 3;
+            }
+        }
+        // How far the search for the end of the record has looked, from `start`.
+        let mut searched = 0;
+        loop {
+            // Blank lines before a record are skipped.
+            while self.start < self.end && self.buffer[self.start] == b'\n' {
+                self.start += 1;
+                self.line += 1;
+                searched = 0;
+            }
+            let rest = &self.buffer[self.start..self.end];
+            match memchr::memchr2(b'\n', b'"', &rest[searched..]).map(|at| searched + at) {
+                Some(at) if rest[at] == b'\n' => {
+                    self.push_plain(batch, at);
+                    self.start += at + 1;
+                    self.line += 1;
+                    self.record_line = self.line;
+                    return Ok(true);
+                }
+                Some(_) => return self.quoted_into(batch),
+                None if self.eof => {
+                    if rest.is_empty() {
+                        return Ok(false);
+                    }
+                    self.push_plain(batch, rest.len());
+                    self.start = self.end;
+                    self.record_line = self.line;
+                    return Ok(true);
+                }
+                None => {
+                    searched = rest.len();
+                    self.refill()?;
+                }
+            }
+        }
+    }
+
+    fn push_plain(&self, batch: &mut Batch, len: usize) {
+        let from = batch.text.len();
+        batch.text.extend_from_slice(&self.buffer[self.start..self.start + len]);
+        batch.records.push(Split { line: self.record_line, bytes: from..batch.text.len(), ends: None });
+    }
+
+    /// Reads a record holding a quote with `csv_core`, from its first byte.
+    fn quoted_into(&mut self, batch: &mut Batch) -> std::io::Result<bool> {
+        use csv_core::ReadRecordResult;
+        let (mut written, mut ended) = (0, 0);
+        loop {
+            let input = &self.buffer[self.start..self.end];
+            let (result, read, wrote, ends) =
+                self.core.read_record(input, &mut self.cells[written..], &mut self.cell_ends[ended..]);
+            self.line += memchr::memchr_iter(b'\n', &input[..read]).count() as u64;
+            self.start += read;
+            written += wrote;
+            ended += ends;
+            match result {
+                ReadRecordResult::InputEmpty => {
+                    self.refill()?;
+                }
+                ReadRecordResult::OutputFull => self.cells.resize(self.cells.len() * 2, 0),
+                ReadRecordResult::OutputEndsFull => self.cell_ends.resize(self.cell_ends.len() * 2, 0),
+                ReadRecordResult::Record => {
+                    let from = batch.text.len();
+                    batch.text.extend_from_slice(&self.cells[..written]);
+                    let first_end = batch.ends.len();
+                    batch.ends.extend_from_slice(&self.cell_ends[..ended]);
+                    batch.records.push(Split {
+                        line: self.record_line,
+                        bytes: from..batch.text.len(),
+                        ends: Some(first_end..batch.ends.len()),
+                    });
+                    self.record_line = self.line;
+                    return Ok(true);
+                }
+                ReadRecordResult::End => return Ok(false),
+            }
+        }
+    }
+}
+
+/// A record's cells as text: a plain record's line with the commas between its cells, or a
+/// quoted record's (or a cleaned record's) cells one after the other.
+#[derive(Clone, Copy)]
+pub(super) struct Record<'a> {
+    pub(super) line: u64,
+    text: &'a str,
+    /// Where each cell ends in `text`.
+    ends: &'a [usize],
+    /// Bytes between two cells: 1 (a comma) or 0.
+    gap: usize,
+}
+
+impl<'a> Record<'a> {
+    /// A plain line; `ends` receives where its cells end.
+    pub(super) fn plain(line: u64, text: &'a str, ends: &'a mut Vec<usize>) -> Record<'a> {
+        ends.clear();
+        ends.extend(memchr::memchr_iter(b',', text.as_bytes()));
+        ends.push(text.len());
+        Record { line, text, ends, gap: 1 }
+    }
+
+    /// Cells one after the other in `text`, each ending where `ends` says.
+    pub(super) fn joined(line: u64, text: &'a str, ends: &'a [usize]) -> Record<'a> {
+        Record { line, text, ends, gap: 0 }
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub(super) fn get(&self, index: usize) -> Option<&'a str> {
+        let end = *self.ends.get(index)?;
+        let start = match index {
+            0 => 0,
+            _ => self.ends[index - 1] + self.gap,
+        };
+        Some(&self.text[start..end])
+    }
+
+    pub(super) fn iter(&self) -> impl Iterator<Item = &'a str> + '_ {
+        (0..self.len()).map(|index| self.get(index).expect("a cell"))
+    }
+
+    /// The record's bytes, the commas of a plain record included: for searching for a byte
+    /// other than a comma.
+    pub(super) fn bytes(&self) -> &'a [u8] {
+        self.text.as_bytes()
+    }
+
+    /// The length of its cells together.
+    pub(super) fn cells_len(&self) -> usize {
+        self.text.len() - self.gap * self.len().saturating_sub(1)
+    }
+}
+
+/// A record built anew (with characters replaced), owning its text.
+pub(super) struct OwnedRecord {
+    line: u64,
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl OwnedRecord {
+    pub(super) fn new<'c>(line: u64, cells: impl Iterator<Item = std::borrow::Cow<'c, str>>) -> OwnedRecord {
+        let (mut text, mut ends) = (String::new(), Vec::new());
+        for cell in cells {
+            text.push_str(&cell);
+            ends.push(text.len());
+        }
+        OwnedRecord { line, text, ends }
+    }
+
+    pub(super) fn record(&self) -> Record<'_> {
+        Record::joined(self.line, &self.text, &self.ends)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Records as (line, cells) the way the `csv` crate reads them after the line feed
+    /// conversion, header row included.
+    fn csv_crate_records(input: &[u8]) -> Vec<(u64, Vec<Vec<u8>>)> {
+        let input = super::super::line_breaks::LineFeeds::new(std::io::BufReader::new(input));
+        let mut reader = csv::ReaderBuilder::new().flexible(true).has_headers(false).from_reader(input);
+        let mut record = csv::ByteRecord::new();
+        let mut records = Vec::new();
+        while reader.read_byte_record(&mut record).expect("in memory") {
+            let line = record.position().expect("a position").line();
+            records.push((line, record.iter().map(<[u8]>::to_vec).collect()));
+        }
+        records
+    }
+
+    /// The same through [`Splitter`], reading `chunk` bytes at a time.
+    fn split_records(input: &[u8], chunk: usize) -> Vec<(u64, Vec<Vec<u8>>)> {
+        struct Chunks<'a>(&'a [u8], usize);
+        impl Read for Chunks<'_> {
+            fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+                let count = self.0.len().min(self.1).min(out.len());
+                out[..count].copy_from_slice(&self.0[..count]);
+                self.0 = &self.0[count..];
+                Ok(count)
+            }
+        }
+        let input = super::super::line_breaks::LineFeeds::new(std::io::BufReader::new(Chunks(input, chunk)));
+        let mut splitter = Splitter::new(input);
+        let mut records = Vec::new();
+        let mut batch = Batch::default();
+        loop {
+            let finished = splitter.fill(&mut batch);
+            assert!(batch.error.is_none());
+            for split in batch.records() {
+                let cells = match split.ends {
+                    Some(ends) => {
+                        let starts = std::iter::once(0).chain(ends.iter().copied());
+                        starts.zip(ends).map(|(start, end)| split.bytes[start..*end].to_vec()).collect()
+                    }
+                    None => split.bytes.split(|b| *b == b',').map(<[u8]>::to_vec).collect(),
+                };
+                records.push((split.line, cells));
+            }
+            if finished {
+                return records;
+            }
+        }
+    }
+
+    #[test]
+    fn splits_as_the_csv_crate_does() {
+        let cases: [&[u8]; 16] = [
+            b"",
+            b"\n\n",
+            b"\xef\xbb\xbfa,b\n1,2\n",
+            b"a,b\n\n\n1,2\n\n3\n",
+            b"a,b\r\n1,\"x\r\ny\",3\r\n\r\n4,5",
+            b"a\n\"unterminated\n1,2\n3,4",
+            b"a\n5\" screen,x\n\"a\"b,c\n\"\"\"\",d",
+            b"a\n\xef\xbb\xbf\"x\",y\n",
+            b"a,b,c\n,,\n   \n,\n",
+            b"h\n\"a\nb\"\n\"c\n\n\nd\",e\nf\n",
+            b"h\r\"a\rb\",c\r\r\rd\r",
+            b"h\n\xff\xfe,\xc3\n\"\xc3\",\"\xa9\"\n",
+            b"\xef\xbb",
+            b"\xef\xbb\xbf",
+            b"\xef\xbb\xbf\n\"q\"\n",
+            b"x\n\"",
+        ];
+        for case in cases {
+            for chunk in [1, 2, 3, 7, 64, 1 << 20] {
+                assert_eq!(split_records(case, chunk), csv_crate_records(case), "{case:?} by {chunk}");
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn random_input_splits_as_the_csv_crate_does(
+            bytes in proptest::collection::vec(
+                prop_oneof![Just(b'a'), Just(b','), Just(b'"'), Just(b'\n'), Just(b'\r'), Just(b' '), Just(0xef), Just(0xbb), Just(0xbf), any::<u8>()],
+                0..200,
+            ),
+            chunk in 1usize..40,
+        ) {
+            prop_assert_eq!(split_records(&bytes, chunk), csv_crate_records(&bytes));
+        }
+    }
+
+    #[test]
+    fn a_long_record_is_read_across_refills() {
+        let mut input = b"a,b\n".to_vec();
+        input.extend(std::iter::repeat_n(b'x', 1 << 20));
+        input.extend(b",y\n\"");
+        input.extend(std::iter::repeat_n(b'z', 1 << 19));
+        input.extend(b"\",w\nlast");
+        assert_eq!(split_records(&input, 1 << 16), csv_crate_records(&input));
+    }
+
+    #[test]
+    fn cells_of_plain_and_joined_records() {
+        let mut ends = Vec::new();
+        let plain = Record::plain(2, "a,,bc", &mut ends);
+        assert_eq!(plain.iter().collect::<Vec<_>>(), ["a", "", "bc"]);
+        assert_eq!((plain.len(), plain.cells_len(), plain.get(3)), (3, 3, None));
+        let owned = OwnedRecord::new(3, ["x", "", "yz"].into_iter().map(Into::into));
+        let joined = owned.record();
+        assert_eq!(joined.iter().collect::<Vec<_>>(), ["x", "", "yz"]);
+        assert_eq!((joined.len(), joined.cells_len(), joined.line), (3, 3, 3));
+    }
+}
