@@ -78,9 +78,9 @@ fn open<R: Read>(
 ) -> Option<(Reader<R>, ColumnMap)> {
     let mut reader = Splitter::new(LineFeeds::new(BufReader::with_capacity(1 << 16, input)));
     let headers = match reader.first_record().map(|batch| header_row(&batch)) {
-        Ok(Some(headers)) => headers,
-        Ok(None) => {
-            diagnostics.line_error(spec.file, 1, UTF8_EXPECTED);
+        Ok(Ok(headers)) => headers,
+        Ok(Err(problem)) => {
+            diagnostics.line_error(spec.file, 1, problem);
             return None;
         }
         Err(error) => {
@@ -102,12 +102,19 @@ fn open<R: Read>(
     }
 }
 
-/// The header row as text (empty when the file is); `None` when it is not UTF-8.
-fn header_row(batch: &Batch) -> Option<csv::StringRecord> {
-    let Some(split) = batch.records().next() else { return Some(csv::StringRecord::new()) };
-    let cells: Option<Vec<&str>> =
-        (0..cell_count(&split)).map(|index| std::str::from_utf8(cell_bytes(&split, index)).ok()).collect();
-    cells.map(csv::StringRecord::from)
+/// The header row as text (empty when the file is); a message naming the first header that is
+/// not UTF-8, shown with U+FFFD where its bytes are not.
+fn header_row(batch: &Batch) -> Result<csv::StringRecord, String> {
+    let Some(split) = batch.records().next() else { return Ok(csv::StringRecord::new()) };
+    let cells = (0..cell_count(&split)).map(|index| {
+        let bytes = cell_bytes(&split, index);
+        std::str::from_utf8(bytes).map_err(|_| {
+            let lossy = String::from_utf8_lossy(bytes);
+            let shown = crate::text::replace_unsafe(lossy.trim());
+            format!("column {} \"{}\": {UTF8_EXPECTED}", index + 1, crate::text::quoted_name(&shown))
+        })
+    });
+    Ok(csv::StringRecord::from(cells.collect::<Result<Vec<&str>, String>>()?))
 }
 
 /// How many cells a split record has.

@@ -200,6 +200,30 @@ fn invalid_utf8_is_reported_with_its_line() {
 }
 
 #[test]
+fn a_header_that_is_not_utf8_is_named_by_its_column() {
+    let folder = temp_folder("latin1-header");
+    for (name, text) in &Data::baseline().files {
+        std::fs::write(folder.join(name), text).unwrap();
+    }
+    let header_end = ACTIVITIES.find('\n').unwrap();
+    let mut latin1 = ACTIVITIES[..header_end].replace("Description", "Descripci\u{f3}n").into_bytes();
+    let accent = latin1.iter().position(|byte| *byte == 0xc3).unwrap();
+    latin1.splice(accent..accent + 2, [0xf3]);
+    latin1.extend_from_slice(ACTIVITIES[header_end..].as_bytes());
+    std::fs::write(folder.join("activities.csv"), latin1).unwrap();
+    let settings = ces_report::settings::Settings::default();
+    let error = ces_report::read_dataset(&ces_report::load::Folder(&folder), &settings).unwrap_err();
+    let column = ACTIVITIES[..header_end].split(',').position(|name| name == "Description").unwrap() + 1;
+    assert_eq!(
+        report_lines(&error),
+        [format!(
+            "error: activities.csv:1: column {column} \"Descripci\u{fffd}n\": expected UTF-8 text (save the export as UTF-8)"
+        )]
+    );
+    std::fs::remove_dir_all(folder).unwrap();
+}
+
+#[test]
 fn all_problems_are_reported_in_one_run() {
     let data =
         Data::baseline().add("allocations.csv", "Alpha 2027 Q1,Alpha hub,1/1/2027,3/31/2027,lots,\n").add(
