@@ -209,7 +209,7 @@ fn a_header_that_is_not_utf8_is_named_by_its_column() {
     let mut latin1 = ACTIVITIES[..header_end].replace("Description", "Descripci\u{f3}n").into_bytes();
     let accent = latin1.iter().position(|byte| *byte == 0xc3).unwrap();
     latin1.splice(accent..accent + 2, [0xf3]);
-    latin1.extend_from_slice(ACTIVITIES[header_end..].as_bytes());
+    latin1.extend_from_slice(&ACTIVITIES.as_bytes()[header_end..]);
     std::fs::write(folder.join("activities.csv"), latin1).unwrap();
     let settings = ces_report::settings::Settings::default();
     let error = ces_report::read_dataset(&ces_report::load::Folder(&folder), &settings).unwrap_err();
