@@ -352,3 +352,69 @@ fn no_sample_chart_cuts_a_label() {
         );
     }
 }
+
+/// The headings of a PDF's MyST source as they read in the PDF: `## Status: {raw:typst}...`
+/// reads "Status:", `{raw:typst}`#"October 2026";`` reads "October 2026".
+fn headings(markdown: &str) -> Vec<String> {
+    markdown
+        .lines()
+        .filter_map(|line| line.strip_prefix("## ").or_else(|| line.strip_prefix("### ")))
+        .map(|heading| {
+            let mut text = String::new();
+            let mut rest = heading;
+            while let Some(start) = rest.find("{raw:typst}`") {
+                text.push_str(&rest[..start]);
+                let raw = &rest[start + "{raw:typst}`".len()..];
+                let end = raw.find('`').unwrap();
+                if let Some(quoted) = raw[..end].strip_prefix("#\"") {
+                    text.push_str(quoted.trim_end_matches(['"', ';']));
+                }
+                rest = &raw[end + 1..];
+            }
+            text.push_str(rest);
+            text.trim().to_string()
+        })
+        .collect()
+}
+
+/// Page flow in every sample PDF: each page's running header spells the organisation as it is
+/// written ("2i2c", never "2I2C"), no page ends with a heading, and no figure caption starts a
+/// page away from its chart.
+#[test]
+fn every_sample_pdf_keeps_headings_with_their_text_and_figures_with_their_captions() {
+    let (out, _) = rendered_sample();
+    let mut problems = Vec::new();
+    for pdf in crate::support::pdfs(out) {
+        let name = pdf.file_name().unwrap().to_string_lossy().to_string();
+        let source_folder = if name.starts_with("2i2c-") {
+            "monthly-report".to_string()
+        } else {
+            format!("communities/{}", name.trim_end_matches("-2026-10.pdf"))
+        };
+        let markdown =
+            std::fs::read_to_string(out.join("pdf").join(source_folder).join("report.md")).unwrap();
+        let headings = headings(&markdown);
+        assert!(headings.len() >= 5, "{name}: {headings:?}");
+        let text = pdf_text(&pdf);
+        let pages: Vec<&str> = text.split('\u{c}').filter(|page| !page.trim().is_empty()).collect();
+        assert!(pages.len() >= 2, "{name}");
+        for (number, page) in pages.iter().enumerate().map(|(index, page)| (index + 1, page)) {
+            let body: Vec<&str> = page
+                .lines()
+                .map(str::trim)
+                .filter(|line| !line.is_empty() && !line.contains(&format!("Page {number} of")))
+                .collect();
+            if !body[0].starts_with("2i2c · Community Enablement Service") {
+                problems.push(format!("{name} page {number}: running header {:?}", body[0]));
+            }
+            let last = body.last().unwrap();
+            if let Some(heading) = headings.iter().find(|heading| last.starts_with(heading.as_str())) {
+                problems.push(format!("{name} page {number} ends with the heading {heading:?}"));
+            }
+            if body.iter().skip(1).take(2).any(|line| line.starts_with("Figure ")) {
+                problems.push(format!("{name} page {number} starts with a caption: {:?}", body[1]));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+}
