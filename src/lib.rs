@@ -7,8 +7,9 @@
 //! 3. [`figures`] computes every figure and reporting decision as of a date (pure functions);
 //! 4. presentation formats them: `summary` for the terminal and JSON, [`site`] for the MyST
 //!    project (pages through [`pages`], charts, downloads, manifest), [`drafts`] for seed
-//!    002's emails as `.eml` drafts, all with the shared wording of [`present`] and the
-//!    [`templates`];
+//!    002's emails as `.eml` drafts, `initiatives` for the GitHub issue drafts, all with the
+//!    shared wording of [`present`] and the [`templates`] (whose one [`templates::Engine`]
+//!    every template goes through);
 //! 5. `output` writes the project in one swap, and [`render`] runs MyST and Typst on it.
 //!
 //! [`calendar`], [`hours`], [`settings`], [`diagnostics`], [`text`] and [`file_plan`] are base
@@ -49,6 +50,7 @@ pub mod drafts;
 pub mod figures;
 pub mod file_plan;
 pub mod hours;
+mod initiatives;
 pub mod interrupt;
 pub mod load;
 pub mod model;

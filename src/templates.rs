@@ -1,9 +1,13 @@
 //! The templates every string a reader sees comes from: compiled into the binary as defaults,
 //! each replaceable by a file of the same path in a folder the user gives (`--templates`).
 
+mod engine;
+
 use std::path::Path;
 
 use anyhow::{Context, Result};
+
+pub use engine::{Engine, EngineBuilder, Escaper};
 
 /// The default templates and assets, compiled into the binary: (path under templates/, text).
 pub const EMBEDDED: &[(&str, &str)] = &[

@@ -3,19 +3,17 @@
 //! makes no network call: it prints the drafts (Markdown to read, JSON for the script) or
 //! writes them into a folder.
 
-mod draft;
-mod github_markdown;
-
 use std::io::Write;
 use std::path::Path;
 
 use anyhow::Result;
 use chrono::NaiveDate;
 
-use self::draft::{drafts, Drafts, Wording};
 use crate::cli::{DataArgs, DraftFormat, TemplateArgs};
 use crate::figures;
 use crate::file_plan::Plan;
+use crate::initiatives::github_markdown;
+use crate::initiatives::{drafts, Drafts, Wording};
 
 /// The JSON file written beside the bodies with `--out`.
 const JSON_FILE: &str = "initiatives.json";

@@ -15,8 +15,6 @@ use std::collections::HashMap;
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use lettre::message::Mailbox;
-use minijinja::value::Serde;
-use minijinja::{Environment, UndefinedBehavior};
 use serde::Serialize;
 
 use crate::calendar::Month;
@@ -29,7 +27,7 @@ use crate::present::format::{h, month_name, title_and_body};
 use crate::settings::Settings;
 use crate::site::layout::Communities;
 use crate::site::{layout, slug};
-use crate::templates::TemplateSet;
+use crate::templates::{Engine, TemplateSet};
 
 use self::eml::one_line;
 
@@ -363,34 +361,21 @@ impl EmailContext {
 /// The two email templates: the first line a template renders is the Subject, the rest
 /// (after a blank line) the body.
 struct Wording {
-    env: Environment<'static>,
+    engine: Engine,
 }
 
 impl Wording {
     fn new(templates: &TemplateSet) -> Result<Wording> {
-        let mut env = Environment::new();
-        env.set_undefined_behavior(UndefinedBehavior::Strict);
-        // Block tags on lines of their own leave no blank lines or indentation behind.
-        let syntax =
-            minijinja::syntax::SyntaxConfig::builder().trim_blocks(true).lstrip_blocks(true).build()?;
-        env.set_syntax(syntax);
-        for kind in [EmailKind::Introduction, EmailKind::WrapUp, EmailKind::Usage] {
-            let name = template_name(kind);
-            env.add_template_owned(name.clone(), templates.text(&name).to_string())
-                .with_context(|| format!("template {name} is not valid"))?;
-        }
-        Ok(Wording { env })
+        let names = [EmailKind::Introduction, EmailKind::WrapUp, EmailKind::Usage].map(template_name);
+        let engine =
+            Engine::builder(templates).line_syntax(false)?.build(names.iter().map(String::as_str))?;
+        Ok(Wording { engine })
     }
 
     /// The Subject and the body of one email.
     fn render(&self, kind: EmailKind, context: &impl Serialize) -> Result<(String, String)> {
         let name = template_name(kind);
-        let text = self
-            .env
-            .get_template(&name)?
-            .render(Serde(context))
-            .map_err(|error| anyhow::anyhow!("{error:#}"))
-            .with_context(|| format!("cannot render {name}"))?;
+        let text = self.engine.render(&name, context)?;
         let text = text.trim_start_matches('\n');
         let (subject, body) = text.split_once('\n').unwrap_or((text, ""));
         anyhow::ensure!(

@@ -8,75 +8,51 @@
 
 pub mod escape;
 
-use anyhow::{Context, Result};
+use std::sync::Arc;
+
+use anyhow::Result;
 use minijinja::value::Value;
-use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 use serde::Serialize;
 
 pub use escape::Target;
 
-use crate::templates::TemplateSet;
+use crate::templates::{Engine, TemplateSet};
 
-/// A minijinja environment that escapes for one build target.
+/// The page templates, every value escaped for one build target.
 pub struct Renderer {
-    env: Environment<'static>,
+    engine: Engine,
 }
 
 impl Renderer {
     pub fn new(templates: &TemplateSet, target: Target) -> Result<Renderer> {
-        let mut env = Environment::new();
-        env.set_undefined_behavior(UndefinedBehavior::Strict);
-        env.set_debug(true);
-        env.set_auto_escape_callback(|name| {
-            if name.ends_with(".md.j2") {
-                AutoEscape::Custom("myst".into())
-            } else if name.ends_with(".yml.j2") {
-                AutoEscape::Custom("yaml".into())
-            } else {
-                AutoEscape::None
-            }
-        });
-        env.set_formatter(move |out, state, value| {
-            let owned;
-            let text: &str = if value.is_none() || value.is_undefined() {
-                ""
-            } else if let Some(text) = value.as_str() {
-                text
-            } else {
-                owned = value.to_string();
-                &owned
-            };
-            let escaped = match state.auto_escape() {
-                _ if value.is_safe() => std::borrow::Cow::Borrowed(text),
-                AutoEscape::Custom(kind) if kind == "myst" => escape::inline(text, target).into(),
-                AutoEscape::Custom(kind) if kind == "yaml" => escape::yaml_string(text).into(),
-                _ => std::borrow::Cow::Borrowed(text),
-            };
-            out.write_str(&escaped)
-                .map_err(|_| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "cannot write"))
-        });
-        env.add_global("target", if target == Target::Pdf { "pdf" } else { "site" });
-        env.add_filter("block", move |text: String| Value::from_safe_string(escape::block(&text, target)));
-        env.add_filter("unbroken", move |text: String| {
-            Value::from_safe_string(escape::unbroken(&text, target))
-        });
-        env.add_filter("nowrap", move |text: String| Value::from_safe_string(escape::nowrap(&text, target)));
-        env.add_filter("yaml", |text: String| Value::from_safe_string(escape::yaml_string(&text)));
-        env.add_filter("option", |text: String| Value::from_safe_string(escape::option_value(&text)));
-        for (name, text) in templates.files() {
-            if name.ends_with(".md.j2") || name.ends_with(".yml.j2") {
-                env.add_template_owned(name, text.to_string())
-                    .with_context(|| format!("template {name} is not valid"))?;
-            }
-        }
-        Ok(Renderer { env })
+        let names: Vec<&str> = templates
+            .files()
+            .map(|(name, _)| name)
+            .filter(|name| name.ends_with(".md.j2") || name.ends_with(".yml.j2"))
+            .collect();
+        let engine = Engine::builder(templates)
+            .escape(".md.j2", Arc::new(move |text| escape::inline(text, target).into()))
+            .escape(".yml.j2", Arc::new(|text| escape::yaml_string(text).into()))
+            .with(|env| {
+                env.set_debug(true);
+                env.add_global("target", if target == Target::Pdf { "pdf" } else { "site" });
+                env.add_filter("block", move |text: String| {
+                    Value::from_safe_string(escape::block(&text, target))
+                });
+                env.add_filter("unbroken", move |text: String| {
+                    Value::from_safe_string(escape::unbroken(&text, target))
+                });
+                env.add_filter("nowrap", move |text: String| {
+                    Value::from_safe_string(escape::nowrap(&text, target))
+                });
+                env.add_filter("yaml", |text: String| Value::from_safe_string(escape::yaml_string(&text)));
+                env.add_filter("option", |text: String| Value::from_safe_string(escape::option_value(&text)));
+            })
+            .build(names)?;
+        Ok(Renderer { engine })
     }
 
     pub fn render(&self, template: &str, context: &impl Serialize) -> Result<String> {
-        let template = self.env.get_template(template)?;
-        template
-            .render(minijinja::value::Serde(context))
-            .map_err(|error| anyhow::anyhow!("{error:#}"))
-            .with_context(|| format!("cannot render {}", template.name()))
+        self.engine.render(template, context)
     }
 }

@@ -4,14 +4,12 @@
 //! from here.
 
 use anyhow::{Context, Result};
-use minijinja::value::Serde;
-use minijinja::{Environment, UndefinedBehavior};
 use serde::Serialize;
 
 use super::format::{either, h, hours, long_date, short_name};
 use crate::figures::status::{Audience, Part, Reason};
 use crate::model::Dataset;
-use crate::templates::TemplateSet;
+use crate::templates::{Engine, TemplateSet};
 
 const REASONS: &str = "reasons.txt.j2";
 const FIGURES: &str = "figures.txt.j2";
@@ -20,7 +18,7 @@ const LABELS: &str = "labels.toml";
 
 /// The phrase templates, ready to render.
 pub struct Phrases {
-    env: Environment<'static>,
+    engine: Engine,
     chart_labels: ChartLabels,
     labels: Labels,
 }
@@ -144,17 +142,12 @@ pub struct FigureTexts {
 
 impl Phrases {
     pub fn new(templates: &TemplateSet) -> Result<Phrases> {
-        let mut env = Environment::new();
-        env.set_undefined_behavior(UndefinedBehavior::Strict);
-        for name in [REASONS, FIGURES] {
-            env.add_template_owned(name, templates.text(name).to_string())
-                .with_context(|| format!("template {name} is not valid"))?;
-        }
+        let engine = Engine::builder(templates).build([REASONS, FIGURES])?;
         let chart_labels = toml::from_str(templates.text(CHART_LABELS))
             .with_context(|| format!("template {CHART_LABELS} is not valid"))?;
         let labels = toml::from_str(templates.text(LABELS))
             .with_context(|| format!("template {LABELS} is not valid"))?;
-        Ok(Phrases { env, chart_labels, labels })
+        Ok(Phrases { engine, chart_labels, labels })
     }
 
     /// A status's name, as people read it.
@@ -174,13 +167,7 @@ impl Phrases {
     }
 
     fn render(&self, template: &str, context: &impl Serialize) -> Result<String> {
-        let rendered = self
-            .env
-            .get_template(template)?
-            .render(Serde(context))
-            .map_err(|error| anyhow::anyhow!("{error:#}"))
-            .with_context(|| format!("cannot render {template}"))?;
-        Ok(rendered.trim().to_string())
+        Ok(self.engine.render(template, context)?.trim().to_string())
     }
 
     fn reason_part(

@@ -2,12 +2,10 @@
 //! rendered with block tags taking their own line ending, and `ljust` / `rjust` filters for
 //! the columns. Values are formatted before they get here; the templates hold the words.
 
-use anyhow::{Context, Result};
-use minijinja::value::Serde;
-use minijinja::{Environment, UndefinedBehavior};
+use anyhow::Result;
 use serde::Serialize;
 
-use crate::templates::TemplateSet;
+use crate::templates::{Engine, TemplateSet};
 
 /// The summary `summary` prints.
 pub const SUMMARY: &str = "summary.txt.j2";
@@ -16,35 +14,23 @@ pub const WHAT_IF: &str = "what-if.txt.j2";
 
 /// The terminal templates, ready to render.
 pub struct Terminal {
-    env: Environment<'static>,
+    engine: Engine,
 }
 
 impl Terminal {
     pub fn new(templates: &TemplateSet) -> Result<Terminal> {
-        let mut env = Environment::new();
-        env.set_undefined_behavior(UndefinedBehavior::Strict);
-        let lines = minijinja::syntax::SyntaxConfig::builder()
-            .trim_blocks(true)
-            .lstrip_blocks(true)
-            .keep_trailing_newline(true)
-            .build()
-            .context("the terminal templates' syntax")?;
-        env.set_syntax(lines);
-        env.add_filter("ljust", |text: String, width: usize| pad(&text, width, false));
-        env.add_filter("rjust", |text: String, width: usize| pad(&text, width, true));
-        for name in [SUMMARY, WHAT_IF] {
-            env.add_template_owned(name, templates.text(name).to_string())
-                .with_context(|| format!("template {name} is not valid"))?;
-        }
-        Ok(Terminal { env })
+        let engine = Engine::builder(templates)
+            .line_syntax(true)?
+            .with(|env| {
+                env.add_filter("ljust", |text: String, width: usize| pad(&text, width, false));
+                env.add_filter("rjust", |text: String, width: usize| pad(&text, width, true));
+            })
+            .build([SUMMARY, WHAT_IF])?;
+        Ok(Terminal { engine })
     }
 
     pub fn render(&self, template: &str, context: &impl Serialize) -> Result<String> {
-        self.env
-            .get_template(template)?
-            .render(Serde(context))
-            .map_err(|error| anyhow::anyhow!("{error:#}"))
-            .with_context(|| format!("cannot render {template}"))
+        self.engine.render(template, context)
     }
 }
 

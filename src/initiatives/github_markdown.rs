@@ -17,13 +17,13 @@
 const WORD_JOINER: char = '\u{2060}';
 
 /// One line of Markdown: line breaks become spaces.
-pub(super) fn inline(text: &str) -> String {
+pub(crate) fn inline(text: &str) -> String {
     lines(text).collect::<Vec<_>>().join(" ")
 }
 
 /// A paragraph: each line of the text is kept, ended by a hard break (`\` at the end of the
 /// line); empty lines are dropped so the paragraph stays one block.
-pub(super) fn block(text: &str) -> String {
+pub(crate) fn block(text: &str) -> String {
     lines(text).collect::<Vec<_>>().join("\\\n")
 }
 

@@ -1,16 +1,17 @@
-//! Initiative drafts from the figures: a title that is unique and the same on every run, the
-//! labels, the due dates and a body from `templates/initiative.md.j2`. Pure: the command
+//! The initiatives' presenter: GitHub issue drafts from the figures, beside `drafts/` (the
+//! emails). A title that is unique and the same on every run, the labels, the due dates and a
+//! body from `templates/initiative.md.j2`, escaped for GitHub Markdown. Pure: the command
 //! prints or writes them.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use chrono::NaiveDate;
-use minijinja::value::{Serde, Value};
-use minijinja::{AutoEscape, Environment, UndefinedBehavior};
+use minijinja::value::Value;
 use serde::Serialize;
 
-use super::github_markdown;
+pub(crate) mod github_markdown;
 use crate::figures::initiatives::{drafted, due_dates, Drafted, DueDates, Stage};
 use crate::figures::Figures;
 use crate::hours::Hours;
@@ -18,7 +19,7 @@ use crate::load::contacts::Role;
 use crate::model::{AllocationId, Dataset, IdVec};
 use crate::present::format::{h_grouped, short_name, title_and_body};
 use crate::site::slug::unique_slugs;
-use crate::templates::TemplateSet;
+use crate::templates::{Engine, TemplateSet};
 
 const BODY: &str = "initiative.md.j2";
 const TITLE: &str = "initiative-title.txt.j2";
@@ -34,29 +35,29 @@ const FILE_STEM_LIMIT: usize = 100;
 
 /// Every initiative drafted as of a date.
 #[derive(Debug, Serialize)]
-pub(super) struct Drafts {
-    pub(super) as_of: NaiveDate,
-    pub(super) initiatives: Vec<Initiative>,
+pub(crate) struct Drafts {
+    pub(crate) as_of: NaiveDate,
+    pub(crate) initiatives: Vec<Initiative>,
 }
 
 /// One initiative, ready for `gh issue create` or another tracker.
 #[derive(Debug, Serialize)]
-pub(super) struct Initiative {
+pub(crate) struct Initiative {
     /// Unique, and the same on every run: a script searches for it before creating the issue.
-    pub(super) title: String,
+    pub(crate) title: String,
     /// The file its body is written to with `--out`.
-    pub(super) file: String,
-    pub(super) stage: Stage,
-    pub(super) labels: Vec<String>,
-    pub(super) due: DueDates,
-    pub(super) allocation: AllocationFacts,
+    pub(crate) file: String,
+    pub(crate) stage: Stage,
+    pub(crate) labels: Vec<String>,
+    pub(crate) due: DueDates,
+    pub(crate) allocation: AllocationFacts,
     /// GitHub-flavoured Markdown.
-    pub(super) body: String,
+    pub(crate) body: String,
 }
 
 /// The allocation an initiative belongs to, as named in the Airtable exports.
 #[derive(Debug, Serialize)]
-pub(super) struct AllocationFacts {
+pub(crate) struct AllocationFacts {
     name: String,
     project: String,
     engagement: String,
@@ -69,7 +70,7 @@ pub(super) struct AllocationFacts {
 }
 
 /// The initiatives to draft as of `figures.as_of`, in order of their start dates.
-pub(super) fn drafts(
+pub(crate) fn drafts(
     dataset: &Dataset,
     figures: &Figures,
     wording: &Wording,
@@ -296,47 +297,25 @@ fn body_context<'a>(
 
 /// The title and body templates. In the body (`.md.j2`) every value is escaped for GitHub
 /// Markdown and `|block` keeps a value's lines; the title is plain text on one line.
-pub(super) struct Wording {
-    env: Environment<'static>,
+pub(crate) struct Wording {
+    engine: Engine,
 }
 
 impl Wording {
-    pub(super) fn new(templates: &TemplateSet) -> Result<Wording> {
-        let mut env = Environment::new();
-        env.set_undefined_behavior(UndefinedBehavior::Strict);
-        env.set_auto_escape_callback(|name| {
-            if name.ends_with(".md.j2") {
-                AutoEscape::Custom("github".into())
-            } else {
-                AutoEscape::None
-            }
-        });
-        env.set_formatter(|out, state, value| {
-            let text =
-                if value.is_none() || value.is_undefined() { String::new() } else { value.to_string() };
-            let escaped = match state.auto_escape() {
-                AutoEscape::Custom(kind) if kind == "github" && !value.is_safe() => {
-                    github_markdown::inline(&text)
-                }
-                _ => text,
-            };
-            out.write_str(&escaped)
-                .map_err(|_| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "cannot write"))
-        });
-        env.add_filter("block", |text: String| Value::from_safe_string(github_markdown::block(&text)));
-        for name in [BODY, TITLE] {
-            env.add_template_owned(name, templates.text(name).to_string())
-                .with_context(|| format!("template {name} is not valid"))?;
-        }
-        Ok(Wording { env })
+    pub(crate) fn new(templates: &TemplateSet) -> Result<Wording> {
+        let engine = Engine::builder(templates)
+            .escape(".md.j2", Arc::new(|text| github_markdown::inline(text).into()))
+            .with(|env| {
+                env.add_filter("block", |text: String| {
+                    Value::from_safe_string(github_markdown::block(&text))
+                });
+            })
+            .build([BODY, TITLE])?;
+        Ok(Wording { engine })
     }
 
     fn render(&self, name: &str, context: &impl Serialize) -> Result<String> {
-        self.env
-            .get_template(name)?
-            .render(Serde(context))
-            .map_err(|error| anyhow::anyhow!("{error:#}"))
-            .with_context(|| format!("cannot render {name}"))
+        self.engine.render(name, context)
     }
 
     /// One line, spaces collapsed: a title must match exactly when a script searches for it.
