@@ -504,7 +504,7 @@ struct MonthTotals {
 }
 
 /// Money without its currency (the column says it): `1,350`.
-fn money_amount(value: f64) -> String {
+pub(super) fn money_amount(value: f64) -> String {
     hours_grouped(value.round())
 }
 
