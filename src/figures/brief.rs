@@ -23,6 +23,7 @@ use serde::Deserialize;
 use super::allocations::allocation_figures;
 use super::commitment::activity_months;
 use super::delivery::{counted_activities, hours_by_member};
+use super::revenue::{contract_value, per_hour};
 use super::Figures;
 use crate::calendar::{Month, WorkCalendar};
 use crate::hours::Hours;
@@ -194,6 +195,7 @@ struct TopicGroup {
     name: String,
     /// Each keyword as its words.
     keywords: Vec<Vec<String>>,
+    contact: bool,
 }
 
 /// The kinds of work and the keywords that make an activity one of them, tried in order.
@@ -217,6 +219,10 @@ struct TopicFile {
 struct GroupEntry {
     name: String,
     keywords: Vec<String>,
+    /// Whether work of this kind is contact with the community (a call, a meeting): the
+    /// brief's "last contact" is the latest such activity.
+    #[serde(default)]
+    contact: bool,
 }
 
 impl TopicTable {
@@ -239,7 +245,7 @@ impl TopicTable {
                 }
                 keywords.push(phrase);
             }
-            groups.push(TopicGroup { name: entry.name, keywords });
+            groups.push(TopicGroup { name: entry.name, keywords, contact: entry.contact });
         }
         Ok(TopicTable { groups, other: file.other })
     }
@@ -250,6 +256,11 @@ impl TopicTable {
         let words = words(description);
         let has = |keyword: &Vec<String>| words.windows(keyword.len()).any(|window| window == keyword);
         self.groups.iter().position(|group| group.keywords.iter().any(has)).map_or(Topic::Other, Topic::Group)
+    }
+
+    /// Whether a kind of work is contact with the community (`contact = true` in the table).
+    pub fn is_contact(&self, topic: Topic) -> bool {
+        matches!(topic, Topic::Group(index) if self.groups[index].contact)
     }
 
     /// A kind of work's name, as the table gives it.
@@ -355,6 +366,68 @@ pub struct Brief {
     pub topics: Vec<TopicHours>,
     pub busiest: Vec<(Month, Hours)>,
     pub quiet: Vec<Month>,
+    /// The contract value in currency units, and its revenue per hour delivered (when any
+    /// hours were), as [`super::revenue`] defines them.
+    pub contract_value: Option<f64>,
+    pub revenue_per_hour: Option<f64>,
+    /// The latest day of an activity whose kind is contact with the community
+    /// ([`TopicTable::is_contact`]): the last call or meeting logged.
+    pub last_contact: Option<NaiveDate>,
+    /// Hours left to use now and the day they expire: the active allocations' hours left,
+    /// added up per use-by date (their end), soonest first.
+    pub left_now: Vec<(NaiveDate, Hours)>,
+    /// Deliverables of projects whose hours expired ([`expired_deliverables`]).
+    pub expired_deliverables: Vec<ExpiredDeliverable>,
+}
+
+/// A project promising a deliverable (a line of its description starting `Deliverable:`, such
+/// as a pilot's go/no-go recommendation) whose allocations have all ended, with hours expired
+/// unused: whether the deliverable was handed over is a question for the check-in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExpiredDeliverable {
+    pub project: crate::model::ProjectId,
+    /// The line's text after `Deliverable:`.
+    pub deliverable: String,
+    pub expired: Hours,
+    /// The last allocation's end.
+    pub ended: NaiveDate,
+    /// The day the hours expired: the day after the end.
+    pub since: NaiveDate,
+}
+
+/// The prefix of the description line that names a project's deliverable (any case).
+const DELIVERABLE: &str = "deliverable:";
+
+/// The engagement's projects whose promised deliverable's hours expired: every allocation of
+/// the project has ended by the as-of date and some hours expired unused.
+pub fn expired_deliverables(
+    dataset: &Dataset,
+    figures: &Figures,
+    engagement: EngagementId,
+) -> Vec<ExpiredDeliverable> {
+    dataset.engagements[engagement]
+        .projects
+        .iter()
+        .filter_map(|id| {
+            let project = &dataset.projects[*id];
+            let deliverable = project.description.lines().find_map(|line| {
+                let line = line.trim();
+                let head = line.get(..DELIVERABLE.len())?;
+                head.eq_ignore_ascii_case(DELIVERABLE).then(|| line[DELIVERABLE.len()..].trim().to_string())
+            })?;
+            let ended = project.allocations.iter().map(|a| dataset.allocations[*a].end).max()?;
+            let expired: Hours = project.allocations.iter().map(|a| figures.allocations[*a].expired).sum();
+            (ended < figures.as_of && expired > Hours::ZERO && !deliverable.is_empty()).then_some(
+                ExpiredDeliverable {
+                    project: *id,
+                    deliverable,
+                    expired,
+                    ended,
+                    since: ended + chrono::Days::new(1),
+                },
+            )
+        })
+        .collect()
 }
 
 pub fn brief(dataset: &Dataset, figures: &Figures, engagement: EngagementId, table: &TopicTable) -> Brief {
@@ -375,6 +448,26 @@ pub fn brief(dataset: &Dataset, figures: &Figures, engagement: EngagementId, tab
         topics: topics(dataset, &activities, table, as_of, calendar),
         busiest: busiest_months(&by_month),
         quiet: quiet_months(dataset, &allocations, &by_month, as_of, calendar),
+        contract_value: contract_value(dataset, engagement),
+        revenue_per_hour: contract_value(dataset, engagement)
+            .and_then(|value| per_hour(value, figures.engagements[engagement].used)),
+        last_contact: activities
+            .iter()
+            .map(|id| &dataset.activities[*id])
+            .filter(|activity| table.is_contact(table.kind_of(activity.description())))
+            .map(|activity| activity.end.min(as_of))
+            .max(),
+        left_now: {
+            let mut by_date: BTreeMap<NaiveDate, Hours> = BTreeMap::new();
+            for id in &allocations {
+                let left = figures.allocations[*id].left_now;
+                if left > Hours::ZERO {
+                    *by_date.entry(dataset.allocations[*id].end).or_default() += left;
+                }
+            }
+            by_date.into_iter().collect()
+        },
+        expired_deliverables: expired_deliverables(dataset, figures, engagement),
     }
 }
 

@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use super::commitment::{activity_months, allocation_months};
 use super::Figures;
 use crate::calendar::{Month, WorkCalendar};
+use crate::hours::Hours;
 use crate::model::{Dataset, EngagementId};
 
 /// The cost of the hours delivered in `month` to every engagement, valued or not: the one
@@ -108,6 +109,16 @@ struct MonthSums {
     committed: f64,
 }
 
+/// An engagement's contract value in currency units, when Airtable records one.
+pub fn contract_value(dataset: &Dataset, engagement: EngagementId) -> Option<f64> {
+    dataset.engagements[engagement].contract_value.map(|cents| cents as f64 / 100.0)
+}
+
+/// Revenue per hour: the value over the hours, when there are any.
+pub fn per_hour(value: f64, hours: Hours) -> Option<f64> {
+    (hours > Hours::ZERO).then(|| value / hours.as_f64())
+}
+
 pub fn revenue(dataset: &Dataset, figures: &Figures, cost_per_hour: f64) -> Revenue {
     let mut by_month: BTreeMap<Month, MonthSums> = BTreeMap::new();
     let (mut engagements, mut undated, mut without_value) = (Vec::new(), Vec::new(), Vec::new());
@@ -132,12 +143,11 @@ pub fn revenue(dataset: &Dataset, figures: &Figures, cost_per_hour: f64) -> Reve
         }
         let totals = &figures.engagements[id];
         let value = cents as f64 / 100.0;
-        let per = |hours: f64| (hours > 0.0).then(|| value / hours);
-        let per_committed_hour = per(totals.available.as_f64());
+        let per_committed_hour = per_hour(value, totals.available);
         engagements.push(EngagementRevenue {
             engagement: id,
             value,
-            per_delivered_hour: per(totals.used.as_f64()),
+            per_delivered_hour: per_hour(value, totals.used),
             per_committed_hour,
             below_cost: per_committed_hour.is_some_and(|per_hour| per_hour < cost_per_hour),
         });

@@ -15,7 +15,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::allocations::{AllocationFigures, State};
+use super::allocations::{allocation_figures, AllocationFigures, State};
 use crate::calendar::WorkCalendar;
 use crate::hours::Hours;
 use crate::model::{AllocationId, Dataset, Engagement, EngagementId, IdVec, Project, ProjectId};
@@ -125,6 +125,9 @@ pub enum Reason {
         forecast: f64,
         available: Hours,
         end: NaiveDate,
+        /// The first day of the run of days, up to the as-of date, on which the forecast
+        /// overran ([`held_since`]).
+        since: NaiveDate,
     },
     EngagementIncomplete {
         missing: Vec<Part>,
@@ -153,6 +156,9 @@ pub enum Reason {
         expected: f64,
         /// The hours still usable.
         left: Hours,
+        /// The first day of the run of days, up to the as-of date, on which the allocation was
+        /// off pace the same way ([`held_since`]).
+        since: NaiveDate,
     },
 }
 
@@ -217,8 +223,12 @@ impl Reason {
             Reason::ActivitiesAfterEnd { ended, .. }
             | Reason::StillMarkedActive { ended }
             | Reason::PastOverrun { ended, .. } => ended.succ_opt(),
-            Reason::Overrun { since, .. } => Some(*since),
-            Reason::RenewalDue { since, .. } => Some(*since),
+            Reason::Overrun { since, .. }
+            | Reason::ForecastOverrun { since, .. }
+            | Reason::OffPace { since, .. }
+            | Reason::RenewalDue { since, .. } => Some(*since),
+            // Records to complete: the exports carry no date for when a record was made, so
+            // `findings` dates them from the records' starts.
             _ => None,
         }
     }
@@ -286,7 +296,8 @@ fn action_needed_reasons(input: &StatusInput<'_>) -> Vec<Reason> {
             }
         } else if forecast_overruns(figures, input.thresholds) {
             let forecast = figures.forecast_at_end;
-            reasons.push(Reason::ForecastOverrun { allocation, forecast, available, end });
+            let since = held_since(input, allocation, |f| forecast_overruns(f, input.thresholds));
+            reasons.push(Reason::ForecastOverrun { allocation, forecast, available, end, since });
         }
     }
     reasons
@@ -397,9 +408,10 @@ fn renewal_reason(
     (0..=thresholds.renewal_window_days).contains(&days).then_some(Reason::RenewalDue { end, days, since })
 }
 
-fn pace_reason(input: &StatusInput<'_>, allocation: AllocationId) -> Option<Reason> {
-    let figures = &input.allocations[allocation];
-    let thresholds = input.thresholds;
+/// Whether an allocation is off pace: `Some(true)` ahead, `Some(false)` behind, `None` within
+/// the thresholds or not judged yet (not active, or fewer elapsed working days than the
+/// minimum).
+fn off_pace(figures: &AllocationFigures, thresholds: &StatusThresholds) -> Option<bool> {
     let judged = figures.state == State::Active
         && figures.elapsed_working_days >= thresholds.pace_min_elapsed_working_days
         && figures.expected_used > 0.0;
@@ -407,18 +419,50 @@ fn pace_reason(input: &StatusInput<'_>, allocation: AllocationId) -> Option<Reas
         return None;
     }
     let ratio = figures.used.as_f64() / figures.expected_used * 100.0;
-    let ahead = if ratio < thresholds.pace_low_percent - TOLERANCE {
-        false
+    if ratio < thresholds.pace_low_percent - TOLERANCE {
+        Some(false)
     } else if ratio > thresholds.pace_high_percent + TOLERANCE {
-        true
+        Some(true)
     } else {
-        return None;
-    };
+        None
+    }
+}
+
+fn pace_reason(input: &StatusInput<'_>, allocation: AllocationId) -> Option<Reason> {
+    let figures = &input.allocations[allocation];
+    let ahead = off_pace(figures, input.thresholds)?;
+    let since = held_since(input, allocation, |f| off_pace(f, input.thresholds) == Some(ahead));
     Some(Reason::OffPace {
         allocation,
         ahead,
         used: figures.used,
         expected: figures.expected_used,
         left: figures.left_now,
+        since,
     })
+}
+
+/// Since when a pace or forecast rule has fired for an allocation: the first day of the
+/// unbroken run of days, ending on the as-of date, on which `holds` is true of the
+/// allocation's figures as of that day. Each earlier day is judged as of itself (the
+/// activities that counted by then, its elapsed working days), walking back one calendar day
+/// at a time until the rule did not fire; no rule fires before the allocation's start (it is
+/// not active) nor before its `pace_min_elapsed_working_days`-th working day, so the walk ends
+/// there at the latest. The rule holds on the as-of date itself, since it fired.
+fn held_since(
+    input: &StatusInput<'_>,
+    allocation: AllocationId,
+    holds: impl Fn(&AllocationFigures) -> bool,
+) -> NaiveDate {
+    let record = &input.dataset.allocations[allocation];
+    let activities: Vec<_> = input.dataset.activities_of(allocation).map(|(_, a)| a).collect();
+    let mut since = input.as_of;
+    while let Some(day) = since.pred_opt().filter(|day| *day >= record.start) {
+        let figures = allocation_figures(record, activities.iter().copied(), input.calendar, day);
+        if !holds(&figures) {
+            break;
+        }
+        since = day;
+    }
+    since
 }

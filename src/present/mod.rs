@@ -6,5 +6,5 @@ pub mod format;
 pub mod phrases;
 pub mod terminal;
 
-pub use phrases::{ChartLabels, FigureFacts, FigureTexts, Phrases};
+pub use phrases::{ChartLabels, FigureFacts, FigureTexts, FindingTexts, Phrases};
 pub use terminal::Terminal;

@@ -7,6 +7,7 @@ use anyhow::{Context, Result};
 use serde::Serialize;
 
 use super::format::{either, h, hours, long_date, short_name};
+use crate::figures::findings::{Finding, Subject};
 use crate::figures::status::{Audience, Part, Reason};
 use crate::model::Dataset;
 use crate::templates::{Engine, TemplateSet};
@@ -114,6 +115,16 @@ struct ReasonValues {
     hours: String,
     missing: String,
     ahead: bool,
+    /// The providers of the allocations a finding is about, when known, each once.
+    providers: Vec<String>,
+}
+
+/// A finding's three texts for the internal action list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FindingTexts {
+    pub sentence: String,
+    pub owner: String,
+    pub action: String,
 }
 
 /// What a chart's caption and alternative text say; `kind` picks the wording.
@@ -177,13 +188,24 @@ impl Phrases {
         audience: Audience,
         part: &str,
     ) -> Result<String> {
-        #[derive(Serialize)]
-        struct Context<'a> {
-            reason: ReasonValues,
-            audience: Audience,
-            part: &'a str,
-        }
-        self.render(REASONS, &Context { reason: reason_values(dataset, reason), audience, part })
+        let context =
+            ReasonContext { reason: reason_values(dataset, reason), merged: Vec::new(), audience, part };
+        self.render(REASONS, &context)
+    }
+
+    /// A finding of the action list ([`crate::figures::findings`]): its sentence states what
+    /// the rules merged into it found too; who acts names the provider when known.
+    pub fn finding(&self, dataset: &Dataset, finding: &Finding) -> Result<FindingTexts> {
+        let part = |part: &str| {
+            let context = ReasonContext {
+                reason: subject_values(dataset, &finding.subject),
+                merged: finding.merged.iter().map(|subject| subject_values(dataset, subject)).collect(),
+                audience: Audience::Internal,
+                part,
+            };
+            self.render(REASONS, &context)
+        };
+        Ok(FindingTexts { sentence: part("sentence")?, owner: part("owner")?, action: part("action")? })
     }
 
     /// The sentence for one reason, in the team's words.
@@ -222,6 +244,36 @@ impl Phrases {
             alt: self.render(FIGURES, &Context { figure: facts, part: "alt" })?,
             caption: self.render(FIGURES, &Context { figure: facts, part: "caption" })?,
         })
+    }
+}
+
+/// What `templates/reasons.txt.j2` is given.
+#[derive(Serialize)]
+struct ReasonContext<'a> {
+    reason: ReasonValues,
+    /// What other rules found of the same condition: a finding's sentence states it too.
+    merged: Vec<ReasonValues>,
+    audience: Audience,
+    part: &'a str,
+}
+
+fn subject_values(dataset: &Dataset, subject: &Subject) -> ReasonValues {
+    match subject {
+        Subject::Reason(reason) => reason_values(dataset, reason),
+        Subject::OutsideWindow { activities, allocations } => {
+            let mut providers: Vec<String> = Vec::new();
+            for provider in allocations.iter().filter_map(|id| dataset.allocations[*id].provider.as_ref()) {
+                if !providers.contains(provider) {
+                    providers.push(provider.clone());
+                }
+            }
+            ReasonValues {
+                code: subject.code(),
+                activities: activities.len(),
+                providers,
+                ..ReasonValues::default()
+            }
+        }
     }
 }
 
@@ -275,7 +327,7 @@ fn reason_values(dataset: &Dataset, reason: &Reason) -> ReasonValues {
             over: h(*used - *available),
             ..values
         },
-        Reason::ForecastOverrun { allocation: id, forecast, available, end } => ReasonValues {
+        Reason::ForecastOverrun { allocation: id, forecast, available, end, .. } => ReasonValues {
             allocation: allocation(*id),
             forecast: hours(*forecast),
             available: h(*available),
@@ -292,7 +344,7 @@ fn reason_values(dataset: &Dataset, reason: &Reason) -> ReasonValues {
         Reason::RenewalDue { end, days, .. } => {
             ReasonValues { end: end.to_string(), end_long: long_date(*end), days: *days, ..values }
         }
-        Reason::OffPace { allocation: id, ahead, used, expected, left } => ReasonValues {
+        Reason::OffPace { allocation: id, ahead, used, expected, left, .. } => ReasonValues {
             allocation: allocation(*id),
             ahead: *ahead,
             used: h(*used),

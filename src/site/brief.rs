@@ -11,11 +11,14 @@ use serde::Serialize;
 use super::charts::{self, QuarterBar};
 use super::engagement::{contacts, ContactView, TeamRow, Totals};
 use super::layout::{self, BriefPaths};
+use super::overview::money_amount;
 use super::project::PdfExport;
 use super::views::{FigureView, StatusView};
 use super::BookInput;
 use crate::calendar::Month;
 use crate::figures::brief::{Brief, TopicTable};
+use crate::figures::findings::{self, Finding};
+use crate::figures::status::FindingKind;
 use crate::file_plan::Plan;
 use crate::model::EngagementId;
 use crate::pages::{Renderer, Target};
@@ -63,13 +66,26 @@ pub struct BriefPage {
     pub busiest: Vec<MonthLine>,
     /// Runs of quiet months: `June – August 2025`.
     pub quiet: Vec<String>,
+    /// The contract value and its revenue per hour delivered, without the currency (empty
+    /// when Airtable records no value), and the currency.
+    pub contract_value: String,
+    pub revenue_per_hour: String,
+    pub currency: String,
+    /// The latest activity that was contact with the community (a call, a meeting), or empty.
+    pub last_contact: String,
+    /// Hours left to use now, per use-by date, soonest first.
+    pub left_now: Vec<LeftNowView>,
     /// The status with every reason, in the team's words.
     pub status: StatusView,
+    /// The commercial findings (renewal due, overrun, work past the contract), for Business
+    /// Development, first in the brief.
+    pub commercial: Vec<FindingView>,
+    /// Deliverables of projects whose hours expired: a commercial question too.
+    pub deliverables: Vec<DeliverableView>,
+    /// The other findings (delivery, data), each once.
     pub findings: Vec<FindingView>,
     /// Overruns too old to count against the status.
     pub history: Vec<String>,
-    /// Counted activities dated outside their allocation's window.
-    pub outside_window: usize,
     /// Prefix from the page to the folder's root.
     pub root: String,
     /// The site page (`brief.md`); false in the PDF.
@@ -119,6 +135,23 @@ pub struct FindingView {
     pub sentence: String,
     pub owner: String,
     pub action: String,
+    /// The day it started, or empty when unknown.
+    pub since: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LeftNowView {
+    pub hours: String,
+    pub use_by: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DeliverableView {
+    /// The project's title (its description's first line), or its name.
+    pub project: String,
+    pub deliverable: String,
+    pub expired: String,
+    pub ended: String,
 }
 
 /// A brief's files, and the PDF its project makes.
@@ -173,6 +206,7 @@ fn page(
     let figures = &input.figures.engagements[brief.engagement];
     let (engagement_title, _) = title_and_body(&record.description);
     let status = &figures.status;
+    let engagement_findings = findings::engagement_findings(dataset, input.figures, brief.engagement);
     Ok(BriefPage {
         organisation: input.settings.organisation.clone(),
         service: input.settings.service_name.clone(),
@@ -242,23 +276,52 @@ fn page(
             .map(|(month, hours)| MonthLine { month: month_name(*month), hours: h_grouped(*hours) })
             .collect(),
         quiet: month_runs(&brief.quiet).into_iter().map(|(first, last)| month_range(first, last)).collect(),
-        status: StatusView::new(input, status)?,
-        findings: status
-            .reasons
+        contract_value: brief.contract_value.map(money_amount).unwrap_or_default(),
+        revenue_per_hour: brief.revenue_per_hour.map(money_amount).unwrap_or_default(),
+        currency: input.settings.currency.clone(),
+        last_contact: brief.last_contact.map(long_date).unwrap_or_default(),
+        left_now: brief
+            .left_now
             .iter()
-            .map(|reason| {
-                Ok(FindingView {
-                    sentence: input.phrases.reason(dataset, reason)?,
-                    owner: input.phrases.owner(dataset, reason)?,
-                    action: input.phrases.action(dataset, reason)?,
-                })
+            .map(|(use_by, hours)| LeftNowView { hours: h_grouped(*hours), use_by: long_date(*use_by) })
+            .collect(),
+        status: StatusView::new(input, status)?,
+        commercial: finding_views(input, &engagement_findings, true)?,
+        deliverables: brief
+            .expired_deliverables
+            .iter()
+            .map(|d| {
+                let project = &dataset.projects[d.project];
+                let (title, _) = title_and_body(&project.description);
+                DeliverableView {
+                    project: if title.is_empty() { project.name.clone() } else { title },
+                    deliverable: d.deliverable.clone(),
+                    expired: h_grouped(d.expired),
+                    ended: long_date(d.ended),
+                }
             })
-            .collect::<Result<_>>()?,
+            .collect(),
+        findings: finding_views(input, &engagement_findings, false)?,
         history: input.phrases.reasons(dataset, &status.history)?,
-        outside_window: figures.outside_window.len(),
         root: layout::root_of(paths.page),
         site: true,
     })
+}
+
+/// The findings of one kind group, commercial (`true`) or the others, in the team's words.
+fn finding_views(input: &BookInput<'_>, all: &[Finding], commercial: bool) -> Result<Vec<FindingView>> {
+    all.iter()
+        .filter(|finding| (finding.kind == FindingKind::Commercial) == commercial)
+        .map(|finding| {
+            let texts = input.phrases.finding(input.dataset, finding)?;
+            Ok(FindingView {
+                sentence: texts.sentence,
+                owner: texts.owner,
+                action: texts.action,
+                since: finding.since.map(long_date).unwrap_or_default(),
+            })
+        })
+        .collect()
 }
 
 fn renewal(end: Option<NaiveDate>, days: Option<i64>) -> RenewalView {

@@ -122,8 +122,8 @@ pub struct ActionRow {
 /// The action list's rows of one kind.
 #[derive(Debug, Clone, Serialize)]
 pub struct ActionGroup {
+    /// `commercial`, `delivery` or `data`: the template names the group.
     pub kind: &'static str,
-    pub title: &'static str,
     pub rows: Vec<ActionRow>,
 }
 
@@ -413,37 +413,24 @@ fn actions(input: &BookInput<'_>) -> Result<Vec<ActionGroup>> {
     let phrases = input.phrases;
     let dataset = input.dataset;
     let mut groups = vec![
-        ActionGroup { kind: "commercial", title: "Commercial decisions", rows: Vec::new() },
-        ActionGroup { kind: "delivery", title: "Delivery", rows: Vec::new() },
-        ActionGroup { kind: "data", title: "Data to fix in Airtable", rows: Vec::new() },
+        ActionGroup { kind: "commercial", rows: Vec::new() },
+        ActionGroup { kind: "delivery", rows: Vec::new() },
+        ActionGroup { kind: "data", rows: Vec::new() },
     ];
-    for finding in findings::findings(input.figures) {
+    for finding in findings::findings(dataset, input.figures) {
         let group = match finding.kind {
             FindingKind::Commercial => 0,
             FindingKind::Delivery => 1,
             FindingKind::Data => 2,
         };
+        let texts = phrases.finding(dataset, &finding)?;
         groups[group].rows.push(ActionRow {
             community: dataset.engagements[finding.engagement].community.clone(),
             page: input.communities[finding.engagement].page.clone(),
-            finding: phrases.reason(dataset, &finding.reason)?,
-            owner: phrases.owner(dataset, &finding.reason)?,
-            action: phrases.action(dataset, &finding.reason)?,
+            finding: texts.sentence,
+            owner: texts.owner,
+            action: texts.action,
             since: finding.since.map_or(String::new(), long_date),
-        });
-    }
-    for (engagement, count) in findings::outside_windows(input.figures) {
-        groups[2].rows.push(ActionRow {
-            community: dataset.engagements[engagement].community.clone(),
-            page: input.communities[engagement].page.clone(),
-            finding: format!(
-                "{count} {} dated outside {} allocation's window.",
-                if count == 1 { "activity" } else { "activities" },
-                if count == 1 { "its" } else { "their" }
-            ),
-            owner: "Provider".to_string(),
-            action: "Correct the dates or the allocation in Airtable (see the engagement's page)".to_string(),
-            since: String::new(),
         });
     }
     Ok(groups)
@@ -517,7 +504,7 @@ struct MonthTotals {
 }
 
 /// Money without its currency (the column says it): `1,350`.
-fn money_amount(value: f64) -> String {
+pub(super) fn money_amount(value: f64) -> String {
     hours_grouped(value.round())
 }
 

@@ -284,3 +284,65 @@ fn the_same_brief_twice_is_the_same_bytes_pdf_included() {
     assert!(written[0].contains_key(pdf), "{:?}", written[0].keys());
     assert_eq!(written[0], written[1]);
 }
+
+#[test]
+fn the_brief_puts_the_commercial_findings_and_the_calls_figures_before_the_checklist() {
+    // The baseline's engagement now ends Thu 2026-12-31 and is worth $12,000; a pilot project
+    // (Jun 1 – Sep 30 2026, 10 h, a go/no-go deliverable) used 4 h on Wed Jun 10. As of Mon
+    // 2026-11-30:
+    // - renewal due: 31 days left, within 60; since 60 days before the end, 2026-11-01;
+    // - the pilot ended on 30 September with 10 − 4 = 6 h expired: its deliverable is asked
+    //   about, since the hours expired on 1 October;
+    // - 8 h delivered in all (4 h Q4, 4 h pilot): 12,000 / 8 = 1,500 USD per hour;
+    // - activities from Jun 10 to Tue Oct 20 (Image update); the last contact Mon Oct 5 (the
+    //   Kick-off call, a meeting in brief-topics.toml);
+    // - left now: Q4's 12 − 4 = 8 h, to use by 31 December 2026.
+    let data = Data::baseline()
+        .with(
+            "engagements.csv",
+            &ENGAGEMENTS
+                .replace("Record ID", "Record ID,Contract value")
+                .replace("rec1", "rec1,\"$12,000\"")
+                .replace("12/31/2027", "12/31/2026"),
+        )
+        .add(
+            "projects.csv",
+            "Alpha pilot,Alpha 2026 Premier,6/1/2026,9/30/2026,\"GPU pilot\nDeliverable: a go/no-go recommendation.\",Up to 10 hours\n",
+        )
+        .add("allocations.csv", "Alpha pilot 2026,Alpha pilot,6/1/2026,9/30/2026,10,Ana Silva\n")
+        .add("activities.csv", "Alpha pilot 2026,Ana Silva,4,GPU image build,6/10/2026,,\n");
+    let folder = data.folder("brief-commercial");
+    let page = brief_page(&folder, "Alpha Lab", "2026-11-30", &[]);
+    let key = |name: &str| {
+        table_rows(&page, "| Engagement |").into_iter().find(|row| row[0] == name).map(|row| row[1].clone())
+    };
+    assert_eq!(key("Contract value").as_deref(), Some("12,000 USD, 1,500 USD per hour delivered"));
+    assert_eq!(key("Renewal").as_deref(), Some("**in 31 days**: the engagement ends on 31 December 2026"));
+    assert!(
+        literal_text(&page).contains(
+            "8 h delivered over the whole engagement, in 3 logged activities from 10 June 2026 to 20 \
+             October 2026, the last call or meeting on 5 October 2026. Left to use now: 8 h by 31 \
+             December 2026.\n"
+        ),
+        "{page}"
+    );
+    assert_eq!(
+        table_rows(&page, "| Finding | Who acts | Suggested action |"),
+        [
+            [
+                "The engagement ends on 2026-12-31, in 31 days: renewal is due. Since 1 November 2026.",
+                "Partnerships",
+                "Start the renewal conversation",
+            ],
+            [
+                "GPU pilot ended on 30 September 2026, 6 h unused; deliverable: a go/no-go recommendation.",
+                "Business Development",
+                "Ask whether it was received and what comes next",
+            ],
+        ]
+    );
+    assert!(!page.contains("## Other findings"), "no other finding: no section");
+    let at = |heading: &str| page.find(heading).unwrap_or_else(|| panic!("no {heading:?} in:\n{page}"));
+    assert!(at("## For Business Development") < at("## How they used the service"));
+    assert!(at("## How they used the service") < at("## Check-in questions"));
+}

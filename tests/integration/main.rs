@@ -9,6 +9,7 @@ mod consistency;
 mod emails;
 mod ended;
 mod figures;
+mod findings;
 mod initiatives;
 mod interrupted_builds;
 mod messages;

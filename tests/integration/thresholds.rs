@@ -307,8 +307,9 @@ fn each_status_has_seed_002s_label_colour_and_slug() {
 fn an_overrun_is_a_finding_since_the_day_the_hours_ran_out() {
     // 2 h on Oct 5 and Oct 20, then 9 h over Oct 26–28: 4 h, then 13 h of 12 h on Oct 28.
     let figures = figures_at(&overrun(), "2026-10-30");
-    let findings = ces_report::figures::findings::findings(&figures);
-    let found: Vec<_> = findings.iter().map(|f| (f.reason.code(), f.since)).collect();
+    let (dataset, _) = overrun().read();
+    let findings = ces_report::figures::findings::findings(&dataset, &figures);
+    let found: Vec<_> = findings.iter().map(|f| (f.subject.code(), f.since)).collect();
     assert_eq!(found, [("overrun", Some(day("2026-10-28")))]);
 }
 
