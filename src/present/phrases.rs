@@ -29,6 +29,26 @@ pub struct Phrases {
 #[serde(deny_unknown_fields)]
 struct Labels {
     status: StatusLabels,
+    pages: PageLabels,
+}
+
+/// The titles, headers and link labels of `[pages]` in `templates/labels.toml`; fill their
+/// `{month}`, `{service}` and `{community}` with [`fill`].
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageLabels {
+    pub community_report_subtitle: String,
+    pub community_report_header: String,
+    pub aggregated_report_title: String,
+    pub aggregated_report_community: String,
+    pub aggregated_report_header: String,
+    pub allocations_download: String,
+    pub activities_download: String,
+}
+
+/// A label with each `{name}` replaced by its value.
+pub fn fill(label: &str, values: &[(&str, &str)]) -> String {
+    values.iter().fold(label.to_string(), |text, (name, value)| text.replace(&format!("{{{name}}}"), value))
 }
 
 #[derive(Debug, Clone, serde::Deserialize)]
@@ -171,6 +191,10 @@ impl Phrases {
             Status::AtRisk => &labels.at_risk,
             Status::ActionNeeded => &labels.action_needed,
         }
+    }
+
+    pub fn page_labels(&self) -> &PageLabels {
+        &self.labels.pages
     }
 
     pub fn chart_labels(&self) -> &ChartLabels {

@@ -24,6 +24,7 @@ use crate::model::{ActivityId, AllocationId, Engagement, EngagementId, ProjectId
 use crate::present::format::{
     date_range, h_grouped, long_date, month_name, month_range, short_name, title_and_body,
 };
+use crate::present::phrases::fill;
 use crate::present::FigureFacts;
 
 #[derive(Debug, Clone, Serialize)]
@@ -440,7 +441,10 @@ pub fn page(
         organisation: input.settings.organisation.clone(),
         service: input.settings.service_name.clone(),
         title: record.community.clone(),
-        subtitle: format!("Monthly report, {}", month_name(month)),
+        subtitle: fill(
+            &input.phrases.page_labels().community_report_subtitle,
+            &[("month", &month_name(month))],
+        ),
         name: record.name.clone(),
         community: record.community.clone(),
         engagement_title: if engagement_title.is_empty() { record.name.clone() } else { engagement_title },
@@ -490,8 +494,8 @@ pub fn page(
         team: team_rows(input, delivery),
         team_chart: charts.team,
         downloads: vec![
-            ("Allocations (CSV)".to_string(), paths.allocations_table()),
-            ("Activity record, every entry (CSV)".to_string(), paths.activities_table()),
+            (input.phrases.page_labels().allocations_download.clone(), paths.allocations_table()),
+            (input.phrases.page_labels().activities_download.clone(), paths.activities_table()),
         ],
         root: super::layout::root_of(&paths.page),
         site: true,

@@ -30,6 +30,7 @@ use crate::file_plan::Plan;
 use crate::model::{Dataset, EngagementId, Id};
 use crate::pages::{Renderer, Target};
 use crate::present::format::{date_range, month_name};
+use crate::present::phrases::fill;
 use crate::present::Phrases;
 use crate::settings::Settings;
 use crate::templates::TemplateSet;
@@ -309,16 +310,18 @@ fn with_root<'a, T>(page: &'a T, root: &'a str) -> Rooted<'a, T> {
 }
 
 fn aggregated_export(input: &BookInput<'_>) -> PdfExport {
-    let month = input.report_month();
+    let month = month_name(input.report_month());
+    let labels = input.phrases.page_labels();
+    let values = [("month", month.as_str()), ("service", input.settings.service_name.as_str())];
     let name = slug::slugify(&format!("{} ces report", input.settings.organisation), 40);
     PdfExport::new(
         "monthly-report".to_string(),
-        layout::aggregated_pdf(&name, month),
+        layout::aggregated_pdf(&name, input.report_month()),
         layout::MONTHLY_REPORT_PROJECT.to_string(),
         (
-            format!("{}: monthly report, {}", input.settings.service_name, month_name(month)),
-            "All engagements".to_string(),
-            &format!("Monthly report · {}", month_name(month)),
+            fill(&labels.aggregated_report_title, &values),
+            fill(&labels.aggregated_report_community, &values),
+            &fill(&labels.aggregated_report_header, &values),
         ),
         input.report_period(),
         input.as_of,
@@ -338,7 +341,10 @@ fn engagement_export(
         (
             title.to_string(),
             community.to_string(),
-            &format!("{community} · {}", month_name(input.report_month())),
+            &fill(
+                &input.phrases.page_labels().community_report_header,
+                &[("community", community), ("month", &month_name(input.report_month()))],
+            ),
         ),
         input.report_period(),
         input.as_of,

@@ -294,14 +294,19 @@ fn a_missing_templates_folder_is_an_error_and_a_stray_override_a_warning() {
 }
 
 /// Every word a reader sees can be renamed from the templates: the status names, in the
-/// terminal, the pages and the PDFs.
+/// terminal, the pages and the PDFs, and the PDFs' titles, headers and download labels.
 #[test]
 fn status_names_come_from_the_templates_everywhere() {
     let folder = Data::baseline().folder("status-labels");
     let templates = folder.join("my-templates");
     std::fs::create_dir_all(&templates).unwrap();
     let labels = std::fs::read_to_string(crate::support::root().join("templates/labels.toml")).unwrap();
-    std::fs::write(templates.join("labels.toml"), labels.replace("\"On Track\"", "\"Going well\"")).unwrap();
+    let renamed = labels
+        .replace("\"On Track\"", "\"Going well\"")
+        .replace("\"Monthly report, {month}\"", "\"Informe mensual, {month}\"")
+        .replace("\"{community} · {month}\"", "\"{month} — {community}\"")
+        .replace("\"Allocations (CSV)\"", "\"Asignaciones (CSV)\"");
+    std::fs::write(templates.join("labels.toml"), renamed).unwrap();
     let (data, with) = (folder.to_str().unwrap(), templates.to_str().unwrap());
     let (code, stdout, stderr) = run(&["summary", data, "--as-of", "2026-10-31", "--templates", with]);
     assert_eq!(code, Some(0), "{stderr}");
@@ -315,6 +320,10 @@ fn status_names_come_from_the_templates_everywhere() {
     let pdf = crate::support::pdf_text(&book.join("exports/communities/alpha-lab-2026-10.pdf"));
     assert!(pdf.contains("Status: Going well"), "{pdf}");
     assert!(!pdf.contains("On Track"));
+    assert!(pdf.contains("Informe mensual, October 2026"), "{pdf}");
+    assert!(pdf.contains("October 2026 — Alpha Lab"), "{pdf}");
+    let page = std::fs::read_to_string(book.join("engagements/alpha-lab.md")).unwrap();
+    assert!(page.contains("Asignaciones \\(CSV\\)"), "{page}");
 }
 
 #[test]
