@@ -21,6 +21,51 @@ pub enum State {
     Completed,
 }
 
+/// The five hours of one allocation or a sum of several: `available = used − overrun +
+/// left_now + not_started + expired` holds for each allocation, so for every sum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+pub struct HoursTotals {
+    pub available: Hours,
+    pub used: Hours,
+    pub left_now: Hours,
+    pub not_started: Hours,
+    pub expired: Hours,
+    pub overrun: Hours,
+}
+
+impl HoursTotals {
+    pub fn of(allocation: &AllocationFigures) -> HoursTotals {
+        HoursTotals {
+            available: allocation.available,
+            used: allocation.used,
+            left_now: allocation.left_now,
+            not_started: allocation.not_started,
+            expired: allocation.expired,
+            overrun: allocation.overrun,
+        }
+    }
+}
+
+impl std::ops::Add for HoursTotals {
+    type Output = HoursTotals;
+    fn add(self, other: HoursTotals) -> HoursTotals {
+        HoursTotals {
+            available: self.available + other.available,
+            used: self.used + other.used,
+            left_now: self.left_now + other.left_now,
+            not_started: self.not_started + other.not_started,
+            expired: self.expired + other.expired,
+            overrun: self.overrun + other.overrun,
+        }
+    }
+}
+
+impl std::iter::Sum for HoursTotals {
+    fn sum<I: Iterator<Item = HoursTotals>>(totals: I) -> HoursTotals {
+        totals.fold(HoursTotals::default(), std::ops::Add::add)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct AllocationFigures {
     pub available: Hours,

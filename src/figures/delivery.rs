@@ -22,6 +22,40 @@ pub fn counted_activities(dataset: &Dataset, engagement: EngagementId, as_of: Na
     activities
 }
 
+/// How many months before the report month an engagement's internal page lists.
+const RECENT_MONTHS: u32 = 3;
+/// The most entries of those months the page lists, the latest ones: a busy engagement's page
+/// stays quick to build and to read, and the CSV download holds every entry.
+const RECENT_ENTRIES: usize = 100;
+
+/// The internal record of an engagement's recent work: the activities of the
+/// [`RECENT_MONTHS`] months before the report month (the month itself is listed on its own),
+/// of which the page shows the latest [`RECENT_ENTRIES`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecentWork {
+    pub from: Month,
+    pub to: Month,
+    /// The entries to list, oldest first.
+    pub listed: Vec<ActivityId>,
+    /// How many entries those months hold.
+    pub total: usize,
+}
+
+pub fn recent_work(dataset: &Dataset, activities: &[ActivityId], month: Month) -> RecentWork {
+    let from = Month::of(month.first_day() - chrono::Months::new(RECENT_MONTHS));
+    let to = Month::of(month.first_day().pred_opt().expect("a day before"));
+    let recent: Vec<ActivityId> = activities
+        .iter()
+        .copied()
+        .filter(|a| {
+            let activity = &dataset.activities[*a];
+            activity.end >= from.first_day() && activity.start <= to.last_day()
+        })
+        .collect();
+    let total = recent.len();
+    RecentWork { from, to, listed: recent[total.saturating_sub(RECENT_ENTRIES)..].to_vec(), total }
+}
+
 /// The activities among `activities` that started in `month`.
 pub fn started_in(dataset: &Dataset, activities: &[ActivityId], month: Month) -> Vec<ActivityId> {
     activities.iter().copied().filter(|id| Month::of(dataset.activities[*id].start) == month).collect()

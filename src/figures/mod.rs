@@ -35,7 +35,7 @@ pub mod what_if;
 
 use chrono::NaiveDate;
 
-use self::allocations::{allocation_figures, AllocationFigures};
+use self::allocations::{allocation_figures, AllocationFigures, HoursTotals};
 use self::commitment::{commitment_by_month, CommitmentRow};
 use self::communities::Community;
 use self::reminders::{LateEntry, QuietAllocation};
@@ -149,6 +149,10 @@ impl Figures {
     pub fn community(&self, engagement: EngagementId) -> &Community {
         &self.communities[self.community_of[engagement]]
     }
+    /// The hours of some allocations, summed.
+    pub fn hours_of(&self, allocations: &[AllocationId]) -> HoursTotals {
+        allocations.iter().map(|id| HoursTotals::of(&self.allocations[*id])).sum()
+    }
     pub fn commitment_in(&self, month: Month) -> Option<&CommitmentRow> {
         self.commitment.iter().find(|row| row.month == month)
     }
@@ -205,13 +209,15 @@ fn engagement_figures(
         thresholds: &settings.status,
         as_of,
     });
-    let mut totals = EngagementFigures {
-        available: Hours::ZERO,
-        used: Hours::ZERO,
-        left_now: Hours::ZERO,
-        not_started: Hours::ZERO,
-        expired: Hours::ZERO,
-        overrun: Hours::ZERO,
+    let sum: HoursTotals =
+        dataset.allocations_of(engagement).map(|allocation| HoursTotals::of(&allocations[allocation])).sum();
+    EngagementFigures {
+        available: sum.available,
+        used: sum.used,
+        left_now: sum.left_now,
+        not_started: sum.not_started,
+        expired: sum.expired,
+        overrun: sum.overrun,
         status,
         outside_window: dataset
             .engagement_activities(engagement)
@@ -220,17 +226,7 @@ fn engagement_figures(
             })
             .map(|(id, _)| id)
             .collect(),
-    };
-    for allocation in dataset.allocations_of(engagement) {
-        let figures = &allocations[allocation];
-        totals.available += figures.available;
-        totals.used += figures.used;
-        totals.left_now += figures.left_now;
-        totals.not_started += figures.not_started;
-        totals.expired += figures.expired;
-        totals.overrun += figures.overrun;
     }
-    totals
 }
 
 /// Delivered: hours used as of the date; committed: hours available in all allocations.

@@ -3,12 +3,11 @@
 
 use chrono::NaiveDate;
 
-use super::allocations::State;
+use super::allocations::{HoursTotals, State};
 use super::communities::Community;
 use super::status::Status;
 use super::{EngagementFigures, Figures};
 use crate::calendar::Month;
-use crate::hours::Hours;
 use crate::load::contacts::Role;
 use crate::model::{AllocationId, Contact, Dataset, EngagementId, IdVec};
 
@@ -102,17 +101,8 @@ pub fn recipients(dataset: &Dataset, engagement: EngagementId) -> Recipients<'_>
 }
 
 /// An engagement's hours in a report period: the sums over its allocations whose window
-/// overlaps the period's month, each as of the report's date. `available = used − overrun +
-/// left + expired`, as for every allocation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
-pub struct PeriodHours {
-    pub available: Hours,
-    pub used: Hours,
-    pub left_now: Hours,
-    pub not_started: Hours,
-    pub expired: Hours,
-    pub overrun: Hours,
-}
+/// overlaps the period's month, each as of the report's date.
+pub type PeriodHours = HoursTotals;
 
 pub fn period_hours(
     dataset: &Dataset,
@@ -126,15 +116,8 @@ pub fn period_hours(
             let allocation = &dataset.allocations[*id];
             allocation.start <= month.last_day() && allocation.end >= month.first_day()
         })
-        .map(|id| &figures.allocations[id])
-        .fold(PeriodHours::default(), |total, allocation| PeriodHours {
-            available: total.available + allocation.available,
-            used: total.used + allocation.used,
-            left_now: total.left_now + allocation.left_now,
-            not_started: total.not_started + allocation.not_started,
-            expired: total.expired + allocation.expired,
-            overrun: total.overrun + allocation.overrun,
-        })
+        .map(|id| HoursTotals::of(&figures.allocations[id]))
+        .sum()
 }
 
 /// Counts for the headline tables.

@@ -740,7 +740,7 @@ const LABELLED_QUARTERS: usize = 16;
 pub fn quarter_hours_chart(bars: &[QuarterBar]) -> Result<String> {
     let count = bars.len().max(1) as f64;
     let top = nice_max(bars.iter().map(|bar| bar.hours).fold(0.0, f64::max));
-    render_svg(175, |root| {
+    render_svg(150, |root| {
         let mut chart = ChartBuilder::on(root)
             .margin(12)
             .margin_top(20)

@@ -74,10 +74,10 @@ pub struct EngagementPage {
     pub history: Vec<String>,
     /// Counted activities dated outside their allocation's window (internal notes).
     pub outside_window: Vec<ActivityView>,
-    /// The internal record: the activities of the [`RECENT_MONTHS`] months before the report
-    /// month, in full (the month's own are listed above it).
+    /// The internal record: the latest activities of the months before the report month
+    /// ([`delivery::recent_work`] decides which).
     pub recent_activities: Vec<ActivityView>,
-    /// How many entries those months hold; the page lists the latest [`RECENT_ENTRIES`].
+    /// How many entries those months hold.
     pub recent_total: usize,
     /// `July – September 2026`: the months the recent record covers.
     pub recent_period: String,
@@ -212,12 +212,6 @@ pub struct TeamRow {
     pub member: String,
     pub hours: String,
 }
-
-/// How many months before the report month the internal site page lists.
-const RECENT_MONTHS: u32 = 3;
-/// The most entries of those months the page lists, the latest ones: a busy engagement's page
-/// stays quick to build and to read, and the CSV download holds every entry.
-const RECENT_ENTRIES: usize = 100;
 
 /// What the engagement's figures say about its delivery, computed once for its page, charts
 /// and downloads.
@@ -367,15 +361,14 @@ fn work_view(input: &BookInput<'_>, work: &AllocationWork) -> WorkView {
 fn earlier_allocations(input: &BookInput<'_>, earlier: &[AllocationId]) -> Option<EarlierAllocations> {
     let first = earlier.iter().map(|id| input.dataset.allocations[*id].start).min()?;
     let last = earlier.iter().map(|id| input.dataset.allocations[*id].end).max()?;
-    let sum = |value: &dyn Fn(AllocationId) -> Hours| earlier.iter().map(|id| value(*id)).sum::<Hours>();
-    let figures = &input.figures.allocations;
+    let hours = input.figures.hours_of(earlier);
     Some(EarlierAllocations {
         count: earlier.len(),
         period: date_range(first, last),
-        available: h_grouped(sum(&|id| figures[id].available)),
-        used: h_grouped(sum(&|id| figures[id].used)),
-        expired: h_grouped(sum(&|id| figures[id].expired)),
-        overrun: Some(sum(&|id| figures[id].overrun)).filter(|h| !h.is_zero()).map(h_grouped),
+        available: h_grouped(hours.available),
+        used: h_grouped(hours.used),
+        expired: h_grouped(hours.expired),
+        overrun: Some(hours.overrun).filter(|h| !h.is_zero()).map(h_grouped),
     })
 }
 
@@ -423,19 +416,7 @@ pub fn page(
     let (usable, coming) = allowance_lines(input, &allowance);
     let (shown, earlier) = allowance::shown_allocations(dataset, id, month);
     let (engagement_title, _) = title_and_body(&record.description);
-    // The month itself is listed above the record: the record is the months before it.
-    let recent_from = Month::of(month.first_day() - chrono::Months::new(RECENT_MONTHS));
-    let recent_to = Month::of(month.first_day().pred_opt().expect("a day before"));
-    let recent: Vec<ActivityId> = delivery
-        .activities
-        .iter()
-        .copied()
-        .filter(|a| {
-            let activity = &dataset.activities[*a];
-            activity.end >= recent_from.first_day() && activity.start <= recent_to.last_day()
-        })
-        .collect();
-    let recent_total = recent.len();
+    let recent = delivery::recent_work(dataset, &delivery.activities, month);
     let calendar = &input.figures.calendar;
     Ok(EngagementPage {
         organisation: input.settings.organisation.clone(),
@@ -481,12 +462,9 @@ pub fn page(
         contacts: contacts(input, id),
         history: input.phrases.reasons(dataset, &totals.status.history)?,
         outside_window: totals.outside_window.iter().map(|a| counted_view(input, *a)).collect(),
-        recent_activities: recent[recent_total.saturating_sub(RECENT_ENTRIES)..]
-            .iter()
-            .map(|a| counted_view(input, *a))
-            .collect(),
-        recent_total,
-        recent_period: month_range(recent_from, recent_to),
+        recent_activities: recent.listed.iter().map(|a| counted_view(input, *a)).collect(),
+        recent_total: recent.total,
+        recent_period: month_range(recent.from, recent.to),
         activity_count: delivery.activities.len(),
         team_period: team_months(input, delivery)
             .first()
