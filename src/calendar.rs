@@ -8,6 +8,14 @@ use std::fmt;
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 
+/// The years a date in the data or the settings may fall in, as said in messages. Anything
+/// outside is a typo (an end date of 12/31/9999 would make every chart 8,000 years wide).
+pub const HORIZON: &str = "from 2000-01-01 to 2099-12-31";
+
+pub fn within_horizon(date: NaiveDate) -> bool {
+    (2000..=2099).contains(&date.year())
+}
+
 /// Counts working days in O(1) plus the holidays in range.
 #[derive(Debug, Clone, Default)]
 pub struct WorkCalendar {

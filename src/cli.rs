@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -290,6 +290,8 @@ impl DataArgs {
             bail!("settings file {} does not exist", path.display());
         }
         let mut settings = Settings::load_optional(&path)?;
+        crate::load::check_column_names(&settings.columns)
+            .with_context(|| format!("{} is not valid", path.display()))?;
         if let Some(order) = self.slash_dates {
             settings.slash_dates = order;
         }

@@ -108,7 +108,7 @@ pub struct Settings {
     /// which are complete and meant to be sent, need one.
     pub email_from: Option<String>,
     /// Header names in this organisation's base: table (`activities`) → column key
-    /// (`units`) → the header in the export (`Hours spent`). See [`crate::load::TABLES`].
+    /// (`units`) → the header in the export (`Hours spent`). `load::check_column_names` checks it against the tables.
     pub columns: ColumnNames,
 }
 
@@ -175,7 +175,6 @@ impl Settings {
     pub fn parse(text: &str) -> Result<Settings> {
         let settings: Settings = toml::from_str(text)?;
         settings.check_ranges()?;
-        check_column_names(&settings.columns)?;
         if let Some(address) = &settings.business_development_email {
             anyhow::ensure!(
                 !address.contains(['\n', '\r']) && address.parse::<lettre::message::Mailbox>().is_ok(),
@@ -218,8 +217,8 @@ impl Settings {
         check_number("windows.quiet_days", windows.quiet_days as f64, DAYS)?;
         check_number("windows.renewals_days", windows.renewals_days as f64, DAYS)?;
         for holiday in &self.holidays {
-            if !crate::load::cells::within_horizon(*holiday) {
-                bail!("holiday `{holiday}`: expected a date {}", crate::load::cells::HORIZON);
+            if !crate::calendar::within_horizon(*holiday) {
+                bail!("holiday `{holiday}`: expected a date {}", crate::calendar::HORIZON);
             }
         }
         Ok(())
@@ -274,30 +273,6 @@ fn check_text(key: &str, value: &str, max_chars: usize) -> Result<()> {
     }
     let shown: String = value.chars().take(max_chars).collect();
     bail!("{key} = {shown:?}: expected 1 to {max_chars} characters on one line")
-}
-
-/// Each `[columns.TABLE] key = "Header"` names a known table, a known column key of it and a
-/// header that is not empty.
-fn check_column_names(columns: &ColumnNames) -> Result<()> {
-    for (table, names) in columns {
-        let Some(spec) = crate::load::TABLES.iter().find(|spec| spec.table_name() == table) else {
-            let tables: Vec<&str> = crate::load::TABLES.iter().map(|spec| spec.table_name()).collect();
-            bail!("[columns.{table}]: unknown table \"{table}\": expected one of {}", tables.join(", "));
-        };
-        for (key, header) in names {
-            if !spec.columns.iter().any(|column| column.key() == *key) {
-                let keys: Vec<String> = spec.columns.iter().map(|column| column.key()).collect();
-                bail!(
-                    "[columns.{table}] {key}: unknown column \"{key}\": expected one of {}",
-                    keys.join(", ")
-                );
-            }
-            if header.trim().is_empty() {
-                bail!("[columns.{table}] {key} = \"\": expected the header of a column of {}", spec.file);
-            }
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -19,14 +19,7 @@ pub fn trim(text: &str) -> &str {
 
 pub const DATE_EXPECTED: &str = "expected a date such as 2025-01-31, 1/31/2025 or January 31, 2025";
 
-/// The years a date in the data or the settings may fall in, as said in messages. Anything
-/// outside is a typo (an end date of 12/31/9999 would make every chart 8,000 years wide).
-pub const HORIZON: &str = "from 2000-01-01 to 2099-12-31";
-
-pub fn within_horizon(date: NaiveDate) -> bool {
-    use chrono::Datelike;
-    (2000..=2099).contains(&date.year())
-}
+pub use crate::calendar::{within_horizon, HORIZON};
 
 /// A date in ISO, slash (US or European, per `order`) or Friendly form. A time after the date
 /// (Airtable's "Created" is a date-time) is ignored. `None` for anything else, including

@@ -22,7 +22,7 @@ use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 
 use crate::diagnostics::Diagnostics;
 use crate::settings::Settings;
@@ -37,6 +37,30 @@ pub const TABLES: [&TableSpec; 6] = [
     &activities::SPEC,
     &capacity::SPEC,
 ];
+
+/// The settings' column map against the tables: each `[columns.TABLE] key = "Header"` names a known table, a known column key of it and a
+/// header that is not empty.
+pub fn check_column_names(columns: &crate::settings::ColumnNames) -> Result<()> {
+    for (table, names) in columns {
+        let Some(spec) = TABLES.iter().find(|spec| spec.table_name() == table) else {
+            let tables: Vec<&str> = TABLES.iter().map(|spec| spec.table_name()).collect();
+            bail!("[columns.{table}]: unknown table \"{table}\": expected one of {}", tables.join(", "));
+        };
+        for (key, header) in names {
+            if !spec.columns.iter().any(|column| column.key() == *key) {
+                let keys: Vec<String> = spec.columns.iter().map(|column| column.key()).collect();
+                bail!(
+                    "[columns.{table}] {key}: unknown column \"{key}\": expected one of {}",
+                    keys.join(", ")
+                );
+            }
+            if header.trim().is_empty() {
+                bail!("[columns.{table}] {key} = \"\": expected the header of a column of {}", spec.file);
+            }
+        }
+    }
+    Ok(())
+}
 
 /// Names seen in a column, each stored once and referred to by index.
 ///

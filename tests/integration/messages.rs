@@ -356,7 +356,9 @@ fn settings(text: &str) -> ces_report::settings::Settings {
 }
 
 fn settings_error(text: &str) -> String {
-    format!("{:#}", ces_report::settings::Settings::parse(text).unwrap_err())
+    let checked = ces_report::settings::Settings::parse(text)
+        .and_then(|settings| ces_report::load::check_column_names(&settings.columns));
+    format!("{:#}", checked.unwrap_err())
 }
 
 #[test]
