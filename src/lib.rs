@@ -65,6 +65,7 @@ pub mod site;
 mod summary;
 pub mod templates;
 pub mod text;
+mod written_book;
 
 use anyhow::Result;
 

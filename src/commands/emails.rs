@@ -1,31 +1,25 @@
 //! `emails`: seed 002's introduction and wrap-up emails due as of a date, written as `.eml`
 //! drafts, with each community's PDF from the book attached to its wrap-ups; with `--month`,
 //! also each community's usage email for that month, complete and ready to send.
-//!
-//! The book is read back only as far as the tool wrote it: the files in its
-//! `.ces-report-files`, regular files inside it. Which PDF goes to whom is computed from the
-//! data, and the data must be the book's own (its `provenance.json`).
+//! The book is read back through `written_book`, only as far as the tool wrote it.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use chrono::NaiveDate;
 
 use crate::calendar::Month;
-use crate::cli::{DataArgs, EmailsArgs};
-use crate::drafts::{self, Draft, DraftInput, DraftOptions, Report};
+use crate::cli::EmailsArgs;
+use crate::drafts::{self, Draft, DraftInput, DraftOptions};
+use crate::figures;
 use crate::figures::emails::{due_emails, DueEmail, EmailKind};
-use crate::figures::report::community_reported_in_month;
-use crate::figures::{self, Figures};
 use crate::file_plan::Plan;
-use crate::model::{CommunityId, Dataset};
-use crate::output::{owned_files, read_owned};
 use crate::present::format::month_name;
-use crate::site::layout::Communities;
-use crate::site::{self, layout, manifest, WrittenProvenance};
+use crate::site;
 use crate::text::replace_unsafe;
+use crate::written_book::WrittenBook;
 
 pub(super) fn run(args: &EmailsArgs) -> Result<i32> {
     let as_of = args.as_of.unwrap_or_else(super::today);
@@ -37,7 +31,8 @@ pub(super) fn run(args: &EmailsArgs) -> Result<i32> {
     let figures = figures::compute(&dataset, &settings, as_of);
     let due = due_emails(&dataset, &figures.allocations, as_of);
     let folder = args.book.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_BOOK));
-    let book = match Book::read(&folder, &args.data) {
+    let inputs = super::input_fingerprints(&args.data)?;
+    let book = match WrittenBook::read(&folder, (args.data.folder()?, &inputs), args.data.known_at) {
         // The default folder may hold some other book: without a word from the user, say so
         // and go on without it.
         Err(error) if args.book.is_none() => {
@@ -92,7 +87,7 @@ pub(super) fn run(args: &EmailsArgs) -> Result<i32> {
 const DEFAULT_BOOK: &str = "book";
 
 /// `--month` asks for that month's usage emails: the book must be that month's.
-fn require_book_of(month: Month, folder: &Path, book: Option<&Book>) -> Result<()> {
+fn require_book_of(month: Month, folder: &Path, book: Option<&WrittenBook>) -> Result<()> {
     match book {
         None => bail!(
             "--month {month}: {} holds no book written by ces-report: render {month} into it first, or give --book",
@@ -106,76 +101,6 @@ fn require_book_of(month: Month, folder: &Path, book: Option<&Book>) -> Result<(
             month_name(month)
         ),
         Some(_) => Ok(()),
-    }
-}
-
-/// A book this tool wrote, as far as `emails` reads it.
-struct Book {
-    folder: PathBuf,
-    owned: BTreeSet<String>,
-    month: Month,
-    as_of: NaiveDate,
-}
-
-impl Book {
-    /// The book in `folder`, or `None` when it holds no book the tool wrote. An error when it
-    /// was made from other data than `data`: its PDFs would not say what the emails say.
-    fn read(folder: &Path, data: &DataArgs) -> Result<Option<Book>> {
-        let Some(owned) = owned_files(folder)? else { return Ok(None) };
-        if !owned.contains(layout::MANIFEST) {
-            return Ok(None);
-        }
-        let text = |relative: &str| -> Result<String> {
-            String::from_utf8(read_owned(folder, relative, &owned)?)
-                .with_context(|| format!("{} is not UTF-8", folder.join(relative).display()))
-        };
-        let (month, as_of) = manifest::written_month(&text(layout::MANIFEST)?).with_context(|| {
-            format!("{} is not a manifest written by ces-report", folder.join(layout::MANIFEST).display())
-        })?;
-        let provenance = WrittenProvenance::parse(&text(layout::PROVENANCE)?).with_context(|| {
-            format!("{} is not written by ces-report", folder.join(layout::PROVENANCE).display())
-        })?;
-        match provenance.differs_from(&super::input_fingerprints(data)?, data.known_at) {
-            None => Ok(Some(Book { folder: folder.to_path_buf(), owned, month, as_of })),
-            Some(Some(file)) => bail!(
-                "the book in {} was made from another {file} than the one in {}: render it again from this data, or give the book made from it",
-                folder.display(),
-                data.folder()?.display()
-            ),
-            Some(None) => bail!(
-                "the book in {} was made with another --known-at: give the same one, or render it again",
-                folder.display()
-            ),
-        }
-    }
-
-    /// The PDF of every community the book reports, as the tool names it; a PDF missing or not
-    /// the tool's is a warning, and no email attaches it.
-    fn reports(
-        &self,
-        dataset: &Dataset,
-        figures: &Figures,
-        paths: &Communities,
-        warnings: &mut Vec<String>,
-    ) -> HashMap<CommunityId, Report> {
-        let mut reports = HashMap::new();
-        for (id, community) in figures.communities.iter_enumerated() {
-            if !community_reported_in_month(dataset, community, self.month, self.as_of) {
-                continue;
-            }
-            let relative = paths[community.current].pdf(self.month);
-            match read_owned(&self.folder, &relative, &self.owned) {
-                Ok(pdf) => {
-                    let file_name = relative.rsplit('/').next().unwrap_or_default().to_string();
-                    reports.insert(id, Report { month: self.month, as_of: self.as_of, file_name, pdf });
-                }
-                Err(error) => warnings.push(format!(
-                    "no report for community \"{}\": {error:#}; no email attaches one",
-                    community.name
-                )),
-            }
-        }
-        reports
     }
 }
 
