@@ -38,7 +38,7 @@ pub(super) fn run(data: &DataArgs, as_of: NaiveDate, all: bool, prorate: bool) -
                 continue;
             }
         };
-        let shown = planned.iter().filter(|row| all || (row.is_missing() && row.end >= as_of));
+        let shown = planned.iter().filter(|row| row.is_listed(all, as_of));
         for row in shown {
             let mut record = vec![
                 row.name.clone(),

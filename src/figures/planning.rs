@@ -100,6 +100,12 @@ impl PlannedAllocation {
     pub fn is_missing(&self) -> bool {
         self.existing.is_none()
     }
+
+    /// Whether `plan` lists it: with `all`, every planned allocation; otherwise those still to
+    /// be allocated whose period has not ended by `as_of` (a past gap is history, not work).
+    pub fn is_listed(&self, all: bool, as_of: NaiveDate) -> bool {
+        all || (self.is_missing() && self.end >= as_of)
+    }
 }
 
 /// How to plan.
