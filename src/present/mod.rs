@@ -3,6 +3,7 @@
 //! JSON and the pages.
 
 pub mod format;
+pub mod logging;
 pub mod phrases;
 pub mod terminal;
 

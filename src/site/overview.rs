@@ -21,6 +21,7 @@ use crate::file_plan::Plan;
 use crate::hours::Hours;
 use crate::model::{AllocationId, EngagementId};
 use crate::present::format::{h_grouped, hours, hours_grouped, long_date, money, month_name, percent};
+use crate::present::logging;
 use crate::present::FigureFacts;
 
 #[derive(Debug, Clone, Serialize)]
@@ -276,31 +277,21 @@ pub fn overview(input: &BookInput<'_>, charts: OverviewCharts, reports: Vec<Repo
         ended,
         upcoming: figures.upcoming.iter().map(|id| allocation_view(input, *id)).collect(),
         ending_soon: figures.ending_soon.iter().map(|id| allocation_view(input, *id)).collect(),
-        quiet: figures
-            .quiet
-            .iter()
-            .map(|quiet| {
-                let allocation = &dataset.allocations[quiet.allocation];
-                QuietView {
-                    allocation: allocation.name.clone(),
-                    engagement: dataset.engagements[allocation.engagement].name.clone(),
-                    provider: allocation.provider.clone(),
-                    last_activity: quiet.last_activity.map(|d| d.to_string()),
-                }
+        quiet: logging::quiet(dataset, figures)
+            .map(|quiet| QuietView {
+                allocation: quiet.allocation.to_string(),
+                engagement: quiet.engagement.to_string(),
+                provider: quiet.provider.map(str::to_string),
+                last_activity: quiet.last_activity.map(|d| d.to_string()),
             })
             .collect(),
-        late: figures
-            .late_entries
-            .iter()
-            .map(|entry| {
-                let activity = &dataset.activities[entry.activity];
-                LateView {
-                    allocation: dataset.allocations[activity.allocation].name.clone(),
-                    member: dataset.team_member(activity.team_member).to_string(),
-                    date: activity.end.to_string(),
-                    created: activity.created.map_or(String::new(), |d| d.to_string()),
-                    days_late: entry.days_late,
-                }
+        late: logging::late(dataset, figures)
+            .map(|entry| LateView {
+                allocation: entry.allocation.to_string(),
+                member: entry.team_member.to_string(),
+                date: entry.end.to_string(),
+                created: entry.created.map_or(String::new(), |d| d.to_string()),
+                days_late: entry.days_late,
             })
             .collect(),
         warnings: input.warnings.clone(),

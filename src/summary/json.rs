@@ -14,6 +14,7 @@ use crate::figures::{team, Cost, Figures};
 use crate::hours::Hours;
 use crate::model::{AllocationId, Dataset};
 use crate::present::format::round;
+use crate::present::logging;
 use crate::present::Phrases;
 
 #[derive(Serialize)]
@@ -295,32 +296,22 @@ fn upcoming_entry(dataset: &Dataset, id: AllocationId) -> UpcomingJson<'_> {
 }
 
 fn logging<'a>(dataset: &'a Dataset, figures: &'a Figures) -> LoggingJson<'a> {
-    let late = figures
-        .late_entries
-        .iter()
-        .map(|entry| {
-            let activity = &dataset.activities[entry.activity];
-            LateJson {
-                line: activity.line,
-                allocation: &dataset.allocations[activity.allocation].name,
-                team_member: dataset.team_member(activity.team_member),
-                end: activity.end,
-                created: activity.created,
-                days_late: entry.days_late,
-            }
+    let late = logging::late(dataset, figures)
+        .map(|entry| LateJson {
+            line: entry.line,
+            allocation: entry.allocation,
+            team_member: entry.team_member,
+            end: entry.end,
+            created: entry.created,
+            days_late: entry.days_late,
         })
         .collect();
-    let quiet = figures
-        .quiet
-        .iter()
-        .map(|entry| {
-            let allocation = &dataset.allocations[entry.allocation];
-            QuietJson {
-                allocation: &allocation.name,
-                engagement: &dataset.engagements[allocation.engagement].name,
-                provider: allocation.provider.as_deref(),
-                last_activity: entry.last_activity,
-            }
+    let quiet = logging::quiet(dataset, figures)
+        .map(|entry| QuietJson {
+            allocation: entry.allocation,
+            engagement: entry.engagement,
+            provider: entry.provider,
+            last_activity: entry.last_activity,
         })
         .collect();
     LoggingJson { late, quiet }

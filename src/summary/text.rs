@@ -12,6 +12,7 @@ use crate::figures::Figures;
 use crate::hours::Hours;
 use crate::model::{AllocationId, Dataset, EngagementId};
 use crate::present::format::{h, h_grouped, percent, usage_bar};
+use crate::present::logging;
 use crate::present::terminal::{SUMMARY, WHAT_IF};
 use crate::present::{Phrases, Terminal};
 use crate::settings::Settings;
@@ -132,30 +133,20 @@ pub(crate) fn render(
                 }
             })
             .collect(),
-        quiet: figures
-            .quiet
-            .iter()
-            .map(|quiet| {
-                let allocation = &dataset.allocations[quiet.allocation];
-                QuietLine {
-                    name: &allocation.name,
-                    provider: allocation.provider.as_deref(),
-                    last_activity: quiet.last_activity.map(|day| day.to_string()),
-                }
+        quiet: logging::quiet(dataset, figures)
+            .map(|quiet| QuietLine {
+                name: quiet.allocation,
+                provider: quiet.provider,
+                last_activity: quiet.last_activity.map(|day| day.to_string()),
             })
             .collect(),
-        late: figures
-            .late_entries
-            .iter()
-            .map(|entry| {
-                let activity = &dataset.activities[entry.activity];
-                LateLine {
-                    days: entry.days_late,
-                    allocation: &dataset.allocations[activity.allocation].name,
-                    member: dataset.team_member(activity.team_member),
-                    end: activity.end.to_string(),
-                    line: activity.line,
-                }
+        late: logging::late(dataset, figures)
+            .map(|entry| LateLine {
+                days: entry.days_late,
+                allocation: entry.allocation,
+                member: entry.team_member,
+                end: entry.end.to_string(),
+                line: entry.line,
             })
             .collect(),
         warnings: diagnostics.warnings().count(),
