@@ -99,11 +99,7 @@ pub fn engagement_row(input: &BookInput<'_>, id: EngagementId) -> Result<Engagem
         left_now: h_grouped(totals.left_now),
         not_started: h_grouped(totals.not_started),
         expired: h_grouped(totals.expired),
-        usage: if totals.available.is_zero() {
-            "–".to_string()
-        } else {
-            percent(totals.used.as_f64() / totals.available.as_f64() * 100.0)
-        },
+        usage: totals.usage_percent().map_or_else(|| "–".to_string(), percent),
     })
 }
 
@@ -153,7 +149,7 @@ pub fn allocation_view(input: &BookInput<'_>, id: AllocationId) -> AllocationVie
         end: allocation.end.to_string(),
         period: format!("{} – {}", allocation.start, allocation.end),
         dates: date_range(allocation.start, allocation.end),
-        fill: format!("{:.3}", (figures.used.as_f64() / figures.available.as_f64()).clamp(0.0, 1.0)),
+        fill: format!("{:.3}", (figures.usage_percent / 100.0).clamp(0.0, 1.0)),
         over: !figures.overrun.is_zero(),
         available: h_grouped(figures.available),
         used: h_grouped(figures.used),
