@@ -159,6 +159,10 @@ pub enum Command {
         /// The API's address, for tests and proxies (plain http only to this machine).
         #[arg(long, value_name = "URL", default_value = crate::pull::DEFAULT_API)]
         api_url: String,
+        /// The settings file whose [airtable] section names the tables and views [default:
+        /// settings.toml in the --out folder, if there is one].
+        #[arg(long, value_name = "FILE")]
+        settings: Option<PathBuf>,
     },
     /// Seed 002's introduction and wrap-up emails due as of a date, as drafts (.eml) ready to
     /// open in a mail client or send.

@@ -16,19 +16,57 @@ use anyhow::{bail, Context, Result};
 use serde_json::Value;
 
 use crate::file_plan::Plan;
+use crate::settings::AirtableTable;
 
 /// Airtable's API.
 pub const DEFAULT_API: &str = "https://api.airtable.com";
 
-/// (table name in the base, file it is written to, whether a base must have it).
-pub const TABLES: [(&str, &str, bool); 6] = [
-    ("Engagements", "engagements.csv", true),
-    ("Projects", "projects.csv", true),
-    ("Allocations", "allocations.csv", true),
-    ("Activities", "activities.csv", true),
-    ("Contacts", "contacts.csv", false),
-    ("Capacity", "capacity.csv", false),
+/// (its key in `[airtable.KEY]`, its default name in the base, the file it is written to,
+/// whether a base must have it).
+pub const TABLES: [(&str, &str, &str, bool); 6] = [
+    ("engagements", "Engagements", "engagements.csv", true),
+    ("projects", "Projects", "projects.csv", true),
+    ("allocations", "Allocations", "allocations.csv", true),
+    ("activities", "Activities", "activities.csv", true),
+    ("contacts", "Contacts", "contacts.csv", false),
+    ("capacity", "Capacity", "capacity.csv", false),
 ];
+
+/// Where one table is read from: its name or id in the base and an optional view.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Source {
+    /// Its key in `[airtable.KEY]`, for messages.
+    #[serde(skip)]
+    pub key: &'static str,
+    pub table: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub view: Option<String>,
+}
+
+/// Each table's source: the default name, or what `[airtable.KEY]` gives. An unknown key or
+/// an empty or multi-line name is an error naming the key.
+pub fn sources(settings: &BTreeMap<String, AirtableTable>) -> Result<Vec<Source>> {
+    for key in settings.keys() {
+        if !TABLES.iter().any(|(known, ..)| known == key) {
+            let keys: Vec<&str> = TABLES.iter().map(|(key, ..)| *key).collect();
+            bail!("[airtable.{key}]: unknown table \"{key}\": expected one of {}", keys.join(", "));
+        }
+    }
+    TABLES
+        .iter()
+        .map(|(key, name, ..)| {
+            let given = settings.get(*key).cloned().unwrap_or_default();
+            for (field, value) in [("table", &given.table), ("view", &given.view)] {
+                if let Some(value) = value {
+                    if value.trim().is_empty() || value.contains(['\n', '\r']) {
+                        bail!("[airtable.{key}] {field} = {value:?}: expected a name on one line");
+                    }
+                }
+            }
+            Ok(Source { key, table: given.table.unwrap_or_else(|| name.to_string()), view: given.view })
+        })
+        .collect()
+}
 
 /// One record: its fields (name → cell text) and its creation time.
 pub type Record = (BTreeMap<String, String>, String);
@@ -76,14 +114,14 @@ impl Client {
         })
     }
 
-    /// Every record of `table`, as (field name → cell text, created time), in the API's order.
-    /// `Ok(None)` when the base has no such table.
-    pub fn records(&mut self, table: &str) -> Result<Option<Vec<Record>>> {
+    /// Every record of a table (of its view, when one is given), as (field name → cell text,
+    /// created time), in the API's order. `Ok(None)` when the base has no such table.
+    pub fn records(&mut self, source: &Source) -> Result<Option<Vec<Record>>> {
         'table: for _ in 0..3 {
             let mut records = Vec::new();
             let mut offset: Option<String> = None;
             loop {
-                let page = match self.page(table, offset.as_deref())? {
+                let page = match self.page(source, offset.as_deref())? {
                     Page::Records(page) => page,
                     Page::Missing => return Ok(None),
                     Page::IteratorExpired => continue 'table,
@@ -104,10 +142,11 @@ impl Client {
                 }
             }
         }
-        bail!("table {table}: Airtable kept expiring its list of records; try again later")
+        bail!("table {}: Airtable kept expiring its list of records; try again later", source.table)
     }
 
-    fn page(&mut self, table: &str, offset: Option<&str>) -> Result<Page> {
+    fn page(&mut self, source: &Source, offset: Option<&str>) -> Result<Page> {
+        let table = &source.table;
         let url = format!("{}/v0/{}/{}", self.api, self.base, encode(table));
         let mut backoff = Duration::from_secs(1);
         for _ in 0..TRIES {
@@ -127,6 +166,9 @@ impl Client {
                 .query("timeZone", "UTC")
                 .query("userLocale", "en-us")
                 .query("pageSize", "100");
+            if let Some(view) = &source.view {
+                request = request.query("view", view);
+            }
             if let Some(offset) = offset {
                 request = request.query("offset", offset);
             }
@@ -147,6 +189,11 @@ impl Client {
                 403 => bail!("the token in AIRTABLE_TOKEN cannot read base {} (403): give it access to the base", self.base),
                 404 => return Ok(Page::Missing),
                 422 if body.contains("LIST_RECORDS_ITERATOR_NOT_AVAILABLE") => return Ok(Page::IteratorExpired),
+                422 if body.contains("VIEW_NAME_NOT_FOUND") => bail!(
+                    "table {table} has no view {:?} (422): check `view` under [airtable.{}] in the settings",
+                    source.view.as_deref().unwrap_or_default(),
+                    source.key
+                ),
                 429 => std::thread::sleep(self.rate_limited_wait),
                 500..=599 => {
                     std::thread::sleep(backoff);
@@ -240,7 +287,8 @@ pub struct PullRecord {
 
 #[derive(serde::Serialize)]
 pub struct TableRecord {
-    pub table: String,
+    #[serde(flatten)]
+    pub source: Source,
     pub file: String,
     pub records: usize,
 }

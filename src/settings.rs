@@ -110,6 +110,19 @@ pub struct Settings {
     /// Header names in this organisation's base: table (`activities`) → column key
     /// (`units`) → the header in the export (`Hours spent`). `load::check_column_names` checks it against the tables.
     pub columns: ColumnNames,
+    /// Where `pull` finds each table in the base: `[airtable.TABLE] table = "Name or tbl… id"`,
+    /// `view = "Grid view"`. Unset: the table of the default name, all its records.
+    pub airtable: BTreeMap<String, AirtableTable>,
+}
+
+/// One table of the base, as `[airtable.TABLE]` names it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AirtableTable {
+    /// The table's name or its `tbl…` id.
+    pub table: Option<String>,
+    /// A view of the table: only its records, in its order.
+    pub view: Option<String>,
 }
 
 /// `[columns.TABLE] key = "Header"` entries of the settings file.
@@ -130,6 +143,7 @@ impl Default for Settings {
             business_development_email: None,
             email_from: None,
             columns: ColumnNames::new(),
+            airtable: BTreeMap::new(),
         }
     }
 }

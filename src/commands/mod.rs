@@ -32,7 +32,7 @@ pub fn run(command: &Command) -> Result<i32> {
             build::run(data, as_of, book).map(|built| built.map_or(1, |_| 0))
         }
         Command::Emails(args) => emails::run(args),
-        Command::Pull { base, out, api_url } => pull::run(base, out, api_url),
+        Command::Pull { base, out, api_url, settings } => pull::run(base, out, api_url, settings.as_deref()),
         Command::Send { dir, smtp, dry_run, ledger } => {
             send::run(dir, smtp.as_deref(), *dry_run, ledger.as_deref())
         }

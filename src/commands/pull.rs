@@ -8,8 +8,15 @@ use anyhow::{Context, Result};
 
 use crate::output::OutputKind;
 use crate::pull::{self, Client, PullRecord, TableRecord};
+use crate::settings::{Settings, SETTINGS_FILE};
 
-pub(super) fn run(base: &str, out: &Path, api: &str) -> Result<i32> {
+pub(super) fn run(base: &str, out: &Path, api: &str, settings: Option<&Path>) -> Result<i32> {
+    let settings_path = settings.map_or_else(|| out.join(SETTINGS_FILE), Path::to_path_buf);
+    if settings.is_some() && !settings_path.exists() {
+        anyhow::bail!("settings file {} does not exist", settings_path.display());
+    }
+    let sources = pull::sources(&Settings::load_optional(&settings_path)?.airtable)
+        .with_context(|| format!("{} is not valid", settings_path.display()))?;
     let token = std::env::var("AIRTABLE_TOKEN")
         .ok()
         .filter(|token| !token.trim().is_empty())
@@ -22,11 +29,12 @@ pub(super) fn run(base: &str, out: &Path, api: &str) -> Result<i32> {
     let mut client = Client::new(api, base, token.trim().to_string(), wait)?;
     let mut files = Vec::new();
     let mut tables = Vec::new();
-    for (table, file, required) in pull::TABLES {
-        let Some(records) = client.records(table)? else {
-            if required {
+    for ((key, _, file, required), source) in pull::TABLES.iter().zip(sources) {
+        let table = &source.table;
+        let Some(records) = client.records(&source)? else {
+            if *required {
                 anyhow::bail!(
-                    "base {base} has no table \"{table}\" (404): check the base id and the table's name"
+                    "base {base} has no table \"{table}\" (404): check the base id, and the table's name or id (`table` under [airtable.{key}] in the settings)"
                 );
             }
             crate::say!("note: base {base} has no table \"{table}\"; {file} is not written");
@@ -34,7 +42,7 @@ pub(super) fn run(base: &str, out: &Path, api: &str) -> Result<i32> {
         };
         let order = pull::field_order(&records);
         files.push((file.to_string(), pull::csv(&records, &order)?));
-        tables.push(TableRecord { table: table.to_string(), file: file.to_string(), records: records.len() });
+        tables.push(TableRecord { source, file: file.to_string(), records: records.len() });
     }
     let record = PullRecord {
         base: base.to_string(),
@@ -46,7 +54,7 @@ pub(super) fn run(base: &str, out: &Path, api: &str) -> Result<i32> {
     };
     crate::output::write(&pull::plan(files, &record)?, out, OutputKind::Exports)?;
     let counts: Vec<String> =
-        record.tables.iter().map(|t| format!("{} {}", t.records, t.table.to_lowercase())).collect();
+        record.tables.iter().map(|t| format!("{} {}", t.records, t.source.table.to_lowercase())).collect();
     crate::say!(
         "pulled {} from base {base} into {} ({} requests)",
         counts.join(", "),

@@ -1,7 +1,8 @@
 //! `pull` against a stand-in for Airtable's Web API, written here from its documentation: pages
 //! of at most 100 records followed by `offset`, empty fields absent from a record, a bearer
-//! token, 401/404/429/503 answers. It serves `sample-data/` as a base; the pull must give the
-//! same figures as the CSVs, and the token must appear nowhere.
+//! token, tables by name or `tbl…` id, views, 401/404/422/429/503 answers. It serves
+//! `sample-data/` as a base; the pull must give the same figures as the CSVs, and the token
+//! must appear nowhere.
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
@@ -47,9 +48,23 @@ fn tables(folder: &Path) -> BTreeMap<String, Vec<BTreeMap<String, String>>> {
     tables
 }
 
+/// The id the stand-in gives the Activities table, as Airtable's `tbl…` ids look.
+const ACTIVITIES_ID: &str = "tblActivities00001";
+/// The one view the stand-in's Activities table has besides the whole table: the activities
+/// that started in October.
+const OCTOBER_VIEW: &str = "Started in October";
+
 /// Serves the API on loopback: every request is counted; the first page request of Activities
 /// gets a 429 and the first of Projects a 503, as a busy Airtable would answer.
 fn stand_in(tables: BTreeMap<String, Vec<BTreeMap<String, String>>>) -> (u16, Arc<AtomicUsize>) {
+    slow_stand_in(tables, std::time::Duration::ZERO)
+}
+
+/// [`stand_in`], each answer `delay` late.
+fn slow_stand_in(
+    tables: BTreeMap<String, Vec<BTreeMap<String, String>>>,
+    delay: std::time::Duration,
+) -> (u16, Arc<AtomicUsize>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let requests = Arc::new(AtomicUsize::new(0));
@@ -60,6 +75,7 @@ fn stand_in(tables: BTreeMap<String, Vec<BTreeMap<String, String>>>) -> (u16, Ar
             let Ok(stream) = stream else { continue };
             counter.fetch_add(1, Ordering::SeqCst);
             let (status, body) = answer(&stream, &tables, &mut limited, &mut failed);
+            std::thread::sleep(delay);
             let mut stream = stream;
             let _ = write!(stream, "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
         }
@@ -100,7 +116,10 @@ fn answer(
     let (Some(base), Some(table)) = (parts.get(2), parts.get(3)) else {
         return ("404 Not Found", r#"{"error":"NOT_FOUND"}"#.to_string());
     };
-    let table = table.replace("%20", " ");
+    let table = match table.replace("%20", " ") {
+        id if id == ACTIVITIES_ID => "Activities".to_string(),
+        name => name,
+    };
     let Some(records) = tables.get(&table).filter(|_| *base == BASE) else {
         return (
             "404 Not Found",
@@ -113,6 +132,18 @@ fn answer(
         (Some(&"string"), Some(&"100")),
         "{query}"
     );
+    let records: Vec<&BTreeMap<String, String>> = match params.get("view").map(|v| v.replace("%20", " ")) {
+        None => records.iter().collect(),
+        Some(view) if table == "Activities" && view == OCTOBER_VIEW => {
+            records.iter().filter(|fields| fields["Start date"].starts_with("10/")).collect()
+        }
+        Some(_) => {
+            return (
+                "422 Unprocessable Entity",
+                r#"{"error":{"type":"VIEW_NAME_NOT_FOUND","message":"Could not find view"}}"#.to_string(),
+            )
+        }
+    };
     if table == "Activities" && !*limited {
         *limited = true;
         return ("429 Too Many Requests", r#"{"errors":[{"error":"RATE_LIMIT_REACHED"}]}"#.to_string());
@@ -199,4 +230,127 @@ fn a_pull_gives_the_figures_of_the_exports_and_never_shows_the_token() {
     assert!(stderr.starts_with("error: Airtable refused the token in AIRTABLE_TOKEN (401)"), "{stderr}");
     assert!(!stderr.contains("patWRONG"));
     assert!(files_under(&out, &|_| false) == before, "a failed pull changed the folder");
+}
+
+fn pull_with(port: u16, out: &Path, settings: &Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_ces-report"))
+        .args([
+            "pull",
+            "--base",
+            BASE,
+            "--out",
+            out.to_str().unwrap(),
+            "--settings",
+            settings.to_str().unwrap(),
+        ])
+        .args(["--api-url", &format!("http://127.0.0.1:{port}")])
+        .env("AIRTABLE_TOKEN", TOKEN)
+        .env("CES_AIRTABLE_RATE_LIMIT_WAIT_MS", "20")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_settings_name_each_table_by_name_or_id_and_a_view() {
+    let sample = root().join("sample-data");
+    let (port, _) = stand_in(tables(&sample));
+    let folder = temp_folder("pull-settings");
+    let out = folder.join("exports");
+    let settings = folder.join("settings.toml");
+    std::fs::write(
+        &settings,
+        format!("[airtable.activities]\ntable = \"{ACTIVITIES_ID}\"\nview = \"{OCTOBER_VIEW}\"\n"),
+    )
+    .unwrap();
+    let output = pull_with(port, &out, &settings);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let october = tables(&sample)["Activities"].iter().filter(|a| a["Start date"].starts_with("10/")).count();
+    assert_eq!(october, 38, "the sample's activities with an October start date (523 in all)");
+    let pulled = csv::Reader::from_path(out.join("activities.csv")).unwrap().records().count();
+    assert_eq!(pulled, october);
+    let record: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("pull.json")).unwrap()).unwrap();
+    assert_eq!(record["tables"][3]["table"], ACTIVITIES_ID);
+    assert_eq!(record["tables"][3]["view"], OCTOBER_VIEW);
+    assert_eq!(record["tables"][0]["table"], "Engagements");
+    assert!(record["tables"][0].get("view").is_none());
+
+    // A view or a table the base does not have, and a key that names no table: one line each,
+    // naming what to fix; the folder as it was.
+    let before = files_under(&out, &|_| false);
+    let cases = [
+        (
+            "[airtable.activities]\nview = \"Grid\"\n",
+            "error: table Activities has no view \"Grid\" (422): check `view` under [airtable.activities] in the settings\n",
+        ),
+        (
+            "[airtable.projects]\ntable = \"Project list\"\n",
+            "error: base appSAMPLE0000001 has no table \"Project list\" (404): check the base id, and the table's name or id (`table` under [airtable.projects] in the settings)\n",
+        ),
+    ];
+    for (toml, expected) in cases {
+        std::fs::write(&settings, toml).unwrap();
+        let output = pull_with(port, &out, &settings);
+        assert_eq!((output.status.code(), text(&output.stderr).as_str()), (Some(1), expected));
+        assert!(files_under(&out, &|_| false) == before, "a failed pull changed the folder");
+    }
+    std::fs::write(&settings, "[airtable.activity]\nview = \"Grid\"\n").unwrap();
+    let output = pull_with(port, &out, &settings);
+    assert_eq!(
+        text(&output.stderr),
+        format!(
+            "error: {} is not valid: [airtable.activity]: unknown table \"activity\": expected one of engagements, projects, allocations, activities, contacts, capacity\n",
+            settings.display()
+        )
+    );
+}
+
+/// A pull killed at any moment leaves `--out` with the complete earlier pull or the complete
+/// new one, and the next pull succeeds.
+#[test]
+fn a_pull_killed_at_any_moment_leaves_the_folder_whole() {
+    let sample = root().join("sample-data");
+    let folder = temp_folder("pull-killed");
+    let out = folder.join("exports");
+    let (port, _) = stand_in(tables(&sample));
+    assert!(pull(port, &out, TOKEN).status.success());
+    let old = files_under(&out, &|_| false);
+    // The new base has one activity fewer, and answers slowly enough to be killed mid-pull.
+    let mut fewer = tables(&sample);
+    fewer.get_mut("Activities").unwrap().pop();
+    let (slow, _) = slow_stand_in(fewer, std::time::Duration::from_millis(40));
+    let start = std::time::Instant::now();
+    let output = pull(slow, &folder.join("reference"), TOKEN);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let whole = start.elapsed();
+    let new = files_under(&folder.join("reference"), &|name| !name.ends_with(".csv"));
+    assert_ne!(new["activities.csv"], old["activities.csv"]);
+    for fraction in [0.1, 0.4, 0.7, 0.9, 0.97, 1.0] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ces-report"))
+            .args(["pull", "--base", BASE, "--out", out.to_str().unwrap()])
+            .args(["--api-url", &format!("http://127.0.0.1:{slow}")])
+            .env("AIRTABLE_TOKEN", TOKEN)
+            .env("CES_AIRTABLE_RATE_LIMIT_WAIT_MS", "20")
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(whole.mul_f64(fraction));
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = files_under(&out, &|_| false);
+        let csvs: BTreeMap<String, Vec<u8>> = now
+            .iter()
+            .filter(|(name, _)| name.ends_with(".csv"))
+            .map(|(n, b)| (n.clone(), b.clone()))
+            .collect();
+        assert!(
+            now == old || (csvs == new && now.contains_key("pull.json")),
+            "killed at {fraction} of a pull: the folder is neither the old pull nor the new one: {:?}",
+            now.keys().collect::<Vec<_>>()
+        );
+    }
+    let output = pull(slow, &out, TOKEN);
+    assert!(output.status.success(), "the pull after the kills: {}", text(&output.stderr));
+    let after: BTreeMap<String, Vec<u8>> = files_under(&out, &|name| !name.ends_with(".csv"));
+    assert!(after == new, "the pull after the kills is not the new base");
 }
