@@ -230,3 +230,37 @@ fn the_months_cost_is_one_number_in_the_aggregated_report() {
     let december = row_cells(revenue, "December 2026");
     assert_eq!((december[2].as_str(), december[3].as_str(), december[5].as_str()), ("", "", ""));
 }
+
+/// Which engagement leads a community, each rule of `current_engagement` at its edge: the
+/// running one that started last; when none runs, the one that ended last (not the one that
+/// started last); when none has started, the one that starts first; an engagement's last day
+/// still counts as running.
+#[test]
+fn the_current_engagement_is_the_running_one_then_the_last_ended_then_the_first_to_start() {
+    use ces_report::figures::communities::current_engagement;
+    // Alpha 2024: 1/1/2024–12/31/2025 (long); Alpha 2025 (the baseline's, moved): 1/1/2025–
+    // 6/30/2025 (started later, ended earlier); Alpha 2027: from 1/1/2027.
+    let engagements = "\u{feff}Engagement name,Community,Engagement start date,Engagement end date,Engagement description,Status,Record ID
+Alpha 2026 Premier,Alpha Lab,1/1/2025,6/30/2025,Premier Tier,Closed,rec1
+Alpha 2024 Premier,Alpha Lab,1/1/2024,12/31/2025,Premier Tier,Closed,rec0
+Alpha 2027 Premier,Alpha Lab,1/1/2027,12/31/2027,Premier Tier,Active,rec2
+";
+    let (dataset, _) = Data::baseline().with("engagements.csv", engagements).read();
+    let all: Vec<_> = dataset.engagements.iter_enumerated().map(|(id, _)| id).collect();
+    let current = |as_of: &str| {
+        let id = current_engagement(&dataset, &all, day(as_of)).unwrap();
+        dataset.engagements[id].name.clone()
+    };
+    // Both 2024 and 2025 run; 2025 started last.
+    assert_eq!(current("2025-06-30"), "Alpha 2026 Premier");
+    // 2025 ended the day before; 2024 still runs.
+    assert_eq!(current("2025-07-01"), "Alpha 2024 Premier");
+    // 2024 on its last day still runs.
+    assert_eq!(current("2025-12-31"), "Alpha 2024 Premier");
+    // Nothing runs: 2024 ended last, though 2025 started later.
+    assert_eq!(current("2026-06-01"), "Alpha 2024 Premier");
+    // Before anything started: the first to start.
+    assert_eq!(current("2023-06-01"), "Alpha 2024 Premier");
+    // 2027 started: it runs, and leads.
+    assert_eq!(current("2027-01-01"), "Alpha 2027 Premier");
+}
