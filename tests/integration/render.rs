@@ -378,8 +378,9 @@ fn headings(markdown: &str) -> Vec<String> {
 }
 
 /// Page flow in every sample PDF: each page's running header spells the organisation as it is
-/// written ("2i2c", never "2I2C"), no page ends with a heading, and no figure caption starts a
-/// page away from its chart.
+/// written ("2i2c", never "2I2C"), no page ends with a heading or a lead-in line (ending with
+/// a colon) away from what it introduces, and no figure caption starts a page away from its
+/// chart.
 #[test]
 fn every_sample_pdf_keeps_headings_with_their_text_and_figures_with_their_captions() {
     let (out, _) = rendered_sample();
@@ -410,6 +411,9 @@ fn every_sample_pdf_keeps_headings_with_their_text_and_figures_with_their_captio
             let last = body.last().unwrap();
             if let Some(heading) = headings.iter().find(|heading| last.starts_with(heading.as_str())) {
                 problems.push(format!("{name} page {number} ends with the heading {heading:?}"));
+            }
+            if last.ends_with(':') {
+                problems.push(format!("{name} page {number} ends with a lead-in: {last:?}"));
             }
             if body.iter().skip(1).take(2).any(|line| line.starts_with("Figure ")) {
                 problems.push(format!("{name} page {number} starts with a caption: {:?}", body[1]));
