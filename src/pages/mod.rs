@@ -25,10 +25,12 @@ pub struct Renderer {
 
 impl Renderer {
     pub fn new(templates: &TemplateSet, target: Target) -> Result<Renderer> {
+        // The initiative's body is GitHub Markdown, escaped by its own engine, not MyST.
         let names: Vec<&str> = templates
             .files()
             .map(|(name, _)| name)
             .filter(|name| name.ends_with(".md.j2") || name.ends_with(".yml.j2"))
+            .filter(|name| !name.starts_with("initiative"))
             .collect();
         let engine = Engine::builder(templates)
             .escape(".md.j2", Arc::new(move |text| escape::inline(text, target).into()))
