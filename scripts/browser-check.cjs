@@ -2,7 +2,7 @@
 // would trip over: console errors, images or links that do not load, tables and figures wider
 // than the article column, and chart text drawn under 11 px at the column's width.
 //
-//   node scripts/browser-check.cjs SITE_DIR
+//   node scripts/browser-check.cjs SITE_DIR        (WIDTH=1024 for a narrower window; 1400 by default)
 //
 // Prints one line per problem ("PAGE: what") and a closing tally; exits 1 when there is a
 // problem. The site is served from 127.0.0.1 by this script. Requests to other hosts (the
@@ -15,7 +15,7 @@ const http = require("node:http");
 const path = require("node:path");
 const puppeteer = require("puppeteer-core");
 
-const VIEWPORT = { width: 1400, height: 1000 };
+const VIEWPORT = { width: Number(process.env.WIDTH || 1400), height: 1000 };
 const SMALLEST_CHART_TEXT_PX = 11;
 
 const TYPES = {
