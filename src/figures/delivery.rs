@@ -56,11 +56,6 @@ pub fn recent_work(dataset: &Dataset, activities: &[ActivityId], month: Month) -
     RecentWork { from, to, listed: recent[total.saturating_sub(RECENT_ENTRIES)..].to_vec(), total }
 }
 
-/// The activities among `activities` that started in `month`.
-pub fn started_in(dataset: &Dataset, activities: &[ActivityId], month: Month) -> Vec<ActivityId> {
-    activities.iter().copied().filter(|id| Month::of(dataset.activities[*id].start) == month).collect()
-}
-
 /// The hours some activities count as of `as_of`.
 pub fn total(
     dataset: &Dataset,
