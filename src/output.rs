@@ -232,7 +232,7 @@ pub(crate) fn write(plan: &Plan, out: &Path, kind: OutputKind) -> Result<()> {
     let _lock = RunLock::take(out)?;
     let output = Output::open(out)?;
     output.settle_interrupted_run()?;
-    let previous = output.previous_owned()?;
+    let previous = output.previous_owned(kind)?;
     output.refuse_another_kind(kind, &previous)?;
     output.refuse_files_in_the_way(plan, &previous)?;
     output.claim()?;
@@ -328,16 +328,23 @@ impl Output {
     }
 
     /// The paths a previous run owned: none in an empty folder; an error if the folder holds
-    /// files and no list, since then they are someone else's.
-    fn previous_owned(&self) -> Result<BTreeSet<String>> {
+    /// files and no list, since then they are someone else's. A folder `pull` writes may hold
+    /// its settings file (the data folder's `settings.toml`, where pull reads its tables'
+    /// names) before the first pull.
+    fn previous_owned(&self, kind: OutputKind) -> Result<BTreeSet<String>> {
         let list = self.path(OWNED_LIST);
         match fs::read_to_string(&list) {
             Ok(text) => Ok(lines(&text).map(str::to_string).collect()),
             Err(error) if error.kind() == ErrorKind::NotFound => {
                 let entries = fs::read_dir(&self.root)
                     .with_context(|| format!("cannot read {}", self.root.display()))?;
-                let mut others =
-                    entries.filter(|entry| entry.as_ref().map_or(true, |e| e.file_name() != LOCK_FILE));
+                let mut others = entries.filter(|entry| {
+                    entry.as_ref().map_or(true, |e| {
+                        e.file_name() != LOCK_FILE
+                            && !(kind == OutputKind::Exports
+                                && e.file_name() == crate::settings::SETTINGS_FILE)
+                    })
+                });
                 if others.next().is_some() {
                     bail!(
                         "{} is not empty and was not written by ces-report (it has no {OWNED_LIST}); choose a new or empty folder",
@@ -976,7 +983,7 @@ mod tests {
         put(&root, "d", "someone else's file where the new output needs a folder");
         fs::create_dir_all(root.join("e.pdf/inside")).unwrap();
         std::os::unix::fs::symlink("nowhere", root.join("f.md")).unwrap();
-        let previous = Output { root: root.clone() }.previous_owned().unwrap();
+        let previous = Output { root: root.clone() }.previous_owned(OutputKind::Book).unwrap();
         let new = plan(
             &[("a.md", "x"), ("b/c.md", "x"), ("d/page.md", "x"), ("f.md", "x"), ("old/page.md", "x")],
             &["e.pdf"],

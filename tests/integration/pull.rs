@@ -294,6 +294,23 @@ fn the_settings_name_each_table_by_name_or_id_and_a_view() {
         assert_eq!((output.status.code(), text(&output.stderr).as_str()), (Some(1), expected));
         assert!(files_under(&out, &|_| false) == before, "a failed pull changed the folder");
     }
+    // The default place for the settings is the --out folder itself: a first pull into a
+    // folder holding only settings.toml is allowed, and leaves the file as it was.
+    let fresh = folder.join("fresh");
+    std::fs::create_dir_all(&fresh).unwrap();
+    let in_folder = format!("[airtable.activities]\nview = \"{OCTOBER_VIEW}\"\n");
+    std::fs::write(fresh.join("settings.toml"), &in_folder).unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_ces-report"))
+        .args(["pull", "--base", BASE, "--out", fresh.to_str().unwrap()])
+        .args(["--api-url", &format!("http://127.0.0.1:{port}")])
+        .env("AIRTABLE_TOKEN", TOKEN)
+        .env("CES_AIRTABLE_RATE_LIMIT_WAIT_MS", "20")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert_eq!(csv::Reader::from_path(fresh.join("activities.csv")).unwrap().records().count(), october);
+    assert_eq!(std::fs::read_to_string(fresh.join("settings.toml")).unwrap(), in_folder);
+
     std::fs::write(&settings, "[airtable.activity]\nview = \"Grid\"\n").unwrap();
     let output = pull_with(port, &out, &settings);
     assert_eq!(
