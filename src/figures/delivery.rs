@@ -56,16 +56,6 @@ pub fn recent_work(dataset: &Dataset, activities: &[ActivityId], month: Month) -
     RecentWork { from, to, listed: recent[total.saturating_sub(RECENT_ENTRIES)..].to_vec(), total }
 }
 
-/// The hours some activities count as of `as_of`.
-pub fn total(
-    dataset: &Dataset,
-    activities: &[ActivityId],
-    as_of: NaiveDate,
-    calendar: &WorkCalendar,
-) -> Hours {
-    activities.iter().map(|id| dataset.activities[*id].hours_as_of(as_of, calendar)).sum()
-}
-
 /// An allocation's use day by day: (day, hours used by the end of that day), in date order,
 /// up to `as_of`.
 pub fn cumulative_use(

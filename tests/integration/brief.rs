@@ -91,6 +91,12 @@ fn quarter_totals_of_an_engagement_spanning_a_year_boundary() {
     assert_eq!(json["engagements"][0]["used"], 18.5);
     // The engagement ends on 31 December 2027: 291 days after 15 March 2027.
     assert!(page.contains("**in 291 days**: the engagement ends on 31 December 2027"), "{page}");
+    // By member, most first: Ana Silva 2 + 10 + 1.5 = 13.5 h, Ben Okafor 2 + 3 = 5 h.
+    let team = page.lines().find(|line| line.starts_with("- **Who worked with them:**")).expect("team line");
+    assert_eq!(
+        crate::support::literal_text(team),
+        "- **Who worked with them:** Ana Silva (13.5 h) and Ben Okafor (5 h)."
+    );
 }
 
 #[test]
