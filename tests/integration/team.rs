@@ -127,3 +127,22 @@ fn the_sample_reports_team_table_is_the_jsons_team() {
     let pages = ces_report::render::count_pages(&std::fs::read(pdf).unwrap()).unwrap();
     assert!(pages <= 8, "the aggregated report has {pages} pages");
 }
+
+/// A member is over their share only when committed beyond it: exactly the share is not over,
+/// a hundredth of an hour more is, and floating point noise at the share (0.1 + 0.2 against
+/// 0.3) is not; an unknown share is never over.
+#[test]
+fn over_share_is_judged_at_its_edge() {
+    use ces_report::figures::team::MemberMonth;
+    let member = |committed: f64, share: Option<f64>| MemberMonth {
+        member: "Ana Silva".to_string(),
+        delivered: ces_report::hours::Hours::ZERO,
+        committed,
+        engagements: Vec::new(),
+        share,
+    };
+    assert!(!member(52.5, Some(52.5)).over_share());
+    assert!(member(52.51, Some(52.5)).over_share());
+    assert!(!member(0.1 + 0.2, Some(0.3)).over_share());
+    assert!(!member(1000.0, None).over_share());
+}
