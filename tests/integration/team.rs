@@ -146,3 +146,18 @@ fn over_share_is_judged_at_its_edge() {
     assert!(!member(0.1 + 0.2, Some(0.3)).over_share());
     assert!(!member(1000.0, None).over_share());
 }
+
+/// A provider whose allocations commit nothing in the month is not in that month's team (and
+/// does not take a share of its capacity).
+#[test]
+fn a_provider_with_nothing_in_the_month_is_not_in_its_team() {
+    let data =
+        Data::baseline().add("allocations.csv", "Alpha 2027 Q1,Alpha hub,1/1/2027,3/31/2027,12,Cara Diaz\n");
+    let (dataset, _) = data.read();
+    let figures = compute(&dataset, &Settings::default(), day("2026-10-31"));
+    let october = team_month(&dataset, &figures, Month::of(day("2026-10-01")));
+    let members: Vec<&str> = october.iter().map(|m| m.member.as_str()).collect();
+    assert!(!members.contains(&"Cara Diaz"), "{members:?}");
+    let january = team_month(&dataset, &figures, Month::of(day("2027-01-01")));
+    assert!(january.iter().any(|m| m.member == "Cara Diaz"));
+}
