@@ -167,21 +167,19 @@ fn answer(
     ("200 OK", body.to_string())
 }
 
-fn pull(port: u16, out: &Path, token: &str) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_ces-report"))
-        .args([
-            "pull",
-            "--base",
-            BASE,
-            "--out",
-            out.to_str().unwrap(),
-            "--api-url",
-            &format!("http://127.0.0.1:{port}"),
-        ])
+/// `pull` of the stand-in's base into `out` with `token`, the 429 wait cut to 20 ms.
+fn pull_command(port: u16, out: &Path, token: &str) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_ces-report"));
+    command
+        .args(["pull", "--base", BASE, "--out", out.to_str().unwrap()])
+        .args(["--api-url", &format!("http://127.0.0.1:{port}")])
         .env("AIRTABLE_TOKEN", token)
-        .env("CES_AIRTABLE_RATE_LIMIT_WAIT_MS", "20")
-        .output()
-        .unwrap()
+        .env("CES_AIRTABLE_RATE_LIMIT_WAIT_MS", "20");
+    command
+}
+
+fn pull(port: u16, out: &Path, token: &str) -> std::process::Output {
+    pull_command(port, out, token).output().unwrap()
 }
 
 #[test]
@@ -233,21 +231,7 @@ fn a_pull_gives_the_figures_of_the_exports_and_never_shows_the_token() {
 }
 
 fn pull_with(port: u16, out: &Path, settings: &Path) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_ces-report"))
-        .args([
-            "pull",
-            "--base",
-            BASE,
-            "--out",
-            out.to_str().unwrap(),
-            "--settings",
-            settings.to_str().unwrap(),
-        ])
-        .args(["--api-url", &format!("http://127.0.0.1:{port}")])
-        .env("AIRTABLE_TOKEN", TOKEN)
-        .env("CES_AIRTABLE_RATE_LIMIT_WAIT_MS", "20")
-        .output()
-        .unwrap()
+    pull_command(port, out, TOKEN).args(["--settings", settings.to_str().unwrap()]).output().unwrap()
 }
 
 #[test]
@@ -300,13 +284,7 @@ fn the_settings_name_each_table_by_name_or_id_and_a_view() {
     std::fs::create_dir_all(&fresh).unwrap();
     let in_folder = format!("[airtable.activities]\nview = \"{OCTOBER_VIEW}\"\n");
     std::fs::write(fresh.join("settings.toml"), &in_folder).unwrap();
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_ces-report"))
-        .args(["pull", "--base", BASE, "--out", fresh.to_str().unwrap()])
-        .args(["--api-url", &format!("http://127.0.0.1:{port}")])
-        .env("AIRTABLE_TOKEN", TOKEN)
-        .env("CES_AIRTABLE_RATE_LIMIT_WAIT_MS", "20")
-        .output()
-        .unwrap();
+    let output = pull(port, &fresh, TOKEN);
     assert!(output.status.success(), "{}", text(&output.stderr));
     assert_eq!(csv::Reader::from_path(fresh.join("activities.csv")).unwrap().records().count(), october);
     assert_eq!(std::fs::read_to_string(fresh.join("settings.toml")).unwrap(), in_folder);
@@ -343,14 +321,7 @@ fn a_pull_killed_at_any_moment_leaves_the_folder_whole() {
     let new = files_under(&folder.join("reference"), &|name| !name.ends_with(".csv"));
     assert_ne!(new["activities.csv"], old["activities.csv"]);
     for fraction in [0.1, 0.4, 0.7, 0.9, 0.97, 1.0] {
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ces-report"))
-            .args(["pull", "--base", BASE, "--out", out.to_str().unwrap()])
-            .args(["--api-url", &format!("http://127.0.0.1:{slow}")])
-            .env("AIRTABLE_TOKEN", TOKEN)
-            .env("CES_AIRTABLE_RATE_LIMIT_WAIT_MS", "20")
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = pull_command(slow, &out, TOKEN).stderr(std::process::Stdio::null()).spawn().unwrap();
         std::thread::sleep(whole.mul_f64(fraction));
         let _ = child.kill();
         let _ = child.wait();
