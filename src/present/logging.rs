@@ -7,7 +7,9 @@ use chrono::NaiveDate;
 use crate::figures::Figures;
 use crate::model::Dataset;
 
-/// An active allocation with no recent activity ([`Figures::quiet`]).
+/// An active allocation with no recent activity ([`Figures::quiet`]); the JSON writes it as
+/// it is.
+#[derive(serde::Serialize)]
 pub struct QuietEntry<'a> {
     pub allocation: &'a str,
     pub engagement: &'a str,
@@ -15,7 +17,8 @@ pub struct QuietEntry<'a> {
     pub last_activity: Option<NaiveDate>,
 }
 
-/// An activity logged late ([`Figures::late_entries`]).
+/// An activity logged late ([`Figures::late_entries`]); the JSON writes it as it is.
+#[derive(serde::Serialize)]
 pub struct LateEntry<'a> {
     /// Its line in activities.csv.
     pub line: u32,

@@ -14,7 +14,7 @@ use crate::figures::{team, Cost, Figures};
 use crate::hours::Hours;
 use crate::model::{AllocationId, Dataset};
 use crate::present::format::round;
-use crate::present::logging;
+use crate::present::logging::{self, LateEntry, QuietEntry};
 use crate::present::Phrases;
 
 #[derive(Serialize)]
@@ -139,27 +139,9 @@ pub(crate) struct UpcomingJson<'a> {
 #[derive(Serialize)]
 pub(crate) struct LoggingJson<'a> {
     /// Activities logged more than the allowed delay after they ended.
-    pub late: Vec<LateJson<'a>>,
+    pub late: Vec<LateEntry<'a>>,
     /// Active allocations with no activity in the quiet window.
-    pub quiet: Vec<QuietJson<'a>>,
-}
-
-#[derive(Serialize)]
-pub(crate) struct LateJson<'a> {
-    pub line: u32,
-    pub allocation: &'a str,
-    pub team_member: &'a str,
-    pub end: NaiveDate,
-    pub created: Option<NaiveDate>,
-    pub days_late: i64,
-}
-
-#[derive(Serialize)]
-pub(crate) struct QuietJson<'a> {
-    pub allocation: &'a str,
-    pub engagement: &'a str,
-    pub provider: Option<&'a str>,
-    pub last_activity: Option<NaiveDate>,
+    pub quiet: Vec<QuietEntry<'a>>,
 }
 
 pub(crate) fn summary<'a>(
@@ -296,23 +278,7 @@ fn upcoming_entry(dataset: &Dataset, id: AllocationId) -> UpcomingJson<'_> {
 }
 
 fn logging<'a>(dataset: &'a Dataset, figures: &'a Figures) -> LoggingJson<'a> {
-    let late = logging::late(dataset, figures)
-        .map(|entry| LateJson {
-            line: entry.line,
-            allocation: entry.allocation,
-            team_member: entry.team_member,
-            end: entry.end,
-            created: entry.created,
-            days_late: entry.days_late,
-        })
-        .collect();
-    let quiet = logging::quiet(dataset, figures)
-        .map(|entry| QuietJson {
-            allocation: entry.allocation,
-            engagement: entry.engagement,
-            provider: entry.provider,
-            last_activity: entry.last_activity,
-        })
-        .collect();
+    let late = logging::late(dataset, figures).collect();
+    let quiet = logging::quiet(dataset, figures).collect();
     LoggingJson { late, quiet }
 }
