@@ -207,4 +207,16 @@ mod tests {
             [(Month { year: 2026, month: 12 }, 1600.0), (Month { year: 2027, month: 1 }, 1000.0)]
         );
     }
+
+    #[test]
+    fn a_value_over_no_working_day_is_spread_over_its_calendar_days() {
+        // Sat 2026-10-31, Sun 11-01 and Mon 11-02, a holiday: no working day, three calendar
+        // days, one in October and two in November: 300.00 is 100 and 200.
+        let calendar = WorkCalendar::new(&[day(2026, 11, 2)].into());
+        let spread = spread_value(30_000, day(2026, 10, 31), day(2026, 11, 2), &calendar);
+        assert_eq!(
+            spread,
+            [(Month { year: 2026, month: 10 }, 100.0), (Month { year: 2026, month: 11 }, 200.0)]
+        );
+    }
 }

@@ -468,7 +468,7 @@ mod revenue {
     use ces_report::figures::revenue::revenue;
     use ces_report::settings::Settings;
 
-    use crate::support::{day, id, Data, ENGAGEMENTS, PROJECTS};
+    use crate::support::{day, id, Data, ACTIVITIES, ENGAGEMENTS, PROJECTS};
 
     #[test]
     fn the_ratio_of_a_month_with_two_contracts() {
@@ -505,6 +505,48 @@ mod revenue {
         // 183.33 per committed hour: above a cost of 100 an hour, below one of 200.
         assert!(!alpha.below_cost);
         assert!(revenue(&dataset, &figures, 200.0).engagements[0].below_cost);
+    }
+
+    #[test]
+    fn a_valued_engagement_without_dates_has_its_hours_costed_and_no_ratio() {
+        // Alpha is worth 1,200.00 but has no dates to spread it over: no month has revenue.
+        // October still lists its 4 h delivered, 400 at 100 an hour, and a ratio to no revenue
+        // is none, not infinite. 1,200 for 4 h delivered and 12 h committed is 300 and 100 an
+        // hour: exactly the cost of 100 an hour is not below it, a cent more is.
+        let engagements = format!(
+            "{},Contract value\nAlpha 2026 Premier,Alpha Lab,,,Tier,Active,rec1,1200\n",
+            ENGAGEMENTS.lines().next().unwrap()
+        );
+        let data = Data::baseline().with("engagements.csv", &engagements);
+        let (dataset, _) = data.read();
+        let figures = compute(&dataset, &Settings::default(), day("2026-10-31"));
+        let answer = revenue(&dataset, &figures, 100.0);
+        assert_eq!(answer.undated, [id(0)]);
+        let months: Vec<String> = answer.months.iter().map(|row| row.month.to_string()).collect();
+        assert_eq!(months, ["2026-10"], "only the month with hours delivered");
+        let october = &answer.months[0];
+        assert_eq!(
+            (
+                october.revenue,
+                october.delivered_cost,
+                october.delivered_cost_without_value,
+                october.committed_cost
+            ),
+            (0.0, Some(400.0), Some(0.0), 0.0)
+        );
+        assert_eq!((october.delivered_ratio(), october.committed_ratio()), (None, None));
+        let alpha = &answer.engagements[0];
+        assert_eq!((alpha.per_delivered_hour, alpha.per_committed_hour), (Some(300.0), Some(100.0)));
+        assert!(!alpha.below_cost);
+        assert!(revenue(&dataset, &figures, 100.01).engagements[0].below_cost);
+        // Before its first hour is delivered there is no revenue per hour delivered.
+        let idle = Data::baseline()
+            .with("engagements.csv", &engagements)
+            .with("activities.csv", ACTIVITIES.lines().next().unwrap());
+        let (dataset, _) = idle.read();
+        let figures = compute(&dataset, &Settings::default(), day("2026-10-31"));
+        let alpha = &revenue(&dataset, &figures, 100.0).engagements[0];
+        assert_eq!((alpha.per_delivered_hour, alpha.per_committed_hour), (None, Some(100.0)));
     }
 
     #[test]
