@@ -304,6 +304,29 @@ mod tests {
     }
 
     #[test]
+    fn a_range_with_no_working_day_is_split_by_calendar_days() {
+        // Sat 2026-10-31, Sun 11-01 and Mon 11-02, a holiday: one calendar day in October,
+        // two in November. 3 h delivered is 1 h and 2 h; 6 h available commits 2 h and 4 h.
+        let calendar = WorkCalendar::new(&[day(2026, 11, 2)].into());
+        let (first, last) = (day(2026, 10, 31), day(2026, 11, 2));
+        let split = activity_months(&activity(first, last, 3.0), &calendar, day(2026, 12, 31));
+        assert_eq!(months(split), [("2026-10".to_string(), h(1.0)), ("2026-11".to_string(), h(2.0))]);
+        let allocation = Allocation::standalone("Long weekend", first, last, Hours::whole(6));
+        let split = allocation_months(&allocation, &calendar);
+        assert_eq!(split, [(Month { year: 2026, month: 10 }, 2.0), (Month { year: 2026, month: 11 }, 4.0)]);
+    }
+
+    #[test]
+    fn work_begun_on_a_weekend_counts_nothing_and_in_its_first_month_until_a_working_day() {
+        // Sat 2026-10-31 to Fri 11-06, as of Sun 11-01: no working day has passed, so nothing
+        // is counted yet, and it is counted in October alone (no November month of 0 h).
+        let calendar = WorkCalendar::default();
+        let week = activity(day(2026, 10, 31), day(2026, 11, 6), 5.0);
+        let split = activity_months(&week, &calendar, day(2026, 11, 1));
+        assert_eq!(months(split), [("2026-10".to_string(), Hours::ZERO)]);
+    }
+
+    #[test]
     fn a_range_half_elapsed_counts_half_in_the_months_so_far() {
         // 560 h from Tue 2024-10-01 to Fri 2025-02-28: 109 working days (Oct 23, Nov 21,
         // Dec 22, Jan 23, Feb 20). As of Tue 2024-12-31, 66 have elapsed: 560 × 66/109 =
