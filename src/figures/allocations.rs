@@ -254,6 +254,20 @@ mod tests {
     }
 
     #[test]
+    fn an_overrun_begins_the_day_the_hours_go_beyond_those_available_not_the_day_they_reach_them() {
+        // 4 h available: 3 h on 6 July and 1 h on 1 September use them up exactly (no overrun);
+        // 0.5 h on 2 September goes beyond them.
+        let quarter = allocation(day(2026, 7, 1), day(2026, 9, 30), 4.0);
+        let used_up = [activity(day(2026, 9, 1), 1.0), activity(day(2026, 7, 6), 3.0)];
+        let figures =
+            allocation_figures(&quarter, used_up.iter(), &WorkCalendar::default(), day(2026, 9, 30));
+        assert_eq!((figures.overrun, figures.overrun_since), (Hours::ZERO, None));
+        let beyond = [used_up[0].clone(), used_up[1].clone(), activity(day(2026, 9, 2), 0.5)];
+        let figures = allocation_figures(&quarter, beyond.iter(), &WorkCalendar::default(), day(2026, 9, 30));
+        assert_eq!((figures.overrun, figures.overrun_since), (h(0.5), Some(day(2026, 9, 2))));
+    }
+
+    #[test]
     fn hours_left_after_the_window_expire() {
         let quarter = allocation(day(2025, 1, 1), day(2025, 3, 31), 4.0);
         let log = [activity(day(2025, 2, 3), 1.5)];
