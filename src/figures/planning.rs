@@ -275,6 +275,21 @@ mod tests {
     }
 
     #[test]
+    fn the_last_month_of_a_quarter_is_in_that_quarter() {
+        let start = day(2026, 1, 1);
+        assert_eq!(
+            period_at(day(2026, 3, 31), Period::Quarter, start),
+            (day(2026, 1, 1), day(2026, 3, 31), "2026 Q1".to_string())
+        );
+        assert_eq!(period_at(day(2026, 6, 15), Period::Quarter, start).2, "2026 Q2");
+        assert_eq!(period_at(day(2026, 9, 1), Period::Quarter, start).2, "2026 Q3");
+        assert_eq!(
+            period_at(day(2026, 12, 31), Period::Quarter, start),
+            (day(2026, 10, 1), day(2026, 12, 31), "2026 Q4".to_string())
+        );
+    }
+
+    #[test]
     fn half_hours_round_to_the_nearest() {
         // 12 h × 45/66 = 8.18 h → 8 h; 12 × 50/66 = 9.09 → 9; 4 × 20/63 = 1.27 → 1.5.
         assert_eq!(half_hours(Hours::whole(12), 45, 66), Hours::whole(8));
