@@ -268,6 +268,11 @@ mod tests {
         );
         assert_eq!(period_at(day(2026, 7, 1), Period::Year, start).2, "year 2");
         assert_eq!(period_at(day(2026, 6, 30), Period::Year, start).2, "year 1");
+        // Early in a later calendar year: March 2028 is in the contract year from July 2027.
+        assert_eq!(
+            period_at(day(2028, 3, 1), Period::Year, start),
+            (day(2027, 7, 1), day(2028, 6, 30), "year 3".to_string())
+        );
         assert_eq!(
             period_at(day(2026, 2, 2), Period::Quarter, start),
             (day(2026, 1, 1), day(2026, 3, 31), "2026 Q1".to_string())
