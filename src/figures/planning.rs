@@ -309,5 +309,15 @@ mod tests {
         let windows =
             [(day(2026, 10, 5), day(2026, 10, 16), "a"), (day(2026, 10, 12), day(2026, 10, 23), "b")];
         assert_eq!(covered_working_days(&windows, &calendar), 15);
+        // October (22 working days) holding two windows of its own (Oct 5–9, Oct 12–16) is 22.
+        let nested = [
+            (day(2026, 10, 1), day(2026, 10, 31), "october"),
+            (day(2026, 10, 5), day(2026, 10, 9), "a"),
+            (day(2026, 10, 12), day(2026, 10, 16), "b"),
+        ];
+        assert_eq!(covered_working_days(&nested, &calendar), 22);
+        // Oct 5–9 and Oct 19–23, a week apart: 10, the week between not counted.
+        let apart = [(day(2026, 10, 5), day(2026, 10, 9), "a"), (day(2026, 10, 19), day(2026, 10, 23), "b")];
+        assert_eq!(covered_working_days(&apart, &calendar), 10);
     }
 }

@@ -440,6 +440,23 @@ mod plan {
     }
 
     #[test]
+    fn an_allocation_covers_only_the_periods_it_overlaps() {
+        // Monthly from Wed Jul 1 to Sun Aug 2: August is cut to a weekend, no working day. July's
+        // allocation ends before it, so nothing covers August, however few its working days.
+        let projects =
+            PROJECTS.replace("1/1/2026,12/31/2027", "7/1/2026,8/2/2026").replace("/ quarter", "/ month");
+        let allocations = "Allocation name,Project,Allocation start date,Allocation end date,Hours available\nJuly,Alpha hub,7/1/2026,7/31/2026,12\n";
+        let data = Data::baseline()
+            .with("projects.csv", &projects)
+            .with("allocations.csv", allocations)
+            .with("activities.csv", "Allocation,Team member,Units,Start date\n");
+        let planned = plan(&data, true);
+        let covered: Vec<(&str, Option<&str>)> =
+            planned.iter().map(|p| (p.name.as_str(), p.existing.as_deref())).collect();
+        assert_eq!(covered, [("Alpha hub July 2026", Some("July")), ("Alpha hub August 2026", None)]);
+    }
+
+    #[test]
     fn past_periods_are_not_proposed_and_a_zero_budget_is_a_warning() {
         let folder = temp_folder("plan-past");
         let projects = format!("{PROJECTS}Alpha nothing,Alpha 2026 Premier,1/1/2026,12/31/2026,Nothing,Up to 0 hours / quarter\n");
