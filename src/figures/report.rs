@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use super::allocations::{HoursTotals, State};
+use super::allocations::State;
 use super::communities::Community;
 use super::status::Status;
 use super::{EngagementFigures, Figures};
@@ -98,26 +98,6 @@ pub fn recipients(dataset: &Dataset, engagement: EngagementId) -> Recipients<'_>
     let to = with_role(Role::Technical);
     let cc = with_role(Role::Administrative);
     Recipients { to, cc }
-}
-
-/// An engagement's hours in a report period: the sums over its allocations whose window
-/// overlaps the period's month, each as of the report's date.
-pub type PeriodHours = HoursTotals;
-
-pub fn period_hours(
-    dataset: &Dataset,
-    figures: &Figures,
-    engagement: EngagementId,
-    month: Month,
-) -> PeriodHours {
-    dataset
-        .allocations_of(engagement)
-        .filter(|id| {
-            let allocation = &dataset.allocations[*id];
-            allocation.start <= month.last_day() && allocation.end >= month.first_day()
-        })
-        .map(|id| HoursTotals::of(&figures.allocations[id]))
-        .sum()
 }
 
 /// Counts for the headline tables.

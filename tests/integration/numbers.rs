@@ -584,3 +584,36 @@ mod revenue {
         );
     }
 }
+
+mod reported_in_month {
+    //! Which months an engagement gets a community PDF for: those its dates run in, and those
+    //! with work logged in them.
+
+    use ces_report::calendar::Month;
+    use ces_report::figures::report::reported_in_month;
+
+    use crate::support::{day, id, Data, ACTIVITIES, ENGAGEMENTS};
+
+    fn months_reported(engagements: &str, activities: &str) -> Vec<String> {
+        let data = Data::baseline().with("engagements.csv", engagements).with("activities.csv", activities);
+        let (dataset, _) = data.read();
+        (9..=12)
+            .map(|month| Month { year: 2026, month })
+            .filter(|month| reported_in_month(&dataset, id(0), *month, day("2026-12-31")))
+            .map(|month| month.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn the_months_its_dates_run_in_and_those_with_work_logged() {
+        let no_work = ACTIVITIES.lines().next().unwrap();
+        // From Sun 1 November: not September or October, November and December.
+        let from_november = ENGAGEMENTS.replace("1/1/2026,12/31/2027", "11/1/2026,12/31/2027");
+        assert_eq!(months_reported(&from_november, no_work), ["2026-11", "2026-12"]);
+        // Ending Wed 30 September: September only; with its October work (5 and 20 October),
+        // October too.
+        let to_september = ENGAGEMENTS.replace("1/1/2026,12/31/2027", "1/1/2026,9/30/2026");
+        assert_eq!(months_reported(&to_september, no_work), ["2026-09"]);
+        assert_eq!(months_reported(&to_september, ACTIVITIES), ["2026-09", "2026-10"]);
+    }
+}
