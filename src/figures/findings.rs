@@ -56,16 +56,6 @@ pub struct Finding {
     pub since: Option<NaiveDate>,
 }
 
-impl Finding {
-    /// The status reason kept, unless the finding is about activities outside their windows.
-    pub fn reason(&self) -> Option<&Reason> {
-        match &self.subject {
-            Subject::Reason(reason) => Some(reason),
-            Subject::OutsideWindow { .. } => None,
-        }
-    }
-}
-
 /// Every finding, once each, commercial decisions first, then delivery, then data fixes; within
 /// a kind, in the engagements' urgency order, and within an engagement in the order its rules
 /// fired (activities outside their windows last).

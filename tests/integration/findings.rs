@@ -66,6 +66,23 @@ fn an_allocation_forecast_to_overrun_and_ahead_of_pace_is_one_finding_since_the_
 }
 
 #[test]
+fn ahead_of_pace_with_no_forecast_overrun_is_a_finding_of_its_own() {
+    // The data of the test above, with forecast_overrun_percent = 300 (a forecast beyond 400%
+    // of the hours instead of 110%): 24 h of 12 h (200%) is no finding, and the pace (8 h of 4 h expected) stands alone, not merged
+    // into a finding that is not there.
+    let data = Data::baseline().add("activities.csv", "Alpha 2026 Q4,Ana Silva,4,Workshop,10/26/2026,,\n");
+    let (dataset, _) = data.read();
+    let mut settings = Settings::default();
+    settings.status.forecast_overrun_percent = 300.0;
+    let figures = compute(&dataset, &settings, day("2026-10-30"));
+    let found: Vec<_> = findings(&dataset, &figures)
+        .iter()
+        .map(|finding| (finding.subject.code(), finding.merged.len()))
+        .collect();
+    assert_eq!(found, [("off-pace", 0)]);
+}
+
+#[test]
 fn behind_pace_is_dated_from_the_first_day_of_its_run() {
     // The baseline's 4 h (by Oct 20) and nothing since. Behind when 4 h < 50% of 12 × e/66,
     // that is after more than 44 working days: October has 22, November 21, so day 44 is Tue
