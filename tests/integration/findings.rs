@@ -148,6 +148,23 @@ fn work_after_the_contract_is_one_finding_and_its_activities_are_not_repeated_ou
 }
 
 #[test]
+fn work_on_the_contracts_last_day_outside_its_allocation_stays_a_data_finding() {
+    // The engagement ends on Tue Oct 20, its allocation the day before. The baseline's 2 h on
+    // Oct 20 is within the contract but outside the allocation's window: a data finding of its
+    // own. 0.2 h on Wed Oct 21 is after both: the commercial finding, which takes it in.
+    let data = Data::baseline()
+        .with("engagements.csv", &ENGAGEMENTS.replace("12/31/2027", "10/20/2026"))
+        .with("allocations.csv", &ALLOCATIONS.replace("12/31/2026", "10/19/2026"))
+        .add("activities.csv", "Alpha 2026 Q4,Ben Okafor,0.2,Late call,10/21/2026,,\n");
+    let found: Vec<(&str, String)> =
+        rows(&data, "2026-10-30").into_iter().map(|(code, sentence, ..)| (code, sentence)).collect();
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(found[0].0, "activities-after-end");
+    assert!(found[0].1.starts_with("1 activity (0.2 h) dated after the engagement ended on 2026-10-20"));
+    assert_eq!(found[1], ("outside-window", "1 activity dated outside its allocation's window.".to_string()));
+}
+
+#[test]
 fn still_marked_active_without_work_after_the_end_stays_a_data_finding() {
     // The engagement ends on Tue Oct 20 and nothing was done after it: only the Status to fix,
     // since the day after the end.
