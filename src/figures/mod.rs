@@ -6,8 +6,7 @@
 //! - [`commitment`]: total commitment and delivered hours per month against capacity;
 //! - [`delivery`]: one engagement's activity, burn-up and hours by team member;
 //! - [`reminders`]: upcoming, ending soon, late logging, quiet allocations;
-//! - [`report`]: urgency order, who gets a PDF and who it is sent to, a period's hours,
-//!   headline counts;
+//! - [`report`]: urgency order, who gets a PDF and who it is sent to, headline counts;
 //! - [`allowance`]: what a community can use now and next, and its month's delivery;
 //! - [`findings`]: the internal report's action list;
 //! - [`revenue`]: cost against revenue, for engagements with a contract value;
