@@ -63,13 +63,6 @@ pub struct EngagementFigures {
     pub outside_window: Vec<ActivityId>,
 }
 
-impl EngagementFigures {
-    /// Hours used as a share of the hours available, in percent; `None` with none available.
-    pub fn usage_percent(&self) -> Option<f64> {
-        (!self.available.is_zero()).then(|| self.used.as_f64() / self.available.as_f64() * 100.0)
-    }
-}
-
 /// Hours delivered and committed, and what they cost.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Cost {

@@ -81,7 +81,6 @@ pub struct EngagementRowView {
     pub left_now: String,
     pub not_started: String,
     pub expired: String,
-    pub usage: String,
 }
 
 pub fn engagement_row(input: &BookInput<'_>, id: EngagementId) -> Result<EngagementRowView> {
@@ -99,7 +98,6 @@ pub fn engagement_row(input: &BookInput<'_>, id: EngagementId) -> Result<Engagem
         left_now: h_grouped(totals.left_now),
         not_started: h_grouped(totals.not_started),
         expired: h_grouped(totals.expired),
-        usage: totals.usage_percent().map_or_else(|| "–".to_string(), percent),
     })
 }
 
