@@ -711,6 +711,16 @@ mod tests {
     }
 
     #[test]
+    fn a_month_cut_by_the_allocations_start_or_end_is_not_quiet() {
+        // 6 h from 15 October to 15 December, nothing logged, as of 15 January: October and
+        // December are only partly inside the window; November alone is quiet.
+        let dataset = dataset("1/1/2026", "12/31/2026", "A,10/15/2026,12/15/2026,6", "");
+        let figures = figures_of(&dataset, "2027-01-15");
+        let brief = brief(&dataset, &figures, EngagementId::from_index(0), &table());
+        assert_eq!(brief.quiet, [month("2026-11")]);
+    }
+
+    #[test]
     fn busiest_months_keep_the_earlier_on_a_tie() {
         let by_month: BTreeMap<Month, Hours> = [
             (month("2026-01"), Hours::whole(2)),
