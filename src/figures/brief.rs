@@ -721,6 +721,34 @@ mod tests {
     }
 
     #[test]
+    fn a_deliverable_is_listed_once_every_allocation_has_ended_with_hours_expired() {
+        // A (1 January – 30 June, 10 h) used 6 h: 4 h expired. B (1 July – 31 December, 4 h)
+        // used them all. On 31 December B is still open: not listed. On 4 January: listed,
+        // 4 h expired since 1 January. With A used up too, nothing expired: never listed.
+        let data = |a_used: u32| {
+            read(
+                "E,Community,1/1/2026,12/31/2026,Tier,Active\n",
+                "P,E,,,\"Pilot\nDeliverable: go/no-go recommendation\"\n",
+                "A,P,1/1/2026,6/30/2026,10\nB,P,7/1/2026,12/31/2026,4\n",
+                &format!("A,{a_used},3/2/2026,,Workshop,Ana\nB,4,9/1/2026,,Call,Ana\n"),
+            )
+        };
+        let listed = |dataset: &Dataset, as_of: &str| {
+            expired_deliverables(dataset, &figures_of(dataset, as_of), EngagementId::from_index(0))
+                .into_iter()
+                .map(|d| (d.deliverable, d.expired, d.ended, d.since))
+                .collect::<Vec<_>>()
+        };
+        let part_used = data(6);
+        assert_eq!(listed(&part_used, "2026-12-31"), []);
+        assert_eq!(
+            listed(&part_used, "2027-01-04"),
+            [("go/no-go recommendation".to_string(), Hours::whole(4), day("2026-12-31"), day("2027-01-01"))]
+        );
+        assert_eq!(listed(&data(10), "2027-01-04"), []);
+    }
+
+    #[test]
     fn busiest_months_keep_the_earlier_on_a_tie() {
         let by_month: BTreeMap<Month, Hours> = [
             (month("2026-01"), Hours::whole(2)),
