@@ -70,6 +70,12 @@ fn utilisation_counts_the_working_days_of_a_month_with_a_holiday() {
     // A month not reached yet has none.
     let early = compute(&dataset, &settings, day("2026-11-30"));
     assert_eq!(utilisation(early.commitment_in(Month { year: 2026, month: 12 }).unwrap(), early.as_of), None);
+    // A month whose capacity is 0 h a day (the team away) has no utilisation, not an infinite one.
+    let away = ces_report::figures::commitment::CommitmentRow {
+        capacity_hours_per_working_day: Some(0.0),
+        ..december.clone()
+    };
+    assert_eq!(utilisation(&away, figures.as_of), None);
 }
 
 #[test]
