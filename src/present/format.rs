@@ -38,7 +38,7 @@ pub fn money(value: f64, currency: &str) -> String {
 }
 
 /// Rounds to `decimals` places for machine-readable output.
-pub use crate::figures::rounded::round;
+pub use crate::rounding::round;
 
 /// Exact hours as people read them, one decimal at most: `6`, `2.5`.
 pub fn h(value: Hours) -> String {
