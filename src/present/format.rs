@@ -95,17 +95,6 @@ pub fn usage_bar(used: Hours, available: Hours) -> String {
     format!("{}{}", "█".repeat(filled), "░".repeat(BAR_WIDTH - filled))
 }
 
-/// An engagement's or project's dates: `2026-01-01 to 2027-12-31`, `from 2026-01-01 (no end
-/// date)`.
-pub fn period(start: Option<chrono::NaiveDate>, end: Option<chrono::NaiveDate>) -> String {
-    match (start, end) {
-        (Some(start), Some(end)) => format!("{start} to {end}"),
-        (Some(start), None) => format!("from {start} (no end date)"),
-        (None, Some(end)) => format!("until {end} (no start date)"),
-        (None, None) => "no dates".to_string(),
-    }
-}
-
 /// The first line of a description (its one-line title) and the rest (the outcome).
 pub fn title_and_body(description: &str) -> (String, String) {
     let mut lines = description.trim().lines();

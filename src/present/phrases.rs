@@ -114,6 +114,8 @@ pub struct ChartLabels {
     pub usage_axis: String,
     used_of: String,
     pub team_title: String,
+    /// The months' short names, January first.
+    months: [String; 12],
 }
 
 impl ChartLabels {
@@ -132,6 +134,11 @@ impl ChartLabels {
         self.used_of
             .replace("{used}", &super::format::hours_grouped(used))
             .replace("{available}", &super::format::hours_grouped(available))
+    }
+
+    /// `Mar 2026`: a month on a chart's axis.
+    pub fn month(&self, month: crate::calendar::Month) -> String {
+        format!("{} {}", self.months[month.month as usize - 1], month.year)
     }
 
     /// `Hours used: GPU pilot 2026`.

@@ -202,6 +202,7 @@ fn draw_month_ticks<DB: DrawingBackend>(
     to_pixel: impl Fn(f64) -> BackendCoord,
     first: NaiveDate,
     last: NaiveDate,
+    labels: &ChartLabels,
 ) -> Result<()> {
     let day = |date: NaiveDate| (date - first).num_days() as f64;
     let months: Vec<Month> = Month::range(Month::of(first), Month::of(last))
@@ -213,7 +214,7 @@ fn draw_month_ticks<DB: DrawingBackend>(
         let (px, py) = to_pixel(day(month.first_day()));
         root.draw(&PathElement::new(vec![(px, py), (px, py + 5)], DARK.stroke_width(1)))
             .map_err(plot_error)?;
-        let label = month_label(*month);
+        let label = labels.month(*month);
         let half = (label.chars().count() as i32 * 13 * 55 / 100) / 2;
         if index % step != 0 || px - half < 2 || px + half > width as i32 - 2 {
             continue;
@@ -222,13 +223,6 @@ fn draw_month_ticks<DB: DrawingBackend>(
         root.draw(&Text::new(label, (px, py + 8), style)).map_err(plot_error)?;
     }
     Ok(())
-}
-
-/// `Mar 2026`, or `Mar` inside a year already labelled.
-fn month_label(month: Month) -> String {
-    const NAMES: [&str; 12] =
-        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    format!("{} {}", NAMES[month.month as usize - 1], month.year)
 }
 
 /// The category whose centre is at `position` (categories are unit slots from 0 to `count`),
@@ -313,7 +307,7 @@ pub fn commitment_chart(
             .light_line_style(TRANSPARENT)
             .x_labels(rows.len() * 2 + 1)
             .x_label_formatter(&|x| {
-                category_at(*x, rows.len(), step).map_or(String::new(), |i| month_label(rows[i].month))
+                category_at(*x, rows.len(), step).map_or(String::new(), |i| labels.month(rows[i].month))
             })
             .y_label_formatter(&|y| format!("{y:.0}"))
             .y_desc(&labels.hours_per_working_day)
@@ -473,7 +467,7 @@ pub fn burn_up_chart(burn: &BurnUp<'_>, labels: &ChartLabels) -> Result<String> 
                 .draw_series(std::iter::once(Text::new(label, (x, top * 0.99), style)))
                 .map_err(plot_error)?;
         }
-        draw_month_ticks(root, |x| chart.backend_coord(&(x, 0.0)), first, last)?;
+        draw_month_ticks(root, |x| chart.backend_coord(&(x, 0.0)), first, last, labels)?;
         Ok(())
     })
 }
@@ -585,7 +579,7 @@ pub fn timeline_chart(bars: &[TimelineBar], as_of: NaiveDate, labels: &ChartLabe
         chart
             .draw_series(DashedLineSeries::new(vec![(x, 0.0), (x, rows)], 4, 4, ORANGE.stroke_width(2)))
             .map_err(plot_error)?;
-        draw_month_ticks(root, |x| chart.backend_coord(&(x, 0.0)), first, last)?;
+        draw_month_ticks(root, |x| chart.backend_coord(&(x, 0.0)), first, last, labels)?;
         Ok(())
     })
 }
@@ -745,7 +739,7 @@ pub fn team_hours_chart(
             .light_line_style(TRANSPARENT)
             .x_labels(months.len() * 2 + 1)
             .x_label_formatter(&|x| {
-                category_at(*x, months.len(), step).map_or(String::new(), |i| month_label(months[i]))
+                category_at(*x, months.len(), step).map_or(String::new(), |i| labels.month(months[i]))
             })
             .y_label_formatter(&|y| crate::present::format::hours(*y))
             .y_desc(&labels.hours)

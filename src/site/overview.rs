@@ -93,7 +93,8 @@ pub struct CommitmentView {
     pub committed: String,
     pub per_day: String,
     pub fte: String,
-    pub capacity: String,
+    /// `None` when not known on any working day.
+    pub capacity: Option<String>,
     /// Set when the capacity is known on only some working days of the month: how many.
     pub capacity_known_days: Option<u32>,
     pub delivered: String,
@@ -142,7 +143,9 @@ pub struct MonthRow {
     pub change: String,
     /// Its hours in all, under the names every output uses.
     pub hours: Totals,
-    pub forecast: String,
+    /// The forecast of the allocations active now and their hours available; `None` when none
+    /// is active.
+    pub forecast: Option<(String, String)>,
     /// The cost of the hours delivered this month.
     pub amount: String,
 }
@@ -442,13 +445,13 @@ fn month_table(input: &BookInput<'_>) -> Result<(Vec<MonthRow>, MonthRow)> {
         .collect::<Result<Vec<_>>>()?;
     let totals = &report.month_totals;
     let total = MonthRow {
-        community: format!("{} communities", rows.len()),
+        community: rows.len().to_string(),
         page: String::new(),
         status: None,
         delivered: h_grouped(totals.delivered),
         change: signed(totals.delivered - totals.previous),
         hours: Totals::of(&totals.hours),
-        forecast: format!("{} of {}", hours(totals.forecast), h_grouped(totals.forecast_available)),
+        forecast: Some((hours(totals.forecast), h_grouped(totals.forecast_available))),
         amount: totals.cost.map(money_amount).unwrap_or_default(),
     };
     Ok((rows, total))
@@ -464,10 +467,7 @@ fn month_row(input: &BookInput<'_>, community: &CommunityMonth) -> Result<MonthR
         delivered: h_grouped(delivered.hours),
         change: signed(delivered.hours - delivered.previous),
         hours: Totals::of(&community.hours),
-        forecast: match community.forecast {
-            Some(forecast) => format!("{} of {}", hours(forecast.hours), h_grouped(forecast.available)),
-            None => "–".to_string(),
-        },
+        forecast: community.forecast.map(|forecast| (hours(forecast.hours), h_grouped(forecast.available))),
         amount: money_amount(community.month_cost),
     })
 }
@@ -515,7 +515,7 @@ fn commitment_view(row: &CommitmentRow) -> CommitmentView {
         committed: hours_grouped(row.committed_hours),
         per_day: format!("{:.2}", row.committed_hours_per_working_day),
         fte: format!("{:.2}", row.fte),
-        capacity: row.capacity_hours_per_working_day.map_or("unknown".to_string(), |c| format!("{c:.2}")),
+        capacity: row.capacity_hours_per_working_day.map(|c| format!("{c:.2}")),
         capacity_known_days: (!row.capacity_known_for_whole_month
             && row.capacity_hours_per_working_day.is_some())
         .then_some(row.capacity_known_working_days),

@@ -11,7 +11,7 @@ use crate::figures::allocations::State;
 use crate::figures::status::{EngagementStatus, Status};
 use crate::model::{AllocationId, EngagementId};
 use crate::present::codes::{state_word, status_slug};
-use crate::present::format::{date_range, h_grouped, long_date, percent, period, usage_bar};
+use crate::present::format::{date_range, h_grouped, long_date, percent, usage_bar};
 use crate::present::FigureTexts;
 
 #[derive(Debug, Clone, Serialize)]
@@ -64,7 +64,6 @@ pub struct EngagementRowView {
     pub community: String,
     /// The page, relative to the book root.
     pub page: String,
-    pub period: String,
     /// `31 December 2025`, or empty with no end date.
     pub end: String,
     pub status: StatusView,
@@ -78,7 +77,6 @@ pub fn engagement_row(input: &BookInput<'_>, id: EngagementId) -> Result<Engagem
         name: engagement.name.clone(),
         community: engagement.community.clone(),
         page: input.communities[id].page.clone(),
-        period: period(engagement.start, engagement.end),
         end: engagement.end.map(long_date).unwrap_or_default(),
         status: StatusView::new(input, &totals.status)?,
         hours: Totals::of(&totals.hours),
