@@ -259,6 +259,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             records = [r for r in records if r["row"].get(field, "").startswith(prefix)]
         once = state.once
         if name in state.options.first_429 and once(("429", name)):
+            with state.lock:
+                state.rate_limited += 1
             return self.answer(429, {"errors": [{"error": "RATE_LIMIT_REACHED"}]})
         if name in state.options.first_503 and once(("503", name)):
             return self.answer(503, {})

@@ -34,6 +34,9 @@ impl StandIn {
             .arg(root().join("scripts/airtable-stand-in.py"))
             .arg(folder)
             .args(["--base", BASE, "--token", TOKEN])
+            // Pulls one after the other may meet the limit (a new pull knows nothing of the
+            // last one's requests): a lockout shorter than the pulls' wait after a 429.
+            .args(["--lockout-ms", "20"])
             .args(options)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -49,7 +52,8 @@ impl StandIn {
     pub(crate) fn stats(&self) -> (u64, u64) {
         let mut response =
             ureq::get(&format!("http://127.0.0.1:{}/_stand-in/stats", self.port)).call().unwrap();
-        let stats: serde_json::Value = serde_json::from_str(&response.body_mut().read_to_string().unwrap()).unwrap();
+        let stats: serde_json::Value =
+            serde_json::from_str(&response.body_mut().read_to_string().unwrap()).unwrap();
         (stats["requests"].as_u64().unwrap(), stats["rate_limited"].as_u64().unwrap())
     }
 
@@ -65,14 +69,15 @@ impl Drop for StandIn {
     }
 }
 
-/// `pull` of the stand-in's base into `out` with `token`, short waits for a 429 and a retry.
+/// `pull` of the stand-in's base into `out` with `token`, short waits for a 429 (longer than
+/// the stand-in's lockout, as Airtable's 30 s are) and short time limits.
 fn pull_command(api: &str, out: &Path, token: &str) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_ces-report"));
     command
         .args(["pull", "--base", BASE, "--out", out.to_str().unwrap()])
         .args(["--api-url", api])
         .env("AIRTABLE_TOKEN", token)
-        .env("CES_AIRTABLE_RATE_LIMIT_WAIT_MS", "20")
+        .env("CES_AIRTABLE_RATE_LIMIT_WAIT_MS", "300")
         .env("CES_AIRTABLE_TIMEOUT_MS", "3000")
         .env("CES_AIRTABLE_RETRY_BUDGET_MS", "6000");
     command
@@ -123,8 +128,7 @@ fn changed_sample(name: &str, change: &dyn Fn(&str, &str, &str) -> String) -> Pa
 #[test]
 fn a_pull_gives_the_figures_of_the_exports_and_never_shows_the_token() {
     let sample = root().join("sample-data");
-    let stand_in =
-        StandIn::start(&sample, &["--first-429", "Activities", "--first-503", "Projects", "--lockout-ms", "20"]);
+    let stand_in = StandIn::start(&sample, &["--first-429", "Activities", "--first-503", "Projects"]);
     let out = temp_folder("pull").join("exports");
     let output = pull(&stand_in, &out);
     let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
@@ -157,7 +161,10 @@ fn a_pull_gives_the_figures_of_the_exports_and_never_shows_the_token() {
 }
 
 fn pull_with(stand_in: &StandIn, out: &Path, settings: &Path) -> std::process::Output {
-    pull_command(&stand_in.url(), out, TOKEN).args(["--settings", settings.to_str().unwrap()]).output().unwrap()
+    pull_command(&stand_in.url(), out, TOKEN)
+        .args(["--settings", settings.to_str().unwrap()])
+        .output()
+        .unwrap()
 }
 
 #[test]
@@ -342,11 +349,8 @@ fn split_names(cell: &str) -> Vec<String> {
 /// The recipients of each community's usage email in the manifest `build` writes for `data`.
 fn recipients(data: &Path, out: &Path) -> Vec<(String, String, String)> {
     let settings = root().join("sample-data/settings.toml");
-    let output = crate::support::build(
-        data,
-        out,
-        &["--month", "2026-10", "--settings", settings.to_str().unwrap()],
-    );
+    let output =
+        crate::support::build(data, out, &["--month", "2026-10", "--settings", settings.to_str().unwrap()]);
     assert!(output.status.success(), "{}", text(&output.stderr));
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("exports/manifest.json")).unwrap()).unwrap();
@@ -388,10 +392,16 @@ fn an_empty_table_or_field_still_gives_readable_exports() {
         _ => cell.to_string(),
     });
     let check = |folder: &Path| ces_report(&["check", folder.to_str().unwrap()]);
-    assert_eq!(check(&blank_descriptions).status.code(), Some(0), "{}", text(&check(&blank_descriptions).stderr));
+    assert_eq!(
+        check(&blank_descriptions).status.code(),
+        Some(0),
+        "{}",
+        text(&check(&blank_descriptions).stderr)
+    );
     let folder = temp_folder("pull-empty");
     for (label, options) in [("metadata", &[][..]), ("no-metadata", &["--no-metadata"][..])] {
-        let stand_in = StandIn::start(&root().join("sample-data"), &[&["--empty", "Capacity"], options].concat());
+        let stand_in =
+            StandIn::start(&root().join("sample-data"), &[&["--empty", "Capacity"], options].concat());
         let out = folder.join(format!("capacity-{label}"));
         let output = pull(&stand_in, &out);
         assert!(output.status.success(), "{label}: {}", text(&output.stderr));
@@ -474,7 +484,8 @@ fn the_token_the_folder_and_the_address_are_checked_before_any_request() {
     let file = folder.join("a-file");
     std::fs::write(&file, "not a folder").unwrap();
     let started = Instant::now();
-    let output = pull_command(&stand_in.url(), &folder.join("exports"), &format!("{TOKEN}\nmore")).output().unwrap();
+    let output =
+        pull_command(&stand_in.url(), &folder.join("exports"), &format!("{TOKEN}\nmore")).output().unwrap();
     assert_eq!(
         (output.status.code(), text(&output.stderr).as_str()),
         (Some(1), "error: AIRTABLE_TOKEN holds a line break or another control character: set it to the token alone\n")
