@@ -44,13 +44,13 @@ print("ready", flush=True)
 asyncio.get_event_loop().run_forever()
 "#;
 
-struct Server {
+pub(crate) struct Server {
     child: Child,
     port: u16,
 }
 
 impl Server {
-    fn start(received: &Path) -> Server {
+    pub(crate) fn start(received: &Path) -> Server {
         Server::with_delay(received, 0)
     }
 
@@ -71,7 +71,7 @@ impl Server {
         Server { child, port }
     }
 
-    fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("smtp://127.0.0.1:{}", self.port)
     }
 }
