@@ -46,15 +46,11 @@ pub(super) fn run(base: &str, out: &Path, api: &str, settings: Option<&Path>) ->
         };
         pulled.push(Pulled { key, file, source, records });
     }
-    let files = pull::files(&mut client, &pulled, schema.as_ref(), &settings)?;
     let tables = pulled
-        .into_iter()
-        .map(|table| TableRecord {
-            source: table.source,
-            file: table.file.to_string(),
-            records: table.records.len(),
-        })
+        .iter()
+        .map(|t| TableRecord { source: t.source.clone(), file: t.file.to_string(), records: t.records.len() })
         .collect();
+    let files = pull::files(&mut client, &mut pulled, schema.as_ref(), &settings)?;
     let record = PullRecord {
         base: base.to_string(),
         api: client.api().to_string(),

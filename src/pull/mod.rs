@@ -80,15 +80,63 @@ pub fn sources(settings: &BTreeMap<String, AirtableTable>) -> Result<Vec<Source>
         .collect()
 }
 
-/// One record as the API lists it (`cellFormat=json`).
+/// One record as the API lists it (`cellFormat=json`), its fields by their number in
+/// [`Records`].
 pub struct Record {
     pub id: String,
     pub created: String,
-    pub fields: Map<String, Value>,
+    cells: Vec<(u16, Value)>,
 }
 
-/// One row of a CSV file: its cells (column → text) and its record's creation time.
-pub type Row = (BTreeMap<String, String>, String);
+/// The records of one table, each field name kept once (a pull holds every record until the
+/// links are named, so a record holds no copy of its field names).
+#[derive(Default)]
+pub struct Records {
+    /// Field names in the order they first appear.
+    names: Vec<String>,
+    pub list: Vec<Record>,
+}
+
+impl Records {
+    fn push(&mut self, id: String, created: String, fields: Map<String, Value>) {
+        let cells = fields.into_iter().map(|(name, value)| (self.intern(name), value)).collect();
+        self.list.push(Record { id, created, cells });
+    }
+
+    fn intern(&mut self, name: String) -> u16 {
+        let index = match self.names.iter().position(|known| *known == name) {
+            Some(index) => index,
+            None => {
+                self.names.push(name);
+                self.names.len() - 1
+            }
+        };
+        u16::try_from(index).unwrap_or(u16::MAX)
+    }
+
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// The field names, in the order they first appear.
+    fn field_names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// A record's fields: (name, value).
+    fn cells<'a>(&'a self, record: &'a Record) -> impl Iterator<Item = (&'a str, &'a Value)> {
+        record.cells.iter().map(|(index, value)| (self.names[usize::from(*index)].as_str(), value))
+    }
+
+    fn get<'a>(&'a self, record: &'a Record, name: &str) -> Option<&'a Value> {
+        let index = self.names.iter().position(|known| known == name)?;
+        record.cells.iter().find(|(i, _)| usize::from(*i) == index).map(|(_, value)| value)
+    }
+}
 
 /// A pull's connection to one base.
 pub struct Client {
@@ -150,19 +198,20 @@ impl Client {
 
     /// Every record of a table (of its view, when one is given), in the API's order; `None`
     /// when the base has no such table. `fields` keeps only those fields (all when empty).
-    pub fn records(&mut self, source: &Source, fields: &[&str]) -> Result<Option<Vec<Record>>> {
+    pub fn records(&mut self, source: &Source, fields: &[&str]) -> Result<Option<Records>> {
         'table: for _ in 0..3 {
-            let mut records = Vec::new();
+            let mut records = Records::default();
             let mut ids = HashSet::new();
             let mut offsets = HashSet::new();
             let mut offset: Option<String> = None;
             loop {
-                let page = match self.page(source, offset.as_deref(), fields)? {
+                let mut page = match self.page(source, offset.as_deref(), fields)? {
                     Page::Records(page) => page,
                     Page::Missing => return Ok(None),
                     Page::IteratorExpired => continue 'table,
                 };
-                let listed = page["records"].as_array().context("an API page without records")?;
+                let listed = page["records"].as_array_mut().context("an API page without records")?;
+                let empty = listed.is_empty();
                 for record in listed {
                     let id = record["id"].as_str().unwrap_or_default().to_string();
                     if !ids.insert(id.clone()) {
@@ -171,14 +220,15 @@ impl Client {
                             source.table
                         );
                     }
-                    records.push(Record {
-                        id,
-                        created: record["createdTime"].as_str().unwrap_or_default().to_string(),
-                        fields: record["fields"].as_object().cloned().unwrap_or_default(),
-                    });
+                    let created = record["createdTime"].as_str().unwrap_or_default().to_string();
+                    let fields = match record["fields"].take() {
+                        Value::Object(fields) => fields,
+                        _ => Map::new(),
+                    };
+                    records.push(id, created, fields);
                 }
                 let Some(next) = page["offset"].as_str() else { return Ok(Some(records)) };
-                if listed.is_empty() || !offsets.insert(next.to_string()) {
+                if empty || !offsets.insert(next.to_string()) {
                     bail!(
                         "table {}: Airtable sent the same page offset twice, which would page forever; nothing was written: try again later",
                         source.table
@@ -253,23 +303,24 @@ pub struct Pulled {
     pub key: &'static str,
     pub file: &'static str,
     pub source: Source,
-    pub records: Vec<Record>,
+    pub records: Records,
 }
 
 /// Each pulled table as the CSV file its export would be, links written as names. Names of
 /// records in tables not pulled (a link to another table, or to records a view leaves out)
 /// are read from their table when the schema is known.
+/// Each table's records are let go once its file is written.
 pub fn files(
     client: &mut Client,
-    pulled: &[Pulled],
+    pulled: &mut [Pulled],
     schema: Option<&Schema>,
     settings: &Settings,
 ) -> Result<Vec<(String, Vec<u8>)>> {
     let mut names = cells::Names::new();
-    for table in pulled {
+    for table in pulled.iter() {
         let primary = primary_field(table, schema, settings);
-        for record in &table.records {
-            let name = primary.as_ref().and_then(|field| record.fields.get(field)).map(cells::text);
+        for record in &table.records.list {
+            let name = primary.as_deref().and_then(|field| table.records.get(record, field)).map(cells::text);
             names.insert(record.id.clone(), name.unwrap_or_default());
         }
     }
@@ -277,12 +328,14 @@ pub fn files(
         read_missing_names(client, pulled, schema, &mut names)?;
     }
     pulled
-        .iter()
+        .iter_mut()
         .map(|table| {
             let links = link_fields(table, schema);
-            let rows = rows(table, &links, &names)?;
-            let columns = columns(table, &rows, schema, settings);
-            Ok((table.file.to_string(), csv(&rows, &columns)?))
+            let strict = if schema.is_some() { links.clone() } else { read_links(table, settings) };
+            let columns = columns(table, schema, settings);
+            let bytes = csv(table, &columns, &links, &strict, &names)?;
+            table.records = Records::default();
+            Ok((table.file.to_string(), bytes))
         })
         .collect()
 }
@@ -295,8 +348,7 @@ fn primary_field(table: &Pulled, schema: Option<&Schema>, settings: &Settings) -
     let spec = spec(table.file)?;
     let first = spec.columns.iter().find(|column| column.index == 0)?;
     let header = settings.column_header(spec.table_name(), &first.key()).unwrap_or(first.name);
-    let fields: HashSet<&String> = table.records.iter().flat_map(|r| r.fields.keys()).collect();
-    fields.into_iter().find(|name| same_header(name, header)).cloned()
+    table.records.field_names().iter().find(|name| same_header(name, header)).cloned()
 }
 
 fn spec(file: &str) -> Option<&'static crate::load::TableSpec> {
@@ -319,13 +371,13 @@ fn link_fields(table: &Pulled, schema: Option<&Schema>) -> HashSet<String> {
             .collect();
     }
     let mut links = HashSet::new();
-    for record in &table.records {
-        for (name, value) in &record.fields {
+    for record in &table.records.list {
+        for (name, value) in table.records.cells(record) {
             if let Value::Array(items) = value {
                 if !items.is_empty()
                     && items.iter().all(|item| item.as_str().is_some_and(cells::is_record_id))
                 {
-                    links.insert(name.clone());
+                    links.insert(name.to_string());
                 }
             }
         }
@@ -346,7 +398,8 @@ fn read_missing_names(
         let Some(found) = schema.table(&table.source.table) else { continue };
         for field in &found.fields {
             let Some(linked) = field.linked_table() else { continue };
-            let missing = table.records.iter().filter_map(|r| r.fields.get(&field.name)).any(|value| {
+            let records = &table.records;
+            let missing = records.list.iter().filter_map(|r| records.get(r, &field.name)).any(|value| {
                 value.as_array().is_some_and(|ids| {
                     ids.iter().any(|id| !names.contains_key(id.as_str().unwrap_or_default()))
                 })
@@ -360,49 +413,68 @@ fn read_missing_names(
         let Some(table) = schema.tables.iter().find(|t| t.id == linked) else { continue };
         let Some(primary) = table.primary() else { continue };
         let source = Source { key: "", table: table.id.clone(), view: None };
-        for record in client.records(&source, &[&primary.name])?.unwrap_or_default() {
-            let name = record.fields.get(&primary.name).map(cells::text).unwrap_or_default();
-            names.entry(record.id).or_insert(name);
+        let records = client.records(&source, &[&primary.name])?.unwrap_or_default();
+        for record in &records.list {
+            let name = records.get(record, &primary.name).map(cells::text).unwrap_or_default();
+            names.entry(record.id.clone()).or_insert(name);
         }
     }
     Ok(())
 }
 
-/// The table's rows: each cell as the export writes it, links as names.
-fn rows(table: &Pulled, links: &HashSet<String>, names: &cells::Names) -> Result<Vec<Row>> {
-    table
-        .records
-        .iter()
-        .map(|record| {
-            let mut cells_of = BTreeMap::new();
-            for (field, value) in &record.fields {
-                let text = match value.as_array() {
-                    Some(ids) if links.contains(field) => cells::links(ids, names).map_err(|id| {
-                        anyhow::anyhow!(
-                            "table {}, field \"{field}\": record {} links {id}, which no table read has; give the token the schema.bases:read scope so that pull can read the linked table's names",
-                            table.source.table,
-                            record.id
-                        )
-                    })?,
-                    _ => cells::text(value),
-                };
-                cells_of.insert(field.clone(), text);
-            }
-            Ok((cells_of, record.created.clone()))
-        })
-        .collect()
+/// The linked-record columns `load` reads in a table (under the settings' header for each):
+/// without the schema, a link among them to a record no table read has is an error; another
+/// field's record ids that cannot be named (a lookup of ids, say) stay ids.
+fn read_links(table: &Pulled, settings: &Settings) -> HashSet<String> {
+    const READ_LINKS: [(&str, &str); 4] = [
+        ("projects.csv", "engagement"),
+        ("allocations.csv", "project"),
+        ("activities.csv", "allocation"),
+        ("contacts.csv", "engagement"),
+    ];
+    let Some(spec) = spec(table.file) else { return HashSet::new() };
+    let fields = table.records.field_names();
+    let mut links = HashSet::new();
+    for column in spec.columns {
+        if READ_LINKS.contains(&(table.file, column.key().as_str())) {
+            let header = settings.column_header(spec.table_name(), &column.key()).unwrap_or(column.name);
+            links.extend(fields.iter().filter(|name| same_header(name, header)).cloned());
+        }
+    }
+    links
+}
+
+/// One cell as the export writes it, a link as names; a link in `strict` to a record no table
+/// read has is an error, another one stays a record id.
+fn cell_text(
+    table: &Pulled,
+    record: &Record,
+    (field, value): (&str, &Value),
+    (links, strict): (&HashSet<String>, &HashSet<String>),
+    names: &cells::Names,
+) -> Result<String> {
+    let Some(ids) = value.as_array().filter(|_| links.contains(field)) else { return Ok(cells::text(value)) };
+    match cells::links(ids, names) {
+        Ok(text) => Ok(text),
+        Err(_) if !strict.contains(field) => Ok(cells::text(value)),
+        Err(id) => bail!(
+            "table {}, field \"{field}\": record {} links {id}, which no table read has; give the token the schema.bases:read scope so that pull can read the linked table's names",
+            table.source.table,
+            record.id
+        ),
+    }
 }
 
 /// The table's columns: the schema's fields, else the fields the records have and every
 /// column `load` needs that none has (under the settings' header for it).
-fn columns(table: &Pulled, rows: &[Row], schema: Option<&Schema>, settings: &Settings) -> Vec<String> {
+fn columns(table: &Pulled, schema: Option<&Schema>, settings: &Settings) -> Vec<String> {
     let mut columns = match schema.and_then(|s| s.table(&table.source.table)) {
         Some(found) => found.columns(),
         None => Vec::new(),
     };
-    for name in field_order(rows) {
-        if !columns.contains(&name) {
-            columns.push(name);
+    for name in table.records.field_names() {
+        if !columns.contains(name) {
+            columns.push(name.clone());
         }
     }
     if let Some(spec) = spec(table.file) {
@@ -436,39 +508,37 @@ fn encode(name: &str) -> String {
         .collect()
 }
 
-/// One table's records as its CSV export: the fields in the order they first appear, and a
-/// Created column from each record's creation time when the table has none.
-pub fn csv(records: &[Row], order: &[String]) -> Result<Vec<u8>> {
-    let has_created = order.iter().any(|name| name.to_lowercase().starts_with("created"));
+/// One table's records as its CSV export: a row per record, a Created column from each
+/// record's creation time when the table has none.
+fn csv(
+    table: &Pulled,
+    columns: &[String],
+    links: &HashSet<String>,
+    strict: &HashSet<String>,
+    names: &cells::Names,
+) -> Result<Vec<u8>> {
+    let has_created = columns.iter().any(|name| name.to_lowercase().starts_with("created"));
     let mut writer = csv::Writer::from_writer(Vec::new());
-    let mut header: Vec<&str> = order.iter().map(String::as_str).collect();
+    let mut header: Vec<&str> = columns.iter().map(String::as_str).collect();
     if !has_created {
         header.push("Created");
     }
     writer.write_record(&header)?;
-    for (fields, created) in records {
-        let mut row: Vec<&str> =
-            order.iter().map(|name| fields.get(name).map_or("", String::as_str)).collect();
+    let mut row: Vec<String> = Vec::with_capacity(header.len());
+    for record in &table.records.list {
+        row.clear();
+        row.resize(columns.len(), String::new());
+        for cell in table.records.cells(record) {
+            if let Some(at) = columns.iter().position(|name| name == cell.0) {
+                row[at] = cell_text(table, record, cell, (links, strict), names)?;
+            }
+        }
         if !has_created {
-            row.push(created);
+            row.push(record.created.clone());
         }
         writer.write_record(&row)?;
     }
     Ok(writer.into_inner()?)
-}
-
-/// The field names of `records` in the order the API gives them, first appearance first.
-/// (serde_json keeps a record's fields sorted, so within a record the order is by name.)
-fn field_order(records: &[Row]) -> Vec<String> {
-    let mut order: Vec<String> = Vec::new();
-    for (fields, _) in records {
-        for name in fields.keys() {
-            if !order.contains(name) {
-                order.push(name.clone());
-            }
-        }
-    }
-    order
 }
 
 /// What a pull wrote, for `pull.json`.
