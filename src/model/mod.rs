@@ -269,6 +269,42 @@ impl Dataset {
             .map(|(id, _)| id)
     }
 
+    /// The dataset as it was known on `known_at`: the activities logged (Created) after that
+    /// day left out, as `--known-at` reads an export. Rows without a Created date stay: nothing
+    /// says when they were logged.
+    pub fn known_at(&self, known_at: NaiveDate) -> Dataset {
+        let mut dataset = Dataset {
+            activities: self
+                .activities
+                .iter()
+                .filter(|activity| activity.created.is_none_or(|created| created <= known_at))
+                .cloned()
+                .collect(),
+            ..self.clone_without_activities()
+        };
+        for allocation in dataset.allocations.iter_mut() {
+            allocation.activities.clear();
+        }
+        for index in 0..dataset.activities.len() {
+            let id = ActivityId::from_index(index);
+            let allocation = dataset.activities[id].allocation;
+            dataset.allocations.get_mut(allocation).activities.push(id);
+        }
+        dataset
+    }
+
+    fn clone_without_activities(&self) -> Dataset {
+        Dataset {
+            engagements: self.engagements.clone(),
+            projects: self.projects.clone(),
+            allocations: self.allocations.clone(),
+            activities: IdVec::default(),
+            contacts: self.contacts.clone(),
+            team_members: self.team_members.clone(),
+            capacity: self.capacity.clone(),
+        }
+    }
+
     pub fn engagement_of(&self, allocation: AllocationId) -> &Engagement {
         &self.engagements[self.allocations[allocation].engagement]
     }

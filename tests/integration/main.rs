@@ -4,6 +4,7 @@
 
 mod book;
 mod brief;
+mod changes;
 mod cli;
 mod consistency;
 mod emails;
