@@ -7,6 +7,7 @@
 mod checks;
 pub mod ids;
 mod link;
+mod long_cells;
 
 use std::ops::Deref;
 
@@ -136,6 +137,11 @@ impl Activity {
     /// The description as logged: the team's words.
     pub fn description(&self) -> &str {
         &self.texts[..self.public_from as usize]
+    }
+
+    /// The public description as logged, empty when there is none.
+    pub fn public_description(&self) -> &str {
+        &self.texts[self.public_from as usize..]
     }
 
     /// The description a community reads: the public description when there is one.

@@ -7,6 +7,7 @@ mod brief;
 mod changes;
 mod cli;
 mod consistency;
+mod edges;
 mod emails;
 mod ended;
 mod figures;
