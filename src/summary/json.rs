@@ -97,7 +97,7 @@ fn score_json(score: &Score) -> ScoreJson {
     }
 }
 
-fn satisfaction<'a>(dataset: &'a Dataset, figures: &'a Figures) -> Option<SatisfactionJson<'a>> {
+fn satisfaction_json<'a>(dataset: &'a Dataset, figures: &'a Figures) -> Option<SatisfactionJson<'a>> {
     let found = figures.satisfaction.as_ref()?;
     let named = |name: &str, score: &Score| Named { name: name.to_string(), score: score_json(score) };
     Some(SatisfactionJson {
@@ -280,7 +280,7 @@ pub(crate) fn summary<'a>(
                 }
             })
             .collect(),
-        satisfaction: satisfaction(dataset, figures),
+        satisfaction: satisfaction_json(dataset, figures),
         warnings: diagnostics.warnings().map(|warning| warning.to_string()).collect(),
     })
 }
