@@ -92,10 +92,7 @@ const READ_SIZE: usize = 1 << 16;
 
 impl<R: Read> Splitter<R> {
     pub(super) fn new(input: R) -> Splitter<R> {
-        let mut core = csv_core::Reader::new();
-        // `csv_core` drops a byte order mark at the start of what it reads first; the start of
-        // the input is handled in `next_into`, so it is given a blank line first, which it skips.
-        let _ = core.read_record(b"\n", &mut [0; 1], &mut [0; 1]);
+        let core = primed_core();
         Splitter {
             input,
             buffer: vec![0; 4 * READ_SIZE],
@@ -135,6 +132,28 @@ impl<R: Read> Splitter<R> {
         let mut batch = Batch::default();
         self.next_into(&mut batch)?;
         Ok(batch)
+    }
+
+    /// Splits a run of whole records cut from an export (see [`Chunker`]), whose first byte
+    /// is on `line`: the input's start is not looked at for a byte order mark.
+    pub(super) fn resume(input: R, line: u64) -> Splitter<R> {
+        Splitter { line, record_line: line, bom_checked: true, ..Splitter::new(input) }
+    }
+
+    /// What is left after the records split so far, to be cut into chunks. Called right after
+    /// a record, where the next line is the next record's.
+    pub(super) fn into_chunker(self) -> Chunker<R> {
+        let mut buffer = self.buffer;
+        buffer.truncate(self.end);
+        buffer.drain(..self.start);
+        Chunker {
+            input: self.input,
+            buffer,
+            line: self.line,
+            eof: self.eof,
+            failed: self.failed,
+            core: primed_core(),
+        }
     }
 
     /// Reads more input after the unsplit bytes; `false` at the end of the input.
@@ -256,6 +275,145 @@ impl<R: Read> Splitter<R> {
             }
         }
     }
+}
+
+/// A `csv_core` reader at the start of a record. It drops a byte order mark at the start of
+/// what it reads first; the start of the input is handled by [`Splitter::next_into`], so it is
+/// given a blank line first, which it skips.
+fn primed_core() -> csv_core::Reader {
+    let mut core = csv_core::Reader::new();
+    let _ = core.read_record(b"\n", &mut [0; 1], &mut [0; 1]);
+    core
+}
+
+/// A run of whole records of an export, cut by a [`Chunker`]: a parser on another thread
+/// splits it with [`Splitter::resume`].
+#[derive(Default)]
+pub(super) struct Chunk {
+    /// The line of its first byte.
+    pub(super) line: u64,
+    pub(super) bytes: Vec<u8>,
+    /// The input failed after these records: nothing follows.
+    pub(super) error: Option<std::io::Error>,
+}
+
+/// Cuts an export into [`Chunk`]s of whole records, so that several threads can split and
+/// parse them side by side with the records, lines and cells that one [`Splitter`] gives.
+///
+/// A chunk ends right after the line feed that ends a record, never after a blank line (a
+/// record's line is the one after the previous record, whatever blank lines come between),
+/// and never inside a quoted cell: only the records that hold a quote are read with
+/// `csv_core` to find where they end; the rest is a byte search for quotes and line feeds.
+pub(super) struct Chunker<R> {
+    input: R,
+    /// Bytes read and not yet handed out, from the start of a record.
+    buffer: Vec<u8>,
+    /// The line of `buffer[0]`.
+    line: u64,
+    eof: bool,
+    failed: bool,
+    core: csv_core::Reader,
+}
+
+impl<R: Read> Chunker<R> {
+    /// The next chunk of about `size` bytes (more when one record is longer), its bytes in
+    /// `recycled`'s allocation; `None` after the last.
+    pub(super) fn next_chunk(&mut self, size: usize, recycled: Vec<u8>) -> Option<Chunk> {
+        if self.failed || (self.eof && self.buffer.is_empty()) {
+            return None;
+        }
+        let mut wanted = size.max(1);
+        loop {
+            if let Err(error) = self.read_up_to(wanted) {
+                self.failed = true;
+                let end = self.last_record_end(self.buffer.len());
+                let mut chunk = self.take(end, recycled);
+                chunk.error = Some(error);
+                return Some(chunk);
+            }
+            let end = match self.buffer.len() {
+                0 => return None,
+                len if self.eof && len <= wanted => len,
+                len => self.last_record_end(len.min(wanted)),
+            };
+            if end > 0 {
+                return Some(self.take(end, recycled));
+            }
+            // Not one whole record yet.
+            wanted *= 2;
+        }
+    }
+
+    /// Reads until `wanted` bytes are buffered or the input ends.
+    fn read_up_to(&mut self, wanted: usize) -> std::io::Result<()> {
+        let missing = wanted.saturating_sub(self.buffer.len());
+        if !self.eof && missing > 0 {
+            // What was read before a failure stays in the buffer.
+            let read = (&mut self.input).take(missing as u64).read_to_end(&mut self.buffer)?;
+            self.eof = read < missing;
+        }
+        Ok(())
+    }
+
+    /// The first `end` bytes as a chunk; the rest stays, in `recycled`'s allocation.
+    fn take(&mut self, end: usize, mut recycled: Vec<u8>) -> Chunk {
+        recycled.clear();
+        recycled.extend_from_slice(&self.buffer[end..]);
+        let mut bytes = std::mem::replace(&mut self.buffer, recycled);
+        bytes.truncate(end);
+        let line = self.line;
+        self.line += memchr::memchr_iter(b'\n', &bytes).count() as u64;
+        Chunk { line, bytes, error: None }
+    }
+
+    /// Where the last record that ends in the first `limit` bytes of the buffer ends (0 when
+    /// none does).
+    fn last_record_end(&mut self, limit: usize) -> usize {
+        let (mut scan, mut end) = (0, 0);
+        loop {
+            let rest = &self.buffer[scan..limit];
+            let Some(quote) = memchr::memchr(b'"', rest) else {
+                return last_line_end(rest).map_or(end, |at| scan + at);
+            };
+            let start = memchr::memrchr(b'\n', &rest[..quote]).map_or(0, |at| at + 1);
+            if let Some(at) = last_line_end(&rest[..start]) {
+                end = scan + at;
+            }
+            match self.quoted_record_len(scan + start..limit) {
+                Some(len) => {
+                    scan += start + len;
+                    end = scan;
+                }
+                None => return end,
+            }
+        }
+    }
+
+    /// The length of the record holding a quote that starts at the range's start, its line
+    /// feed included; `None` when it goes on past the range's end.
+    fn quoted_record_len(&mut self, Range { start, end }: Range<usize>) -> Option<usize> {
+        use csv_core::ReadRecordResult;
+        let (mut cells, mut ends) = ([0; 1024], [0; 64]);
+        let mut at = start;
+        loop {
+            let (result, read, _, _) = self.core.read_record(&self.buffer[at..end], &mut cells, &mut ends);
+            at += read;
+            match result {
+                ReadRecordResult::OutputFull | ReadRecordResult::OutputEndsFull => {}
+                ReadRecordResult::Record => return Some(at - start),
+                ReadRecordResult::InputEmpty | ReadRecordResult::End => {
+                    self.core = primed_core();
+                    return None;
+                }
+            }
+        }
+    }
+}
+
+/// Where the last line of `bytes` that is not blank ends, after its line feed, when `bytes`
+/// starts a line and holds no quote.
+fn last_line_end(bytes: &[u8]) -> Option<usize> {
+    memchr::memrchr_iter(b'\n', bytes).find(|at| *at > 0 && bytes[at - 1] != b'\n').map(|at| at + 1)
 }
 
 /// A record's cells as text: a plain record's line with the commas between its cells, or a

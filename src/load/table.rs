@@ -10,7 +10,7 @@ use super::cells::{parse_date, single_link, split_links, trim, within_horizon, D
 use super::headers::{map_columns, ColumnMap};
 use super::line_breaks::LineFeeds;
 use super::shape::{data_in_header, RowShape};
-use super::split::{Batch, OwnedRecord, Record, SplitRecord, Splitter};
+use super::split::{Batch, Chunk, OwnedRecord, Record, SplitRecord, Splitter};
 use crate::diagnostics::{Cell, Diagnostics};
 use crate::hours::Hours;
 use crate::settings::{Settings, SlashDates};
@@ -157,7 +157,8 @@ pub fn read_table<R: Read>(
     }
 }
 
-/// Parses one batch of rows at a time, on a worker thread of [`read_table_in_parallel`].
+/// Parses the rows of one chunk of an export at a time, on a worker thread of
+/// [`read_table_in_parallel`].
 pub trait BatchParser: Send {
     type Output: Send;
     fn parse_row(&mut self, row: &mut Row<'_>);
@@ -165,39 +166,43 @@ pub trait BatchParser: Send {
     fn finish_batch(&mut self) -> Self::Output;
 }
 
-/// What a worker sends back: its output for batch `index`, that batch's diagnostics, and the
-/// emptied batch for reuse.
-type Parsed<O> = (usize, O, Diagnostics, Batch);
+/// How many bytes of an export one chunk holds (see [`Chunker`]).
+pub(super) const CHUNK_SIZE: usize = 1 << 20;
 
-/// Like [`read_table`], for exports with millions of rows: one thread splits the CSV, the
-/// `parsers` turn batches of records into typed rows side by side, and `merge` receives each
-/// batch's output in file order, so the result is the same as reading sequentially.
+/// What a worker sends back: its output for chunk `index`, that chunk's diagnostics, and the
+/// chunk's emptied buffer for reuse.
+type Parsed<O> = (usize, O, Diagnostics, Vec<u8>);
+
+/// Like [`read_table`], for exports with millions of rows: one thread cuts the CSV into
+/// chunks of whole records of about `chunk_size` bytes, the `parsers` split and parse the
+/// chunks side by side, and `merge` receives each chunk's output in file order, so the
+/// result and the diagnostics are the same as reading sequentially.
 pub fn read_table_in_parallel<R: Read + Send, P: BatchParser>(
     input: R,
-    spec: &TableSpec,
-    settings: &Settings,
+    (spec, settings, chunk_size): (&TableSpec, &Settings, usize),
     diagnostics: &mut Diagnostics,
     parsers: Vec<P>,
     mut merge: impl FnMut(P::Output),
 ) {
     use std::sync::mpsc::{channel, sync_channel};
-    let Some((mut reader, columns)) = open(input, spec, settings, diagnostics) else { return };
+    let Some((reader, columns)) = open(input, spec, settings, diagnostics) else { return };
+    let mut chunker = reader.into_chunker();
     let context = RowContext::new(spec, &columns, settings.slash_dates);
     let (done_sender, done) = channel::<Parsed<P::Output>>();
-    let (empty_sender, empty) = channel::<Batch>();
+    let (empty_sender, empty) = channel::<Vec<u8>>();
     std::thread::scope(|scope| {
         let mut queues = Vec::new();
         for mut parser in parsers {
-            let (queue, work) = sync_channel::<(usize, Batch)>(2);
+            let (queue, work) = sync_channel::<(usize, Chunk)>(2);
             let done_sender = done_sender.clone();
             let context = &context;
             queues.push(queue);
             scope.spawn(move || {
-                for (index, batch) in work {
+                for (index, mut chunk) in work {
                     let mut local = Diagnostics::default();
-                    context.parse(&batch, &mut local, &mut |row| parser.parse_row(row));
+                    context.parse_chunk(&mut chunk, &mut local, &mut |row| parser.parse_row(row));
                     let output = parser.finish_batch();
-                    if done_sender.send((index, output, local, batch)).is_err() {
+                    if done_sender.send((index, output, local, chunk.bytes)).is_err() {
                         return;
                     }
                 }
@@ -206,23 +211,23 @@ pub fn read_table_in_parallel<R: Read + Send, P: BatchParser>(
         drop(done_sender);
         scope.spawn(move || {
             for index in 0.. {
-                let mut batch = empty.try_recv().unwrap_or_default();
-                let finished = reader.fill(&mut batch);
-                if queues[index % queues.len()].send((index, batch)).is_err() || finished {
+                let recycled = empty.try_recv().unwrap_or_default();
+                let Some(chunk) = chunker.next_chunk(chunk_size, recycled) else { return };
+                if queues[index % queues.len()].send((index, chunk)).is_err() {
                     return;
                 }
             }
         });
         let mut waiting = std::collections::BTreeMap::new();
         let mut next = 0;
-        for (index, output, local, batch) in done {
+        for (index, output, local, bytes) in done {
             waiting.insert(index, (output, local));
             while let Some((output, local)) = waiting.remove(&next) {
                 merge(output);
                 diagnostics.extend(local);
                 next += 1;
             }
-            let _ = empty_sender.send(batch);
+            let _ = empty_sender.send(bytes);
         }
     });
 }
@@ -238,6 +243,28 @@ struct RowContext<'a> {
 impl<'a> RowContext<'a> {
     fn new(spec: &'a TableSpec, columns: &'a ColumnMap, slash_dates: SlashDates) -> RowContext<'a> {
         RowContext { spec, columns, shape: RowShape::new(spec, columns, slash_dates), slash_dates }
+    }
+
+    /// Splits and parses a chunk's records in file order; a failure of the input after them
+    /// is reported last, as [`read_table`] reports it.
+    fn parse_chunk(
+        &self,
+        chunk: &mut Chunk,
+        diagnostics: &mut Diagnostics,
+        each_row: &mut dyn FnMut(&mut Row<'_>),
+    ) {
+        let mut splitter = Splitter::resume(&chunk.bytes[..], chunk.line);
+        let mut batch = Batch::default();
+        loop {
+            let finished = splitter.fill(&mut batch);
+            self.parse(&batch, diagnostics, each_row);
+            if finished {
+                break;
+            }
+        }
+        if let Some(error) = chunk.error.take() {
+            diagnostics.line_error(self.spec.file, 0, csv_error_message(&error.into()));
+        }
     }
 
     /// Parses the batch's records in file order. Each is checked to be UTF-8 here, on the
