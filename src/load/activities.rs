@@ -135,9 +135,10 @@ impl BatchParser for ActivityParser {
         let new_names = |symbols: &Symbols, from: usize| {
             (from..symbols.len()).map(|id| symbols.name(id as u32).to_string()).collect()
         };
+        let rows = Vec::with_capacity(self.rows.len());
         let batch = ParsedBatch {
             worker: self.worker,
-            rows: std::mem::take(&mut self.rows),
+            rows: std::mem::replace(&mut self.rows, rows),
             new_allocations: new_names(&self.allocations, self.handed_over.0),
             new_members: new_names(&self.members, self.handed_over.1),
         };

@@ -6,7 +6,7 @@ use std::io::{BufReader, Read};
 
 use chrono::NaiveDate;
 
-use super::cells::{parse_date, single_link, split_links, trim, within_horizon, DATE_EXPECTED, HORIZON};
+use super::cells::{single_link, split_links, trim, within_horizon, Dates, DATE_EXPECTED, HORIZON};
 use super::headers::{map_columns, ColumnMap};
 use super::line_breaks::LineFeeds;
 use super::shape::{data_in_header, RowShape};
@@ -147,10 +147,10 @@ pub fn read_table<R: Read>(
 ) {
     let Some((mut reader, columns)) = open(input, spec, settings, diagnostics) else { return };
     let context = RowContext::new(spec, &columns, settings.slash_dates);
-    let mut batch = Batch::default();
+    let (mut batch, mut dates) = (Batch::default(), Dates::new(settings.slash_dates));
     loop {
         let finished = reader.fill(&mut batch);
-        context.parse(&batch, diagnostics, &mut each_row);
+        context.parse(&batch, (diagnostics, &mut dates), &mut each_row);
         if finished {
             return;
         }
@@ -198,9 +198,11 @@ pub fn read_table_in_parallel<R: Read + Send, P: BatchParser>(
             let context = &context;
             queues.push(queue);
             scope.spawn(move || {
+                let mut dates = Dates::new(settings.slash_dates);
                 for (index, mut chunk) in work {
                     let mut local = Diagnostics::default();
-                    context.parse_chunk(&mut chunk, &mut local, &mut |row| parser.parse_row(row));
+                    context
+                        .parse_chunk(&mut chunk, (&mut local, &mut dates), &mut |row| parser.parse_row(row));
                     let output = parser.finish_batch();
                     if done_sender.send((index, output, local, chunk.bytes)).is_err() {
                         return;
@@ -237,12 +239,11 @@ struct RowContext<'a> {
     spec: &'a TableSpec,
     columns: &'a ColumnMap,
     shape: RowShape,
-    slash_dates: SlashDates,
 }
 
 impl<'a> RowContext<'a> {
     fn new(spec: &'a TableSpec, columns: &'a ColumnMap, slash_dates: SlashDates) -> RowContext<'a> {
-        RowContext { spec, columns, shape: RowShape::new(spec, columns, slash_dates), slash_dates }
+        RowContext { spec, columns, shape: RowShape::new(spec, columns, slash_dates) }
     }
 
     /// Splits and parses a chunk's records in file order; a failure of the input after them
@@ -250,14 +251,14 @@ impl<'a> RowContext<'a> {
     fn parse_chunk(
         &self,
         chunk: &mut Chunk,
-        diagnostics: &mut Diagnostics,
+        (diagnostics, dates): (&mut Diagnostics, &mut Dates),
         each_row: &mut dyn FnMut(&mut Row<'_>),
     ) {
         let mut splitter = Splitter::resume(&chunk.bytes[..], chunk.line);
         let mut batch = Batch::default();
         loop {
             let finished = splitter.fill(&mut batch);
-            self.parse(&batch, diagnostics, each_row);
+            self.parse(&batch, (diagnostics, dates), each_row);
             if finished {
                 break;
             }
@@ -269,11 +270,16 @@ impl<'a> RowContext<'a> {
 
     /// Parses the batch's records in file order. Each is checked to be UTF-8 here, on the
     /// parser's thread, so that the thread splitting the CSV does only that.
-    fn parse(&self, batch: &Batch, diagnostics: &mut Diagnostics, each_row: &mut dyn FnMut(&mut Row<'_>)) {
+    fn parse(
+        &self,
+        batch: &Batch,
+        (diagnostics, dates): (&mut Diagnostics, &mut Dates),
+        each_row: &mut dyn FnMut(&mut Row<'_>),
+    ) {
         let mut ends = Vec::new();
         for split in batch.records() {
             match record_of(&split, &mut ends) {
-                Ok(record) => self.parse_record(record, diagnostics, each_row),
+                Ok(record) => self.parse_record(record, (diagnostics, dates), each_row),
                 Err(field) => self.report_invalid_text(&split, field, diagnostics),
             }
         }
@@ -286,7 +292,7 @@ impl<'a> RowContext<'a> {
     fn parse_record(
         &self,
         record: Record<'_>,
-        diagnostics: &mut Diagnostics,
+        (diagnostics, dates): (&mut Diagnostics, &mut Dates),
         each_row: &mut dyn FnMut(&mut Row<'_>),
     ) {
         if record.iter().all(|field| trim(field).is_empty()) {
@@ -300,7 +306,7 @@ impl<'a> RowContext<'a> {
             line,
             record: cleaned.as_ref().map_or(record, OwnedRecord::record),
             columns: self.columns,
-            slash_dates: self.slash_dates,
+            dates,
             diagnostics,
         };
         each_row(&mut row);
@@ -414,7 +420,7 @@ pub struct Row<'a> {
     pub line: u64,
     record: Record<'a>,
     columns: &'a ColumnMap,
-    slash_dates: SlashDates,
+    dates: &'a mut Dates,
     pub diagnostics: &'a mut Diagnostics,
 }
 
@@ -491,7 +497,7 @@ impl<'a> Row<'a> {
         if text.is_empty() {
             return Ok(None);
         }
-        match parse_date(text, self.slash_dates) {
+        match self.dates.parse(text) {
             Some(date) if within_horizon(date) => Ok(Some(date)),
             Some(_) => {
                 self.error(column, format!("expected a date {HORIZON}; a year outside is taken as a typo"));
