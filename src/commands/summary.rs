@@ -46,5 +46,6 @@ pub(super) fn run(
         }
     }
     stdout.flush()?;
+    super::leave_to_exit(dataset);
     Ok(0)
 }
