@@ -24,6 +24,7 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("what-if.txt.j2", include_str!("../templates/what-if.txt.j2")),
     ("chart-labels.toml", include_str!("../templates/chart-labels.toml")),
     ("labels.toml", include_str!("../templates/labels.toml")),
+    ("downloads.toml", include_str!("../templates/downloads.toml")),
     ("initiative.md.j2", include_str!("../templates/initiative.md.j2")),
     ("initiative-title.txt.j2", include_str!("../templates/initiative-title.txt.j2")),
     ("emails/introduction.txt.j2", include_str!("../templates/emails/introduction.txt.j2")),

@@ -3,6 +3,7 @@
 use anyhow::Result;
 use chrono::NaiveDate;
 
+use crate::calendar::Month;
 use crate::cli::{AsOfArgs, BookArgs, DataArgs};
 use crate::figures;
 use crate::present::Phrases;
@@ -28,8 +29,10 @@ pub(super) fn run(data: &DataArgs, as_of: &AsOfArgs, book: &BookArgs) -> Result<
     let figures = figures::compute(&dataset, &settings, as_of);
     let warnings = diagnostics.warnings().map(|w| w.to_string()).collect();
     let provenance = Provenance::new(as_of, data.known_at, super::input_fingerprints(data)?);
+    let report = figures::month::report(&dataset, &figures, &settings, month.unwrap_or(Month::of(as_of)));
     let (mut input, clashes) =
-        BookInput::new(&dataset, &figures, &settings, &phrases, month, warnings, provenance);
+        BookInput::new(&dataset, &figures, &report, &settings, &phrases, warnings, provenance);
+    input.month = month;
     for clash in &clashes {
         crate::say!("warning: {}", crate::text::replace_unsafe(&site::clash_warning(clash)));
     }
