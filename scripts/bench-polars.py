@@ -6,11 +6,12 @@ same synthetic exports.
     python3 scripts/bench-polars.py DATA_FOLDER AS_OF > figures.json
 
 The rule is `scripts/bench-pandas.py`'s, exactly as `summary` counts: as of AS_OF (YYYY-MM-DD)
-an activity counts once it has started; one still running counts its units' share of its
-range's working days up to AS_OF (of its calendar days when the range has none), rounded
-half away from zero to the hundredth; an allocation's unused hours are *not started* before
-its window, *left now* in it and *expired* after it, its hours beyond those available
-*overrun*; an engagement sums its projects' allocations. Working days are Monday to Friday
+an activity counts once it has started, and draws on its allocation for its units' share of
+its range's working days (calendar days when the range has none) that are up to AS_OF and
+inside the allocation's window, rounded half away from zero to the hundredth (so one ended
+inside the window counts whole); an allocation's unused hours are *not started* before its
+window, *left now* in it and *expired* after it, its hours beyond those available *overrun*;
+an engagement sums its projects' allocations. Working days are Monday to Friday
 less the holidays of DATA_FOLDER/settings.toml, and its `slash_dates` ("us", the default, or
 "eu") says how 1/2/2025 reads. Hours are held in hundredths, as integers, so the sums are
 exact.
@@ -61,6 +62,14 @@ def main():
     ).cast(pl.Int64)
     T = pl.lit(as_of)
 
+    windows = scan(folder, "allocations.csv", ["Allocation name", "Allocation start date", "Allocation end date"]).select(
+        pl.col("Allocation name"),
+        date("Allocation start date").alias("first"),
+        date("Allocation end date").alias("last"),
+    )
+    # The days of an activity's range that count: up to AS_OF and inside its allocation's window.
+    counted_from = pl.max_horizontal("start", "first")
+    counted_to = pl.min_horizontal("end", "last", T)
     activities = (
         scan(folder, "activities.csv", ["Allocation", "Units", "Start date", "End date"])
         .select(
@@ -75,27 +84,24 @@ def main():
         )
         .with_columns(pl.col("end").fill_null(pl.col("start")))
         .filter(pl.col("start") <= T)
-        .with_columns(
-            working_days(pl.col("start"), pl.col("end")).alias("total"),
-            ((pl.col("end") - pl.col("start")).dt.total_days() + 1).alias("days"),
-        )
+        .join(windows, left_on="Allocation", right_on="Allocation name")
+        .with_columns(working_days(pl.col("start"), pl.col("end")).alias("total"))
         .with_columns(
             pl.when(pl.col("total") > 0)
             .then(pl.col("total"))
-            .otherwise(pl.col("days"))
+            .otherwise((pl.col("end") - pl.col("start")).dt.total_days() + 1)
             .alias("of"),
-            pl.when(pl.col("total") > 0)
-            .then(working_days(pl.col("start"), T))
-            .otherwise((T - pl.col("start")).dt.total_days() + 1)
-            .alias("elapsed"),
+            pl.when(counted_from > counted_to)
+            .then(0)
+            .when(pl.col("total") > 0)
+            .then(working_days(counted_from, counted_to))
+            .otherwise((counted_to - counted_from).dt.total_days() + 1)
+            .alias("counted"),
         )
         .select(
             pl.col("Allocation"),
-            pl.when(pl.col("end") <= T)
-            .then(pl.col("units"))
-            # Half away from zero: units are never negative, so (2·u·e + d) // 2d.
-            .otherwise((2 * pl.col("units") * pl.col("elapsed") + pl.col("of")) // (2 * pl.col("of")))
-            .alias("hours"),
+            # Half away from zero: units are never negative, so (2·u·c + d) // 2d.
+            ((2 * pl.col("units") * pl.col("counted") + pl.col("of")) // (2 * pl.col("of"))).alias("hours"),
         )
         .group_by("Allocation")
         .agg(pl.col("hours").sum().alias("used"))
