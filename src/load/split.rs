@@ -135,7 +135,9 @@ impl<R: Read> Splitter<R> {
     }
 
     /// Splits a run of whole records cut from an export (see [`Chunker`]), whose first byte
-    /// is on `line`: the input's start is not looked at for a byte order mark.
+    /// is on `line`: the input's start is not looked at for a byte order mark. What
+    /// [`for_each_record`] is tested against.
+    #[cfg(test)]
     pub(super) fn resume(input: R, line: u64) -> Splitter<R> {
         Splitter { line, record_line: line, bom_checked: true, ..Splitter::new(input) }
     }
@@ -272,6 +274,58 @@ impl<R: Read> Splitter<R> {
                     return Ok(true);
                 }
                 ReadRecordResult::End => return Ok(false),
+            }
+        }
+    }
+}
+
+/// The records of a chunk cut by a [`Chunker`] whose first byte is on `line`, in order, as a
+/// [`Splitter`] gives them, each to `each`: a plain record is handed over where it lies in
+/// `bytes`, not copied.
+pub(super) fn for_each_record(bytes: &[u8], mut line: u64, each: &mut dyn FnMut(SplitRecord<'_>)) {
+    use csv_core::ReadRecordResult;
+    let mut core = primed_core();
+    let (mut cells, mut cell_ends) = (Vec::new(), Vec::new());
+    let (mut start, mut record_line) = (0, line);
+    while let Some(rest) = bytes.get(start..).filter(|rest| !rest.is_empty()) {
+        // Blank lines before a record are skipped.
+        if rest[0] == b'\n' {
+            start += 1;
+            line += 1;
+            continue;
+        }
+        match memchr::memchr2(b'\n', b'"', rest) {
+            None => return each(SplitRecord { line: record_line, bytes: rest, ends: None }),
+            Some(at) if rest[at] == b'\n' => {
+                each(SplitRecord { line: record_line, bytes: &rest[..at], ends: None });
+                start += at + 1;
+                line += 1;
+                record_line = line;
+            }
+            Some(_) => {
+                (cells.resize(1024, 0), cell_ends.resize(64, 0));
+                let (mut written, mut ended) = (0, 0);
+                loop {
+                    // At the end of the chunk, empty input ends the record as the end of a file does.
+                    let input = &bytes[start..];
+                    let (result, read, wrote, ends) =
+                        core.read_record(input, &mut cells[written..], &mut cell_ends[ended..]);
+                    line += memchr::memchr_iter(b'\n', &input[..read]).count() as u64;
+                    (start, written, ended) = (start + read, written + wrote, ended + ends);
+                    match result {
+                        ReadRecordResult::InputEmpty => {}
+                        ReadRecordResult::OutputFull => cells.resize(cells.len() * 2, 0),
+                        ReadRecordResult::OutputEndsFull => cell_ends.resize(cell_ends.len() * 2, 0),
+                        ReadRecordResult::Record => break,
+                        ReadRecordResult::End => return,
+                    }
+                }
+                each(SplitRecord {
+                    line: record_line,
+                    bytes: &cells[..written],
+                    ends: Some(&cell_ends[..ended]),
+                });
+                record_line = line;
             }
         }
     }
@@ -486,7 +540,9 @@ fn push_commas(bytes: &[u8], ends: &mut Vec<usize>) {
         }
     }
     let tail = bytes.len() - words.remainder().len();
-    ends.extend(words.remainder().iter().enumerate().filter(|(_, byte)| **byte == b',').map(|(at, _)| tail + at));
+    ends.extend(
+        words.remainder().iter().enumerate().filter(|(_, byte)| **byte == b',').map(|(at, _)| tail + at),
+    );
 }
 
 /// A record built anew (with characters replaced), owning its text.
@@ -604,6 +660,57 @@ mod tests {
         }
     }
 
+    /// The same through [`for_each_record`], the input taken as a chunk starting on `line`.
+    fn chunk_records(input: &[u8], line: u64) -> Vec<(u64, Vec<Vec<u8>>)> {
+        let mut records = Vec::new();
+        for_each_record(input, line, &mut |split| records.push((split.line, cells_of(&split))));
+        records
+    }
+
+    /// The same through [`Splitter::resume`].
+    fn resumed_records(input: &[u8], line: u64) -> Vec<(u64, Vec<Vec<u8>>)> {
+        let mut splitter = Splitter::resume(input, line);
+        let (mut records, mut batch) = (Vec::new(), Batch::default());
+        loop {
+            let finished = splitter.fill(&mut batch);
+            records.extend(batch.records().map(|split| (split.line, cells_of(&split))));
+            if finished {
+                return records;
+            }
+        }
+    }
+
+    fn cells_of(split: &SplitRecord<'_>) -> Vec<Vec<u8>> {
+        match split.ends {
+            Some(ends) => {
+                let starts = std::iter::once(0).chain(ends.iter().copied());
+                starts.zip(ends).map(|(start, end)| split.bytes[start..*end].to_vec()).collect()
+            }
+            None => split.bytes.split(|b| *b == b',').map(<[u8]>::to_vec).collect(),
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn a_chunk_splits_in_place_as_a_splitter_splits_it(
+            bytes in proptest::collection::vec(
+                prop_oneof![Just(b'a'), Just(b','), Just(b'"'), Just(b'\n'), Just(b' '), Just(0xef), any::<u8>()],
+                0..300,
+            ),
+            line in 1u64..100,
+        ) {
+            prop_assert_eq!(chunk_records(&bytes, line), resumed_records(&bytes, line));
+        }
+    }
+
+    #[test]
+    fn a_long_quoted_record_splits_in_place() {
+        let mut input = b"x,\"".to_vec();
+        input.extend(std::iter::repeat_n(b'z', 5000));
+        input.extend(b"\"".iter().chain(&[b','; 100]).chain(b"\n\n\"unterminated\nend"));
+        assert_eq!(chunk_records(&input, 7), resumed_records(&input, 7));
+    }
+
     #[test]
     fn a_long_record_is_read_across_refills() {
         let mut input = b"a,b\n".to_vec();
@@ -617,10 +724,20 @@ mod tests {
     #[test]
     fn commas_are_found_where_they_are() {
         let mut ends = Vec::new();
-        for text in ["", ",", "a,b", ",,,,,,,,,,,,,,,,,", ",-,-,-,-", "-,\u{2c}\u{ac},\u{12c}", "abcdefgh,ijklmnop,q,", "Allocation 7,Ana Silva,2.5,x,3/1/2026,,"] {
+        for text in [
+            "",
+            ",",
+            "a,b",
+            ",,,,,,,,,,,,,,,,,",
+            ",-,-,-,-",
+            "-,\u{2c}\u{ac},\u{12c}",
+            "abcdefgh,ijklmnop,q,",
+            "Allocation 7,Ana Silva,2.5,x,3/1/2026,,",
+        ] {
             ends.clear();
             push_commas(text.as_bytes(), &mut ends);
-            let expected: Vec<usize> = text.bytes().enumerate().filter(|(_, b)| *b == b',').map(|(at, _)| at).collect();
+            let expected: Vec<usize> =
+                text.bytes().enumerate().filter(|(_, b)| *b == b',').map(|(at, _)| at).collect();
             assert_eq!(ends, expected, "{text:?}");
         }
         for byte in 0..=255u8 {

@@ -10,7 +10,7 @@ use super::cells::{single_link, split_links, trim, within_horizon, Dates, DATE_E
 use super::headers::{map_columns, ColumnMap};
 use super::line_breaks::LineFeeds;
 use super::shape::{data_in_header, RowShape};
-use super::split::{Batch, Chunk, OwnedRecord, Record, SplitRecord, Splitter};
+use super::split::{for_each_record, Batch, Chunk, OwnedRecord, Record, SplitRecord, Splitter};
 use crate::diagnostics::{Cell, Diagnostics};
 use crate::hours::Hours;
 use crate::settings::{Settings, SlashDates};
@@ -254,15 +254,10 @@ impl<'a> RowContext<'a> {
         (diagnostics, dates): (&mut Diagnostics, &mut Dates),
         each_row: &mut dyn FnMut(&mut Row<'_>),
     ) {
-        let mut splitter = Splitter::resume(&chunk.bytes[..], chunk.line);
-        let mut batch = Batch::default();
-        loop {
-            let finished = splitter.fill(&mut batch);
-            self.parse(&batch, (diagnostics, dates), each_row);
-            if finished {
-                break;
-            }
-        }
+        let mut ends = Vec::new();
+        for_each_record(&chunk.bytes, chunk.line, &mut |split| {
+            self.parse_split(&split, &mut ends, (diagnostics, dates), each_row)
+        });
         if let Some(error) = chunk.error.take() {
             diagnostics.line_error(self.spec.file, 0, csv_error_message(&error.into()));
         }
@@ -278,14 +273,25 @@ impl<'a> RowContext<'a> {
     ) {
         let mut ends = Vec::new();
         for split in batch.records() {
-            match record_of(&split, &mut ends) {
-                Ok(record) => self.parse_record(record, (diagnostics, dates), each_row),
-                Err(field) => self.report_invalid_text(&split, field, diagnostics),
-            }
+            self.parse_split(&split, &mut ends, (diagnostics, dates), each_row);
         }
         if let Some(error) = &batch.error {
             let line = error.position().map_or(0, |p| p.line());
             diagnostics.line_error(self.spec.file, line, csv_error_message(error));
+        }
+    }
+
+    /// Parses one record as split, `ends` its cells' ends when it is plain.
+    fn parse_split(
+        &self,
+        split: &SplitRecord<'_>,
+        ends: &mut Vec<usize>,
+        (diagnostics, dates): (&mut Diagnostics, &mut Dates),
+        each_row: &mut dyn FnMut(&mut Row<'_>),
+    ) {
+        match record_of(split, ends) {
+            Ok(record) => self.parse_record(record, (diagnostics, dates), each_row),
+            Err(field) => self.report_invalid_text(split, field, diagnostics),
         }
     }
 
