@@ -303,7 +303,8 @@ pub(super) fn for_each_record(bytes: &[u8], mut line: u64, each: &mut dyn FnMut(
                 record_line = line;
             }
             Some(_) => {
-                (cells.resize(1024, 0), cell_ends.resize(64, 0));
+                cells.resize(1024, 0);
+                cell_ends.resize(64, 0);
                 let (mut written, mut ended) = (0, 0);
                 loop {
                     // At the end of the chunk, empty input ends the record as the end of a file does.
