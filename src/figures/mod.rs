@@ -18,6 +18,7 @@
 pub mod allocations;
 pub mod allowance;
 pub mod brief;
+pub mod changes;
 pub mod commitment;
 pub mod communities;
 pub mod delivery;

@@ -138,7 +138,8 @@ pub struct Renewal {
 }
 
 /// The current engagements ending within `days` days of the as-of date (day 0 to day `days`
-/// inclusive), soonest first.
+/// inclusive), and those that ended but are still marked Active (lapsed, a negative
+/// `days_left`): the renewal conversations to have, soonest end first.
 pub fn renewals(dataset: &Dataset, figures: &Figures, days: i64) -> Vec<Renewal> {
     let mut renewals: Vec<Renewal> = figures
         .communities
@@ -147,7 +148,9 @@ pub fn renewals(dataset: &Dataset, figures: &Figures, days: i64) -> Vec<Renewal>
             let engagement = community.current;
             let end = dataset.engagements[engagement].end?;
             let days_left = (end - figures.as_of).num_days();
-            (0..=days).contains(&days_left).then(|| Renewal {
+            let lapsed =
+                days_left < 0 && dataset.engagements[engagement].status.trim().eq_ignore_ascii_case("active");
+            ((0..=days).contains(&days_left) || lapsed).then(|| Renewal {
                 engagement,
                 end,
                 days_left,

@@ -26,6 +26,7 @@ use anyhow::{bail, Context, Result};
 
 use crate::diagnostics::Diagnostics;
 use crate::settings::Settings;
+pub(crate) use shape::LONG_CELL;
 pub use table::{read_table, read_table_in_parallel, BatchParser, Column, Row, TableSpec};
 
 /// Every table, in the order they are read.

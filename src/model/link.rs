@@ -68,6 +68,7 @@ pub fn link(
     };
     attach_children(&mut dataset);
     checks::warn_about_dates(&dataset, settings, diagnostics);
+    super::long_cells::cut_long_cells(&mut dataset);
     dataset
 }
 

@@ -7,6 +7,7 @@
 mod checks;
 pub mod ids;
 mod link;
+mod long_cells;
 
 use std::ops::Deref;
 
@@ -138,6 +139,11 @@ impl Activity {
         &self.texts[..self.public_from as usize]
     }
 
+    /// The public description as logged, empty when there is none.
+    pub fn public_description(&self) -> &str {
+        &self.texts[self.public_from as usize..]
+    }
+
     /// The description a community reads: the public description when there is one.
     pub fn community_description(&self) -> &str {
         match &self.texts[self.public_from as usize..] {
@@ -267,6 +273,42 @@ impl Dataset {
             .iter_enumerated()
             .filter(move |(_, contact)| contact.engagements.contains(&engagement) && contact.is_reported())
             .map(|(id, _)| id)
+    }
+
+    /// The dataset as it was known on `known_at`: the activities logged (Created) after that
+    /// day left out, as `--known-at` reads an export. Rows without a Created date stay: nothing
+    /// says when they were logged.
+    pub fn known_at(&self, known_at: NaiveDate) -> Dataset {
+        let mut dataset = Dataset {
+            activities: self
+                .activities
+                .iter()
+                .filter(|activity| activity.created.is_none_or(|created| created <= known_at))
+                .cloned()
+                .collect(),
+            ..self.clone_without_activities()
+        };
+        for allocation in dataset.allocations.iter_mut() {
+            allocation.activities.clear();
+        }
+        for index in 0..dataset.activities.len() {
+            let id = ActivityId::from_index(index);
+            let allocation = dataset.activities[id].allocation;
+            dataset.allocations.get_mut(allocation).activities.push(id);
+        }
+        dataset
+    }
+
+    fn clone_without_activities(&self) -> Dataset {
+        Dataset {
+            engagements: self.engagements.clone(),
+            projects: self.projects.clone(),
+            allocations: self.allocations.clone(),
+            activities: IdVec::default(),
+            contacts: self.contacts.clone(),
+            team_members: self.team_members.clone(),
+            capacity: self.capacity.clone(),
+        }
     }
 
     pub fn engagement_of(&self, allocation: AllocationId) -> &Engagement {

@@ -156,6 +156,8 @@ struct ReasonValues {
     /// The allocation's provider, when the reason is about an allocation that has one.
     provider: String,
     project: String,
+    /// The project's name without its community's.
+    project_short: String,
     used: String,
     available: String,
     forecast: String,
@@ -316,6 +318,11 @@ impl Phrases {
         self.reason_part(dataset, reason, Audience::Internal, "action")
     }
 
+    /// A reason in a few words, for a table's cell.
+    pub fn short_reason(&self, dataset: &Dataset, reason: &Reason) -> Result<String> {
+        self.reason_part(dataset, reason, Audience::Internal, "short")
+    }
+
     /// The sentences for some reasons, in order.
     pub fn reasons(&self, dataset: &Dataset, reasons: &[Reason]) -> Result<Vec<String>> {
         reasons.iter().map(|reason| self.reason(dataset, reason)).collect()
@@ -402,6 +409,10 @@ fn reason_values(dataset: &Dataset, reason: &Reason) -> ReasonValues {
     };
     let allocation = |id| dataset.allocations[id].name.clone();
     let project = |id| dataset.projects[id].name.clone();
+    let project_short = |id: crate::model::ProjectId| {
+        let project = &dataset.projects[id];
+        short_name(&project.name, &dataset.engagements[project.engagement].community)
+    };
     match reason {
         Reason::ActivitiesAfterEnd { activities, hours, ended } => ReasonValues {
             activities: *activities,
@@ -436,10 +447,15 @@ fn reason_values(dataset: &Dataset, reason: &Reason) -> ReasonValues {
         },
         Reason::EngagementIncomplete { missing: parts } => ReasonValues { missing: missing(parts), ..values },
         Reason::NoProjects => values,
-        Reason::ProjectIncomplete { project: id, missing: parts } => {
-            ReasonValues { project: project(*id), missing: missing(parts), ..values }
+        Reason::ProjectIncomplete { project: id, missing: parts } => ReasonValues {
+            project: project(*id),
+            project_short: project_short(*id),
+            missing: missing(parts),
+            ..values
+        },
+        Reason::NoAllocations { project: id } => {
+            ReasonValues { project: project(*id), project_short: project_short(*id), ..values }
         }
-        Reason::NoAllocations { project: id } => ReasonValues { project: project(*id), ..values },
         Reason::NoProvider { allocation: id } => ReasonValues { allocation: allocation(*id), ..values },
         Reason::RenewalDue { end, days, .. } => {
             ReasonValues { end: end.to_string(), end_long: long_date(*end), days: *days, ..values }

@@ -49,12 +49,25 @@ pub struct BookInput<'a> {
     /// Set for a monthly report (`--month`), after [`BookInput::new`]: that month's activity is
     /// highlighted.
     pub month: Option<Month>,
-    /// The data warnings, shown on the dashboard.
+    /// The data warnings, counted on the dashboard and listed on their own page.
     pub warnings: Vec<String>,
+    /// What changed since the last meeting, when the book shows it (set after
+    /// [`BookInput::new`]).
+    pub meeting: Option<MeetingChanges<'a>>,
+    /// When the data was pulled from Airtable (`pull.json`), as the dashboard states it; `None`
+    /// for a hand export.
+    pub pulled_at: Option<String>,
     /// Where each engagement's files go.
     pub communities: Communities,
     /// What the book is made from.
     pub provenance: Provenance,
+}
+
+/// The changes since the last meeting and the earlier state they compare with.
+#[derive(Clone, Copy)]
+pub struct MeetingChanges<'a> {
+    pub before: &'a Dataset,
+    pub changes: &'a crate::figures::changes::Changes,
 }
 
 /// What a book is made from, so that a report can be traced and reproduced.
@@ -144,6 +157,8 @@ impl<'a> BookInput<'a> {
             phrases,
             as_of: figures.as_of,
             month: None,
+            meeting: None,
+            pulled_at: None,
             warnings,
             communities,
             provenance,
@@ -242,8 +257,18 @@ fn overview_pages(
         (layout::DASHBOARD, "dashboard.md.j2"),
         (layout::CAPACITY, "capacity.md.j2"),
         (layout::MONTHLY_REPORT, "monthly-report.md.j2"),
+        (layout::DATA_WARNINGS, "data-warnings.md.j2"),
     ] {
         files.add(path, renderers.site.render(template, &with_root(&overview, &layout::root_of(path)))?);
+    }
+    if overview.changes.is_some() {
+        let path = layout::SINCE_LAST_MEETING;
+        files.add(
+            path,
+            renderers
+                .site
+                .render("since-last-meeting.md.j2", &with_root(&overview, &layout::root_of(path)))?,
+        );
     }
     overview.reports.clear();
     files.add(

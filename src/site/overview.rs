@@ -18,6 +18,7 @@ use crate::figures::status::FindingKind;
 use crate::file_plan::Plan;
 use crate::hours::Hours;
 use crate::model::CommunityId;
+use crate::present::changes::{ChangesInput, ChangesView};
 use crate::present::format::{h_grouped, hours, hours_grouped, long_date, money, month_name, percent};
 use crate::present::logging;
 use crate::present::FigureFacts;
@@ -61,7 +62,10 @@ pub struct RenewalView {
     pub community: String,
     pub engagement: String,
     pub end: String,
+    /// Negative once the contract has ended.
     pub days_left: i64,
+    /// Ended but still marked Active.
+    pub lapsed: bool,
     pub value: Option<String>,
     pub left_now: String,
     pub last_activity: Option<String>,
@@ -197,6 +201,12 @@ pub struct Overview {
     /// Each team member's hours in the report month.
     pub team: Vec<MemberView>,
     pub renewals: Vec<RenewalView>,
+    /// What changed since the last meeting, when the book shows it.
+    pub changes: Option<ChangesView>,
+    /// When the data was pulled from Airtable, when a pull says so.
+    pub pulled_at: Option<String>,
+    /// `31 October 2026`: the as-of date as people write it, on every page.
+    pub as_of_long: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -307,6 +317,22 @@ pub fn overview(input: &BookInput<'_>, charts: OverviewCharts, reports: Vec<Repo
         month_table: month_rows.0,
         month_totals: month_rows.1,
         revenue: revenue_view(input),
+        changes: input
+            .meeting
+            .map(|meeting| {
+                let page = |id| input.communities[id].page.clone();
+                ChangesView::new(&ChangesInput {
+                    before: meeting.before,
+                    now: input.dataset,
+                    changes: meeting.changes,
+                    communities: &figures.communities,
+                    phrases: input.phrases,
+                    page: &page,
+                })
+            })
+            .transpose()?,
+        pulled_at: input.pulled_at.clone(),
+        as_of_long: long_date(input.as_of),
     })
 }
 
@@ -344,6 +370,7 @@ fn renewals_view(input: &BookInput<'_>) -> Vec<RenewalView> {
                 engagement: engagement.name.clone(),
                 end: long_date(renewal.end),
                 days_left: renewal.days_left,
+                lapsed: renewal.days_left < 0,
                 value: engagement.contract_value.map(|cents| money_amount(cents as f64 / 100.0)),
                 left_now: h_grouped(renewal.left_now),
                 last_activity: renewal.last_activity.map(long_date),

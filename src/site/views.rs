@@ -20,10 +20,12 @@ pub struct StatusView {
     pub slug: &'static str,
     pub icon: &'static str,
     pub reasons: Vec<String>,
+    /// The reasons in a few words each, for a table's cell.
+    pub short: Vec<String>,
 }
 
 impl StatusView {
-    fn of(input: &BookInput<'_>, status: Status, reasons: Vec<String>) -> StatusView {
+    fn of(input: &BookInput<'_>, status: Status, reasons: Vec<String>, short: Vec<String>) -> StatusView {
         let icon = match status {
             Status::Ended => "⚪",
             Status::OnTrack => "🟢",
@@ -35,12 +37,23 @@ impl StatusView {
             slug: status_slug(status),
             icon,
             reasons,
+            short,
         }
     }
 
     /// The status with every reason, in the team's words.
     pub fn new(input: &BookInput<'_>, status: &EngagementStatus) -> Result<StatusView> {
-        Ok(StatusView::of(input, status.status, input.phrases.reasons(input.dataset, &status.reasons)?))
+        let short = status
+            .reasons
+            .iter()
+            .map(|reason| input.phrases.short_reason(input.dataset, reason))
+            .collect::<Result<_>>()?;
+        Ok(StatusView::of(
+            input,
+            status.status,
+            input.phrases.reasons(input.dataset, &status.reasons)?,
+            short,
+        ))
     }
 }
 

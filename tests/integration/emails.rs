@@ -519,8 +519,14 @@ fn the_manifest_lists_a_community_without_technical_contact_with_an_empty_to() {
     assert!(output.status.success(), "{}", text(&output.stderr));
     let warning = "community \"Alpha Lab\" (engagement \"Alpha 2026 Premier\") has no Technical contact with an email address: its usage email has no To recipient";
     assert!(text(&output.stderr).contains(&format!("warning: {warning}\n")), "{}", text(&output.stderr));
+    let warnings = literal_text(&std::fs::read_to_string(book.join("data-warnings.md")).unwrap());
+    assert!(warnings.contains(warning), "the data warnings page lacks it");
     let dashboard = literal_text(&std::fs::read_to_string(book.join("index.md")).unwrap());
-    assert!(dashboard.contains(warning), "the dashboard's data warnings lack it");
+    let count = warnings.lines().filter(|line| line.starts_with("- ")).count();
+    assert!(
+        dashboard.contains(&format!("| Data warnings | [{count}](data-warnings.md) |")),
+        "the dashboard counts the {count} warnings"
+    );
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(book.join("exports/manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["warnings"], serde_json::json!([warning]));

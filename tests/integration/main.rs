@@ -4,8 +4,10 @@
 
 mod book;
 mod brief;
+mod changes;
 mod cli;
 mod consistency;
+mod edges;
 mod emails;
 mod ended;
 mod figures;
