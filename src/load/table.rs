@@ -189,7 +189,13 @@ pub fn read_table_in_parallel<R: Read + Send, P: BatchParser>(
     let mut chunker = reader.into_chunker();
     let context = RowContext::new(spec, &columns, settings.slash_dates);
     let (done_sender, done) = channel::<Parsed<P::Output>>();
+    // A chunk's buffer comes back once its rows are merged, and the next chunk is cut only into
+    // a buffer that came back: however the threads are scheduled, at most this many chunks and
+    // their rows are on their way (the memory stays that of a few chunks).
     let (empty_sender, empty) = channel::<Vec<u8>>();
+    for _ in 0..3 * parsers.len().max(1) {
+        let _ = empty_sender.send(Vec::new());
+    }
     std::thread::scope(|scope| {
         let mut queues = Vec::new();
         for mut parser in parsers {
@@ -213,7 +219,7 @@ pub fn read_table_in_parallel<R: Read + Send, P: BatchParser>(
         drop(done_sender);
         scope.spawn(move || {
             for index in 0.. {
-                let recycled = empty.try_recv().unwrap_or_default();
+                let Ok(recycled) = empty.recv() else { return };
                 let Some(chunk) = chunker.next_chunk(chunk_size, recycled) else { return };
                 if queues[index % queues.len()].send((index, chunk)).is_err() {
                     return;
