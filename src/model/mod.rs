@@ -224,6 +224,22 @@ pub struct Dataset {
     pub team_members: Symbols,
     /// Sorted by date; `None` when unknown.
     pub capacity: Option<Vec<CapacityRow>>,
+    /// The feedback form's responses that name an allocation of the data, in file order;
+    /// `None` without `feedback.csv`.
+    pub feedback: Option<Vec<Response>>,
+}
+
+/// One answer to the wrap-up's feedback form, about one allocation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    /// Its line in `feedback.csv`.
+    pub line: u64,
+    pub sent: NaiveDate,
+    pub allocation: AllocationId,
+    pub score: u32,
+    pub comment: String,
+    /// The respondent's address, lower case; empty when the form does not collect it.
+    pub respondent: String,
 }
 
 impl Dataset {
@@ -286,6 +302,9 @@ impl Dataset {
                 .filter(|activity| activity.created.is_none_or(|created| created <= known_at))
                 .cloned()
                 .collect(),
+            feedback: self.feedback.as_ref().map(|responses| {
+                responses.iter().filter(|response| response.sent <= known_at).cloned().collect()
+            }),
             ..self.clone_without_activities()
         };
         for allocation in dataset.allocations.iter_mut() {
@@ -308,6 +327,7 @@ impl Dataset {
             contacts: self.contacts.clone(),
             team_members: self.team_members.clone(),
             capacity: self.capacity.clone(),
+            feedback: None,
         }
     }
 

@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use serde::Serialize;
 
 use super::codes::{reason_code, subject_code};
-use super::format::{either, h, hours, long_date, short_name};
+use super::format::{h, hours, long_date, short_name};
 use crate::figures::findings::{Finding, Subject};
 use crate::figures::status::{Audience, Part, Reason};
 use crate::load::contacts::Role;
@@ -171,10 +171,12 @@ struct ReasonValues {
     days: i64,
     activities: usize,
     hours: String,
-    missing: String,
+    missing: Vec<&'static str>,
     ahead: bool,
     /// The providers of the allocations a finding is about, when known, each once.
     providers: Vec<String>,
+    /// The allocations a finding is about, without the community's name.
+    allocations: Vec<String>,
 }
 
 /// A finding's three texts for the internal action list.
@@ -353,22 +355,32 @@ struct ReasonContext<'a> {
 }
 
 fn subject_values(dataset: &Dataset, subject: &Subject) -> ReasonValues {
-    match subject {
-        Subject::Reason(reason) => reason_values(dataset, reason),
-        Subject::OutsideWindow { activities, allocations } => {
-            let mut providers: Vec<String> = Vec::new();
-            for provider in allocations.iter().filter_map(|id| dataset.allocations[*id].provider.as_ref()) {
-                if !providers.contains(provider) {
-                    providers.push(provider.clone());
-                }
-            }
-            ReasonValues {
-                code: subject_code(subject),
-                activities: activities.len(),
-                providers,
-                ..ReasonValues::default()
+    let providers = |allocations: &[crate::model::AllocationId]| {
+        let mut providers: Vec<String> = Vec::new();
+        for provider in allocations.iter().filter_map(|id| dataset.allocations[*id].provider.as_ref()) {
+            if !providers.contains(provider) {
+                providers.push(provider.clone());
             }
         }
+        providers
+    };
+    match subject {
+        Subject::Reason(reason) => reason_values(dataset, reason),
+        Subject::OutsideWindow { activities, allocations } => ReasonValues {
+            code: subject_code(subject),
+            activities: activities.len(),
+            providers: providers(allocations),
+            ..ReasonValues::default()
+        },
+        Subject::NoFeedback { allocations } => ReasonValues {
+            code: subject_code(subject),
+            allocations: allocations
+                .iter()
+                .map(|id| short_name(&dataset.allocations[*id].name, &dataset.engagement_of(*id).community))
+                .collect(),
+            providers: providers(allocations),
+            ..ReasonValues::default()
+        },
     }
 }
 
@@ -384,16 +396,16 @@ fn reason_allocation(reason: &Reason) -> Option<crate::model::AllocationId> {
     }
 }
 
-fn part_name(part: &Part) -> &'static str {
-    match part {
-        Part::StartDate => "start date",
-        Part::EndDate => "end date",
-        Part::Description => "description",
-    }
-}
-
-fn missing(parts: &[Part]) -> String {
-    either(&parts.iter().map(part_name).collect::<Vec<_>>())
+/// The codes of the parts a record lacks; the template words them.
+fn missing(parts: &[Part]) -> Vec<&'static str> {
+    parts
+        .iter()
+        .map(|part| match part {
+            Part::StartDate => "start-date",
+            Part::EndDate => "end-date",
+            Part::Description => "description",
+        })
+        .collect()
 }
 
 fn reason_values(dataset: &Dataset, reason: &Reason) -> ReasonValues {

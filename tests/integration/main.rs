@@ -28,6 +28,7 @@ mod publish;
 mod pull;
 mod render;
 mod safety;
+mod satisfaction;
 mod send;
 mod support;
 #[path = "../../examples/synthetic.rs"]
