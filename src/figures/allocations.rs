@@ -106,9 +106,7 @@ pub fn allocation_figures<'a>(
         last_activity = last_activity.max(Some(activity.end.min(as_of)));
     }
     let available = allocation.available;
-    let total = calendar.working_days(allocation.start, allocation.end);
-    let elapsed = calendar.working_days(allocation.start, as_of.min(allocation.end));
-    let state = state_at(allocation, used, as_of);
+    let pace = pace(allocation, used, calendar, as_of);
     let unused = (available - used).positive();
     let (not_started, left_now, expired) = if as_of < allocation.start {
         (unused, Hours::ZERO, Hours::ZERO)
@@ -128,15 +126,11 @@ pub fn allocation_figures<'a>(
             outside: delivered - used,
         },
         usage_percent: used.as_f64() / available.as_f64() * 100.0,
-        state,
-        elapsed_working_days: elapsed,
-        total_working_days: total,
-        expected_used: expected_use(available, elapsed, total),
-        forecast_at_end: if state == State::Active {
-            forecast_at_end(used, elapsed, total)
-        } else {
-            used.as_f64()
-        },
+        state: pace.state,
+        elapsed_working_days: pace.elapsed_working_days,
+        total_working_days: pace.total_working_days,
+        expected_used: pace.expected_used,
+        forecast_at_end: pace.forecast_at_end,
         outside_window,
         overrun_since: (used > allocation.available)
             .then(|| {
@@ -150,6 +144,111 @@ pub fn allocation_figures<'a>(
             })
             .flatten(),
         last_activity,
+    }
+}
+
+/// What the pace and forecast rules read of an allocation as of one day: its hours, its
+/// state, how far through its working days it is and the pace and forecast they give.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Pace {
+    pub available: Hours,
+    pub used: Hours,
+    pub state: State,
+    pub elapsed_working_days: u32,
+    pub total_working_days: u32,
+    pub expected_used: f64,
+    pub forecast_at_end: f64,
+}
+
+impl AllocationFigures {
+    /// The part of the figures the pace and forecast rules read.
+    pub fn pace(&self) -> Pace {
+        Pace {
+            available: self.hours.available,
+            used: self.hours.used,
+            state: self.state,
+            elapsed_working_days: self.elapsed_working_days,
+            total_working_days: self.total_working_days,
+            expected_used: self.expected_used,
+            forecast_at_end: self.forecast_at_end,
+        }
+    }
+}
+
+/// The pace of `allocation` as of `as_of` with `used` hours used by then: what
+/// [`allocation_figures`] gives, from the hours alone.
+pub fn pace(allocation: &Allocation, used: Hours, calendar: &WorkCalendar, as_of: NaiveDate) -> Pace {
+    let available = allocation.available;
+    let total = calendar.working_days(allocation.start, allocation.end);
+    let elapsed = calendar.working_days(allocation.start, as_of.min(allocation.end));
+    let state = state_at(allocation, used, as_of);
+    Pace {
+        available,
+        used,
+        state,
+        elapsed_working_days: elapsed,
+        total_working_days: total,
+        expected_used: expected_use(available, elapsed, total),
+        forecast_at_end: if state == State::Active {
+            forecast_at_end(used, elapsed, total)
+        } else {
+            used.as_f64()
+        },
+    }
+}
+
+/// An allocation's hours used as of any day, for walking back one day at a time (see
+/// `status::held_since`): exactly [`allocation_figures`]' `hours.used` as of that day, without
+/// going through every activity each day. An activity's hours within the window stop changing
+/// on its last day, so the settled ones are summed once, in order of that day; only the
+/// activities over several days still going on a day are worked out for it.
+pub struct UsedByDay<'a> {
+    allocation: &'a Allocation,
+    calendar: &'a WorkCalendar,
+    /// Each activity's last day, by day, with the hours used by the activities settled by
+    /// then (those before it and its own).
+    settled: Vec<(NaiveDate, Hours)>,
+    /// The activities over more than one day.
+    ranges: Vec<&'a Activity>,
+}
+
+impl<'a> UsedByDay<'a> {
+    pub fn new(
+        allocation: &'a Allocation,
+        activities: impl Iterator<Item = &'a Activity>,
+        calendar: &'a WorkCalendar,
+    ) -> UsedByDay<'a> {
+        let (mut settled, mut ranges) = (Vec::new(), Vec::new());
+        for activity in activities {
+            // Counted from its start, settled on its last day.
+            let last_day = activity.end.max(activity.start);
+            let hours = activity.hours_within(allocation.start, allocation.end, last_day, calendar);
+            settled.push((last_day, hours));
+            if activity.start < activity.end {
+                ranges.push(activity);
+            }
+        }
+        settled.sort_unstable_by_key(|(day, _)| *day);
+        let mut total = Hours::ZERO;
+        for (_, hours) in &mut settled {
+            total += *hours;
+            *hours = total;
+        }
+        UsedByDay { allocation, calendar, settled, ranges }
+    }
+
+    /// The hours used as of `day`.
+    pub fn on(&self, day: NaiveDate) -> Hours {
+        let settled = match self.settled.partition_point(|(end, _)| *end <= day) {
+            0 => Hours::ZERO,
+            count => self.settled[count - 1].1,
+        };
+        let (first, last) = (self.allocation.start, self.allocation.end);
+        self.ranges
+            .iter()
+            .filter(|activity| activity.start <= day && day < activity.end)
+            .map(|activity| activity.hours_within(first, last, day, self.calendar))
+            .fold(settled, |total, hours| total + hours)
     }
 }
 
@@ -350,5 +449,33 @@ mod tests {
             (figures.hours.used, figures.state, figures.forecast_at_end),
             (h(1.0), State::Completed, 1.0)
         );
+    }
+
+    proptest::proptest! {
+        /// Walking back day by day with [`UsedByDay`] gives, every day, the hours used and the
+        /// pace that [`allocation_figures`] gives as of that day: one-day and range activities,
+        /// inside, across and outside the window, over weekends and holidays.
+        #[test]
+        fn hours_used_by_day_are_those_of_the_figures_as_of_each_day(
+            window in (0i64..60, 0i64..90),
+            available in 0i64..4000,
+            log in proptest::collection::vec((0i64..160, 0i64..25, 0i64..2000), 0..12),
+            holidays in proptest::collection::btree_set(0i64..160, 0..6),
+        ) {
+            let origin = day(2026, 8, 27);
+            let at = |offset: i64| origin + chrono::Days::new(offset as u64);
+            let quarter = Allocation::standalone("Q", at(window.0), at(window.0 + window.1), Hours::from_hundredths(available));
+            let calendar = WorkCalendar::new(&holidays.iter().map(|offset| at(*offset)).collect());
+            let activities: Vec<Activity> = log
+                .iter()
+                .map(|(start, length, units)| Activity::standalone(at(*start), at(start + length), Hours::from_hundredths(*units)))
+                .collect();
+            let used = UsedByDay::new(&quarter, activities.iter(), &calendar);
+            for offset in 0..200 {
+                let figures = allocation_figures(&quarter, activities.iter(), &calendar, at(offset));
+                proptest::prop_assert_eq!(used.on(at(offset)), figures.hours.used, "day {}", offset);
+                proptest::prop_assert_eq!(pace(&quarter, figures.hours.used, &calendar, at(offset)), figures.pace());
+            }
+        }
     }
 }

@@ -15,7 +15,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::allocations::{allocation_figures, AllocationFigures, State};
+use super::allocations::{pace, AllocationFigures, Pace, State, UsedByDay};
 use crate::calendar::WorkCalendar;
 use crate::hours::Hours;
 use crate::model::{AllocationId, Dataset, Engagement, EngagementId, IdVec, Project, ProjectId};
@@ -232,7 +232,7 @@ fn action_needed_reasons(input: &StatusInput<'_>) -> Vec<Reason> {
             } else {
                 reasons.push(Reason::PastOverrun { allocation, used, available, ended: end });
             }
-        } else if forecast_overruns(figures, input.thresholds) {
+        } else if forecast_overruns(&figures.pace(), input.thresholds) {
             let forecast = figures.forecast_at_end;
             let since = held_since(input, allocation, |f| forecast_overruns(f, input.thresholds));
             reasons.push(Reason::ForecastOverrun { allocation, forecast, available, end, since });
@@ -246,8 +246,8 @@ fn action_needed_reasons(input: &StatusInput<'_>) -> Vec<Reason> {
 /// 4.5 h, which floating point computes as 4.950000000000001.
 const TOLERANCE: f64 = 1e-9;
 
-fn forecast_overruns(figures: &AllocationFigures, thresholds: &StatusThresholds) -> bool {
-    let limit = figures.hours.available.as_f64() * (1.0 + thresholds.forecast_overrun_percent / 100.0);
+fn forecast_overruns(figures: &Pace, thresholds: &StatusThresholds) -> bool {
+    let limit = figures.available.as_f64() * (1.0 + thresholds.forecast_overrun_percent / 100.0);
     figures.state == State::Active
         && figures.elapsed_working_days >= thresholds.pace_min_elapsed_working_days
         && figures.forecast_at_end > limit + TOLERANCE
@@ -349,14 +349,14 @@ fn renewal_reason(
 /// Whether an allocation is off pace: `Some(true)` ahead, `Some(false)` behind, `None` within
 /// the thresholds or not judged yet (not active, or fewer elapsed working days than the
 /// minimum).
-fn off_pace(figures: &AllocationFigures, thresholds: &StatusThresholds) -> Option<bool> {
+fn off_pace(figures: &Pace, thresholds: &StatusThresholds) -> Option<bool> {
     let judged = figures.state == State::Active
         && figures.elapsed_working_days >= thresholds.pace_min_elapsed_working_days
         && figures.expected_used > 0.0;
     if !judged {
         return None;
     }
-    let ratio = figures.hours.used.as_f64() / figures.expected_used * 100.0;
+    let ratio = figures.used.as_f64() / figures.expected_used * 100.0;
     if ratio < thresholds.pace_low_percent - TOLERANCE {
         Some(false)
     } else if ratio > thresholds.pace_high_percent + TOLERANCE {
@@ -368,7 +368,7 @@ fn off_pace(figures: &AllocationFigures, thresholds: &StatusThresholds) -> Optio
 
 fn pace_reason(input: &StatusInput<'_>, allocation: AllocationId) -> Option<Reason> {
     let figures = &input.allocations[allocation];
-    let ahead = off_pace(figures, input.thresholds)?;
+    let ahead = off_pace(&figures.pace(), input.thresholds)?;
     let since = held_since(input, allocation, |f| off_pace(f, input.thresholds) == Some(ahead));
     Some(Reason::OffPace {
         allocation,
@@ -382,22 +382,18 @@ fn pace_reason(input: &StatusInput<'_>, allocation: AllocationId) -> Option<Reas
 
 /// Since when a pace or forecast rule has fired for an allocation: the first day of the
 /// unbroken run of days, ending on the as-of date, on which `holds` is true of the
-/// allocation's figures as of that day. Each earlier day is judged as of itself (the
-/// activities that counted by then, its elapsed working days), walking back one calendar day
-/// at a time until the rule did not fire; no rule fires before the allocation's start (it is
-/// not active) nor before its `pace_min_elapsed_working_days`-th working day, so the walk ends
-/// there at the latest. The rule holds on the as-of date itself, since it fired.
-fn held_since(
-    input: &StatusInput<'_>,
-    allocation: AllocationId,
-    holds: impl Fn(&AllocationFigures) -> bool,
-) -> NaiveDate {
+/// allocation's pace as of that day. Each earlier day is judged as of itself (the hours used
+/// by then, its elapsed working days), walking back one calendar day at a time until the rule
+/// did not fire; no rule fires before the allocation's start (it is not active) nor before its
+/// `pace_min_elapsed_working_days`-th working day, so the walk ends there at the latest. The
+/// rule holds on the as-of date itself, since it fired.
+fn held_since(input: &StatusInput<'_>, allocation: AllocationId, holds: impl Fn(&Pace) -> bool) -> NaiveDate {
     let record = &input.dataset.allocations[allocation];
-    let activities: Vec<_> = input.dataset.activities_of(allocation).map(|(_, a)| a).collect();
+    let activities = input.dataset.activities_of(allocation).map(|(_, a)| a);
+    let used = UsedByDay::new(record, activities, input.calendar);
     let mut since = input.as_of;
     while let Some(day) = since.pred_opt().filter(|day| *day >= record.start) {
-        let figures = allocation_figures(record, activities.iter().copied(), input.calendar, day);
-        if !holds(&figures) {
+        if !holds(&pace(record, used.on(day), input.calendar, day)) {
             break;
         }
         since = day;
