@@ -21,7 +21,7 @@ use super::commitment::{allocation_months, for_each_activity_month, CommitmentRo
 use super::Figures;
 use crate::calendar::Month;
 use crate::hours::Hours;
-use crate::model::{Allocation, Dataset, EngagementId};
+use crate::model::{Allocation, Dataset, EngagementId, Id, MemberId};
 
 /// One team member's month.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,6 +50,10 @@ pub fn over_share(hours: f64, share: Option<f64>) -> bool {
 pub fn team_month(dataset: &Dataset, figures: &Figures, month: Month) -> Vec<MemberMonth> {
     let mut members: BTreeMap<String, MemberMonth> = BTreeMap::new();
     let (first_day, last_day) = (month.first_day(), month.last_day());
+    // Summed by team member first, names looked up once: an export holds a million activities
+    // and a few members, each with many engagements.
+    let mut delivered = vec![Hours::ZERO; dataset.team_members.len()];
+    let mut worked_on: Vec<(MemberId, EngagementId)> = Vec::new();
     let overlapping = dataset.activities.iter().filter(|a| a.start <= last_day && a.end >= first_day);
     for activity in overlapping {
         let mut hours = Hours::ZERO;
@@ -61,16 +65,22 @@ pub fn team_month(dataset: &Dataset, figures: &Figures, month: Month) -> Vec<Mem
         if hours.is_zero() {
             continue;
         }
-        let name = dataset.team_member(activity.team_member).trim();
+        delivered[activity.team_member.index()] += hours;
+        worked_on.push((activity.team_member, dataset.allocations[activity.allocation].engagement));
+    }
+    worked_on.sort_unstable();
+    worked_on.dedup();
+    // Names that differ only in the spaces around them are one member.
+    for (index, (member, engagement)) in worked_on.iter().enumerate() {
+        let name = dataset.team_member(*member).trim();
         if !members.contains_key(name) {
             members.insert(name.to_string(), empty(name));
         }
-        let member = members.get_mut(name).expect("inserted above");
-        member.delivered += hours;
-        let engagement = dataset.allocations[activity.allocation].engagement;
-        if !member.engagements.contains(&engagement) {
-            member.engagements.push(engagement);
+        let entry = members.get_mut(name).expect("inserted above");
+        if index == 0 || worked_on[index - 1].0 != *member {
+            entry.delivered += delivered[member.index()];
         }
+        entry.engagements.push(*engagement);
     }
     let in_month = |allocation: &&Allocation| allocation.start <= last_day && allocation.end >= first_day;
     for allocation in dataset.allocations.iter().filter(in_month) {
@@ -101,6 +111,7 @@ pub fn team_month(dataset: &Dataset, figures: &Figures, month: Month) -> Vec<Mem
         .collect();
     for member in &mut team {
         member.engagements.sort();
+        member.engagements.dedup();
     }
     team.sort_by(|a, b| b.committed.total_cmp(&a.committed).then_with(|| a.member.cmp(&b.member)));
     team

@@ -173,3 +173,37 @@ fn a_provider_with_nothing_in_the_month_is_not_in_its_team() {
     let january = team_month(&dataset, &figures, Month::of(day("2027-01-01")));
     assert!(january.iter().any(|m| m.member == "Cara Diaz"));
 }
+
+/// A member's engagements are those with hours in the month, each once, in data order,
+/// however their activities interleave; an entry of 0 h names none; hours of several entries
+/// add up (Beta's engagement comes after Alpha's in engagements.csv, Gamma's last).
+#[test]
+fn a_members_engagements_are_each_named_once_in_data_order() {
+    let data = Data::baseline()
+        .add("engagements.csv", "Beta 2026,Beta Lab,1/1/2026,12/31/2027,Hub,Active,rec2\nGamma 2026,Gamma Lab,1/1/2026,12/31/2027,Hub,Active,rec3\n")
+        .add("projects.csv", "Beta hub,Beta 2026,1/1/2026,12/31/2027,Hub,x\nGamma hub,Gamma 2026,1/1/2026,12/31/2027,Hub,x\n")
+        .add("allocations.csv", "Beta Q4,Beta hub,10/1/2026,12/31/2026,12,Ben Okafor\nGamma Q4,Gamma hub,10/1/2026,12/31/2026,12,Ben Okafor\n")
+        .add(
+            "activities.csv",
+            "Beta Q4,Ana Silva,1.5,Call,10/6/2026,,\nGamma Q4,Ana Silva,0,Call,10/7/2026,,\nAlpha 2026 Q4,Ana Silva,1,Call,10/8/2026,,\nBeta Q4,Ana Silva,0.25,Call,10/9/2026,,\nBeta Q4,Ben Okafor,3,Call,9/30/2026,,\n",
+        );
+    let (dataset, _) = data.read();
+    let figures = compute(&dataset, &Settings::default(), day("2026-10-31"));
+    let october = team_month(&dataset, &figures, Month { year: 2026, month: 10 });
+    let rows: Vec<(&str, f64, Vec<&str>)> = october
+        .iter()
+        .map(|m| {
+            let names = m.engagements.iter().map(|id| dataset.engagements[*id].name.as_str()).collect();
+            (m.member.as_str(), m.delivered.as_f64(), names)
+        })
+        .collect();
+    // Ben provides Beta and Gamma (most committed first); his September hours are not
+    // October's. Ana: 2 + 1.5 + 1 + 0.25 h.
+    assert_eq!(
+        rows,
+        [
+            ("Ben Okafor", 2.0, vec!["Alpha 2026 Premier"]),
+            ("Ana Silva", 4.75, vec!["Alpha 2026 Premier", "Beta 2026"]),
+        ]
+    );
+}
