@@ -2,6 +2,7 @@
 //! millions of rows, so repeated names are interned rather than stored per row.
 
 use std::io::Read;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
@@ -42,30 +43,139 @@ pub struct ActivityRow {
     /// Equal to `start` when the export leaves it empty (a one-day activity).
     pub end: NaiveDate,
     pub created: Option<NaiveDate>,
-    /// The description as logged, followed by the public description when there is one.
-    pub texts: Box<str>,
-    /// Where the public description starts in `texts` (its length when there is none). Both
-    /// texts share one allocation: an export can hold a million activities.
-    pub public_from: u32,
+    /// The description as logged and the public description when there is one.
+    pub texts: Texts,
 }
 
-impl ActivityRow {
-    /// `description` and an optional `public` description, stored together.
-    pub fn texts(description: String, public: &str) -> (Box<str>, u32) {
-        Self::texts_of(&description, public)
-    }
+/// An activity's description and public description. An export can hold a million
+/// activities: the texts of the rows of one chunk share one buffer (one allocation per chunk,
+/// not one per row); a long text (over [`Texts::SHARED_AT_MOST`] bytes) has a buffer of its own,
+/// so that cutting it (see `model::long_cells`) frees it.
+#[derive(Clone)]
+pub struct Texts {
+    /// `None` when both texts are empty (or while a row's chunk is being parsed, see
+    /// [`TextBuffer`]).
+    buffer: Option<Arc<str>>,
+    /// Where the description starts in a shared buffer; [`Texts::OWN`] for a buffer of its own,
+    /// which holds the two texts and nothing else.
+    start: u32,
+    /// In a shared buffer, the description's length and the public description's, 16 bits
+    /// each; in a buffer of its own, where the public description starts.
+    lengths: u32,
+}
 
-    /// [`ActivityRow::texts`] from borrowed text, in one allocation of the exact size.
-    pub fn texts_of(description: &str, public: &str) -> (Box<str>, u32) {
-        let public_from = u32::try_from(description.len()).unwrap_or(u32::MAX);
+impl Texts {
+    /// Both texts empty.
+    pub const EMPTY: Texts = Texts { buffer: None, start: 0, lengths: 0 };
+    /// The longest texts (together, in bytes) that go in a shared buffer; their lengths fit in
+    /// 16 bits each.
+    pub const SHARED_AT_MOST: usize = crate::load::LONG_CELL;
+    const OWN: u32 = u32::MAX;
+
+    /// `description` and `public` in a buffer of their own.
+    pub fn own(description: &str, public: &str) -> Texts {
+        if description.is_empty() && public.is_empty() {
+            return Texts::EMPTY;
+        }
         let mut texts = String::with_capacity(description.len() + public.len());
         texts.push_str(description);
         texts.push_str(public);
-        (texts.into_boxed_str(), public_from)
+        let public_from = u32::try_from(description.len()).expect("a cell shorter than 4 GB");
+        Texts { buffer: Some(Arc::from(texts)), start: Texts::OWN, lengths: public_from }
+    }
+
+    /// Where the description starts, the public description starts and it ends in the
+    /// buffer.
+    fn bounds(&self) -> (usize, usize, usize) {
+        let lengths = self.lengths as usize;
+        match &self.buffer {
+            None => (0, 0, 0),
+            Some(buffer) if self.start == Texts::OWN => (0, lengths, buffer.len()),
+            Some(_) => {
+                let public_from = self.start as usize + (lengths & 0xffff);
+                (self.start as usize, public_from, public_from + (lengths >> 16))
+            }
+        }
+    }
+
+    /// The description as logged.
+    pub fn description(&self) -> &str {
+        let (start, public_from, _) = self.bounds();
+        self.buffer.as_deref().map_or("", |buffer| &buffer[start..public_from])
+    }
+
+    /// The public description, empty when there is none.
+    pub fn public(&self) -> &str {
+        let (_, public_from, end) = self.bounds();
+        self.buffer.as_deref().map_or("", |buffer| &buffer[public_from..end])
     }
 }
 
+impl PartialEq for Texts {
+    fn eq(&self, other: &Texts) -> bool {
+        self.description() == other.description() && self.public() == other.public()
+    }
+}
+
+impl std::fmt::Debug for Texts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Texts")
+            .field("description", &self.description())
+            .field("public", &self.public())
+            .finish()
+    }
+}
+
+/// The shared buffer of the texts of the rows of one chunk, while it is parsed: [`TextBuffer::add`]
+/// gives a row's texts, which read as empty until [`TextBuffer::finish`] hands the buffer to
+/// them.
+#[derive(Default)]
+pub struct TextBuffer {
+    text: String,
+}
+
+impl TextBuffer {
+    /// A row's texts: in this buffer, or in one of their own when long.
+    pub fn add(&mut self, description: &str, public: &str) -> Texts {
+        let len = description.len() + public.len();
+        if len == 0 {
+            return Texts::EMPTY;
+        }
+        let start = self.text.len();
+        if len > Texts::SHARED_AT_MOST || start + len >= Texts::OWN as usize {
+            return Texts::own(description, public);
+        }
+        self.text.push_str(description);
+        self.text.push_str(public);
+        let lengths = (description.len() | public.len() << 16) as u32;
+        Texts { buffer: None, start: start as u32, lengths }
+    }
+
+    /// Hands the buffer to the texts added since the last call (every one of them, in any
+    /// order) and starts an empty one.
+    pub fn finish<'t>(&mut self, texts: impl Iterator<Item = &'t mut Texts>) {
+        if self.text.is_empty() {
+            return;
+        }
+        let buffer: Arc<str> = Arc::from(std::mem::take(&mut self.text));
+        for texts in texts.filter(|texts| texts.buffer.is_none() && texts.lengths != 0) {
+            texts.buffer = Some(Arc::clone(&buffer));
+        }
+    }
+}
+
+/// One activity row, its texts in a buffer of their own.
 pub fn parse(row: &mut Row<'_>, allocations: &mut Symbols, members: &mut Symbols) -> Option<ActivityRow> {
+    parse_with(row, allocations, members, Texts::own)
+}
+
+/// One activity row, its texts made by `texts` from the description and the public one.
+fn parse_with(
+    row: &mut Row<'_>,
+    allocations: &mut Symbols,
+    members: &mut Symbols,
+    texts: impl FnOnce(&str, &str) -> Texts,
+) -> Option<ActivityRow> {
     let allocation = row.required_str(ALLOCATION);
     let member = row.required_str(TEAM_MEMBER);
     let units = row.required_hours(UNITS);
@@ -81,8 +191,7 @@ pub fn parse(row: &mut Row<'_>, allocations: &mut Symbols, members: &mut Symbols
         return None;
     }
     let start = start?;
-    let (texts, public_from) =
-        ActivityRow::texts_of(&row.free_str(DESCRIPTION), &row.free_str(PUBLIC_DESCRIPTION));
+    let texts = texts(&row.free_str(DESCRIPTION), &row.free_str(PUBLIC_DESCRIPTION));
     Some(ActivityRow {
         line: row.line as u32,
         allocation: allocations.intern(allocation?),
@@ -92,7 +201,6 @@ pub fn parse(row: &mut Row<'_>, allocations: &mut Symbols, members: &mut Symbols
         end: end.unwrap_or(start),
         created,
         texts,
-        public_from,
     })
 }
 
@@ -112,6 +220,8 @@ struct ActivityParser {
     allocations: Symbols,
     members: Symbols,
     rows: Vec<ActivityRow>,
+    /// The texts of the batch's rows.
+    texts: TextBuffer,
     /// How many local names earlier batches already handed over.
     handed_over: (usize, usize),
 }
@@ -128,13 +238,18 @@ impl BatchParser for ActivityParser {
     type Output = ParsedBatch;
 
     fn parse_row(&mut self, row: &mut Row<'_>) {
-        self.rows.extend(parse(row, &mut self.allocations, &mut self.members));
+        let texts = &mut self.texts;
+        let parsed = parse_with(row, &mut self.allocations, &mut self.members, |description, public| {
+            texts.add(description, public)
+        });
+        self.rows.extend(parsed);
     }
 
     fn finish_batch(&mut self) -> ParsedBatch {
         let new_names = |symbols: &Symbols, from: usize| {
             (from..symbols.len()).map(|id| symbols.name(id as u32).to_string()).collect()
         };
+        self.texts.finish(self.rows.iter_mut().map(|row| &mut row.texts));
         let rows = Vec::with_capacity(self.rows.len());
         let batch = ParsedBatch {
             worker: self.worker,
@@ -174,6 +289,7 @@ fn read_in_chunks<R: Read + Send>(
             allocations: Symbols::default(),
             members: Symbols::default(),
             rows: Vec::new(),
+            texts: TextBuffer::default(),
             handed_over: (0, 0),
         })
         .collect();
@@ -317,6 +433,38 @@ mod tests {
     }
 
     proptest! {
+        /// Texts in a shared buffer read as in one of their own, whatever their lengths (long
+        /// ones get a buffer of their own) and however many rows share the buffer; the buffer
+        /// is handed to each row of its batch, in any order, once the batch is done.
+        #[test]
+        fn texts_in_a_shared_buffer_read_as_their_own(
+            batches in proptest::collection::vec(
+                proptest::collection::vec((0usize..12_000, 0usize..3, "[a-zé\n]{0,8}", "[A-Z]{0,4}"), 0..20),
+                1..4,
+            ),
+        ) {
+            let mut buffer = TextBuffer::default();
+            for batch in batches {
+                let pairs: Vec<(String, String)> = batch
+                    .iter()
+                    .map(|(long, public_len, description, public)| {
+                        let description = if *long > 9_000 { description.repeat(long / 4) } else { description.clone() };
+                        (description, public.repeat(*public_len))
+                    })
+                    .collect();
+                let mut texts: Vec<Texts> = pairs.iter().map(|(d, p)| buffer.add(d, p)).collect();
+                buffer.finish(texts.iter_mut().rev());
+                for ((description, public), texts) in pairs.iter().zip(&texts) {
+                    prop_assert_eq!(texts.description(), description.as_str());
+                    prop_assert_eq!(texts.public(), public.as_str());
+                    prop_assert_eq!(texts, &Texts::own(description, public));
+                    prop_assert_eq!(texts.buffer.is_none(), description.is_empty() && public.is_empty());
+                    let long = description.len() + public.len() > Texts::SHARED_AT_MOST;
+                    prop_assert_eq!(texts.start == Texts::OWN, long);
+                }
+            }
+        }
+
         #[test]
         fn random_exports_read_in_chunks_as_on_one_thread(
             cells in proptest::collection::vec(

