@@ -373,11 +373,11 @@ mod tests {
         assert_eq!(weekend.hours_within(august_1, day("2026-08-29"), end, &calendar), Hours::whole(1));
     }
 
-    /// An export can hold a million activities: each row stays at 64 bytes, and the model's
+    /// An export can hold a million activities: each row stays at 56 bytes, and the model's
     /// activity has the same layout so the loader's rows become activities in place.
     #[test]
     fn an_activity_stays_small() {
-        assert_eq!(std::mem::size_of::<crate::load::activities::ActivityRow>(), 64);
-        assert_eq!(std::mem::size_of::<super::Activity>(), 64);
+        assert_eq!(std::mem::size_of::<crate::load::activities::ActivityRow>(), 56);
+        assert_eq!(std::mem::size_of::<super::Activity>(), 56);
     }
 }
