@@ -73,6 +73,35 @@ impl Hours {
         let plain = |byte: Option<&u8>| byte.is_some_and(|byte| (0x21..0x7f).contains(byte));
         let text =
             if plain(text.as_bytes().first()) && plain(text.as_bytes().last()) { text } else { text.trim() };
+        match Hours::parse_plain(text.as_bytes()) {
+            Some(hours) => Ok(hours),
+            None => Hours::parse_any(text),
+        }
+    }
+
+    /// The cell nearly every row has, `2`, `2.5` or `12.25`: one to six digits, then maybe a
+    /// dot and one or two digits, read in one pass; `None` for anything else, which
+    /// [`Hours::parse_any`] reads. Only a shortcut to the number it gives.
+    fn parse_plain(bytes: &[u8]) -> Option<Hours> {
+        let dot = bytes.iter().position(|byte| *byte == b'.').unwrap_or(bytes.len());
+        let (integer, fraction) = (&bytes[..dot], bytes.get(dot + 1..).unwrap_or_default());
+        if !(1..=6).contains(&integer.len()) || (dot < bytes.len() && !(1..=2).contains(&fraction.len())) {
+            return None;
+        }
+        let digits = |part: &[u8]| {
+            part.iter()
+                .try_fold(0, |value, byte| byte.is_ascii_digit().then(|| value * 10 + i64::from(byte - b'0')))
+        };
+        let cents = match fraction.len() {
+            0 => 0,
+            1 => digits(fraction)? * 10,
+            _ => digits(fraction)?,
+        };
+        Some(Hours(digits(integer)? * SCALE + cents))
+    }
+
+    /// [`Hours::parse`] of trimmed text, by the general rules.
+    fn parse_any(text: &str) -> Result<Hours, HoursError> {
         let (negative, unsigned) = match text.strip_prefix('-') {
             Some(rest) => (true, rest),
             None => (false, text),
@@ -247,6 +276,31 @@ impl<'a> Sum<&'a Hours> for Hours {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The shortcut reads a cell as the general rules do, or leaves it to them.
+        #[test]
+        fn plain_cells_read_as_the_general_rules_read_them(
+            text in "[0-9.,-]{0,10}|[0-9]{1,7}(\\.[0-9]{0,3})?",
+        ) {
+            if let Some(hours) = Hours::parse_plain(text.as_bytes()) {
+                proptest::prop_assert_eq!(Ok(hours), Hours::parse_any(&text));
+            }
+            proptest::prop_assert_eq!(Hours::parse(&text), Hours::parse_any(&text));
+        }
+    }
+
+    #[test]
+    fn the_shortcut_takes_the_common_cells() {
+        for (text, hundredths) in
+            [("2", 200), ("2.5", 250), ("12.25", 1225), ("0", 0), ("007.1", 710), ("999999.99", 99_999_999)]
+        {
+            assert_eq!(Hours::parse_plain(text.as_bytes()), Some(Hours(hundredths)), "{text}");
+        }
+        for text in ["", ".", "2.", ".5", "1,000", "-1", "2.505", "1000000", " 2"] {
+            assert_eq!(Hours::parse_plain(text.as_bytes()), None, "{text}");
+        }
+    }
 
     fn h(text: &str) -> Hours {
         Hours::parse(text).unwrap()

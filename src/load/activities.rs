@@ -98,6 +98,16 @@ impl Texts {
         }
     }
 
+    /// The length of the two texts together, in bytes.
+    pub fn len(&self) -> usize {
+        let (start, _, end) = self.bounds();
+        end - start
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// The description as logged.
     pub fn description(&self) -> &str {
         let (start, public_from, _) = self.bounds();
@@ -457,6 +467,7 @@ mod tests {
                 for ((description, public), texts) in pairs.iter().zip(&texts) {
                     prop_assert_eq!(texts.description(), description.as_str());
                     prop_assert_eq!(texts.public(), public.as_str());
+                    prop_assert_eq!(texts.len(), description.len() + public.len());
                     prop_assert_eq!(texts, &Texts::own(description, public));
                     prop_assert_eq!(texts.buffer.is_none(), description.is_empty() && public.is_empty());
                     let long = description.len() + public.len() > Texts::SHARED_AT_MOST;

@@ -163,11 +163,6 @@ impl Symbols {
 fn prefix_and_hash(bytes: &[u8]) -> (u128, u32) {
     const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
     let mix = |hash: u64, word: u64| (hash.rotate_left(5) ^ word).wrapping_mul(SEED);
-    let word = |chunk: &[u8]| {
-        let mut word = [0; 8];
-        word[..chunk.len()].copy_from_slice(chunk);
-        u64::from_le_bytes(word)
-    };
     let (head, tail) = bytes.split_at(bytes.len().min(16));
     let (low, high) = head.split_at(head.len().min(8));
     let (low, high) = (word(low), word(high));
@@ -176,6 +171,25 @@ fn prefix_and_hash(bytes: &[u8]) -> (u128, u32) {
         hash = mix(hash, word(chunk));
     }
     (u128::from(low) | (u128::from(high) << 64), (hash ^ (hash >> 32)) as u32)
+}
+
+/// Up to 8 bytes as a little-endian number, zeros after them: whole words and overlapping
+/// halves read at once rather than byte by byte or through a copy (names are hashed a million
+/// times).
+pub(crate) fn word(bytes: &[u8]) -> u64 {
+    let len = bytes.len();
+    let at = |index: usize| u64::from(bytes[index]);
+    match len {
+        0 => 0,
+        1..=3 => at(0) | at(len / 2) << (8 * (len / 2)) | at(len - 1) << (8 * (len - 1)),
+        4..=7 => {
+            let half = |from: usize| {
+                u64::from(u32::from_le_bytes(bytes[from..from + 4].try_into().expect("4 bytes")))
+            };
+            half(0) | half(len - 4) << (8 * (len - 4))
+        }
+        _ => u64::from_le_bytes(bytes[..8].try_into().expect("8 bytes")),
+    }
 }
 
 /// Everything read from a data folder.
@@ -363,6 +377,16 @@ fn read(
 #[cfg(test)]
 mod tests {
     use super::Symbols;
+
+    #[test]
+    fn a_word_is_its_bytes_zero_padded() {
+        let bytes: Vec<u8> = (1..=8).map(|n| n * 31).collect();
+        for len in 0..=8 {
+            let mut padded = [0; 8];
+            padded[..len].copy_from_slice(&bytes[..len]);
+            assert_eq!(super::word(&bytes[..len]), u64::from_le_bytes(padded), "{len}");
+        }
+    }
 
     #[test]
     fn symbols_number_names_in_order_of_first_use() {

@@ -48,7 +48,8 @@ impl RowShape {
         columns: &ColumnMap,
         diagnostics: &mut Diagnostics,
     ) {
-        let has_break = memchr::memchr(b'\n', record.bytes()).is_some();
+        // A plain record is one line: only a quoted one can hold a line break.
+        let has_break = !record.is_plain() && memchr::memchr(b'\n', record.bytes()).is_some();
         // One warning a row: a cell that swallowed rows also leaves its row short of cells.
         if (has_break || record.cells_len() > LONG_CELL)
             && self.check_cells(record, (file, line), columns, diagnostics)

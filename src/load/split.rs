@@ -45,6 +45,9 @@ pub(super) struct SplitRecord<'a> {
     pub(super) bytes: &'a [u8],
     /// `None` when the cells are the text between commas.
     pub(super) ends: Option<&'a [usize]>,
+    /// The bytes as text, when they are known to be UTF-8 already (a plain record of a chunk
+    /// that is UTF-8 throughout).
+    pub(super) text: Option<&'a str>,
 }
 
 impl Batch {
@@ -53,6 +56,7 @@ impl Batch {
             line: split.line,
             bytes: &self.text[split.bytes.clone()],
             ends: split.ends.clone().map(|ends| &self.ends[ends]),
+            text: None,
         })
     }
 
@@ -281,12 +285,23 @@ impl<R: Read> Splitter<R> {
 
 /// The records of a chunk cut by a [`Chunker`] whose first byte is on `line`, in order, as a
 /// [`Splitter`] gives them, each to `each`: a plain record is handed over where it lies in
-/// `bytes`, not copied.
-pub(super) fn for_each_record(bytes: &[u8], mut line: u64, each: &mut dyn FnMut(SplitRecord<'_>)) {
+/// `bytes`, not copied, with its text when `text` is `bytes` read as UTF-8. `core` is a
+/// `csv_core` reader at the start of a record ([`primed_core`]), and is left so.
+pub(super) fn for_each_record(
+    (bytes, text): (&[u8], Option<&str>),
+    mut line: u64,
+    core: &mut csv_core::Reader,
+    each: &mut dyn FnMut(SplitRecord<'_>),
+) {
     use csv_core::ReadRecordResult;
-    let mut core = primed_core();
     let (mut cells, mut cell_ends) = (Vec::new(), Vec::new());
-    let (mut start, mut record_line) = (0, line);
+    let (mut start, mut record_line, mut at_end) = (0, line, false);
+    let plain = |start: usize, len: usize, line: u64| SplitRecord {
+        line,
+        bytes: &bytes[start..start + len],
+        ends: None,
+        text: text.map(|text| &text[start..start + len]),
+    };
     while let Some(rest) = bytes.get(start..).filter(|rest| !rest.is_empty()) {
         // Blank lines before a record are skipped.
         if rest[0] == b'\n' {
@@ -295,9 +310,9 @@ pub(super) fn for_each_record(bytes: &[u8], mut line: u64, each: &mut dyn FnMut(
             continue;
         }
         match memchr::memchr2(b'\n', b'"', rest) {
-            None => return each(SplitRecord { line: record_line, bytes: rest, ends: None }),
+            None => return each(plain(start, rest.len(), record_line)),
             Some(at) if rest[at] == b'\n' => {
-                each(SplitRecord { line: record_line, bytes: &rest[..at], ends: None });
+                each(plain(start, at, record_line));
                 start += at + 1;
                 line += 1;
                 record_line = line;
@@ -307,8 +322,12 @@ pub(super) fn for_each_record(bytes: &[u8], mut line: u64, each: &mut dyn FnMut(
                 cell_ends.resize(64, 0);
                 let (mut written, mut ended) = (0, 0);
                 loop {
-                    // At the end of the chunk, empty input ends the record as the end of a file does.
+                    // At the end of the chunk, empty input ends the record as the end of a file
+                    // does; the reader is then made anew for the next chunk.
                     let input = &bytes[start..];
+                    if input.is_empty() {
+                        at_end = true;
+                    }
                     let (result, read, wrote, ends) =
                         core.read_record(input, &mut cells[written..], &mut cell_ends[ended..]);
                     line += memchr::memchr_iter(b'\n', &input[..read]).count() as u64;
@@ -318,27 +337,40 @@ pub(super) fn for_each_record(bytes: &[u8], mut line: u64, each: &mut dyn FnMut(
                         ReadRecordResult::OutputFull => cells.resize(cells.len() * 2, 0),
                         ReadRecordResult::OutputEndsFull => cell_ends.resize(cell_ends.len() * 2, 0),
                         ReadRecordResult::Record => break,
-                        ReadRecordResult::End => return,
+                        ReadRecordResult::End => {
+                            prime(core);
+                            return;
+                        }
                     }
                 }
                 each(SplitRecord {
                     line: record_line,
                     bytes: &cells[..written],
                     ends: Some(&cell_ends[..ended]),
+                    text: None,
                 });
                 record_line = line;
             }
         }
+    }
+    if at_end {
+        prime(core);
     }
 }
 
 /// A `csv_core` reader at the start of a record. It drops a byte order mark at the start of
 /// what it reads first; the start of the input is handled by [`Splitter::next_into`], so it is
 /// given a blank line first, which it skips.
-fn primed_core() -> csv_core::Reader {
+pub(super) fn primed_core() -> csv_core::Reader {
     let mut core = csv_core::Reader::new();
     let _ = core.read_record(b"\n", &mut [0; 1], &mut [0; 1]);
     core
+}
+
+/// `core` made as [`primed_core`] makes a reader, without building its tables again.
+fn prime(core: &mut csv_core::Reader) {
+    core.reset();
+    let _ = core.read_record(b"\n", &mut [0; 1], &mut [0; 1]);
 }
 
 /// A run of whole records of an export, cut by a [`Chunker`]: a parser on another thread
@@ -499,6 +531,11 @@ impl<'a> Record<'a> {
 
     pub(super) fn len(&self) -> usize {
         self.ends.len()
+    }
+
+    /// A plain line, its cells between commas: it holds no line feed.
+    pub(super) fn is_plain(&self) -> bool {
+        self.gap == 1
     }
 
     pub(super) fn get(&self, index: usize) -> Option<&'a str> {
@@ -664,7 +701,19 @@ mod tests {
     /// The same through [`for_each_record`], the input taken as a chunk starting on `line`.
     fn chunk_records(input: &[u8], line: u64) -> Vec<(u64, Vec<Vec<u8>>)> {
         let mut records = Vec::new();
-        for_each_record(input, line, &mut |split| records.push((split.line, cells_of(&split))));
+        let text = std::str::from_utf8(input).ok();
+        let mut core = primed_core();
+        for_each_record((input, text), line, &mut core, &mut |split| {
+            if let (Some(text), None) = (split.text, split.ends) {
+                assert_eq!(text.as_bytes(), split.bytes);
+            }
+            records.push((split.line, cells_of(&split)))
+        });
+        // The reader is left at the start of a record, as it was given.
+        let again = b"a,\"b\"\n";
+        let mut cells = Vec::new();
+        for_each_record((again, None), 1, &mut core, &mut |split| cells.push(cells_of(&split)));
+        assert_eq!(cells, [vec![b"a".to_vec(), b"b".to_vec()]]);
         records
     }
 

@@ -10,7 +10,7 @@ use super::cells::{single_link, split_links, trim, within_horizon, Dates, DATE_E
 use super::headers::{map_columns, ColumnMap};
 use super::line_breaks::LineFeeds;
 use super::shape::{data_in_header, RowShape};
-use super::split::{for_each_record, Batch, Chunk, OwnedRecord, Record, SplitRecord, Splitter};
+use super::split::{for_each_record, primed_core, Batch, Chunk, OwnedRecord, Record, SplitRecord, Splitter};
 use crate::diagnostics::{Cell, Diagnostics};
 use crate::hours::Hours;
 use crate::settings::{Settings, SlashDates};
@@ -204,11 +204,12 @@ pub fn read_table_in_parallel<R: Read + Send, P: BatchParser>(
             let context = &context;
             queues.push(queue);
             scope.spawn(move || {
-                let mut dates = Dates::new(settings.slash_dates);
+                let (mut dates, mut core) = (Dates::new(settings.slash_dates), primed_core());
                 for (index, mut chunk) in work {
                     let mut local = Diagnostics::default();
-                    context
-                        .parse_chunk(&mut chunk, (&mut local, &mut dates), &mut |row| parser.parse_row(row));
+                    context.parse_chunk(&mut chunk, (&mut local, &mut dates), &mut core, &mut |row| {
+                        parser.parse_row(row)
+                    });
                     let output = parser.finish_batch();
                     if done_sender.send((index, output, local, chunk.bytes)).is_err() {
                         return;
@@ -253,16 +254,21 @@ impl<'a> RowContext<'a> {
     }
 
     /// Splits and parses a chunk's records in file order; a failure of the input after them
-    /// is reported last, as [`read_table`] reports it.
+    /// is reported last, as [`read_table`] reports it. Nearly every chunk is UTF-8 with no
+    /// control character but line feeds: both are checked once for the whole chunk, and then
+    /// not again for each record.
     fn parse_chunk(
         &self,
         chunk: &mut Chunk,
         (diagnostics, dates): (&mut Diagnostics, &mut Dates),
+        core: &mut csv_core::Reader,
         each_row: &mut dyn FnMut(&mut Row<'_>),
     ) {
         let mut ends = Vec::new();
-        for_each_record(&chunk.bytes, chunk.line, &mut |split| {
-            self.parse_split(&split, &mut ends, (diagnostics, dates), each_row)
+        let text = std::str::from_utf8(&chunk.bytes).ok();
+        let clean = text.is_some() && !may_hold_unsafe_character_besides_line_feeds(&chunk.bytes);
+        for_each_record((&chunk.bytes, text), chunk.line, core, &mut |split| {
+            self.parse_split(&split, clean, &mut ends, (diagnostics, dates), each_row)
         });
         if let Some(error) = chunk.error.take() {
             diagnostics.line_error(self.spec.file, 0, csv_error_message(&error.into()));
@@ -279,7 +285,7 @@ impl<'a> RowContext<'a> {
     ) {
         let mut ends = Vec::new();
         for split in batch.records() {
-            self.parse_split(&split, &mut ends, (diagnostics, dates), each_row);
+            self.parse_split(&split, false, &mut ends, (diagnostics, dates), each_row);
         }
         if let Some(error) = &batch.error {
             let line = error.position().map_or(0, |p| p.line());
@@ -287,16 +293,18 @@ impl<'a> RowContext<'a> {
         }
     }
 
-    /// Parses one record as split, `ends` its cells' ends when it is plain.
+    /// Parses one record as split, `ends` its cells' ends when it is plain; `clean` when it is
+    /// known to hold no character that [`crate::text::is_unsafe_char`] rejects.
     fn parse_split(
         &self,
         split: &SplitRecord<'_>,
+        clean: bool,
         ends: &mut Vec<usize>,
         (diagnostics, dates): (&mut Diagnostics, &mut Dates),
         each_row: &mut dyn FnMut(&mut Row<'_>),
     ) {
         match record_of(split, ends) {
-            Ok(record) => self.parse_record(record, (diagnostics, dates), each_row),
+            Ok(record) => self.parse_record(record, clean, (diagnostics, dates), each_row),
             Err(field) => self.report_invalid_text(split, field, diagnostics),
         }
     }
@@ -304,6 +312,7 @@ impl<'a> RowContext<'a> {
     fn parse_record(
         &self,
         record: Record<'_>,
+        clean: bool,
         (diagnostics, dates): (&mut Diagnostics, &mut Dates),
         each_row: &mut dyn FnMut(&mut Row<'_>),
     ) {
@@ -312,7 +321,7 @@ impl<'a> RowContext<'a> {
         }
         let line = record.line;
         self.shape.check(record, (self.spec.file, line), self.columns, diagnostics);
-        let cleaned = self.replace_unsafe_characters(record, diagnostics);
+        let cleaned = if clean { None } else { self.replace_unsafe_characters(record, diagnostics) };
         let mut row = Row {
             file: self.spec.file,
             line,
@@ -338,6 +347,9 @@ impl<'a> RowContext<'a> {
 fn record_of<'b>(split: &SplitRecord<'b>, ends: &'b mut Vec<usize>) -> Result<Record<'b>, usize> {
     let first_bad_cell =
         || (0..cell_count(split)).find(|index| std::str::from_utf8(cell_bytes(split, *index)).is_err());
+    if let (Some(text), None) = (split.text, split.ends) {
+        return Ok(Record::plain(split.line, text, ends));
+    }
     match split.ends {
         // Commas end UTF-8 sequences: the line is UTF-8 exactly when each cell is.
         None => match std::str::from_utf8(split.bytes) {
@@ -410,6 +422,15 @@ fn may_hold_unsafe_character(bytes: &[u8]) -> bool {
         ),
         _ => false,
     })
+}
+
+/// Whether `bytes` (a run of records) may hold a character that
+/// [`crate::text::is_unsafe_char`] rejects, other than the line feeds between records and in
+/// cells: [`may_hold_unsafe_character`]'s first pass, without its branches, over a whole chunk.
+fn may_hold_unsafe_character_besides_line_feeds(bytes: &[u8]) -> bool {
+    let suspect =
+        |byte: u8| (byte < 0x20) & (byte != b'\n') | (byte == 0x7f) | (byte == 0xc2) | (byte == 0xe2);
+    bytes.chunks(64).any(|chunk| chunk.iter().fold(false, |found, byte| found | suspect(*byte)))
 }
 
 const UTF8_EXPECTED: &str = "expected UTF-8 text (save the export as UTF-8)";
@@ -597,6 +618,13 @@ mod tests {
         for c in (0..0x3000).chain(0xfff0..0x10000).filter_map(char::from_u32) {
             let bytes = c.encode_utf8(&mut buffer).as_bytes();
             assert_eq!(may_hold_unsafe_character(bytes), crate::text::is_unsafe_char(c), "{c:?}");
+            // The check of a whole chunk never misses one, among line feeds and other text.
+            let chunk = format!("a,b\n{c}\nc");
+            if crate::text::is_unsafe_char(c) {
+                assert!(may_hold_unsafe_character_besides_line_feeds(chunk.as_bytes()), "{c:?}");
+            }
         }
+        let clean = "Allocation 1,Ana Silva,2,\"Call,\nthen notes\",3/2/2026,,\n".repeat(50);
+        assert!(!may_hold_unsafe_character_besides_line_feeds(clean.as_bytes()));
     }
 }

@@ -76,7 +76,8 @@ pub(super) fn cut_long_cells(dataset: &mut Dataset) {
             cut(text, "contacts.csv", line);
         }
     }
-    for activity in dataset.activities.iter_mut() {
+    // A million activities: only texts longer than a cell may be together can hold one.
+    for activity in dataset.activities.iter_mut().filter(|activity| activity.texts.len() > LONG_CELL) {
         let (description, public) = (activity.description(), activity.public_description());
         if description.len() > LONG_CELL || public.len() > LONG_CELL {
             let line = u64::from(activity.line);
