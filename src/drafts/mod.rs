@@ -272,22 +272,8 @@ fn not_drafted(dataset: &Dataset, email: &DueEmail) -> String {
 /// percent-encoded, so that the response names what it answers without the community typing
 /// it (Google Forms' pre-filled links: `…viewform?usp=pp_url&entry.1={community}&…`).
 pub fn prefilled(url: &str, community: &str, allocation: &str) -> String {
-    url.replace("{community}", &percent_encoded(community))
-        .replace("{allocation}", &percent_encoded(allocation))
-}
-
-/// Every byte but the unreserved characters of RFC 3986 as `%XX`: names with `&`, `#`, `=`,
-/// spaces or accents stay one query value.
-fn percent_encoded(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
+    url.replace("{community}", &crate::text::percent_encoded(community))
+        .replace("{allocation}", &crate::text::percent_encoded(allocation))
 }
 
 /// The values every email template gets; text from the data on one line.

@@ -5,11 +5,13 @@
 //! fields and compute nothing.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 use chrono::NaiveDate;
 
 use super::allocations::{HoursTotals, State};
 use super::allowance::{self, AllocationWork, Allowance, EngagementWork, MonthDelivery};
+use super::commitment::CommitmentRow;
 use super::delivery::{self, RecentWork};
 use super::findings::{self, Finding};
 use super::report::{self, Recipients};
@@ -34,9 +36,7 @@ pub struct Report {
     pub first_day: NaiveDate,
     pub last_day: NaiveDate,
     pub communities: IdVec<CommunityId, CommunityMonth>,
-    /// The communities, most urgent current engagement first.
-    pub order: Vec<CommunityId>,
-    /// Of those, the ones whose current engagement is live (not Ended), and the ended ones.
+    /// The communities by their current engagement, most urgent first: the ones whose current engagement is live (not Ended), and the ended ones.
     pub live: Vec<CommunityId>,
     pub ended: Vec<CommunityId>,
     /// The communities with a PDF this month, most urgent first: the aggregated report's rows.
@@ -49,6 +49,13 @@ pub struct Report {
     pub team: Vec<MemberMonth>,
     pub renewals: Vec<Renewal>,
     pub revenue: Revenue,
+    /// The as-of month's row of the commitment series: the dashboard's headline.
+    pub commitment_now: Option<CommitmentRow>,
+    /// The rows of `Figures::commitment` the report's table shows: a year back from the as-of
+    /// month, six months ahead.
+    pub commitment_shown: Range<usize>,
+    /// The rows of `revenue.months` its table shows: the same span around the report month.
+    pub revenue_months_shown: Range<usize>,
     /// Reported communities whose usage email has no To recipient.
     pub missing_recipients: Vec<CommunityId>,
 }
@@ -192,6 +199,8 @@ pub fn report(dataset: &Dataset, figures: &Figures, settings: &Settings, month: 
     .into_iter()
     .collect();
     let order: Vec<CommunityId> = figures.current.iter().map(|id| figures.community_of[*id]).collect();
+    let revenue = revenue::revenue(dataset, figures, settings.cost_per_hour);
+    let as_of_month = Month::of(as_of);
     let (live, ended): (Vec<CommunityId>, Vec<CommunityId>) = order
         .iter()
         .partition(|id| figures.engagements[communities[**id].engagement].status.status != Status::Ended);
@@ -209,14 +218,27 @@ pub fn report(dataset: &Dataset, figures: &Figures, settings: &Settings, month: 
         findings: findings::findings(dataset, figures),
         team: team::team_month(dataset, figures, month),
         renewals: team::renewals(dataset, figures, settings.windows.renewals_days),
-        revenue: revenue::revenue(dataset, figures, settings.cost_per_hour),
+        commitment_now: figures.commitment.iter().find(|row| row.month == as_of_month).cloned(),
+        commitment_shown: months_around(figures.commitment.iter().map(|row| row.month), as_of_month),
+        revenue_months_shown: months_around(revenue.months.iter().map(|row| row.month), month),
+        revenue,
         communities,
-        order,
         live,
         ended,
         reported,
         month_totals,
     }
+}
+
+/// Months shown in the report's month tables: a year back, six months ahead.
+const TABLE_MONTHS_BEFORE: usize = 11;
+const TABLE_MONTHS_AFTER: usize = 6;
+
+/// The positions in a month series (in order) of the table months around `centre`.
+fn months_around(months: impl ExactSizeIterator<Item = Month>, centre: Month) -> Range<usize> {
+    let len = months.len();
+    let position = months.into_iter().position(|month| month >= centre).unwrap_or(len);
+    position.saturating_sub(TABLE_MONTHS_BEFORE)..(position + TABLE_MONTHS_AFTER + 1).min(len)
 }
 
 fn month_totals(

@@ -307,10 +307,6 @@ pub struct EngagementRevenueView {
     pub below_cost: bool,
 }
 
-/// Months of the commitment table in the monthly report: a year back, six months ahead.
-const REPORT_MONTHS_BEFORE: usize = 11;
-const REPORT_MONTHS_AFTER: usize = 6;
-
 pub fn overview(input: &BookInput<'_>, charts: OverviewCharts, reports: Vec<ReportLink>) -> Result<Overview> {
     let figures = input.figures;
     let report = input.report;
@@ -322,12 +318,7 @@ pub fn overview(input: &BookInput<'_>, charts: OverviewCharts, reports: Vec<Repo
     let (engagements, ended) = (rows(&report.live)?, rows(&report.ended)?);
     let month_rows = month_table(input)?;
     let commitment: Vec<CommitmentView> = figures.commitment.iter().map(commitment_view).collect();
-    let current = Month::of(input.as_of);
-    let position =
-        figures.commitment.iter().position(|row| row.month >= current).unwrap_or(figures.commitment.len());
-    let recent = commitment[position.saturating_sub(REPORT_MONTHS_BEFORE)
-        ..(position + REPORT_MONTHS_AFTER + 1).min(commitment.len())]
-        .to_vec();
+    let recent = commitment[report.commitment_shown.clone()].to_vec();
     Ok(Overview {
         organisation: input.settings.organisation.clone(),
         as_of: input.as_of.to_string(),
@@ -471,11 +462,7 @@ fn revenue_view(input: &BookInput<'_>) -> Option<RevenueView> {
             committed_ratio: ratio(m.committed_ratio),
         })
         .collect();
-    let current = input.report.month;
-    let position = figures.months.iter().position(|m| m.month >= current).unwrap_or(figures.months.len());
-    let recent_months = months[position.saturating_sub(REPORT_MONTHS_BEFORE)
-        ..(position + REPORT_MONTHS_AFTER + 1).min(months.len())]
-        .to_vec();
+    let recent_months = months[input.report.revenue_months_shown.clone()].to_vec();
     let per_hour_text = |v: Option<f64>| v.map_or("–".to_string(), money_amount);
     let community_name = |id: crate::model::EngagementId| dataset.engagements[id].community.clone();
     Some(RevenueView {
@@ -580,7 +567,7 @@ fn signed(change: Hours) -> String {
 fn headline(input: &BookInput<'_>) -> Headline {
     let figures = input.figures;
     let month = Month::of(input.as_of);
-    let row = figures.commitment.iter().find(|row| row.month == month);
+    let row = input.report.commitment_now.as_ref();
     let count = &figures.headcount;
     Headline {
         month: month_name(month),
