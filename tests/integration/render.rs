@@ -108,12 +108,13 @@ fn a_missing_typst_is_reported_with_the_fix_before_anything_is_written() {
         .env("PATH", "/usr/bin:/bin")
         .env("HOME", &folder)
         .env_remove("CES_TYPST")
+        .env_remove("CES_CACHE")
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(
         String::from_utf8_lossy(&output.stderr),
-        "error: cannot find `typst`: run scripts/setup, or `cargo install typst-cli --locked --version 0.15.1`, or set CES_TYPST to its path\n"
+        "error: cannot find Typst: run scripts/setup (it installs the `typst` package 0.15.2 from PyPI), or install it with `python3 -m pip install --target DIR typst==0.15.2` and set CES_TYPST to DIR\n"
     );
     assert!(!out.exists(), "nothing is written when the toolchain is missing");
     let bogus = Command::new(env!("CARGO_BIN_EXE_ces-report"))
@@ -124,6 +125,20 @@ fn a_missing_typst_is_reported_with_the_fix_before_anything_is_written() {
         .unwrap();
     assert_eq!(bogus.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bogus.stderr).contains("CES_MYST is set to"));
+    let empty = folder.join("no-typst-here");
+    std::fs::create_dir_all(&empty).unwrap();
+    let elsewhere = Command::new(env!("CARGO_BIN_EXE_ces-report"))
+        .args(["render", "sample-data", "--out", out.to_str().unwrap()])
+        .current_dir(root())
+        .env("CES_TYPST", &empty)
+        .output()
+        .unwrap();
+    assert_eq!(elsewhere.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&elsewhere.stderr),
+        format!("error: CES_TYPST is set to {}, which holds no `typst` package (install it there with `python3 -m pip install --target DIR typst==0.15.2`)\n", empty.display())
+    );
+    assert!(!out.exists());
 }
 
 /// Control characters and bidi overrides, as a careless paste or a hostile cell brings them.
