@@ -140,27 +140,25 @@ fn write_sources(tools: &Toolchain, book: &Path, jobs: &[PdfJob], groups: usize)
             Waited::Exited(_) => {}
         }
     }
-    let outcomes = jobs.iter().enumerate().map(|(index, job)| {
+    let limit = myst_timeout(jobs.len().div_ceil(groups));
+    let outcome = |(index, job): (usize, &PdfJob)| {
         let log = myst_log(book, index % groups);
-        if timed_out[index % groups] {
-            let limit = myst_timeout(jobs.len().div_ceil(groups)).as_secs();
-            return Err(anyhow!("MyST stopped after {limit} s; see {}", log.display()));
+        match timed_out[index % groups] {
+            true => Err(anyhow!("MyST stopped after {} s; see {}", limit.as_secs(), log.display())),
+            false => source_written(job, since, &log),
         }
-        let fresh = std::fs::metadata(job.typst_source())
-            .and_then(|m| m.modified())
-            .is_ok_and(|modified| modified >= since);
-        if fresh {
-            Ok(0.0)
-        } else {
-            Err(anyhow!(
-                "myst did not write {} (log: {}){}",
-                job.typst_source().display(),
-                log.display(),
-                problems(&log)
-            ))
-        }
-    });
-    Ok(outcomes.collect())
+    };
+    Ok(jobs.iter().enumerate().map(outcome).collect())
+}
+
+/// `Ok(0.0)` when MyST wrote `job`'s Typst source after `since`, else why not, from its log.
+fn source_written(job: &PdfJob, since: SystemTime, log: &Path) -> Result<f64> {
+    let source = job.typst_source();
+    let fresh = std::fs::metadata(&source).and_then(|m| m.modified()).is_ok_and(|modified| modified >= since);
+    if !fresh {
+        bail!("myst did not write {} (log: {}){}", source.display(), log.display(), problems(log));
+    }
+    Ok(0.0)
 }
 
 /// One MyST process exporting the Typst source of each of `members`.
