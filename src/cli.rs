@@ -39,6 +39,29 @@ pub enum Command {
         #[command(flatten)]
         templates: TemplateArgs,
     },
+    /// What changed since the last meeting (seed 002's biweekly review): the state as of the
+    /// as-of date against the state on --since as it was known then: status changes, findings
+    /// new and resolved, hours logged, allocations started, ended and starting before the next
+    /// meeting, contracts entering the renewal window or ending.
+    Changes {
+        #[command(flatten)]
+        data: DataArgs,
+        /// The last meeting (YYYY-MM-DD) [default: from [meeting] in the settings, two weeks
+        /// before the as-of date].
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        since: Option<NaiveDate>,
+        /// The date compared (YYYY-MM-DD) [default: today].
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        as_of: Option<NaiveDate>,
+        /// An earlier export of the same base, as pulled on --since: the state then, and the
+        /// rows edited, added or deleted between the two.
+        #[arg(long, value_name = "OLD_DATA")]
+        before: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        #[command(flatten)]
+        templates: TemplateArgs,
+    },
     /// Business Development's check: can H more hours between two dates be committed safely?
     WhatIf {
         #[command(flatten)]

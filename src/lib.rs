@@ -12,7 +12,7 @@
 //!    every template goes through);
 //! 5. `output` writes the project in one swap, and [`render`] runs MyST and Typst on it.
 //!
-//! [`calendar`], [`hours`], [`settings`], [`diagnostics`], [`text`] and [`file_plan`] are base
+//! [`calendar`], [`hours`], [`rounding`], [`settings`], [`diagnostics`], [`text`] and [`file_plan`] are base
 //! layers every stage may use. [`commands`] runs one subcommand end to end.
 
 /// Like `eprintln!`, but a closed or full stderr is not a panic: the work goes on, and the
@@ -60,6 +60,7 @@ mod parallel;
 pub mod present;
 pub mod pull;
 pub mod render;
+pub mod rounding;
 pub mod settings;
 pub mod site;
 mod summary;

@@ -113,6 +113,41 @@ pub struct Settings {
     /// Where `pull` finds each table in the base: `[airtable.TABLE] table = "Name or tbl… id"`,
     /// `view = "Grid view"`. Unset: the table of the default name, all its records.
     pub airtable: BTreeMap<String, AirtableTable>,
+    /// When the biweekly review meets: what "since the last meeting" means.
+    pub meeting: Meeting,
+}
+
+/// The biweekly Project Management meeting (seed 002), `[meeting]` in the settings.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Meeting {
+    /// Days between two meetings.
+    pub every_days: i64,
+    /// The day of one meeting, so that the period matches the real ones; without it the period
+    /// is the `every_days` days before the as-of date.
+    #[serde(deserialize_with = "optional_date")]
+    pub anchor: Option<NaiveDate>,
+}
+
+impl Default for Meeting {
+    fn default() -> Self {
+        Meeting { every_days: 14, anchor: None }
+    }
+}
+
+impl Meeting {
+    /// The last meeting before `as_of`: the latest meeting day strictly before it when there
+    /// is an anchor (on a meeting day, the one before), else `every_days` days before it.
+    pub fn last_before(&self, as_of: NaiveDate) -> NaiveDate {
+        let every = self.every_days.max(1);
+        match self.anchor {
+            None => as_of - chrono::Days::new(every as u64),
+            Some(anchor) => {
+                let days = (as_of - anchor).num_days() - 1;
+                anchor + chrono::Duration::days(days.div_euclid(every) * every)
+            }
+        }
+    }
 }
 
 /// One table of the base, as `[airtable.TABLE]` names it.
@@ -144,6 +179,7 @@ impl Default for Settings {
             email_from: None,
             columns: ColumnNames::new(),
             airtable: BTreeMap::new(),
+            meeting: Meeting::default(),
         }
     }
 }
@@ -158,18 +194,21 @@ enum HolidayValue {
 
 fn holiday_dates<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<BTreeSet<NaiveDate>, D::Error> {
     let values = Vec::<HolidayValue>::deserialize(deserializer)?;
-    values
-        .into_iter()
-        .map(|value| {
-            let text = match value {
-                HolidayValue::Date(date) => date.to_string(),
-                HolidayValue::Text(text) => text,
-            };
-            NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|_| {
-                serde::de::Error::custom(format!("holiday `{text}`: expected a date such as 2025-12-25"))
-            })
-        })
-        .collect()
+    values.into_iter().map(|value| settings_date("holiday", value)).collect()
+}
+
+/// A date written as a TOML date or a string.
+fn settings_date<E: serde::de::Error>(what: &str, value: HolidayValue) -> Result<NaiveDate, E> {
+    let text = match value {
+        HolidayValue::Date(date) => date.to_string(),
+        HolidayValue::Text(text) => text,
+    };
+    NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+        .map_err(|_| E::custom(format!("{what} `{text}`: expected a date such as 2025-12-25")))
+}
+
+fn optional_date<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<NaiveDate>, D::Error> {
+    Option::<HolidayValue>::deserialize(deserializer)?.map(|value| settings_date("anchor", value)).transpose()
 }
 
 /// The settings file looked for in the data folder.
@@ -292,6 +331,26 @@ fn check_text(key: &str, value: &str, max_chars: usize) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn day(text: &str) -> NaiveDate {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn the_last_meeting_is_the_latest_meeting_day_before_the_as_of_date() {
+        // Without an anchor: 14 days before. With meetings every 14 days from Wed 7 October
+        // 2026: as of Sat 31 October the last was Wed 21 October; on Wed 4 November itself,
+        // still 21 October; the day after, 4 November; before the anchor, 23 September.
+        let every_two_weeks = Meeting::default();
+        assert_eq!(every_two_weeks.last_before(day("2026-10-31")), day("2026-10-17"));
+        let anchored = Meeting { every_days: 14, anchor: Some(day("2026-10-07")) };
+        assert_eq!(anchored.last_before(day("2026-10-31")), day("2026-10-21"));
+        assert_eq!(anchored.last_before(day("2026-11-04")), day("2026-10-21"));
+        assert_eq!(anchored.last_before(day("2026-11-05")), day("2026-11-04"));
+        assert_eq!(anchored.last_before(day("2026-10-01")), day("2026-09-23"));
+        let parsed = Settings::parse("[meeting]\nevery_days = 7\nanchor = 2026-10-07\n").unwrap();
+        assert_eq!(parsed.meeting, Meeting { every_days: 7, anchor: Some(day("2026-10-07")) });
+    }
 
     #[test]
     fn partial_file_keeps_other_defaults() {

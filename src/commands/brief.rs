@@ -37,7 +37,7 @@ pub(super) fn run(
 ) -> Result<i32> {
     let templates = templates.load()?;
     let phrases = Phrases::new(&templates)?;
-    let topics = TopicTable::parse(templates.text(TOPICS))
+    let topics = TopicTable::from_toml(templates.text(TOPICS))
         .map_err(|problem| anyhow!("template {TOPICS}: {problem}"))?;
     // Before anything is written: without the toolchain there would be no PDF.
     let tools = if output.pdf { Some(Toolchain::find()?) } else { None };
@@ -54,10 +54,11 @@ pub(super) fn run(
             warnings.len()
         );
     }
+    let report = figures::month::report(&dataset, &figures, &settings, crate::calendar::Month::of(as_of));
     let (input, _) =
-        BookInput::new(&dataset, &figures, &settings, &phrases, None, warnings, provenance(data, as_of)?);
+        BookInput::new(&dataset, &figures, &report, &settings, &phrases, warnings, provenance(data, as_of)?);
     let paths = BriefPaths::new(&slug, as_of);
-    let mut folder = site::brief::folder(&input, &brief, &topics, &paths, &templates)?;
+    let mut folder = site::brief::folder(&input, &brief, &paths, &templates)?;
     if tools.is_some() {
         // Built below: the tool owns it from now on, so the next brief replaces it.
         folder.plan.reserve(folder.pdf.output.clone());
@@ -88,7 +89,7 @@ fn provenance(data: &DataArgs, as_of: NaiveDate) -> Result<Provenance> {
     Ok(Provenance::new(as_of, data.known_at, super::input_fingerprints(data)?, crate::render::pinned_typst()))
 }
 
-/// The community a brief is asked for (see `figures::communities::find`): its current
+/// The community a brief is asked for (see `figures::communities::matching`): its current
 /// engagement and the slug the book names its files by.
 fn find_community(dataset: &Dataset, figures: &Figures, wanted: &str) -> Result<(EngagementId, String)> {
     let (paths, _) = site::community_paths(dataset, figures);
@@ -97,7 +98,7 @@ fn find_community(dataset: &Dataset, figures: &Figures, wanted: &str) -> Result<
         (paths[community.current].slug.clone(), slugify(&community.name, site::SLUG_LIMIT))
     };
     let known: Vec<&str> = figures.communities.iter().map(|c| c.name.as_str()).collect();
-    match communities::find(&figures.communities, wanted, slugs) {
+    match communities::matching(&figures.communities, wanted, slugs) {
         Found::One(id) => Ok((figures.communities[id].current, slugs(id).0)),
         Found::Several(ids) => {
             let names: Vec<String> = ids

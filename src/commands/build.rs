@@ -3,6 +3,7 @@
 use anyhow::Result;
 use chrono::NaiveDate;
 
+use crate::calendar::Month;
 use crate::cli::{AsOfArgs, BookArgs, DataArgs};
 use crate::figures;
 use crate::present::Phrases;
@@ -33,8 +34,21 @@ pub(super) fn run(data: &DataArgs, as_of: &AsOfArgs, book: &BookArgs) -> Result<
         super::input_fingerprints(data)?,
         crate::render::pinned_typst(),
     );
+    let report = figures::month::report(&dataset, &figures, &settings, month.unwrap_or(Month::of(as_of)));
+    let since = settings.meeting.last_before(as_of);
+    let before = dataset.known_at(since);
+    let before_figures = figures::compute(&before, &settings, since);
+    let changes = figures::changes::changes(
+        figures::changes::State { dataset: &before, figures: &before_figures },
+        figures::changes::State { dataset: &dataset, figures: &figures },
+        &settings,
+        None,
+    );
     let (mut input, clashes) =
-        BookInput::new(&dataset, &figures, &settings, &phrases, month, warnings, provenance);
+        BookInput::new(&dataset, &figures, &report, &settings, &phrases, warnings, provenance);
+    input.month = month;
+    input.meeting = Some(site::MeetingChanges { before: &before, changes: &changes });
+    input.pulled_at = super::pulled_at(data.folder()?)?;
     for clash in &clashes {
         crate::say!("warning: {}", crate::text::replace_unsafe(&site::clash_warning(clash)));
     }

@@ -54,6 +54,12 @@ pub(super) fn run(args: &EmailsArgs) -> Result<i32> {
         (Some(book), Some(book_figures)) => book.reports(&dataset, book_figures, &paths, &mut warnings),
         _ => HashMap::new(),
     };
+    let month_report = match (&book, &report_figures) {
+        (Some(book), Some(book_figures)) => {
+            Some(figures::month::report(&dataset, book_figures, &settings, book.month))
+        }
+        _ => None,
+    };
     let options = DraftOptions {
         from: args.from.clone(),
         report_url: args.report_url.clone(),
@@ -66,6 +72,7 @@ pub(super) fn run(args: &EmailsArgs) -> Result<i32> {
         options: &options,
         reports: &reports,
         report_figures: report_figures.as_ref(),
+        month_report: month_report.as_ref(),
     };
     let mut written = drafts::drafts(&input, &due, &templates)?;
     if args.month.is_some() {
@@ -122,7 +129,12 @@ fn print_written(drafts: &[Draft], out_dir: &Path, as_of: NaiveDate) -> Result<(
     for draft in drafts {
         let attached =
             draft.attached.as_ref().map_or_else(String::new, |file| format!("  (attached: {file})"));
-        writeln!(out, "{:<13}{}{attached}", draft.kind.slug(), out_dir.join(&draft.path).display())?;
+        writeln!(
+            out,
+            "{:<13}{}{attached}",
+            crate::present::codes::email_slug(draft.kind),
+            out_dir.join(&draft.path).display()
+        )?;
     }
     let count = drafts.len();
     crate::say!(

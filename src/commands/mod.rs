@@ -3,6 +3,7 @@
 
 mod brief;
 mod build;
+mod changes;
 mod check;
 mod emails;
 mod initiatives;
@@ -28,6 +29,13 @@ pub fn run(command: &Command) -> Result<i32> {
     match command {
         Command::Check { data } => check::run(data),
         Command::Summary { data, as_of, format, templates } => summary::run(data, as_of, *format, templates),
+        Command::Changes { data, since, as_of, before, format, templates } => changes::run(
+            data,
+            changes::Period { since: *since, as_of: as_of.unwrap_or_else(today) },
+            before.as_deref(),
+            *format,
+            templates,
+        ),
         Command::Build { data, as_of, book } => {
             build::run(data, as_of, book).map(|built| built.map_or(1, |_| 0))
         }
@@ -86,6 +94,26 @@ fn input_fingerprints(data: &DataArgs) -> Result<Vec<(String, String)>> {
         inputs.push((name, crate::load::sha256_of(&file)?));
     }
     Ok(inputs)
+}
+
+/// When the data folder's tables were pulled from Airtable, as people read it (`on 7 December
+/// 2026 at 06:00 UTC`), from the `pull.json` a pull writes beside them; `None` for a hand
+/// export.
+fn pulled_at(folder: &std::path::Path) -> Result<Option<String>> {
+    #[derive(serde::Deserialize)]
+    struct Pull {
+        pulled_at: String,
+    }
+    let path = folder.join("pull.json");
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let text = std::fs::read_to_string(&path)?;
+    let pull: Pull = serde_json::from_str(&text)
+        .map_err(|error| anyhow::anyhow!("{}: not a pull record ({error})", path.display()))?;
+    let time = chrono::DateTime::parse_from_rfc3339(&pull.pulled_at)
+        .map_err(|_| anyhow::anyhow!("{}: pulled_at `{}` is not a time", path.display(), pull.pulled_at))?;
+    Ok(Some(time.with_timezone(&chrono::Utc).format("on %-d %B %Y at %H:%M UTC").to_string()))
 }
 
 /// The data of a run, read and linked.

@@ -5,6 +5,7 @@ use std::io::Write;
 
 use anyhow::Result;
 
+use crate::calendar::Month;
 use crate::cli::{AsOfArgs, DataArgs, Format, TemplateArgs};
 use crate::figures;
 use crate::present::{Phrases, Terminal};
@@ -37,9 +38,10 @@ pub(super) fn run(
                 &summary::json::summary(
                     &dataset,
                     &figures,
+                    &figures::team::team_month(&dataset, &figures, Month::of(as_of)),
+                    &figures::team::renewals(&dataset, &figures, settings.windows.renewals_days),
                     &phrases,
                     &diagnostics,
-                    settings.windows.renewals_days,
                 )?,
             )?;
             writeln!(stdout)?;

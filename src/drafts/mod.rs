@@ -18,12 +18,15 @@ use lettre::message::Mailbox;
 use serde::Serialize;
 
 use crate::calendar::Month;
-use crate::figures::emails::{report_goes_with, DueEmail, EmailKind, Missing};
-use crate::figures::report::recipients;
+use crate::figures::emails::{DueEmail, EmailKind, Missing};
+use crate::figures::month;
+use crate::figures::status::Reason;
 use crate::figures::Figures;
 use crate::load::{allocations, projects};
-use crate::model::{CommunityId, Contact, Dataset, Id};
+use crate::model::{CommunityId, ContactId, Dataset, Id};
+use crate::present::codes::email_slug;
 use crate::present::format::{h, month_name, title_and_body};
+use crate::present::Phrases;
 use crate::settings::Settings;
 use crate::site::layout::Communities;
 use crate::site::{layout, slug};
@@ -68,6 +71,8 @@ pub struct DraftInput<'a> {
     /// The figures as of the book's date, when there is a book: what its reports state, and so
     /// what an email that attaches one states.
     pub report_figures: Option<&'a Figures>,
+    /// The book's month, as its reports state it: what the usage emails say.
+    pub month_report: Option<&'a month::Report>,
 }
 
 /// One email, ready to open in a mail client.
@@ -102,7 +107,7 @@ pub fn drafts(input: &DraftInput<'_>, due: &[DueEmail], templates: &TemplateSet)
             out.warnings.push(not_drafted(input.dataset, email));
             continue;
         }
-        let path = layout::email_draft(email.kind.slug(), &slugs[email.allocation.index()]);
+        let path = layout::email_draft(email_slug(email.kind), &slugs[email.allocation.index()]);
         let report = report_for(input, email, &mut out.warnings);
         out.drafts.push(draft(input, &wording, email, report, business_development.as_ref(), path)?);
     }
@@ -158,7 +163,7 @@ fn report_for<'a>(
     }
     let allocation = &input.dataset.allocations[email.allocation];
     let report = input.reports.get(&input.figures.community_of[allocation.engagement])?;
-    if report_goes_with(allocation.end, report.month) {
+    if email.ended_in == report.month {
         return Some(report);
     }
     warnings.push(format!(
@@ -183,14 +188,14 @@ fn draft(
     let engagement = allocation.engagement;
     let context = EmailContext::new(input, email, report);
     let (subject, body) = wording.render(email.kind, &context)?;
-    let recipients = recipients(input.dataset, engagement);
-    let mut cc = mailboxes(&recipients.cc)?;
+    let recipients = &email.recipients;
+    let mut cc = mailboxes(input.dataset, &recipients.cc)?;
     if email.kind == EmailKind::WrapUp {
         cc.extend(business_development.filter(|bd| !cc.iter().any(|m| m.email == bd.email)).cloned());
     }
     let message = eml::Message {
         from: sender(input)?,
-        to: mailboxes(&recipients.to)?,
+        to: mailboxes(input.dataset, &recipients.to)?,
         cc,
         subject,
         body,
@@ -199,7 +204,7 @@ fn draft(
             &input.settings.organisation,
             &input.dataset.engagements[engagement].name,
             &allocation.name,
-            email.kind.slug(),
+            email_slug(email.kind),
         ]),
         attachment: report.map(|report| eml::Attachment { file_name: &report.file_name, pdf: &report.pdf }),
         draft: true,
@@ -213,10 +218,11 @@ fn draft(
 }
 
 /// Contacts as mailboxes: the name on one line, the address as validated at load.
-pub(super) fn mailboxes(contacts: &[&Contact]) -> Result<Vec<Mailbox>> {
+pub(super) fn mailboxes(dataset: &Dataset, contacts: &[ContactId]) -> Result<Vec<Mailbox>> {
     contacts
         .iter()
-        .map(|contact| {
+        .map(|id| {
+            let contact = &dataset.contacts[*id];
             let address = contact.email.parse().with_context(|| {
                 format!("contact {}: email {} is not an address", contact.name, contact.email)
             })?;
@@ -253,7 +259,12 @@ fn not_drafted(dataset: &Dataset, email: &DueEmail) -> String {
             ),
         })
         .collect();
-    format!("no {} drafted for allocation \"{}\": {}", email.kind.slug(), allocation.name, reasons.join("; "))
+    format!(
+        "no {} drafted for allocation \"{}\": {}",
+        email_slug(email.kind),
+        allocation.name,
+        reasons.join("; ")
+    )
 }
 
 /// The values every email template gets; text from the data on one line.
@@ -311,7 +322,7 @@ impl EmailContext {
         let as_of_figures = report.and(input.report_figures).unwrap_or(input.figures);
         let figures = &as_of_figures.allocations[email.allocation];
         let ended = input.figures.as_of > allocation.end;
-        let unused = figures.left_now + figures.not_started + figures.expired;
+        let unused = figures.hours.left_now + figures.hours.not_started + figures.hours.expired;
         let engagement = &dataset.engagements[allocation.engagement];
         let project = dataset.project_of(email.allocation);
         let (objectives, _) = title_and_body(&project.description);
@@ -323,20 +334,16 @@ impl EmailContext {
             engagement: one_line(&engagement.name),
             project: one_line(&project.name),
             allocation: one_line(&allocation.name),
-            greeting: recipients(dataset, allocation.engagement)
-                .to
-                .iter()
-                .map(|c| one_line(&c.name))
-                .collect(),
+            greeting: email.recipients.to.iter().map(|id| one_line(&dataset.contacts[*id].name)).collect(),
             provider: one_line(allocation.provider.as_deref().unwrap_or_default()),
             hours: h(allocation.available),
             start: allocation.start,
             end: allocation.end,
             objectives: one_line(&objectives),
-            used: h(figures.used),
+            used: h(figures.hours.used),
             left: if ended { String::new() } else { hours_or_blank(unused) },
             expired: if ended { hours_or_blank(unused) } else { String::new() },
-            overrun: hours_or_blank(figures.overrun),
+            overrun: hours_or_blank(figures.hours.overrun),
             ended,
             report: ReportContext {
                 attached: report.is_some(),
@@ -362,6 +369,8 @@ impl EmailContext {
 /// (after a blank line) the body.
 struct Wording {
     engine: Engine,
+    /// The reasons' sentences, for what a usage email asks of its community.
+    phrases: Phrases,
 }
 
 impl Wording {
@@ -369,7 +378,12 @@ impl Wording {
         let names = [EmailKind::Introduction, EmailKind::WrapUp, EmailKind::Usage].map(template_name);
         let engine =
             Engine::builder(templates).line_syntax(false)?.build(names.iter().map(String::as_str))?;
-        Ok(Wording { engine })
+        Ok(Wording { engine, phrases: Phrases::new(templates)? })
+    }
+
+    /// A point the community is asked to act on, as its report words it.
+    fn community_reason(&self, dataset: &Dataset, reason: &Reason) -> Result<String> {
+        self.phrases.community_reason(dataset, reason)
     }
 
     /// The Subject and the body of one email.
@@ -387,7 +401,7 @@ impl Wording {
 }
 
 fn template_name(kind: EmailKind) -> String {
-    format!("emails/{}.txt.j2", kind.slug())
+    format!("emails/{}.txt.j2", email_slug(kind))
 }
 
 /// The body with no blank lines at its ends, at most one blank line between paragraphs

@@ -9,13 +9,9 @@ use serde::Serialize;
 use super::eml::{self, one_line};
 use super::{mailboxes, Draft, DraftInput, Report, Wording};
 use crate::calendar::Month;
-use crate::figures::allowance::{allowance, month_delivery};
-use crate::figures::communities::Community;
-use crate::figures::delivery::counted_activities;
 use crate::figures::emails::EmailKind;
-use crate::figures::report::recipients;
-use crate::figures::Figures;
-use crate::model::CommunityId;
+use crate::figures::month::CommunityMonth;
+use crate::present::codes::email_slug;
 use crate::present::format::{h, long_date, month_name, short_name};
 use crate::site::layout::Communities;
 
@@ -38,7 +34,22 @@ struct UsageContext {
     previous: String,
     /// Who to reach: the providers of those allocations.
     providers: Vec<String>,
+    /// What the community is asked to act on: the report's points, in the same words.
+    asks: Vec<String>,
+    /// Its hours in all, under the report's names; overrun and outside empty when zero.
+    in_all: InAll,
     file: String,
+}
+
+#[derive(Serialize)]
+struct InAll {
+    available: String,
+    used: String,
+    left_now: String,
+    not_started: String,
+    expired: String,
+    overrun: String,
+    outside: String,
 }
 
 #[derive(Serialize)]
@@ -49,18 +60,18 @@ struct HoursLine {
 }
 
 /// One usage email per community with a report, in community order. The figures are those of
-/// the book's date (`input.report_figures`), the PDF's own.
+/// the book's month (`input.month_report`), the PDF's own.
 pub(super) fn usage_emails(
     input: &DraftInput<'_>,
     wording: &Wording,
     paths: &Communities,
     from: Option<&Mailbox>,
 ) -> Result<Vec<Draft>> {
-    let figures = input.report_figures.unwrap_or(input.figures);
-    let with_report: Vec<(CommunityId, &Community, &Report)> = figures
+    let Some(month_report) = input.month_report else { return Ok(Vec::new()) };
+    let with_report: Vec<(&CommunityMonth, &Report)> = month_report
         .communities
-        .iter_enumerated()
-        .filter_map(|(id, community)| input.reports.get(&id).map(|report| (id, community, report)))
+        .iter()
+        .filter_map(|community| input.reports.get(&community.community).map(|report| (community, report)))
         .collect();
     if with_report.is_empty() {
         return Ok(Vec::new());
@@ -69,48 +80,46 @@ pub(super) fn usage_emails(
         bail!("usage emails are sent as they are and need a From: give --from or set email_from in settings.toml");
     };
     // Nobody to send it to: the manifest's warnings already name the community.
-    let with_report = with_report
-        .into_iter()
-        .filter(|(_, community, _)| !recipients(input.dataset, community.current).to.is_empty());
     with_report
-        .map(|(_, community, report)| {
-            let slug = &paths[community.current].slug;
-            usage_email(input, figures, wording, community, report, from, slug)
+        .into_iter()
+        .filter(|(community, _)| !community.recipients.to.is_empty())
+        .map(|(community, report)| {
+            let slug = &paths[community.engagement].slug;
+            usage_email(input, wording, community, report, from, slug)
         })
         .collect()
 }
 
 fn usage_email(
     input: &DraftInput<'_>,
-    figures: &Figures,
     wording: &Wording,
-    community: &Community,
+    community: &CommunityMonth,
     report: &Report,
     from: &Mailbox,
     slug: &str,
 ) -> Result<Draft> {
-    let context = context(input, figures, community, report);
+    let context = context(input, wording, community, report)?;
     let (subject, body) = wording.render(EmailKind::Usage, &context)?;
-    let recipients = recipients(input.dataset, community.current);
+    let name = &input.dataset.engagements[community.engagement].community;
     let message = eml::Message {
         from: Some(from.clone()),
-        to: mailboxes(&recipients.to)?,
-        cc: mailboxes(&recipients.cc)?,
+        to: mailboxes(input.dataset, &community.recipients.to)?,
+        cc: mailboxes(input.dataset, &community.recipients.cc)?,
         subject,
         body,
         date: input.figures.as_of,
         id: eml::message_id(&[
             &input.settings.organisation,
-            &community.name,
+            name,
             &report.month.to_string(),
-            EmailKind::Usage.slug(),
+            email_slug(EmailKind::Usage),
         ]),
         attachment: Some(eml::Attachment { file_name: &report.file_name, pdf: &report.pdf }),
         draft: false,
     };
     Ok(Draft {
         kind: EmailKind::Usage,
-        path: format!("{}-{slug}-{}.eml", EmailKind::Usage.slug(), report.month),
+        path: format!("{}-{slug}-{}.eml", email_slug(EmailKind::Usage), report.month),
         eml: message.encode()?,
         attached: Some(report.file_name.clone()),
     })
@@ -118,25 +127,25 @@ fn usage_email(
 
 fn context(
     input: &DraftInput<'_>,
-    figures: &Figures,
-    community: &Community,
+    wording: &Wording,
+    community: &CommunityMonth,
     report: &Report,
-) -> UsageContext {
+) -> Result<UsageContext> {
     let dataset = input.dataset;
-    let engagement = community.current;
-    let short = |allocation| one_line(&short_name(&dataset.allocations[allocation].name, &community.name));
-    let allowance = allowance(dataset, figures, engagement);
-    let activities = counted_activities(dataset, engagement, figures.as_of);
-    let month = month_delivery(dataset, &activities, report.month, figures.as_of, &figures.calendar);
+    let name = &dataset.engagements[community.engagement].community;
+    let short = |allocation| one_line(&short_name(&dataset.allocations[allocation].name, name));
+    let allowance = &community.allowance;
     let previous_month = Month::of(report.month.first_day().pred_opt().expect("a day before"));
-    UsageContext {
+    let hours = &community.hours;
+    let unless_zero = |value: crate::hours::Hours| if value.is_zero() { String::new() } else { h(value) };
+    Ok(UsageContext {
         organisation: one_line(&input.settings.organisation),
         service: one_line(&input.settings.service_name),
-        community: one_line(&community.name),
+        community: one_line(name),
         month: month_name(report.month),
         as_of: long_date(report.as_of),
         previous_month: month_name(previous_month),
-        greeting: recipients(dataset, engagement).to.iter().map(|c| one_line(&c.name)).collect(),
+        greeting: community.recipients.to.iter().map(|id| one_line(&dataset.contacts[*id].name)).collect(),
         usable: allowance
             .usable
             .iter()
@@ -155,9 +164,23 @@ fn context(
                 date: long_date(c.from),
             })
             .collect(),
-        worked: h(month.hours),
-        previous: h(month.previous),
+        worked: h(community.month.hours),
+        previous: h(community.month.previous),
         providers: allowance.providers.iter().map(|p| one_line(p)).collect(),
+        asks: community
+            .asks
+            .iter()
+            .map(|reason| wording.community_reason(dataset, reason).map(|text| one_line(&text)))
+            .collect::<Result<_>>()?,
+        in_all: InAll {
+            available: h(hours.available),
+            used: h(hours.used),
+            left_now: h(hours.left_now),
+            not_started: h(hours.not_started),
+            expired: h(hours.expired),
+            overrun: unless_zero(hours.overrun),
+            outside: unless_zero(hours.outside),
+        },
         file: report.file_name.clone(),
-    }
+    })
 }

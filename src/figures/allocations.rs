@@ -21,28 +21,34 @@ pub enum State {
     Completed,
 }
 
-/// The five hours of one allocation or a sum of several: `available = used − overrun +
-/// left_now + not_started + expired` holds for each allocation, so for every sum.
+/// The hours of one allocation or a sum of several: `available = used − overrun + left_now +
+/// not_started + expired` holds for each allocation, so for every sum. `outside` stands apart:
+/// hours delivered against an allocation but dated outside its window, which do not draw on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 pub struct HoursTotals {
     pub available: Hours,
+    /// Hours of its activities within its window, as of the date.
     pub used: Hours,
+    /// Hours that can be used now: available − used while the window is open (start ≤ as-of ≤
+    /// end), otherwise 0.
     pub left_now: Hours,
+    /// Hours of an allocation whose window has not opened yet: available − used before its
+    /// start date, otherwise 0.
     pub not_started: Hours,
+    /// Hours left unused when the window closed.
     pub expired: Hours,
+    /// Hours used beyond the hours available.
     pub overrun: Hours,
+    /// Hours logged against it but dated before its start or after its end: delivered and
+    /// costed, never used hours of the allocation (hours do not roll over).
+    #[serde(rename = "outside_window_hours")]
+    pub outside: Hours,
 }
 
 impl HoursTotals {
-    pub fn of(allocation: &AllocationFigures) -> HoursTotals {
-        HoursTotals {
-            available: allocation.available,
-            used: allocation.used,
-            left_now: allocation.left_now,
-            not_started: allocation.not_started,
-            expired: allocation.expired,
-            overrun: allocation.overrun,
-        }
+    /// The hours delivered: those used and those outside the window.
+    pub fn delivered(&self) -> Hours {
+        self.used + self.outside
     }
 }
 
@@ -56,6 +62,7 @@ impl std::ops::Add for HoursTotals {
             not_started: self.not_started + other.not_started,
             expired: self.expired + other.expired,
             overrun: self.overrun + other.overrun,
+            outside: self.outside + other.outside,
         }
     }
 }
@@ -68,19 +75,7 @@ impl std::iter::Sum for HoursTotals {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct AllocationFigures {
-    pub available: Hours,
-    /// Hours of its activities as of the date ([`Activity::hours_as_of`]).
-    pub used: Hours,
-    /// Hours that can be used now: available − used while the window is open (start ≤ as-of ≤
-    /// end), otherwise 0.
-    pub left_now: Hours,
-    /// Hours of an allocation whose window has not opened yet: available − used before its
-    /// start date, otherwise 0.
-    pub not_started: Hours,
-    /// Hours left unused when the window closed.
-    pub expired: Hours,
-    /// Hours used beyond the hours available.
-    pub overrun: Hours,
+    pub hours: HoursTotals,
     pub usage_percent: f64,
     pub state: State,
     pub elapsed_working_days: u32,
@@ -101,10 +96,12 @@ pub fn allocation_figures<'a>(
     calendar: &WorkCalendar,
     as_of: NaiveDate,
 ) -> AllocationFigures {
-    let (mut used, mut outside_window, mut last_activity) = (Hours::ZERO, 0, None);
+    let (mut used, mut delivered, mut outside_window, mut last_activity) =
+        (Hours::ZERO, Hours::ZERO, 0, None);
     let counted: Vec<&Activity> = activities.filter(|activity| activity.counts_as_of(as_of)).collect();
     for activity in &counted {
-        used += activity.hours_as_of(as_of, calendar);
+        used += activity.hours_within(allocation.start, allocation.end, as_of, calendar);
+        delivered += activity.hours_as_of(as_of, calendar);
         outside_window += usize::from(activity.is_outside(allocation));
         last_activity = last_activity.max(Some(activity.end.min(as_of)));
     }
@@ -121,12 +118,15 @@ pub fn allocation_figures<'a>(
         (Hours::ZERO, Hours::ZERO, unused)
     };
     AllocationFigures {
-        available,
-        used,
-        left_now,
-        not_started,
-        expired,
-        overrun: (used - available).positive(),
+        hours: HoursTotals {
+            available,
+            used,
+            left_now,
+            not_started,
+            expired,
+            overrun: (used - available).positive(),
+            outside: delivered - used,
+        },
         usage_percent: used.as_f64() / available.as_f64() * 100.0,
         state,
         elapsed_working_days: elapsed,
@@ -140,8 +140,12 @@ pub fn allocation_figures<'a>(
         outside_window,
         overrun_since: (used > allocation.available)
             .then(|| {
-                let by_day =
-                    counted.iter().map(|a| (a.end.min(as_of), a.hours_as_of(as_of, calendar))).collect();
+                let by_day = counted
+                    .iter()
+                    .map(|a| {
+                        (a.end.min(as_of), a.hours_within(allocation.start, allocation.end, as_of, calendar))
+                    })
+                    .collect();
                 first_day_beyond(by_day, allocation.available)
             })
             .flatten(),
@@ -157,17 +161,6 @@ fn first_day_beyond(mut by_day: Vec<(NaiveDate, Hours)>, limit: Hours) -> Option
         total += hours;
         (total > limit).then_some(day)
     })
-}
-
-impl State {
-    /// The word shown to people, the same as in the JSON.
-    pub fn label(self) -> &'static str {
-        match self {
-            State::Upcoming => "upcoming",
-            State::Active => "active",
-            State::Completed => "completed",
-        }
-    }
 }
 
 /// Upcoming before the start; completed after the end or once the hours are used up.
@@ -231,26 +224,59 @@ mod tests {
         ];
         let figures = allocation_figures(&quarter, log.iter(), &WorkCalendar::default(), day(2026, 10, 30));
         assert_eq!((figures.elapsed_working_days, figures.total_working_days), (22, 66));
-        assert_eq!(figures.used, h(6.0));
+        assert_eq!(figures.hours.used, h(6.0));
         assert_eq!(figures.expected_used, 4.0);
         assert_eq!(figures.forecast_at_end, 18.0);
         assert_eq!(figures.state, State::Active);
-        assert_eq!((figures.left_now, figures.expired), (h(6.0), Hours::ZERO));
+        assert_eq!((figures.hours.left_now, figures.hours.expired), (h(6.0), Hours::ZERO));
         assert_eq!(figures.usage_percent, 50.0);
     }
 
     #[test]
-    fn overrun_completes_the_allocation_and_flags_outside_activities() {
+    fn overrun_completes_the_allocation_and_work_after_its_end_does_not_draw_on_it() {
+        // 3 h + 2 h within July–September use 5 of 4 h (1 h overrun); 1 h on 1 October, after
+        // the window closed, is outside it: delivered, never used hours of the quarter.
         let quarter = allocation(day(2026, 7, 1), day(2026, 9, 30), 4.0);
         let log =
             [activity(day(2026, 7, 6), 3.0), activity(day(2026, 9, 1), 2.0), activity(day(2026, 10, 1), 1.0)];
         let figures = allocation_figures(&quarter, log.iter(), &WorkCalendar::default(), day(2026, 10, 31));
-        assert_eq!(figures.used, h(6.0));
-        assert_eq!((figures.left_now, figures.overrun, figures.expired), (Hours::ZERO, h(2.0), Hours::ZERO));
-        assert_eq!(figures.usage_percent, 150.0);
+        assert_eq!((figures.hours.used, figures.hours.outside), (h(5.0), h(1.0)));
+        assert_eq!(
+            (figures.hours.left_now, figures.hours.overrun, figures.hours.expired),
+            (Hours::ZERO, h(1.0), Hours::ZERO)
+        );
+        assert_eq!(figures.hours.delivered(), h(6.0));
+        assert_eq!(figures.usage_percent, 125.0);
         assert_eq!(figures.state, State::Completed);
         assert_eq!(figures.outside_window, 1);
-        assert_eq!(figures.forecast_at_end, 6.0);
+        assert_eq!(figures.forecast_at_end, 5.0);
+    }
+
+    #[test]
+    fn work_after_the_end_leaves_the_hours_unused_then_expired() {
+        // Harbourside's August: 20 h from 1 to 31 August, 6 h + 4 h in August, 3 h in September
+        // and 4 h in October after the end. Used 10, expired 10, 7 h outside; no overrun.
+        let august = allocation(day(2026, 8, 1), day(2026, 8, 31), 20.0);
+        let log = [
+            activity(day(2026, 8, 10), 6.0),
+            activity(day(2026, 8, 24), 4.0),
+            activity(day(2026, 9, 3), 3.0),
+            activity(day(2026, 10, 8), 4.0),
+        ];
+        let figures = allocation_figures(&august, log.iter(), &WorkCalendar::default(), day(2026, 10, 31));
+        assert_eq!(
+            figures.hours,
+            HoursTotals {
+                available: h(20.0),
+                used: h(10.0),
+                left_now: Hours::ZERO,
+                not_started: Hours::ZERO,
+                expired: h(10.0),
+                overrun: Hours::ZERO,
+                outside: h(7.0),
+            }
+        );
+        assert_eq!(figures.overrun_since, None);
     }
 
     #[test]
@@ -261,10 +287,10 @@ mod tests {
         let used_up = [activity(day(2026, 9, 1), 1.0), activity(day(2026, 7, 6), 3.0)];
         let figures =
             allocation_figures(&quarter, used_up.iter(), &WorkCalendar::default(), day(2026, 9, 30));
-        assert_eq!((figures.overrun, figures.overrun_since), (Hours::ZERO, None));
+        assert_eq!((figures.hours.overrun, figures.overrun_since), (Hours::ZERO, None));
         let beyond = [used_up[0].clone(), used_up[1].clone(), activity(day(2026, 9, 2), 0.5)];
         let figures = allocation_figures(&quarter, beyond.iter(), &WorkCalendar::default(), day(2026, 9, 30));
-        assert_eq!((figures.overrun, figures.overrun_since), (h(0.5), Some(day(2026, 9, 2))));
+        assert_eq!((figures.hours.overrun, figures.overrun_since), (h(0.5), Some(day(2026, 9, 2))));
     }
 
     #[test]
@@ -273,10 +299,10 @@ mod tests {
         let log = [activity(day(2025, 2, 3), 1.5)];
         let on_the_last_day =
             allocation_figures(&quarter, log.iter(), &WorkCalendar::default(), day(2025, 3, 31));
-        assert_eq!((on_the_last_day.left_now, on_the_last_day.expired), (h(2.5), Hours::ZERO));
+        assert_eq!((on_the_last_day.hours.left_now, on_the_last_day.hours.expired), (h(2.5), Hours::ZERO));
         let the_day_after =
             allocation_figures(&quarter, log.iter(), &WorkCalendar::default(), day(2025, 4, 1));
-        assert_eq!((the_day_after.left_now, the_day_after.expired), (Hours::ZERO, h(2.5)));
+        assert_eq!((the_day_after.hours.left_now, the_day_after.hours.expired), (Hours::ZERO, h(2.5)));
         assert_eq!(the_day_after.state, State::Completed);
     }
 
@@ -285,10 +311,13 @@ mod tests {
         let quarter = allocation(day(2027, 1, 1), day(2027, 3, 31), 4.0);
         let figures = allocation_figures(&quarter, [].iter(), &WorkCalendar::default(), day(2026, 12, 1));
         assert_eq!(figures.state, State::Upcoming);
-        assert_eq!((figures.not_started, figures.left_now), (h(4.0), Hours::ZERO));
+        assert_eq!((figures.hours.not_started, figures.hours.left_now), (h(4.0), Hours::ZERO));
         let on_the_first_day =
             allocation_figures(&quarter, [].iter(), &WorkCalendar::default(), day(2027, 1, 1));
-        assert_eq!((on_the_first_day.not_started, on_the_first_day.left_now), (Hours::ZERO, h(4.0)));
+        assert_eq!(
+            (on_the_first_day.hours.not_started, on_the_first_day.hours.left_now),
+            (Hours::ZERO, h(4.0))
+        );
         assert_eq!(
             (figures.elapsed_working_days, figures.expected_used, figures.forecast_at_end),
             (0, 0.0, 0.0)
@@ -300,7 +329,7 @@ mod tests {
         let quarter = allocation(day(2026, 10, 1), day(2026, 12, 31), 12.0);
         let log = [activity(day(2026, 10, 30), 2.0), activity(day(2026, 10, 31), 3.0)];
         let figures = allocation_figures(&quarter, log.iter(), &WorkCalendar::default(), day(2026, 10, 30));
-        assert_eq!(figures.used, h(2.0));
+        assert_eq!(figures.hours.used, h(2.0));
     }
 
     #[test]
@@ -309,11 +338,17 @@ mod tests {
         let small = allocation(day(2026, 10, 1), day(2026, 12, 31), 0.3);
         let log = [activity(day(2026, 10, 5), 0.1), activity(day(2026, 10, 6), 0.2)];
         let figures = allocation_figures(&small, log.iter(), &WorkCalendar::default(), day(2026, 10, 30));
-        assert_eq!((figures.used, figures.overrun, figures.left_now), (h(0.3), Hours::ZERO, Hours::ZERO));
+        assert_eq!(
+            (figures.hours.used, figures.hours.overrun, figures.hours.left_now),
+            (h(0.3), Hours::ZERO, Hours::ZERO)
+        );
         assert_eq!(figures.state, State::Completed);
         let hour = allocation(day(2026, 10, 1), day(2026, 12, 31), 1.0);
         let tenths: Vec<Activity> = (1..=10).map(|d| activity(day(2026, 10, d), 0.1)).collect();
         let figures = allocation_figures(&hour, tenths.iter(), &WorkCalendar::default(), day(2026, 10, 30));
-        assert_eq!((figures.used, figures.state, figures.forecast_at_end), (h(1.0), State::Completed, 1.0));
+        assert_eq!(
+            (figures.hours.used, figures.state, figures.forecast_at_end),
+            (h(1.0), State::Completed, 1.0)
+        );
     }
 }

@@ -46,9 +46,9 @@ pub fn allowance(dataset: &Dataset, figures: &Figures, engagement: EngagementId)
         let record = &dataset.allocations[allocation];
         let totals = &figures.allocations[allocation];
         if totals.state == State::Upcoming {
-            coming.push(Coming { allocation, hours: totals.not_started, from: record.start });
-        } else if totals.left_now > Hours::ZERO {
-            usable.push(Usable { allocation, left: totals.left_now, use_by: record.end });
+            coming.push(Coming { allocation, hours: totals.hours.not_started, from: record.start });
+        } else if totals.hours.left_now > Hours::ZERO {
+            usable.push(Usable { allocation, left: totals.hours.left_now, use_by: record.end });
         }
     }
     usable.sort_by_key(|u| (u.use_by, u.allocation));

@@ -23,7 +23,7 @@ use serde::Deserialize;
 use super::allocations::allocation_figures;
 use super::commitment::activity_months;
 use super::delivery::{counted_activities, hours_by_member};
-use super::revenue::{contract_value, per_hour};
+use super::revenue::contract_value;
 use super::Figures;
 use crate::calendar::{Month, WorkCalendar};
 use crate::hours::Hours;
@@ -51,7 +51,7 @@ impl Quarter {
         Month { year: self.year, month: self.number * 3 }.last_day()
     }
 
-    pub fn next(self) -> Quarter {
+    pub fn following(self) -> Quarter {
         if self.number == 4 {
             Quarter { year: self.year + 1, number: 1 }
         } else {
@@ -62,7 +62,7 @@ impl Quarter {
     /// Every quarter from `first` to `last`, both included; none when `first` is later.
     pub fn range(first: Quarter, last: Quarter) -> impl Iterator<Item = Quarter> {
         std::iter::successors(Some(first).filter(|first| *first <= last), move |quarter| {
-            Some(quarter.next()).filter(|next| *next <= last)
+            Some(quarter.following()).filter(|next| *next <= last)
         })
     }
 }
@@ -170,7 +170,8 @@ pub fn quiet_months(
             }
             let before = month.first_day().pred_opt().expect("a day before");
             let activities = dataset.activities_of(*id).map(|(_, activity)| activity);
-            if allocation_figures(allocation, activities, calendar, before).used < allocation.available {
+            if allocation_figures(allocation, activities, calendar, before).hours.used < allocation.available
+            {
                 quiet.insert(month);
             }
         }
@@ -227,7 +228,7 @@ struct GroupEntry {
 
 impl TopicTable {
     /// Reads the table from its TOML text; the error says what is wrong.
-    pub fn parse(text: &str) -> Result<TopicTable, String> {
+    pub fn from_toml(text: &str) -> Result<TopicTable, String> {
         let file: TopicFile = toml::from_str(text).map_err(|error| error.message().to_string())?;
         let mut groups = Vec::new();
         for entry in file.groups {
@@ -276,6 +277,8 @@ impl TopicTable {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopicHours {
     pub topic: Topic,
+    /// Its name in the table.
+    pub name: String,
     pub hours: Hours,
     pub entries: usize,
     /// Its most frequent descriptions (first lines), most first: at most [`EXAMPLES`].
@@ -305,6 +308,7 @@ pub fn topics(
     let mut topics: Vec<TopicHours> = tallies
         .into_iter()
         .map(|(topic, tally)| TopicHours {
+            name: table.name(topic).to_string(),
             topic,
             hours: tally.entries.hours,
             entries: tally.entries.count,
@@ -378,6 +382,10 @@ pub struct Brief {
     pub left_now: Vec<(NaiveDate, Hours)>,
     /// Deliverables of projects whose hours expired ([`expired_deliverables`]).
     pub expired_deliverables: Vec<ExpiredDeliverable>,
+    /// The engagement's findings, as the internal action list has them.
+    pub findings: Vec<super::findings::Finding>,
+    /// The contacts the brief names, with their roles other than Billing.
+    pub contacts: Vec<(crate::model::ContactId, Vec<crate::load::contacts::Role>)>,
 }
 
 /// A project promising a deliverable (a line of its description starting `Deliverable:`, such
@@ -416,7 +424,8 @@ pub fn expired_deliverables(
                 head.eq_ignore_ascii_case(DELIVERABLE).then(|| line[DELIVERABLE.len()..].trim().to_string())
             })?;
             let ended = project.allocations.iter().map(|a| dataset.allocations[*a].end).max()?;
-            let expired: Hours = project.allocations.iter().map(|a| figures.allocations[*a].expired).sum();
+            let expired: Hours =
+                project.allocations.iter().map(|a| figures.allocations[*a].hours.expired).sum();
             (ended < figures.as_of && expired > Hours::ZERO && !deliverable.is_empty()).then_some(
                 ExpiredDeliverable {
                     project: *id,
@@ -449,8 +458,7 @@ pub fn brief(dataset: &Dataset, figures: &Figures, engagement: EngagementId, tab
         busiest: busiest_months(&by_month),
         quiet: quiet_months(dataset, &allocations, &by_month, as_of, calendar),
         contract_value: contract_value(dataset, engagement),
-        revenue_per_hour: contract_value(dataset, engagement)
-            .and_then(|value| per_hour(value, figures.engagements[engagement].used)),
+        revenue_per_hour: super::revenue::per_delivered_hour(dataset, figures, engagement),
         last_contact: activities
             .iter()
             .map(|id| &dataset.activities[*id])
@@ -460,7 +468,7 @@ pub fn brief(dataset: &Dataset, figures: &Figures, engagement: EngagementId, tab
         left_now: {
             let mut by_date: BTreeMap<NaiveDate, Hours> = BTreeMap::new();
             for id in &allocations {
-                let left = figures.allocations[*id].left_now;
+                let left = figures.allocations[*id].hours.left_now;
                 if left > Hours::ZERO {
                     *by_date.entry(dataset.allocations[*id].end).or_default() += left;
                 }
@@ -468,6 +476,8 @@ pub fn brief(dataset: &Dataset, figures: &Figures, engagement: EngagementId, tab
             by_date.into_iter().collect()
         },
         expired_deliverables: expired_deliverables(dataset, figures, engagement),
+        findings: super::findings::engagement_findings(dataset, figures, engagement),
+        contacts: super::report::named_contacts(dataset, engagement),
     }
 }
 
@@ -512,7 +522,7 @@ mod tests {
     }
 
     fn table() -> TopicTable {
-        TopicTable::parse(include_str!("../../templates/brief-topics.toml")).expect("the default table")
+        TopicTable::from_toml(include_str!("../../templates/brief-topics.toml")).expect("the default table")
     }
 
     fn quarter_totals(brief: &Brief) -> Vec<(String, f64, bool)> {
@@ -551,7 +561,7 @@ mod tests {
         );
         // 3 + 10 + 2 + 1.5 = 16.5 h: the engagement's hours used.
         assert_eq!(brief.delivered, Hours::rounded(16.5));
-        assert_eq!(brief.delivered, figures.engagements[id].used);
+        assert_eq!(brief.delivered, figures.engagements[id].hours.used);
         assert_eq!(brief.entries, 4);
         assert_eq!(brief.days_to_renewal, Some(76));
 
@@ -681,11 +691,11 @@ mod tests {
     fn a_table_with_a_keyword_without_words_is_refused() {
         let text = "other = \"Other\"\n[[group]]\nname = \"Meetings\"\nkeywords = [\"call\", \"--\"]\n";
         assert_eq!(
-            TopicTable::parse(text),
+            TopicTable::from_toml(text),
             Err("group \"Meetings\": keyword \"--\" has no letters or digits".to_string())
         );
-        assert!(TopicTable::parse("other = \"Other\"\n[[group]]\nname = \"M\"\nwords = []\n").is_err());
-        let empty = TopicTable::parse("other = \"Everything\"\n").unwrap();
+        assert!(TopicTable::from_toml("other = \"Other\"\n[[group]]\nname = \"M\"\nwords = []\n").is_err());
+        let empty = TopicTable::from_toml("other = \"Everything\"\n").unwrap();
         assert_eq!(empty.name(empty.kind_of("Check-in call")), "Everything");
     }
 

@@ -19,20 +19,34 @@ use crate::model::{Activity, Allocation, Dataset};
 pub struct CommitmentRow {
     pub month: Month,
     pub working_days: u32,
-    #[serde(serialize_with = "super::rounded::cents")]
+    #[serde(serialize_with = "crate::rounding::cents")]
     pub committed_hours: f64,
-    #[serde(serialize_with = "super::rounded::rate")]
+    #[serde(serialize_with = "crate::rounding::rate")]
     pub committed_hours_per_working_day: f64,
-    #[serde(serialize_with = "super::rounded::rate")]
+    #[serde(serialize_with = "crate::rounding::rate")]
     pub fte: f64,
     /// The mean capacity over the working days of the month that have one; `None` when no
     /// working day has one. See `capacity_known_working_days` for how many do.
-    #[serde(serialize_with = "super::rounded::optional_rate")]
+    #[serde(serialize_with = "crate::rounding::optional_rate")]
     pub capacity_hours_per_working_day: Option<f64>,
     /// How many of the month's working days have a known capacity: `working_days` when the
     /// capacity is the whole month's.
     pub capacity_known_working_days: u32,
     pub delivered_hours: Hours,
+    /// What the reports say of the month, decided once ([`CommitmentRow::over_capacity`] and
+    /// the others): written by [`commitment_by_month`], not serialised.
+    #[serde(skip)]
+    pub over_capacity: bool,
+    #[serde(skip)]
+    pub capacity_known_for_whole_month: bool,
+    /// The hours delivered, `None` for a month after the as-of date's.
+    #[serde(skip)]
+    pub delivered: Option<Hours>,
+    #[serde(skip)]
+    pub delivered_per_working_day: f64,
+    /// Delivered per working day as a share of capacity, when both are known.
+    #[serde(skip)]
+    pub utilisation: Option<f64>,
 }
 
 impl CommitmentRow {
@@ -59,6 +73,28 @@ impl CommitmentRow {
     /// Hours delivered per working day of the month, on the scale of the commitment.
     pub fn delivered_per_working_day(&self) -> f64 {
         per_working_day(self.delivered_hours, self.working_days)
+    }
+
+    /// The month's utilisation: delivered per working day over the capacity per working day,
+    /// when the month has been reached and its capacity is known on every working day.
+    pub fn utilisation(&self, as_of: NaiveDate) -> Option<f64> {
+        let delivered = self.delivered_by(as_of)?;
+        let capacity =
+            self.capacity_hours_per_working_day.filter(|_| self.capacity_known_for_whole_month())?;
+        (capacity > 0.0 && self.working_days > 0)
+            .then(|| delivered.as_f64() / f64::from(self.working_days) / capacity)
+    }
+
+    /// The row with what the reports say of it filled in.
+    fn judged(self, as_of: NaiveDate) -> CommitmentRow {
+        CommitmentRow {
+            over_capacity: self.over_capacity(),
+            capacity_known_for_whole_month: self.capacity_known_for_whole_month(),
+            delivered: self.delivered_by(as_of),
+            delivered_per_working_day: self.delivered_per_working_day(),
+            utilisation: self.utilisation(as_of),
+            ..self
+        }
     }
 }
 
@@ -245,7 +281,13 @@ pub fn commitment_by_month(
                 capacity_hours_per_working_day: capacity,
                 capacity_known_working_days: known_days,
                 delivered_hours: delivered.get(&month).copied().unwrap_or_default(),
+                over_capacity: false,
+                capacity_known_for_whole_month: false,
+                delivered: None,
+                delivered_per_working_day: 0.0,
+                utilisation: None,
             }
+            .judged(as_of)
         })
         .collect()
 }
@@ -399,6 +441,11 @@ mod tests {
             capacity_hours_per_working_day: Some(4.0),
             capacity_known_working_days: known,
             delivered_hours: Hours::ZERO,
+            over_capacity: false,
+            capacity_known_for_whole_month: false,
+            delivered: None,
+            delivered_per_working_day: 0.0,
+            utilisation: None,
         };
         assert!(!row(10.0, 12).over_capacity());
         assert!(!row(10.0, 21).over_capacity());

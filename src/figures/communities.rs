@@ -94,7 +94,7 @@ pub enum Found {
 /// invisible characters compared as for linking), then the name in any case when only one
 /// community has it, then the file name the book gives it, then the plain slug of its name when
 /// only one community makes it. `slugs` gives a community's (file name, plain slug).
-pub fn find(
+pub fn matching(
     communities: &IdVec<CommunityId, Community>,
     wanted: &str,
     slugs: impl Fn(CommunityId) -> (String, String),

@@ -57,16 +57,21 @@ pub fn recent_work(dataset: &Dataset, activities: &[ActivityId], month: Month) -
 }
 
 /// An allocation's use day by day: (day, hours used by the end of that day), in date order,
-/// up to `as_of`.
+/// up to `as_of`. Only the hours within its window draw on it; an activity's hours are put on
+/// its first day in the window.
 pub fn cumulative_use(
     dataset: &Dataset,
     allocation: AllocationId,
     as_of: NaiveDate,
     calendar: &WorkCalendar,
 ) -> Vec<(NaiveDate, Hours)> {
+    let record = &dataset.allocations[allocation];
     let mut by_day: BTreeMap<NaiveDate, Hours> = BTreeMap::new();
     for (_, activity) in dataset.activities_of(allocation).filter(|(_, a)| a.counts_as_of(as_of)) {
-        *by_day.entry(activity.start).or_default() += activity.hours_as_of(as_of, calendar);
+        let hours = activity.hours_within(record.start, record.end, as_of, calendar);
+        if !hours.is_zero() {
+            *by_day.entry(activity.start.max(record.start)).or_default() += hours;
+        }
     }
     let mut total = Hours::ZERO;
     by_day

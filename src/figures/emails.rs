@@ -19,7 +19,7 @@
 use chrono::NaiveDate;
 
 use super::allocations::AllocationFigures;
-use super::report::recipients;
+use super::report::{recipients, Recipients};
 use crate::calendar::Month;
 use crate::model::{AllocationId, Dataset, IdVec};
 
@@ -45,17 +45,6 @@ pub enum EmailKind {
     Usage,
 }
 
-impl EmailKind {
-    /// The name people and file names use: `introduction`, `wrap-up`.
-    pub fn slug(self) -> &'static str {
-        match self {
-            EmailKind::Introduction => "introduction",
-            EmailKind::WrapUp => "wrap-up",
-            EmailKind::Usage => "usage",
-        }
-    }
-}
-
 /// What an email needs from the data and the data does not have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Missing {
@@ -76,6 +65,12 @@ pub struct DueEmail {
     pub missing: Vec<Missing>,
     /// For a wrap-up: the project's next allocation, whose provider takes over.
     pub next: Option<AllocationId>,
+    /// Who it goes to: its engagement's recipients.
+    pub recipients: Recipients,
+    /// The month the allocation ends in: a wrap-up attaches only the community's report of
+    /// that month. An earlier one leaves out its last weeks, a later one speaks of months the
+    /// wrap-up is not about.
+    pub ended_in: Month,
 }
 
 /// Whether an allocation's introduction is due as of `as_of` (see the module docs).
@@ -88,13 +83,6 @@ pub fn introduction_due(start: NaiveDate, as_of: NaiveDate, has_activity: bool) 
 /// Whether an allocation's wrap-up is due as of `as_of` (see the module docs).
 pub fn wrap_up_due(end: NaiveDate, as_of: NaiveDate) -> bool {
     (-WRAP_UP_DAYS_AFTER..=WRAP_UP_DAYS_AHEAD).contains(&(end - as_of).num_days())
-}
-
-/// Whether a community's report for `month` goes with the wrap-up of an allocation ending on
-/// `end`: only the report of the month it ended in. An earlier one leaves out its last weeks, a
-/// later one speaks of months the wrap-up is not about.
-pub fn report_goes_with(end: NaiveDate, month: Month) -> bool {
-    Month::of(end) == month
 }
 
 /// Every email due as of `as_of`: introductions by start date, then wrap-ups by end date.
@@ -124,6 +112,8 @@ pub fn due_emails(
         allocation,
         missing: missing(dataset, allocation),
         next: (kind == EmailKind::WrapUp).then(|| next_allocation(dataset, allocation)).flatten(),
+        recipients: recipients(dataset, dataset.allocations[allocation].engagement),
+        ended_in: Month::of(dataset.allocations[allocation].end),
     };
     let wrap_ups: Vec<DueEmail> = wrap_ups.into_iter().map(|id| due(EmailKind::WrapUp, id)).collect();
     let announced: Vec<AllocationId> =
@@ -198,16 +188,6 @@ mod tests {
         assert!(!introduction_due(day("2026-10-01"), as_of, true));
         assert!(!introduction_due(day("2026-09-30"), as_of, false));
         assert!(!introduction_due(day("2026-09-30"), as_of, true));
-    }
-
-    #[test]
-    fn a_wrap_up_takes_the_report_of_the_month_its_allocation_ended() {
-        let october = Month { year: 2026, month: 10 };
-        assert!(report_goes_with(day("2026-10-01"), october));
-        assert!(report_goes_with(day("2026-10-31"), october));
-        assert!(!report_goes_with(day("2026-09-30"), october), "a later report");
-        assert!(!report_goes_with(day("2026-11-01"), october), "an earlier report");
-        assert!(!report_goes_with(day("2026-06-30"), october), "four months later");
     }
 
     /// As of 2026-10-14: Sep 30 ended 14 days ago, Sep 29 ended 15 days ago; Oct 21 is 7 days

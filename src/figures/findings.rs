@@ -26,14 +26,6 @@ pub enum Subject {
 }
 
 impl Subject {
-    /// A stable code, the reason's for a reason.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Subject::Reason(reason) => reason.code(),
-            Subject::OutsideWindow { .. } => "outside-window",
-        }
-    }
-
     pub fn kind(&self) -> FindingKind {
         match self {
             Subject::Reason(reason) => reason.kind(),

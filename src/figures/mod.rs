@@ -18,12 +18,14 @@
 pub mod allocations;
 pub mod allowance;
 pub mod brief;
+pub mod changes;
 pub mod commitment;
 pub mod communities;
 pub mod delivery;
 pub mod emails;
 pub mod findings;
 pub mod initiatives;
+pub mod month;
 pub mod planning;
 pub mod reminders;
 pub mod report;
@@ -44,23 +46,20 @@ use crate::hours::Hours;
 use crate::model::{ActivityId, AllocationId, CommunityId, Dataset, EngagementId, Id, IdVec};
 use crate::settings::Settings;
 
-/// Totals of one engagement's allocations; `available = used − overrun + left_now +
-/// not_started + expired` (see [`allocations`]).
+/// Totals of one engagement's allocations, its status, and the activities dated outside their
+/// allocation's window.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EngagementFigures {
-    pub available: Hours,
-    pub used: Hours,
-    /// Hours usable now, in allocations whose window is open.
-    pub left_now: Hours,
-    /// Hours of allocations that have not started yet.
-    pub not_started: Hours,
-    /// Hours that expired unused in allocations whose window has closed.
-    pub expired: Hours,
-    pub overrun: Hours,
+    /// `available = used − overrun + left_now + not_started + expired` (see [`allocations`]).
+    pub hours: HoursTotals,
     pub status: EngagementStatus,
-    /// Counted activities dated (partly) outside their allocation's window: counted, but a
-    /// data owner should look at them.
+    /// Counted activities dated (partly) outside their allocation's window: delivered, but they
+    /// do not draw on the allocation, and a data owner should look at them.
     pub outside_window: Vec<ActivityId>,
+    /// The allocations the terminal summary lists ([`report::summary_allocations`]), and how
+    /// many earlier ones it leaves out.
+    pub listed: Vec<AllocationId>,
+    pub unlisted: usize,
 }
 
 /// Hours delivered and committed, and what they cost.
@@ -68,48 +67,11 @@ pub struct EngagementFigures {
 pub struct Cost {
     pub cost_per_hour: f64,
     pub delivered_hours: Hours,
-    #[serde(serialize_with = "rounded::cents")]
+    #[serde(serialize_with = "crate::rounding::cents")]
     pub delivered_cost: f64,
     pub committed_hours: Hours,
-    #[serde(serialize_with = "rounded::cents")]
+    #[serde(serialize_with = "crate::rounding::cents")]
     pub committed_cost: f64,
-}
-
-/// How the computed (not exact) figures serialise: to the precision people and programs use.
-pub mod rounded {
-    use serde::Serializer;
-
-    /// `value` to `decimals` places, with no negative zero.
-    pub fn round(value: f64, decimals: i32) -> f64 {
-        let scale = 10f64.powi(decimals);
-        let rounded = (value * scale).round() / scale;
-        if rounded == 0.0 {
-            0.0
-        } else {
-            rounded
-        }
-    }
-
-    /// Two decimals: hours and money.
-    pub(crate) fn cents<S: Serializer>(value: &f64, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_f64(round(*value, 2))
-    }
-
-    /// Three decimals: rates per working day and FTE.
-    pub(crate) fn rate<S: Serializer>(value: &f64, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_f64(round(*value, 3))
-    }
-
-    /// Three decimals, or null when unknown.
-    pub(crate) fn optional_rate<S: Serializer>(
-        value: &Option<f64>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match value {
-            Some(value) => serializer.serialize_f64(round(*value, 3)),
-            None => serializer.serialize_none(),
-        }
-    }
 }
 
 /// Every figure as of one date, keyed by the records' ids.
@@ -121,6 +83,11 @@ pub struct Figures {
     pub engagements: IdVec<EngagementId, EngagementFigures>,
     /// Most urgent first.
     pub urgency: Vec<EngagementId>,
+    /// The current engagement of each community, most urgent first: what a reader sees as the
+    /// communities.
+    pub current: Vec<EngagementId>,
+    /// The engagements counted, one definition for every output.
+    pub headcount: report::Headcount,
     pub communities: IdVec<CommunityId, Community>,
     /// Each engagement's community.
     pub community_of: IdVec<EngagementId, CommunityId>,
@@ -133,24 +100,13 @@ pub struct Figures {
 }
 
 impl Figures {
-    /// The current engagement of each community, most urgent first: what a reader sees as
-    /// the communities.
-    pub fn current_engagements(&self) -> impl Iterator<Item = EngagementId> + '_ {
-        self.urgency.iter().copied().filter(|id| self.is_current(*id))
-    }
-
-    /// Whether `engagement` leads its community (see [`communities::current_engagement`]).
-    pub fn is_current(&self, engagement: EngagementId) -> bool {
-        self.communities[self.community_of[engagement]].current == engagement
-    }
-
     /// The community of `engagement`.
     pub fn community(&self, engagement: EngagementId) -> &Community {
         &self.communities[self.community_of[engagement]]
     }
     /// The hours of some allocations, summed.
     pub fn hours_of(&self, allocations: &[AllocationId]) -> HoursTotals {
-        allocations.iter().map(|id| HoursTotals::of(&self.allocations[*id])).sum()
+        allocations.iter().map(|id| self.allocations[*id].hours).sum()
     }
     pub fn commitment_in(&self, month: Month) -> Option<&CommitmentRow> {
         self.commitment.iter().find(|row| row.month == month)
@@ -175,7 +131,12 @@ pub fn compute(dataset: &Dataset, settings: &Settings, as_of: NaiveDate) -> Figu
             *community_of.get_mut(*engagement) = community;
         }
     }
+    let urgency = report::urgency_order(dataset, &engagements);
+    let current: Vec<EngagementId> =
+        urgency.iter().copied().filter(|id| communities[community_of[*id]].current == *id).collect();
     Figures {
+        headcount: report::headcount(dataset, &engagements, &current, as_of),
+        current,
         communities,
         community_of,
         as_of,
@@ -184,7 +145,7 @@ pub fn compute(dataset: &Dataset, settings: &Settings, as_of: NaiveDate) -> Figu
         late_entries: reminders::late_entries(dataset, as_of, windows),
         quiet: reminders::quiet_allocations(dataset, &allocations, as_of, windows),
         cost: cost(&allocations, settings.cost_per_hour),
-        urgency: report::urgency_order(dataset, &engagements),
+        urgency,
         calendar,
         engagements,
         allocations,
@@ -208,15 +169,11 @@ fn engagement_figures(
         thresholds: &settings.status,
         as_of,
     });
-    let sum: HoursTotals =
-        dataset.allocations_of(engagement).map(|allocation| HoursTotals::of(&allocations[allocation])).sum();
+    let (listed, unlisted) = report::summary_allocations(dataset, allocations, engagement, as_of);
     EngagementFigures {
-        available: sum.available,
-        used: sum.used,
-        left_now: sum.left_now,
-        not_started: sum.not_started,
-        expired: sum.expired,
-        overrun: sum.overrun,
+        listed,
+        unlisted,
+        hours: dataset.allocations_of(engagement).map(|allocation| allocations[allocation].hours).sum(),
         status,
         outside_window: dataset
             .engagement_activities(engagement)
@@ -228,10 +185,11 @@ fn engagement_figures(
     }
 }
 
-/// Delivered: hours used as of the date; committed: hours available in all allocations.
+/// Delivered: hours delivered as of the date (used, and outside the windows); committed: hours
+/// available in all allocations.
 fn cost(allocations: &IdVec<AllocationId, AllocationFigures>, cost_per_hour: f64) -> Cost {
-    let delivered_hours: Hours = allocations.iter().map(|a| a.used).sum();
-    let committed_hours: Hours = allocations.iter().map(|a| a.available).sum();
+    let delivered_hours: Hours = allocations.iter().map(|a| a.hours.delivered()).sum();
+    let committed_hours: Hours = allocations.iter().map(|a| a.hours.available).sum();
     Cost {
         cost_per_hour,
         delivered_hours,

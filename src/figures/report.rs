@@ -3,13 +3,14 @@
 
 use chrono::NaiveDate;
 
+use super::allocations::AllocationFigures;
 use super::allocations::State;
 use super::communities::Community;
 use super::status::Status;
-use super::{EngagementFigures, Figures};
+use super::EngagementFigures;
 use crate::calendar::Month;
 use crate::load::contacts::Role;
-use crate::model::{AllocationId, Contact, Dataset, EngagementId, IdVec};
+use crate::model::{AllocationId, ContactId, Dataset, EngagementId, IdVec};
 
 /// Completed allocations that ended within this many days are still listed in the summary.
 const RECENT_DAYS: i64 = 31;
@@ -19,14 +20,15 @@ const RECENT_DAYS: i64 = 31;
 /// out.
 pub fn summary_allocations(
     dataset: &Dataset,
-    figures: &Figures,
+    allocations: &IdVec<AllocationId, AllocationFigures>,
     engagement: EngagementId,
+    as_of: NaiveDate,
 ) -> (Vec<AllocationId>, usize) {
     let (shown, hidden): (Vec<AllocationId>, Vec<AllocationId>) =
         dataset.allocations_of(engagement).partition(|id| {
-            let totals = &figures.allocations[*id];
-            let recently_ended = (figures.as_of - dataset.allocations[*id].end).num_days() <= RECENT_DAYS;
-            totals.state != State::Completed || recently_ended || !totals.overrun.is_zero()
+            let totals = &allocations[*id];
+            let recently_ended = (as_of - dataset.allocations[*id].end).num_days() <= RECENT_DAYS;
+            totals.state != State::Completed || recently_ended || !totals.hours.overrun.is_zero()
         });
     (shown, hidden.len())
 }
@@ -82,17 +84,19 @@ pub fn community_reported_in_month(
 /// in each of two engagements is two rows (two Airtable records) with the same name. Each
 /// address appears once: a contact who is both Technical and Administrative is in To only,
 /// and a person on two rows of one engagement is listed once.
-pub struct Recipients<'a> {
-    pub to: Vec<&'a Contact>,
-    pub cc: Vec<&'a Contact>,
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Recipients {
+    pub to: Vec<ContactId>,
+    pub cc: Vec<ContactId>,
 }
 
-pub fn recipients(dataset: &Dataset, engagement: EngagementId) -> Recipients<'_> {
+pub fn recipients(dataset: &Dataset, engagement: EngagementId) -> Recipients {
     let mut seen = std::collections::HashSet::new();
-    let mut with_role = |role: Role| -> Vec<&Contact> {
+    let mut with_role = |role: Role| -> Vec<ContactId> {
         dataset
             .contacts_with_role(engagement, role)
-            .filter(|contact| !contact.email.is_empty() && seen.insert(contact.email.to_lowercase()))
+            .filter(|(_, contact)| !contact.email.is_empty() && seen.insert(contact.email.to_lowercase()))
+            .map(|(id, _)| id)
             .collect()
     };
     let to = with_role(Role::Technical);
@@ -100,26 +104,50 @@ pub fn recipients(dataset: &Dataset, engagement: EngagementId) -> Recipients<'_>
     Recipients { to, cc }
 }
 
-/// Counts for the headline tables.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The contacts a page of `engagement` names, in file order, with their roles other than
+/// Billing: a Billing-only contact is never named.
+pub fn named_contacts(dataset: &Dataset, engagement: EngagementId) -> Vec<(ContactId, Vec<Role>)> {
+    dataset
+        .reported_contacts(engagement)
+        .map(|id| (id, dataset.contacts[id].roles.iter().copied().filter(|r| *r != Role::Billing).collect()))
+        .collect()
+}
+
+/// How many engagements a report counts, and how: one definition for the dashboard, the
+/// aggregated report and the terminal.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Headcount {
-    /// Engagements whose dates include the as-of date (no date counts as open).
-    pub active_engagements: usize,
+    /// Engagements running on the as-of date: started (or no start date) and not ended (or no
+    /// end date).
+    pub running: usize,
+    /// Engagements past their end date whose Status still says Active: lapsed contracts,
+    /// listed under action, never counted as running.
+    pub lapsed: Vec<EngagementId>,
+    /// Current engagements by internal status.
     pub action_needed: usize,
     pub at_risk: usize,
 }
 
-pub fn headcount(dataset: &Dataset, figures: &Figures) -> Headcount {
-    let as_of = figures.as_of;
-    let active_engagements = dataset
+pub fn headcount(
+    dataset: &Dataset,
+    engagements: &IdVec<EngagementId, EngagementFigures>,
+    current: &[EngagementId],
+    as_of: NaiveDate,
+) -> Headcount {
+    let running = dataset
         .engagements
         .iter()
         .filter(|e| e.start.is_none_or(|s| s <= as_of) && e.end.is_none_or(|end| end >= as_of))
         .count();
-    let count = |status: Status| figures.engagements.iter().filter(|e| e.status.status == status).count();
-    Headcount {
-        active_engagements,
-        action_needed: count(Status::ActionNeeded),
-        at_risk: count(Status::AtRisk),
-    }
+    let lapsed = dataset
+        .engagements
+        .iter_enumerated()
+        .filter(|(_, e)| {
+            e.end.is_some_and(|end| end < as_of) && e.status.trim().eq_ignore_ascii_case("active")
+        })
+        .map(|(id, _)| id)
+        .collect();
+    let count =
+        |status: Status| current.iter().filter(|id| engagements[**id].status.status == status).count();
+    Headcount { running, lapsed, action_needed: count(Status::ActionNeeded), at_risk: count(Status::AtRisk) }
 }

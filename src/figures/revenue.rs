@@ -7,7 +7,10 @@
 //!   engagements without a contract value shown apart; the ratio to revenue leaves that part out
 //!   so both sides cover the same work. Months after the as-of month have no delivered cost.
 //! - Cost committed: the hours the valued contracts' allocations commit in the month.
-//! - Per engagement: the effective revenue per hour delivered and per hour committed.
+//! - Per engagement: the revenue per hour delivered (the revenue earned to the as-of date ÷
+//!   the hours delivered to it, so a contract half-way through is not divided by half its
+//!   hours) and per hour committed (the whole value ÷ the hours its allocations make
+//!   available).
 
 use std::collections::BTreeMap;
 
@@ -37,19 +40,31 @@ pub struct RevenueMonth {
     pub delivered_cost_without_value: Option<f64>,
     /// The cost of the hours the valued contracts' allocations commit in the month.
     pub committed_cost: f64,
+    /// Cost of the hours delivered to the valued contracts ÷ their revenue: both sides cover
+    /// the same work. `None` without revenue or before anything is delivered.
+    pub delivered_ratio: Option<f64>,
+    /// Cost of the hours committed ÷ revenue, when there is revenue.
+    pub committed_ratio: Option<f64>,
 }
 
 impl RevenueMonth {
-    /// Cost of the hours delivered to the valued contracts ÷ their revenue: both sides cover
-    /// the same work. `None` without revenue or before anything is delivered.
-    pub fn delivered_ratio(&self) -> Option<f64> {
-        let valued = self.delivered_cost? - self.delivered_cost_without_value.unwrap_or(0.0);
-        (self.revenue > 0.0).then(|| valued / self.revenue)
-    }
-
-    /// Cost of the hours committed ÷ revenue, when there is revenue.
-    pub fn committed_ratio(&self) -> Option<f64> {
-        (self.revenue > 0.0).then(|| self.committed_cost / self.revenue)
+    fn new(
+        month: Month,
+        revenue: f64,
+        delivered_cost: Option<f64>,
+        delivered_cost_without_value: Option<f64>,
+        committed_cost: f64,
+    ) -> RevenueMonth {
+        let valued = delivered_cost.map(|cost| cost - delivered_cost_without_value.unwrap_or(0.0));
+        RevenueMonth {
+            month,
+            revenue,
+            delivered_cost,
+            delivered_cost_without_value,
+            committed_cost,
+            delivered_ratio: valued.filter(|_| revenue > 0.0).map(|valued| valued / revenue),
+            committed_ratio: (revenue > 0.0).then(|| committed_cost / revenue),
+        }
     }
 }
 
@@ -58,7 +73,10 @@ impl RevenueMonth {
 pub struct EngagementRevenue {
     pub engagement: EngagementId,
     pub value: f64,
-    /// `value` ÷ hours delivered, when some are.
+    /// The part of `value` earned by the as-of date ([`earned_to_date`]), when the engagement
+    /// has dates.
+    pub earned: Option<f64>,
+    /// `earned` ÷ hours delivered by the as-of date, when some are.
     pub per_delivered_hour: Option<f64>,
     /// `value` ÷ hours available in its allocations, when there are some.
     pub per_committed_hour: Option<f64>,
@@ -98,6 +116,36 @@ pub fn spread_value(
             (month, cents as f64 / 100.0 * share)
         })
         .collect()
+}
+
+/// The part of a value (cents) spread over `first..=last` ([`spread_value`]) that falls on or
+/// before `as_of`, in currency units.
+pub fn earned_to_date(
+    cents: i64,
+    first: chrono::NaiveDate,
+    last: chrono::NaiveDate,
+    as_of: chrono::NaiveDate,
+    calendar: &WorkCalendar,
+) -> f64 {
+    if as_of < first {
+        return 0.0;
+    }
+    let until = as_of.min(last);
+    let share = match calendar.working_days(first, last) {
+        0 => ((until - first).num_days() as f64 + 1.0) / ((last - first).num_days() as f64 + 1.0),
+        total => f64::from(calendar.working_days(first, until)) / f64::from(total),
+    };
+    cents as f64 / 100.0 * share
+}
+
+/// An engagement's revenue per hour delivered: the revenue earned by the as-of date over the
+/// hours delivered by then (used, and outside the allocations' windows). `None` without a
+/// value, dates, or hours.
+pub fn per_delivered_hour(dataset: &Dataset, figures: &Figures, engagement: EngagementId) -> Option<f64> {
+    let record = &dataset.engagements[engagement];
+    let earned =
+        earned_to_date(record.contract_value?, record.start?, record.end?, figures.as_of, &figures.calendar);
+    per_hour(earned, figures.engagements[engagement].hours.delivered())
 }
 
 /// Revenue, and the hours delivered to engagements without value and committed by valued ones,
@@ -143,11 +191,17 @@ pub fn revenue(dataset: &Dataset, figures: &Figures, cost_per_hour: f64) -> Reve
         }
         let totals = &figures.engagements[id];
         let value = cents as f64 / 100.0;
-        let per_committed_hour = per_hour(value, totals.available);
+        let per_committed_hour = per_hour(value, totals.hours.available);
         engagements.push(EngagementRevenue {
             engagement: id,
             value,
-            per_delivered_hour: per_hour(value, totals.used),
+            earned: match (engagement.start, engagement.end) {
+                (Some(start), Some(end)) => {
+                    Some(earned_to_date(cents, start, end, figures.as_of, &figures.calendar))
+                }
+                _ => None,
+            },
+            per_delivered_hour: per_delivered_hour(dataset, figures, id),
             per_committed_hour,
             below_cost: per_committed_hour.is_some_and(|per_hour| per_hour < cost_per_hour),
         });
@@ -161,14 +215,13 @@ pub fn revenue(dataset: &Dataset, figures: &Figures, cost_per_hour: f64) -> Reve
         .into_iter()
         .map(|(month, sums)| {
             let delivered_cost = delivered_cost(figures, month, cost_per_hour);
-            RevenueMonth {
+            RevenueMonth::new(
                 month,
-                revenue: sums.revenue,
+                sums.revenue,
                 delivered_cost,
-                delivered_cost_without_value: delivered_cost
-                    .map(|_| sums.delivered_without_value * cost_per_hour),
-                committed_cost: sums.committed * cost_per_hour,
-            }
+                delivered_cost.map(|_| sums.delivered_without_value * cost_per_hour),
+                sums.committed * cost_per_hour,
+            )
         })
         .collect();
     Revenue { months, engagements, undated, without_value }

@@ -31,38 +31,6 @@ pub enum Status {
     ActionNeeded,
 }
 
-impl EngagementStatus {
-    /// The status a community report shows: from the reasons it can act on only.
-    pub fn for_community(&self) -> (Status, Vec<&Reason>) {
-        let reasons: Vec<&Reason> =
-            self.reasons.iter().filter(|r| r.audience() == Audience::Community).collect();
-        let live = reasons.iter().map(|r| r.status()).max().unwrap_or(Status::OnTrack);
-        let status =
-            if self.status == Status::Ended && live != Status::ActionNeeded { Status::Ended } else { live };
-        (status, reasons)
-    }
-}
-
-impl Status {
-    pub fn colour(self) -> &'static str {
-        match self {
-            Status::Ended => "grey",
-            Status::OnTrack => "green",
-            Status::AtRisk => "yellow",
-            Status::ActionNeeded => "red",
-        }
-    }
-
-    pub fn slug(self) -> &'static str {
-        match self {
-            Status::Ended => "ended",
-            Status::OnTrack => "on-track",
-            Status::AtRisk => "at-risk",
-            Status::ActionNeeded => "action-needed",
-        }
-    }
-}
-
 /// Who a reason is for. Community reports show only what the community can act on; data
 /// findings and staff instructions stay internal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -163,36 +131,6 @@ pub enum Reason {
 }
 
 impl Reason {
-    /// A stable code for programs (JSON), independent of the wording.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Reason::ActivitiesAfterEnd { .. } => "activities-after-end",
-            Reason::StillMarkedActive { .. } => "still-marked-active",
-            Reason::Overrun { .. } => "overrun",
-            Reason::PastOverrun { .. } => "past-overrun",
-            Reason::ForecastOverrun { .. } => "forecast-overrun",
-            Reason::EngagementIncomplete { .. } => "engagement-incomplete",
-            Reason::NoProjects => "no-projects",
-            Reason::ProjectIncomplete { .. } => "project-incomplete",
-            Reason::NoAllocations { .. } => "no-allocations",
-            Reason::NoProvider { .. } => "no-provider",
-            Reason::RenewalDue { .. } => "renewal-due",
-            Reason::OffPace { .. } => "off-pace",
-        }
-    }
-
-    /// The allocation it is about, if it is about one.
-    pub fn allocation(&self) -> Option<AllocationId> {
-        match self {
-            Reason::Overrun { allocation, .. }
-            | Reason::PastOverrun { allocation, .. }
-            | Reason::ForecastOverrun { allocation, .. }
-            | Reason::NoProvider { allocation }
-            | Reason::OffPace { allocation, .. } => Some(*allocation),
-            _ => None,
-        }
-    }
-
     /// Whether a community report shows it.
     pub fn audience(&self) -> Audience {
         match self {
@@ -286,8 +224,8 @@ fn action_needed_reasons(input: &StatusInput<'_>) -> Vec<Reason> {
     for allocation in input.dataset.allocations_of(input.engagement) {
         let figures = &input.allocations[allocation];
         let end = input.dataset.allocations[allocation].end;
-        let (used, available) = (figures.used, figures.available);
-        if figures.overrun > Hours::ZERO {
+        let (used, available) = (figures.hours.used, figures.hours.available);
+        if figures.hours.overrun > Hours::ZERO {
             if (input.as_of - end).num_days() <= input.thresholds.overrun_days_after_end {
                 let since = figures.overrun_since.unwrap_or(input.as_of);
                 reasons.push(Reason::Overrun { allocation, used, available, since });
@@ -309,7 +247,7 @@ fn action_needed_reasons(input: &StatusInput<'_>) -> Vec<Reason> {
 const TOLERANCE: f64 = 1e-9;
 
 fn forecast_overruns(figures: &AllocationFigures, thresholds: &StatusThresholds) -> bool {
-    let limit = figures.available.as_f64() * (1.0 + thresholds.forecast_overrun_percent / 100.0);
+    let limit = figures.hours.available.as_f64() * (1.0 + thresholds.forecast_overrun_percent / 100.0);
     figures.state == State::Active
         && figures.elapsed_working_days >= thresholds.pace_min_elapsed_working_days
         && figures.forecast_at_end > limit + TOLERANCE
@@ -418,7 +356,7 @@ fn off_pace(figures: &AllocationFigures, thresholds: &StatusThresholds) -> Optio
     if !judged {
         return None;
     }
-    let ratio = figures.used.as_f64() / figures.expected_used * 100.0;
+    let ratio = figures.hours.used.as_f64() / figures.expected_used * 100.0;
     if ratio < thresholds.pace_low_percent - TOLERANCE {
         Some(false)
     } else if ratio > thresholds.pace_high_percent + TOLERANCE {
@@ -435,9 +373,9 @@ fn pace_reason(input: &StatusInput<'_>, allocation: AllocationId) -> Option<Reas
     Some(Reason::OffPace {
         allocation,
         ahead,
-        used: figures.used,
+        used: figures.hours.used,
         expected: figures.expected_used,
-        left: figures.left_now,
+        left: figures.hours.left_now,
         since,
     })
 }

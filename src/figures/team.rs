@@ -33,13 +33,16 @@ pub struct MemberMonth {
     pub engagements: Vec<EngagementId>,
     /// Their even share of the team's capacity in the month, when it is known.
     pub share: Option<f64>,
+    /// Committed beyond their share (never when the share is unknown).
+    pub committed_over_share: bool,
+    /// Delivered beyond their share (never when the share is unknown).
+    pub delivered_over_share: bool,
 }
 
-impl MemberMonth {
-    /// Committed beyond their share (never when the share is unknown).
-    pub fn over_share(&self) -> bool {
-        self.share.is_some_and(|share| self.committed > share + 1e-9)
-    }
+/// Whether `hours` go beyond `share` (never when the share is unknown); floating-point noise at
+/// the share is not beyond it.
+pub fn over_share(hours: f64, share: Option<f64>) -> bool {
+    share.is_some_and(|share| hours > share + 1e-9)
 }
 
 /// Every member with hours delivered or committed in `month`, most committed first, then by
@@ -83,7 +86,15 @@ pub fn team_month(dataset: &Dataset, figures: &Figures, month: Month) -> Vec<Mem
         .commitment_in(month)
         .and_then(team_capacity)
         .map(|capacity| capacity / members.len().max(1) as f64);
-    let mut team: Vec<MemberMonth> = members.into_values().map(|m| MemberMonth { share, ..m }).collect();
+    let mut team: Vec<MemberMonth> = members
+        .into_values()
+        .map(|m| MemberMonth {
+            share,
+            committed_over_share: over_share(m.committed, share),
+            delivered_over_share: over_share(m.delivered.as_f64(), share),
+            ..m
+        })
+        .collect();
     for member in &mut team {
         member.engagements.sort();
     }
@@ -98,6 +109,8 @@ fn empty(name: &str) -> MemberMonth {
         committed: 0.0,
         engagements: Vec::new(),
         share: None,
+        committed_over_share: false,
+        delivered_over_share: false,
     }
 }
 
@@ -107,16 +120,6 @@ fn team_capacity(row: &CommitmentRow) -> Option<f64> {
         .then_some(row.capacity_hours_per_working_day)
         .flatten()
         .map(|per_day| per_day * f64::from(row.working_days))
-}
-
-/// How busy the team was in a month: hours delivered per working day as a share of the
-/// capacity per working day. `None` for a month not reached yet or whose capacity is not known
-/// on every working day.
-pub fn utilisation(row: &CommitmentRow, as_of: NaiveDate) -> Option<f64> {
-    let delivered = row.delivered_by(as_of)?;
-    let capacity = row.capacity_hours_per_working_day.filter(|_| row.capacity_known_for_whole_month())?;
-    (capacity > 0.0 && row.working_days > 0)
-        .then(|| delivered.as_f64() / f64::from(row.working_days) / capacity)
 }
 
 /// An engagement that ends within the renewal list's window.
@@ -131,7 +134,8 @@ pub struct Renewal {
 }
 
 /// The current engagements ending within `days` days of the as-of date (day 0 to day `days`
-/// inclusive), soonest first.
+/// inclusive), and those that ended but are still marked Active (lapsed, a negative
+/// `days_left`): the renewal conversations to have, soonest end first.
 pub fn renewals(dataset: &Dataset, figures: &Figures, days: i64) -> Vec<Renewal> {
     let mut renewals: Vec<Renewal> = figures
         .communities
@@ -140,11 +144,13 @@ pub fn renewals(dataset: &Dataset, figures: &Figures, days: i64) -> Vec<Renewal>
             let engagement = community.current;
             let end = dataset.engagements[engagement].end?;
             let days_left = (end - figures.as_of).num_days();
-            (0..=days).contains(&days_left).then(|| Renewal {
+            let lapsed =
+                days_left < 0 && dataset.engagements[engagement].status.trim().eq_ignore_ascii_case("active");
+            ((0..=days).contains(&days_left) || lapsed).then(|| Renewal {
                 engagement,
                 end,
                 days_left,
-                left_now: figures.engagements[engagement].left_now,
+                left_now: figures.engagements[engagement].hours.left_now,
                 last_activity: dataset
                     .allocations_of(engagement)
                     .filter_map(|allocation| figures.allocations[allocation].last_activity)

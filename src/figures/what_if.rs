@@ -48,17 +48,17 @@ pub struct WhatIf {
     pub counted_from: NaiveDate,
     pub working_days: u32,
     /// Means per working day over the counted period.
-    #[serde(serialize_with = "super::rounded::rate")]
+    #[serde(serialize_with = "crate::rounding::rate")]
     pub committed_before: f64,
-    #[serde(serialize_with = "super::rounded::rate")]
+    #[serde(serialize_with = "crate::rounding::rate")]
     pub committed_after: f64,
     /// What the SoW periods not yet allocated add per working day.
-    #[serde(serialize_with = "super::rounded::rate")]
+    #[serde(serialize_with = "crate::rounding::rate")]
     pub unallocated_sow: f64,
     /// The mean capacity, when it is known on every working day of the period.
-    #[serde(serialize_with = "super::rounded::optional_rate")]
+    #[serde(serialize_with = "crate::rounding::optional_rate")]
     pub capacity: Option<f64>,
-    #[serde(serialize_with = "super::rounded::optional_rate")]
+    #[serde(serialize_with = "crate::rounding::optional_rate")]
     pub headroom: Option<f64>,
     /// `None` when the capacity is unknown on some working day.
     pub safe: Option<bool>,
@@ -69,6 +69,9 @@ pub struct WhatIf {
     /// The unallocated SoW periods inside the period.
     pub sow_periods: Vec<PlannedAllocation>,
     pub months: Vec<WhatIfMonth>,
+    /// The months of the period over capacity with the request (their headroom below zero).
+    #[serde(skip)]
+    pub months_over: Vec<Month>,
 }
 
 /// The same figures for the part of the period in one month.
@@ -77,29 +80,22 @@ pub struct WhatIfMonth {
     pub month: Month,
     pub working_days: u32,
     /// The chart's committed hours per working day for this month.
-    #[serde(serialize_with = "super::rounded::rate")]
+    #[serde(serialize_with = "crate::rounding::rate")]
     pub committed_before: f64,
-    #[serde(serialize_with = "super::rounded::rate")]
+    #[serde(serialize_with = "crate::rounding::rate")]
     pub committed_after: f64,
-    #[serde(serialize_with = "super::rounded::rate")]
+    #[serde(serialize_with = "crate::rounding::rate")]
     pub unallocated_sow: f64,
-    #[serde(serialize_with = "super::rounded::optional_rate")]
+    #[serde(serialize_with = "crate::rounding::optional_rate")]
     pub capacity: Option<f64>,
     /// Whether every working day of this part has a known capacity.
     pub capacity_known: bool,
-    #[serde(serialize_with = "super::rounded::optional_rate")]
+    #[serde(serialize_with = "crate::rounding::optional_rate")]
     pub headroom: Option<f64>,
 }
 
 /// Rates within this of each other are equal: committing up to capacity exactly is safe.
 const TOLERANCE: f64 = 1e-9;
-
-impl WhatIf {
-    /// The months of the period over capacity with the request (their headroom below zero).
-    pub fn months_over(&self) -> Vec<Month> {
-        self.months.iter().filter(|m| m.headroom.is_some_and(|h| h < -TOLERANCE)).map(|m| m.month).collect()
-    }
-}
 
 pub fn what_if(
     dataset: &Dataset,
@@ -179,6 +175,11 @@ fn verdict(
         capacity,
         unknown_capacity,
         sow_periods,
+        months_over: months
+            .iter()
+            .filter(|m| m.headroom.is_some_and(|h| h < -TOLERANCE))
+            .map(|m| m.month)
+            .collect(),
         months,
     }
 }

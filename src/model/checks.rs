@@ -44,7 +44,7 @@ fn warn_about_activity(
             last_day(activity.end)
         };
         let message = format!(
-            "activity is outside its allocation \"{}\" ({} to {}); it is counted but flagged",
+            "activity is outside its allocation \"{}\" ({} to {}); its hours there do not draw on it",
             quoted_name(&allocation.name),
             allocation.start,
             allocation.end

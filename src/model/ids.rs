@@ -94,6 +94,10 @@ impl<I: Id, T> IdVec<I, T> {
         &mut self.items[id.index()]
     }
 
+    pub fn iter_mut(&mut self) -> std::slice::IterMut<'_, T> {
+        self.items.iter_mut()
+    }
+
     /// Keeps the records `keep` accepts; ids of later records change, so this is only for
     /// building a collection before anything refers to it.
     pub fn retain(&mut self, keep: impl FnMut(&T) -> bool) {

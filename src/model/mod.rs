@@ -109,6 +109,30 @@ impl Activity {
         self.units.share(elapsed, total)
     }
 
+    /// The part of [`Activity::hours_as_of`] that falls within `first..=last` (an allocation's
+    /// window): its units spread evenly over its working days (calendar days when it has none),
+    /// the days up to `as_of` and inside the window counted. What falls outside the window is
+    /// `hours_as_of − hours_within`, so the two always add up to what was delivered.
+    pub fn hours_within(
+        &self,
+        first: NaiveDate,
+        last: NaiveDate,
+        as_of: NaiveDate,
+        calendar: &WorkCalendar,
+    ) -> Hours {
+        if self.start >= first && self.end <= last {
+            return self.hours_as_of(as_of, calendar);
+        }
+        let (from, to) = (self.start.max(first), self.end.min(last).min(as_of));
+        if from > to {
+            return Hours::ZERO;
+        }
+        match calendar.working_days(self.start, self.end) {
+            0 => self.units.share(calendar_days(from, to), calendar_days(self.start, self.end)),
+            total => self.units.share(calendar.working_days(from, to), total),
+        }
+    }
+
     /// The description as logged: the team's words.
     pub fn description(&self) -> &str {
         &self.texts[..self.public_from as usize]
@@ -227,17 +251,58 @@ impl Dataset {
 
     /// The contacts of an engagement with `role` (a contact may have several roles and
     /// engagements), in file order.
-    pub fn contacts_with_role(&self, engagement: EngagementId, role: Role) -> impl Iterator<Item = &Contact> {
-        self.contacts
-            .iter()
-            .filter(move |contact| contact.engagements.contains(&engagement) && contact.roles.contains(&role))
+    pub fn contacts_with_role(
+        &self,
+        engagement: EngagementId,
+        role: Role,
+    ) -> impl Iterator<Item = (ContactId, &Contact)> {
+        self.contacts.iter_enumerated().filter(move |(_, contact)| {
+            contact.engagements.contains(&engagement) && contact.roles.contains(&role)
+        })
     }
 
     /// The contacts of an engagement who appear in reports (never Billing-only ones).
-    pub fn reported_contacts(&self, engagement: EngagementId) -> impl Iterator<Item = &Contact> {
+    pub fn reported_contacts(&self, engagement: EngagementId) -> impl Iterator<Item = ContactId> + '_ {
         self.contacts
-            .iter()
-            .filter(move |contact| contact.engagements.contains(&engagement) && contact.is_reported())
+            .iter_enumerated()
+            .filter(move |(_, contact)| contact.engagements.contains(&engagement) && contact.is_reported())
+            .map(|(id, _)| id)
+    }
+
+    /// The dataset as it was known on `known_at`: the activities logged (Created) after that
+    /// day left out, as `--known-at` reads an export. Rows without a Created date stay: nothing
+    /// says when they were logged.
+    pub fn known_at(&self, known_at: NaiveDate) -> Dataset {
+        let mut dataset = Dataset {
+            activities: self
+                .activities
+                .iter()
+                .filter(|activity| activity.created.is_none_or(|created| created <= known_at))
+                .cloned()
+                .collect(),
+            ..self.clone_without_activities()
+        };
+        for allocation in dataset.allocations.iter_mut() {
+            allocation.activities.clear();
+        }
+        for index in 0..dataset.activities.len() {
+            let id = ActivityId::from_index(index);
+            let allocation = dataset.activities[id].allocation;
+            dataset.allocations.get_mut(allocation).activities.push(id);
+        }
+        dataset
+    }
+
+    fn clone_without_activities(&self) -> Dataset {
+        Dataset {
+            engagements: self.engagements.clone(),
+            projects: self.projects.clone(),
+            allocations: self.allocations.clone(),
+            activities: IdVec::default(),
+            contacts: self.contacts.clone(),
+            team_members: self.team_members.clone(),
+            capacity: self.capacity.clone(),
+        }
     }
 
     pub fn engagement_of(&self, allocation: AllocationId) -> &Engagement {
@@ -251,6 +316,39 @@ impl Dataset {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    fn day(text: &str) -> NaiveDate {
+        text.parse().unwrap()
+    }
+
+    /// Hours outside an allocation's window do not draw on it: the part within is its units
+    /// spread over the activity's working days, those inside the window and up to the as-of
+    /// date counted.
+    #[test]
+    fn hours_within_a_window_are_the_working_days_inside_it() {
+        let calendar = WorkCalendar::default();
+        let (august_1, august_31) = (day("2026-08-01"), day("2026-08-31"));
+        // Fri 28 August to Fri 4 September: 6 working days (28, 31, 1–4), 6 h, 1 h a day.
+        let across = Activity::standalone(day("2026-08-28"), day("2026-09-04"), Hours::whole(6));
+        let end = day("2026-10-31");
+        assert_eq!(across.hours_within(august_1, august_31, end, &calendar), Hours::whole(2));
+        assert_eq!(across.hours_as_of(end, &calendar), Hours::whole(6));
+        // As of Wed 2 September: 4 h delivered (28, 31, 1, 2), 2 h of them in August.
+        let september_2 = day("2026-09-02");
+        assert_eq!(across.hours_as_of(september_2, &calendar), Hours::whole(4));
+        assert_eq!(across.hours_within(august_1, august_31, september_2, &calendar), Hours::whole(2));
+        // Inside: all of it, as of the date; after the window: none.
+        let inside = Activity::standalone(day("2026-08-10"), day("2026-08-10"), Hours::whole(3));
+        assert_eq!(inside.hours_within(august_1, august_31, end, &calendar), Hours::whole(3));
+        let after = Activity::standalone(day("2026-09-17"), day("2026-09-17"), Hours::whole(3));
+        assert_eq!(after.hours_within(august_1, august_31, end, &calendar), Hours::ZERO);
+        // A weekend with no working day is split by calendar days: Sat 29 in, Sun 30 out of a
+        // window ending on the 29th.
+        let weekend = Activity::standalone(day("2026-08-29"), day("2026-08-30"), Hours::whole(2));
+        assert_eq!(weekend.hours_within(august_1, day("2026-08-29"), end, &calendar), Hours::whole(1));
+    }
+
     /// An export can hold a million activities: each row stays at 56 bytes, and the model's
     /// activity has the same layout so the loader's rows become activities in place.
     #[test]

@@ -38,7 +38,7 @@ pub fn money(value: f64, currency: &str) -> String {
 }
 
 /// Rounds to `decimals` places for machine-readable output.
-pub use crate::figures::rounded::round;
+pub use crate::rounding::round;
 
 /// Exact hours as people read them, one decimal at most: `6`, `2.5`.
 pub fn h(value: Hours) -> String {
@@ -93,17 +93,6 @@ pub fn usage_bar(used: Hours, available: Hours) -> String {
     let filled = if available > 0.0 { (used / available * BAR_WIDTH as f64).round() as usize } else { 0 };
     let filled = filled.min(BAR_WIDTH);
     format!("{}{}", "█".repeat(filled), "░".repeat(BAR_WIDTH - filled))
-}
-
-/// An engagement's or project's dates: `2026-01-01 to 2027-12-31`, `from 2026-01-01 (no end
-/// date)`.
-pub fn period(start: Option<chrono::NaiveDate>, end: Option<chrono::NaiveDate>) -> String {
-    match (start, end) {
-        (Some(start), Some(end)) => format!("{start} to {end}"),
-        (Some(start), None) => format!("from {start} (no end date)"),
-        (None, Some(end)) => format!("until {end} (no start date)"),
-        (None, None) => "no dates".to_string(),
-    }
 }
 
 /// The first line of a description (its one-line title) and the rest (the outcome).

@@ -2,6 +2,8 @@
 //! sentences made from figures ([`phrases`]), so a figure reads the same in the terminal, the
 //! JSON and the pages.
 
+pub mod changes;
+pub mod codes;
 pub mod format;
 pub mod logging;
 pub mod phrases;

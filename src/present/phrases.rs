@@ -6,9 +6,11 @@
 use anyhow::{Context, Result};
 use serde::Serialize;
 
+use super::codes::{reason_code, subject_code};
 use super::format::{either, h, hours, long_date, short_name};
 use crate::figures::findings::{Finding, Subject};
 use crate::figures::status::{Audience, Part, Reason};
+use crate::load::contacts::Role;
 use crate::model::Dataset;
 use crate::templates::{Engine, TemplateSet};
 
@@ -16,12 +18,27 @@ const REASONS: &str = "reasons.txt.j2";
 const FIGURES: &str = "figures.txt.j2";
 const CHART_LABELS: &str = "chart-labels.toml";
 const LABELS: &str = "labels.toml";
+const DOWNLOADS: &str = "downloads.toml";
 
 /// The phrase templates, ready to render.
 pub struct Phrases {
     engine: Engine,
     chart_labels: ChartLabels,
     labels: Labels,
+    downloads: DownloadLabels,
+}
+
+/// The column headers of the CSV downloads, from `templates/downloads.toml`: each table's
+/// headers in the order its columns are written.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DownloadLabels {
+    pub yes: String,
+    pub no: String,
+    pub commitment: [String; 9],
+    pub engagements: [String; 13],
+    pub allocations: [String; 14],
+    pub activities: [String; 6],
 }
 
 /// The words of `templates/labels.toml`.
@@ -29,7 +46,17 @@ pub struct Phrases {
 #[serde(deny_unknown_fields)]
 struct Labels {
     status: StatusLabels,
+    roles: RoleLabels,
     pages: PageLabels,
+}
+
+/// A contact's roles as pages name them.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RoleLabels {
+    administrative: String,
+    technical: String,
+    billing: String,
 }
 
 /// The titles, headers and link labels of `[pages]` in `templates/labels.toml`; fill their
@@ -44,6 +71,8 @@ pub struct PageLabels {
     pub aggregated_report_header: String,
     pub allocations_download: String,
     pub activities_download: String,
+    pub earlier_allocation: String,
+    pub earlier_allocations: String,
 }
 
 /// A label with each `{name}` replaced by its value.
@@ -85,6 +114,8 @@ pub struct ChartLabels {
     pub usage_axis: String,
     used_of: String,
     pub team_title: String,
+    /// The months' short names, January first.
+    months: [String; 12],
 }
 
 impl ChartLabels {
@@ -105,6 +136,11 @@ impl ChartLabels {
             .replace("{available}", &super::format::hours_grouped(available))
     }
 
+    /// `Mar 2026`: a month on a chart's axis.
+    pub fn month(&self, month: crate::calendar::Month) -> String {
+        format!("{} {}", self.months[month.month as usize - 1], month.year)
+    }
+
     /// `Hours used: GPU pilot 2026`.
     pub fn burn_up_title(&self, allocation: &str) -> String {
         self.burn_up_title.replace("{allocation}", allocation)
@@ -120,6 +156,8 @@ struct ReasonValues {
     /// The allocation's provider, when the reason is about an allocation that has one.
     provider: String,
     project: String,
+    /// The project's name without its community's.
+    project_short: String,
     used: String,
     available: String,
     forecast: String,
@@ -162,6 +200,11 @@ pub struct FigureFacts {
     pub start: String,
     pub end: String,
     pub members: String,
+    /// Hours the chart does not draw (work outside the allocations' windows on a timeline,
+    /// the months before the chart on the team chart); empty when none.
+    pub left_out: String,
+    /// Whether the chart draws hours used beyond those available.
+    pub overrun: bool,
 }
 
 /// A chart's two texts.
@@ -178,7 +221,9 @@ impl Phrases {
             .with_context(|| format!("template {CHART_LABELS} is not valid"))?;
         let labels = toml::from_str(templates.text(LABELS))
             .with_context(|| format!("template {LABELS} is not valid"))?;
-        Ok(Phrases { engine, chart_labels, labels })
+        let downloads = toml::from_str(templates.text(DOWNLOADS))
+            .with_context(|| format!("template {DOWNLOADS} is not valid"))?;
+        Ok(Phrases { engine, chart_labels, labels, downloads })
     }
 
     /// A status's name, as people read it.
@@ -193,8 +238,29 @@ impl Phrases {
         }
     }
 
+    /// A contact's role, as pages name it.
+    pub fn role_label(&self, role: Role) -> &str {
+        let labels = &self.labels.roles;
+        match role {
+            Role::Administrative => &labels.administrative,
+            Role::Technical => &labels.technical,
+            Role::Billing => &labels.billing,
+        }
+    }
+
+    /// `3 earlier allocations`: the timeline's row that sums them up.
+    pub fn earlier_allocations(&self, count: usize) -> Result<String> {
+        let pages = &self.labels.pages;
+        let label = if count == 1 { &pages.earlier_allocation } else { &pages.earlier_allocations };
+        Ok(fill(label, &[("count", &count.to_string())]))
+    }
+
     pub fn page_labels(&self) -> &PageLabels {
         &self.labels.pages
+    }
+
+    pub fn download_labels(&self) -> &DownloadLabels {
+        &self.downloads
     }
 
     pub fn chart_labels(&self) -> &ChartLabels {
@@ -252,6 +318,11 @@ impl Phrases {
         self.reason_part(dataset, reason, Audience::Internal, "action")
     }
 
+    /// A reason in a few words, for a table's cell.
+    pub fn short_reason(&self, dataset: &Dataset, reason: &Reason) -> Result<String> {
+        self.reason_part(dataset, reason, Audience::Internal, "short")
+    }
+
     /// The sentences for some reasons, in order.
     pub fn reasons(&self, dataset: &Dataset, reasons: &[Reason]) -> Result<Vec<String>> {
         reasons.iter().map(|reason| self.reason(dataset, reason)).collect()
@@ -292,12 +363,24 @@ fn subject_values(dataset: &Dataset, subject: &Subject) -> ReasonValues {
                 }
             }
             ReasonValues {
-                code: subject.code(),
+                code: subject_code(subject),
                 activities: activities.len(),
                 providers,
                 ..ReasonValues::default()
             }
         }
+    }
+}
+
+/// The allocation a reason is about, if it is about one.
+fn reason_allocation(reason: &Reason) -> Option<crate::model::AllocationId> {
+    match reason {
+        Reason::Overrun { allocation, .. }
+        | Reason::PastOverrun { allocation, .. }
+        | Reason::ForecastOverrun { allocation, .. }
+        | Reason::NoProvider { allocation }
+        | Reason::OffPace { allocation, .. } => Some(*allocation),
+        _ => None,
     }
 }
 
@@ -314,8 +397,8 @@ fn missing(parts: &[Part]) -> String {
 }
 
 fn reason_values(dataset: &Dataset, reason: &Reason) -> ReasonValues {
-    let values = ReasonValues { code: reason.code(), ..ReasonValues::default() };
-    let values = match reason.allocation() {
+    let values = ReasonValues { code: reason_code(reason), ..ReasonValues::default() };
+    let values = match reason_allocation(reason) {
         Some(id) => ReasonValues {
             allocation_short: short_name(&dataset.allocations[id].name, &dataset.engagement_of(id).community),
             provider: dataset.allocations[id].provider.clone().unwrap_or_default(),
@@ -326,6 +409,10 @@ fn reason_values(dataset: &Dataset, reason: &Reason) -> ReasonValues {
     };
     let allocation = |id| dataset.allocations[id].name.clone();
     let project = |id| dataset.projects[id].name.clone();
+    let project_short = |id: crate::model::ProjectId| {
+        let project = &dataset.projects[id];
+        short_name(&project.name, &dataset.engagements[project.engagement].community)
+    };
     match reason {
         Reason::ActivitiesAfterEnd { activities, hours, ended } => ReasonValues {
             activities: *activities,
@@ -360,10 +447,15 @@ fn reason_values(dataset: &Dataset, reason: &Reason) -> ReasonValues {
         },
         Reason::EngagementIncomplete { missing: parts } => ReasonValues { missing: missing(parts), ..values },
         Reason::NoProjects => values,
-        Reason::ProjectIncomplete { project: id, missing: parts } => {
-            ReasonValues { project: project(*id), missing: missing(parts), ..values }
+        Reason::ProjectIncomplete { project: id, missing: parts } => ReasonValues {
+            project: project(*id),
+            project_short: project_short(*id),
+            missing: missing(parts),
+            ..values
+        },
+        Reason::NoAllocations { project: id } => {
+            ReasonValues { project: project(*id), project_short: project_short(*id), ..values }
         }
-        Reason::NoAllocations { project: id } => ReasonValues { project: project(*id), ..values },
         Reason::NoProvider { allocation: id } => ReasonValues { allocation: allocation(*id), ..values },
         Reason::RenewalDue { end, days, .. } => {
             ReasonValues { end: end.to_string(), end_long: long_date(*end), days: *days, ..values }

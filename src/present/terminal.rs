@@ -11,6 +11,8 @@ use crate::templates::{Engine, TemplateSet};
 pub const SUMMARY: &str = "summary.txt.j2";
 /// The answer `what-if` prints.
 pub const WHAT_IF: &str = "what-if.txt.j2";
+/// What `changes` prints.
+pub const CHANGES: &str = "changes.txt.j2";
 
 /// The terminal templates, ready to render.
 pub struct Terminal {
@@ -25,7 +27,7 @@ impl Terminal {
                 env.add_filter("ljust", |text: String, width: usize| pad(&text, width, false));
                 env.add_filter("rjust", |text: String, width: usize| pad(&text, width, true));
             })
-            .build([SUMMARY, WHAT_IF])?;
+            .build([SUMMARY, WHAT_IF, CHANGES])?;
         Ok(Terminal { engine })
     }
 

@@ -9,15 +9,15 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::charts::{self, QuarterBar};
-use super::engagement::{contacts, ContactView, TeamRow, Totals};
+use super::engagement::{contact_views, ContactView, TeamRow, Totals};
 use super::layout::{self, BriefPaths};
 use super::overview::money_amount;
 use super::project::PdfExport;
 use super::views::{FigureView, StatusView};
 use super::BookInput;
 use crate::calendar::Month;
-use crate::figures::brief::{Brief, TopicTable};
-use crate::figures::findings::{self, Finding};
+use crate::figures::brief::Brief;
+use crate::figures::findings::Finding;
 use crate::figures::status::FindingKind;
 use crate::file_plan::Plan;
 use crate::model::EngagementId;
@@ -55,6 +55,8 @@ pub struct BriefPage {
     pub projects: Vec<ProjectLine>,
     pub contacts: Vec<ContactView>,
     pub totals: Totals,
+    /// The hours delivered over the whole engagement: used, and outside the allocations' dates.
+    pub delivered: String,
     /// How many activities count, and the dates of the first and the latest.
     pub entries: usize,
     pub first_activity: String,
@@ -164,7 +166,6 @@ pub struct BriefFolder {
 pub fn folder(
     input: &BookInput<'_>,
     brief: &Brief,
-    topics: &TopicTable,
     paths: &BriefPaths,
     templates: &TemplateSet,
 ) -> Result<BriefFolder> {
@@ -177,7 +178,7 @@ pub fn folder(
         None => None,
     };
     let site = Renderer::new(templates, Target::Site)?;
-    let mut page = page(input, brief, topics, chart, paths)?;
+    let mut page = page(input, brief, chart, paths)?;
     plan.add(paths.page, site.render(TEMPLATE, &page)?);
     let pdf = export(input, brief.engagement, paths);
     page.site = false;
@@ -197,7 +198,6 @@ pub fn folder(
 fn page(
     input: &BookInput<'_>,
     brief: &Brief,
-    topics: &TopicTable,
     quarter_chart: Option<FigureView>,
     paths: &BriefPaths,
 ) -> Result<BriefPage> {
@@ -206,7 +206,6 @@ fn page(
     let figures = &input.figures.engagements[brief.engagement];
     let (engagement_title, _) = title_and_body(&record.description);
     let status = &figures.status;
-    let engagement_findings = findings::engagement_findings(dataset, input.figures, brief.engagement);
     Ok(BriefPage {
         organisation: input.settings.organisation.clone(),
         service: input.settings.service_name.clone(),
@@ -236,8 +235,9 @@ fn page(
                 }
             })
             .collect(),
-        contacts: contacts(input, brief.engagement),
-        totals: Totals::of(figures),
+        contacts: contact_views(input, &brief.contacts),
+        totals: Totals::of(&figures.hours),
+        delivered: h_grouped(brief.delivered),
         entries: brief.entries,
         first_activity: brief.first_activity.map(long_date).unwrap_or_default(),
         last_activity: brief.last_activity.map(long_date).unwrap_or_default(),
@@ -263,7 +263,7 @@ fn page(
             .topics
             .iter()
             .map(|topic| TopicView {
-                name: topics.name(topic.topic).to_string(),
+                name: topic.name.clone(),
                 hours: h_grouped(topic.hours),
                 share: share(topic.hours.as_f64(), brief.delivered.as_f64()),
                 entries: topic.entries,
@@ -286,7 +286,7 @@ fn page(
             .map(|(use_by, hours)| LeftNowView { hours: h_grouped(*hours), use_by: long_date(*use_by) })
             .collect(),
         status: StatusView::new(input, status)?,
-        commercial: finding_views(input, &engagement_findings, true)?,
+        commercial: finding_views(input, &brief.findings, true)?,
         deliverables: brief
             .expired_deliverables
             .iter()
@@ -301,7 +301,7 @@ fn page(
                 }
             })
             .collect(),
-        findings: finding_views(input, &engagement_findings, false)?,
+        findings: finding_views(input, &brief.findings, false)?,
         history: input.phrases.reasons(dataset, &status.history)?,
         root: layout::root_of(paths.page),
         site: true,

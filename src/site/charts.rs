@@ -202,6 +202,7 @@ fn draw_month_ticks<DB: DrawingBackend>(
     to_pixel: impl Fn(f64) -> BackendCoord,
     first: NaiveDate,
     last: NaiveDate,
+    labels: &ChartLabels,
 ) -> Result<()> {
     let day = |date: NaiveDate| (date - first).num_days() as f64;
     let months: Vec<Month> = Month::range(Month::of(first), Month::of(last))
@@ -213,7 +214,7 @@ fn draw_month_ticks<DB: DrawingBackend>(
         let (px, py) = to_pixel(day(month.first_day()));
         root.draw(&PathElement::new(vec![(px, py), (px, py + 5)], DARK.stroke_width(1)))
             .map_err(plot_error)?;
-        let label = month_label(*month);
+        let label = labels.month(*month);
         let half = (label.chars().count() as i32 * 13 * 55 / 100) / 2;
         if index % step != 0 || px - half < 2 || px + half > width as i32 - 2 {
             continue;
@@ -222,13 +223,6 @@ fn draw_month_ticks<DB: DrawingBackend>(
         root.draw(&Text::new(label, (px, py + 8), style)).map_err(plot_error)?;
     }
     Ok(())
-}
-
-/// `Mar 2026`, or `Mar` inside a year already labelled.
-fn month_label(month: Month) -> String {
-    const NAMES: [&str; 12] =
-        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    format!("{} {}", NAMES[month.month as usize - 1], month.year)
 }
 
 /// The category whose centre is at `position` (categories are unit slots from 0 to `count`),
@@ -281,7 +275,7 @@ pub fn commitment_chart(
         .flat_map(|row| {
             [
                 row.committed_hours_per_working_day,
-                row.delivered_per_working_day(),
+                row.delivered_per_working_day,
                 row.capacity_hours_per_working_day.unwrap_or(0.0),
             ]
         })
@@ -313,7 +307,7 @@ pub fn commitment_chart(
             .light_line_style(TRANSPARENT)
             .x_labels(rows.len() * 2 + 1)
             .x_label_formatter(&|x| {
-                category_at(*x, rows.len(), step).map_or(String::new(), |i| month_label(rows[i].month))
+                category_at(*x, rows.len(), step).map_or(String::new(), |i| labels.month(rows[i].month))
             })
             .y_label_formatter(&|y| format!("{y:.0}"))
             .y_desc(&labels.hours_per_working_day)
@@ -333,7 +327,7 @@ pub fn commitment_chart(
             [(i as f64 + 0.12, 0.0), (i as f64 + 0.88, row.committed_hours_per_working_day)]
         };
         let bars = rows.iter().enumerate().map(|(i, row)| {
-            let colour = if row.over_capacity() { ORANGE } else { BAR_BLUE };
+            let colour = if row.over_capacity { ORANGE } else { BAR_BLUE };
             Rectangle::new(bar(i, row), colour.filled())
         });
         chart.draw_series(bars).map_err(plot_error)?;
@@ -341,14 +335,14 @@ pub fn commitment_chart(
         let outlines = rows
             .iter()
             .enumerate()
-            .filter(|(_, row)| row.over_capacity())
+            .filter(|(_, row)| row.over_capacity)
             .map(|(i, row)| Rectangle::new(bar(i, row), DARK.stroke_width(2)));
         chart.draw_series(outlines).map_err(plot_error)?;
         let delivered: Vec<(f64, f64)> = rows
             .iter()
             .take(delivered_rows)
             .enumerate()
-            .map(|(i, row)| (i as f64 + 0.5, row.delivered_per_working_day()))
+            .map(|(i, row)| (i as f64 + 0.5, row.delivered_per_working_day))
             .collect();
         // Dark with white-rimmed points: it stays visible on the bars, in colour or greyscale.
         chart.draw_series(LineSeries::new(delivered.clone(), WHITE.stroke_width(5))).map_err(plot_error)?;
@@ -473,48 +467,61 @@ pub fn burn_up_chart(burn: &BurnUp<'_>, labels: &ChartLabels) -> Result<String> 
                 .draw_series(std::iter::once(Text::new(label, (x, top * 0.99), style)))
                 .map_err(plot_error)?;
         }
-        draw_month_ticks(root, |x| chart.backend_coord(&(x, 0.0)), first, last)?;
+        draw_month_ticks(root, |x| chart.backend_coord(&(x, 0.0)), first, last, labels)?;
         Ok(())
     })
 }
 
-/// One allocation on the timeline: its window, and its hours split into used, left, expired
-/// and overrun.
+/// One row of the timeline: an allocation's window (or the earlier ones summed up), its use as
+/// it accrued, and its hours not used.
 pub struct TimelineBar {
     pub label: String,
     pub start: NaiveDate,
     pub end: NaiveDate,
     pub available: f64,
-    /// Used within the hours available (the overrun is apart).
-    pub used: f64,
+    /// (day, hours used by the end of that day) within the window, up to the as-of date.
+    pub used_by_day: Vec<(NaiveDate, f64)>,
     pub left_now: f64,
     pub not_started: f64,
     pub expired: f64,
-    pub overrun: f64,
+    /// When the row's hours went beyond those available: (from, to) days.
+    pub overruns: Vec<(NaiveDate, NaiveDate)>,
 }
 
 const LIGHT_BLUE: RGBColor = RGBColor(160, 200, 230);
 /// Hours not started yet: paler than the hours left now, so the two read apart in greyscale.
 const PALE_BLUE: RGBColor = RGBColor(214, 231, 244);
 const RED: RGBColor = RGBColor(200, 40, 40);
+/// The colour that draws hours used: the test of the timeline looks for it.
+pub const USED_COLOUR: &str = "#0072B2";
 
-/// Every allocation of an engagement on one time axis, a bar across its window split in the
-/// proportions of its hours: used (blue), left (light blue), expired (grey), and an overrun
-/// (red) past its end; the as-of date as a dashed line.
+/// Each row's window is a band across its dates, shaded by what its unused hours are: left to
+/// use now (light blue), not started (pale blue) or expired (grey). Inside it the hours used
+/// rise as they accrued, day by day, to the share of the hours available used by the as-of
+/// date: nothing is drawn after that date, so the chart never shows use that has not happened.
+/// Hours used beyond those available are a red strip along the top from the day they began.
+/// The as-of date is a dashed line; a legend entry is shown only for what is drawn.
 pub fn timeline_chart(bars: &[TimelineBar], as_of: NaiveDate, labels: &ChartLabels) -> Result<String> {
     let first = bars.iter().map(|b| b.start).min().unwrap_or(as_of).min(as_of);
     let last = bars.iter().map(|b| b.end).max().unwrap_or(as_of).max(as_of);
     let day = |date: NaiveDate| (date - first).num_days() as f64;
     let span = day(last) + 1.0;
     let rows = bars.len().max(1) as f64;
-    let legend = Legend::new(vec![
-        (labels.used.clone(), Key::Box(BLUE)),
-        (labels.left_now.clone(), Key::Box(LIGHT_BLUE)),
-        (labels.not_started.clone(), Key::Box(PALE_BLUE)),
-        (labels.expired.clone(), Key::Box(LIGHT_GREY)),
-        (labels.overrun.clone(), Key::Box(RED)),
-        (labels.as_of(as_of), Key::Dashed(ORANGE)),
-    ]);
+    let any = |hours: fn(&TimelineBar) -> f64| bars.iter().any(|bar| hours(bar) > 0.0);
+    let keys = [
+        (any(|b| b.used_by_day.last().map_or(0.0, |(_, h)| *h)), &labels.used, BLUE),
+        (any(|b| b.left_now), &labels.left_now, LIGHT_BLUE),
+        (any(|b| b.not_started), &labels.not_started, PALE_BLUE),
+        (any(|b| b.expired), &labels.expired, LIGHT_GREY),
+        (bars.iter().any(|b| !b.overruns.is_empty()), &labels.overrun, RED),
+    ];
+    let mut entries: Vec<(String, Key)> = keys
+        .into_iter()
+        .filter(|(drawn, _, _)| *drawn)
+        .map(|(_, label, colour)| (label.clone(), Key::Box(colour)))
+        .collect();
+    entries.push((labels.as_of(as_of), Key::Dashed(ORANGE)));
+    let legend = Legend::new(entries);
     // Each row: the allocation's name on a line of its own, its bar under it, so that no
     // name is cut to fit a label column.
     let height = 70 + 44 * bars.len() as u32;
@@ -528,41 +535,81 @@ pub fn timeline_chart(bars: &[TimelineBar], as_of: NaiveDate, labels: &ChartLabe
             .map_err(plot_error)?;
         chart.configure_mesh().disable_mesh().x_labels(0).y_labels(0).draw().map_err(plot_error)?;
         let row_y = |i: usize| bars.len() as f64 - 1.0 - i as f64;
-        let mut segments = Vec::new();
+        let (bottom, top) = (0.08, 0.5);
+        let mut windows = Vec::new();
+        let mut overruns = Vec::new();
+        let mut uses = Vec::new();
         for (i, bar) in bars.iter().enumerate() {
-            let (x0, width) = (day(bar.start), day(bar.end) + 1.0 - day(bar.start));
-            let per_hour = if bar.available > 0.0 { width / bar.available } else { 0.0 };
-            let mut x = x0;
-            for (hours, colour) in [
-                (bar.used, BLUE),
-                (bar.left_now, LIGHT_BLUE),
-                (bar.not_started, PALE_BLUE),
-                (bar.expired, LIGHT_GREY),
-                (bar.overrun, RED),
-            ] {
-                if hours > 0.0 {
-                    let next = x + hours * per_hour;
-                    segments.push(Rectangle::new(
-                        [(x, row_y(i) + 0.08), (next, row_y(i) + 0.5)],
-                        colour.filled(),
-                    ));
-                    x = next;
-                }
+            let (x0, x1) = (day(bar.start), day(bar.end) + 1.0);
+            let y0 = row_y(i) + bottom;
+            let shade = if bar.left_now > 0.0 {
+                Some(LIGHT_BLUE)
+            } else if bar.not_started > 0.0 {
+                Some(PALE_BLUE)
+            } else if bar.expired > 0.0 {
+                Some(LIGHT_GREY)
+            } else {
+                None
+            };
+            let corners = [(x0, y0), (x1, row_y(i) + top)];
+            windows.push(match shade {
+                Some(colour) => Rectangle::new(corners, colour.filled()),
+                None => Rectangle::new(corners, LIGHT_GREY.stroke_width(1)),
+            });
+            let points = accrued(bar, &day, as_of, (y0, top - bottom));
+            if points.len() > 2 {
+                uses.push(Polygon::new(points, BLUE.filled()));
+            }
+            for (from, to) in &bar.overruns {
+                let strip = [(day(*from), row_y(i) + top - 0.08), (day(*to) + 1.0, row_y(i) + top)];
+                overruns.push(Rectangle::new(strip, RED.filled()));
             }
         }
-        chart.draw_series(segments).map_err(plot_error)?;
+        chart.draw_series(windows).map_err(plot_error)?;
+        chart.draw_series(uses).map_err(plot_error)?;
+        chart.draw_series(overruns).map_err(plot_error)?;
         let names = bars.iter().enumerate().map(|(i, bar)| {
             let style = text_style(SMALL_TEXT + 1).pos(Pos::new(HPos::Left, VPos::Bottom));
-            Text::new(shorten(&bar.label, 90), (0.0, row_y(i) + 0.56), style)
+            let used = bar.used_by_day.last().map_or(0.0, |(_, hours)| *hours);
+            let label = format!("{} · {}", shorten(&bar.label, 70), labels.used_of(used, bar.available));
+            Text::new(label, (0.0, row_y(i) + 0.56), style)
         });
         chart.draw_series(names).map_err(plot_error)?;
         let x = day(as_of) + 1.0;
         chart
             .draw_series(DashedLineSeries::new(vec![(x, 0.0), (x, rows)], 4, 4, ORANGE.stroke_width(2)))
             .map_err(plot_error)?;
-        draw_month_ticks(root, |x| chart.backend_coord(&(x, 0.0)), first, last)?;
+        draw_month_ticks(root, |x| chart.backend_coord(&(x, 0.0)), first, last, labels)?;
         Ok(())
     })
+}
+
+/// The outline of a row's use as it accrued: from the window's start, a step up at the end of
+/// each day with use to that day's share of the hours available (capped at the row's height),
+/// flat to the as-of date or the window's end, whichever comes first.
+fn accrued(
+    bar: &TimelineBar,
+    day: &dyn Fn(NaiveDate) -> f64,
+    as_of: NaiveDate,
+    (y0, height): (f64, f64),
+) -> Vec<(f64, f64)> {
+    let until = bar.end.min(as_of);
+    if bar.available <= 0.0 || until < bar.start {
+        return Vec::new();
+    }
+    let level = |hours: f64| y0 + height * (hours / bar.available).min(1.0);
+    let mut points = vec![(day(bar.start), y0)];
+    let mut total = 0.0;
+    for (date, hours) in bar.used_by_day.iter().filter(|(date, _)| *date <= until) {
+        let x = day(*date) + 1.0;
+        points.push((x, level(total)));
+        points.push((x, level(*hours)));
+        total = *hours;
+    }
+    let end = day(until) + 1.0;
+    points.push((end, level(total)));
+    points.push((end, y0));
+    points
 }
 
 /// The cumulative line as steps: flat until the day's hours are added at its end.
@@ -692,7 +739,7 @@ pub fn team_hours_chart(
             .light_line_style(TRANSPARENT)
             .x_labels(months.len() * 2 + 1)
             .x_label_formatter(&|x| {
-                category_at(*x, months.len(), step).map_or(String::new(), |i| month_label(months[i]))
+                category_at(*x, months.len(), step).map_or(String::new(), |i| labels.month(months[i]))
             })
             .y_label_formatter(&|y| crate::present::format::hours(*y))
             .y_desc(&labels.hours)

@@ -3,14 +3,15 @@
 
 use anyhow::Result;
 
-use super::engagement::Delivery;
 use super::layout::{self, CommunityPaths};
 use super::BookInput;
+use crate::figures::month::CommunityMonth;
 use crate::file_plan::Plan;
 use crate::hours::Hours;
+use crate::present::codes::state_word;
 use crate::present::format::round;
 
-fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>> {
+fn csv_bytes(header: &[String], rows: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(header)?;
     for row in rows {
@@ -36,17 +37,7 @@ pub fn overview(input: &BookInput<'_>) -> Result<Plan> {
 }
 
 fn commitment(input: &BookInput<'_>) -> Result<Vec<u8>> {
-    let header = [
-        "Month",
-        "Working days",
-        "Committed hours",
-        "Committed hours per working day",
-        "FTE",
-        "Capacity hours per working day",
-        "Working days with a known capacity",
-        "Delivered hours",
-        "Over capacity",
-    ];
+    let labels = input.phrases.download_labels();
     let rows = input.figures.commitment.iter().map(|row| {
         vec![
             row.month.to_string(),
@@ -57,27 +48,13 @@ fn commitment(input: &BookInput<'_>) -> Result<Vec<u8>> {
             row.capacity_hours_per_working_day.map_or(String::new(), |c| number(c, 3)),
             row.capacity_known_working_days.to_string(),
             hours(row.delivered_hours),
-            if row.over_capacity() { "yes" } else { "no" }.to_string(),
+            if row.over_capacity { &labels.yes } else { &labels.no }.clone(),
         ]
     });
-    csv_bytes(&header, rows)
+    csv_bytes(&labels.commitment, rows)
 }
 
 fn engagements(input: &BookInput<'_>) -> Result<Vec<u8>> {
-    let header = [
-        "Engagement",
-        "Community",
-        "Start",
-        "End",
-        "Status",
-        "Reasons",
-        "Available",
-        "Used",
-        "Left now",
-        "Not started",
-        "Expired",
-        "Overrun",
-    ];
     let rows = input
         .dataset
         .engagements
@@ -91,38 +68,25 @@ fn engagements(input: &BookInput<'_>) -> Result<Vec<u8>> {
                 engagement.end.map_or(String::new(), |d| d.to_string()),
                 input.phrases.status_label(totals.status.status).to_string(),
                 input.phrases.reasons(input.dataset, &totals.status.reasons)?.join(" "),
-                hours(totals.available),
-                hours(totals.used),
-                hours(totals.left_now),
-                hours(totals.not_started),
-                hours(totals.expired),
-                hours(totals.overrun),
+                hours(totals.hours.available),
+                hours(totals.hours.used),
+                hours(totals.hours.left_now),
+                hours(totals.hours.not_started),
+                hours(totals.hours.expired),
+                hours(totals.hours.overrun),
+                hours(totals.hours.outside),
             ])
         })
         .collect::<Result<Vec<_>>>()?;
-    csv_bytes(&header, rows.into_iter())
+    csv_bytes(&input.phrases.download_labels().engagements, rows.into_iter())
 }
 
 /// One engagement's allocations and activity record.
-pub fn engagement(input: &BookInput<'_>, delivery: &Delivery, paths: &CommunityPaths) -> Result<Plan> {
+pub fn engagement(input: &BookInput<'_>, community: &CommunityMonth, paths: &CommunityPaths) -> Result<Plan> {
     let dataset = input.dataset;
     let mut files = Plan::default();
-    let header = [
-        "Project",
-        "Allocation",
-        "Start",
-        "End",
-        "Provider",
-        "Available",
-        "Used",
-        "Left now",
-        "Not started",
-        "Expired",
-        "Overrun",
-        "Usage %",
-        "State",
-    ];
-    let rows = dataset.allocations_of(delivery.engagement).map(|id| {
+    let labels = input.phrases.download_labels();
+    let rows = dataset.allocations_of(community.engagement).map(|id| {
         let allocation = &dataset.allocations[id];
         let figures = &input.figures.allocations[id];
         vec![
@@ -131,19 +95,19 @@ pub fn engagement(input: &BookInput<'_>, delivery: &Delivery, paths: &CommunityP
             allocation.start.to_string(),
             allocation.end.to_string(),
             allocation.provider.clone().unwrap_or_default(),
-            hours(figures.available),
-            hours(figures.used),
-            hours(figures.left_now),
-            hours(figures.not_started),
-            hours(figures.expired),
-            hours(figures.overrun),
+            hours(figures.hours.available),
+            hours(figures.hours.used),
+            hours(figures.hours.left_now),
+            hours(figures.hours.not_started),
+            hours(figures.hours.expired),
+            hours(figures.hours.overrun),
+            hours(figures.hours.outside),
             number(figures.usage_percent, 1),
-            figures.state.label().to_string(),
+            state_word(figures.state).to_string(),
         ]
     });
-    files.add(paths.allocations_table(), csv_bytes(&header, rows)?);
-    let header = ["Start date", "End date", "Allocation", "Team member", "Hours", "Description"];
-    let rows = delivery.activities.iter().map(|id| {
+    files.add(paths.allocations_table(), csv_bytes(&labels.allocations, rows)?);
+    let rows = community.activities.iter().map(|id| {
         let activity = &dataset.activities[*id];
         vec![
             activity.start.to_string(),
@@ -154,6 +118,6 @@ pub fn engagement(input: &BookInput<'_>, delivery: &Delivery, paths: &CommunityP
             activity.description().to_string(),
         ]
     });
-    files.add(paths.activities_table(), csv_bytes(&header, rows)?);
+    files.add(paths.activities_table(), csv_bytes(&labels.activities, rows)?);
     Ok(files)
 }

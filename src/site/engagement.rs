@@ -8,19 +8,20 @@
 use anyhow::Result;
 use serde::Serialize;
 
-use super::charts::{self, BurnUp, TimelineBar};
+use super::charts::{self, TimelineBar};
 use super::layout::CommunityPaths;
 use super::slug::slugify;
 use super::views::{allocation_view, AllocationView, FigureView, StatusView};
 use super::BookInput;
 use crate::calendar::Month;
-use crate::figures::allowance::{self, AllocationWork, Allowance, MonthDelivery};
-use crate::figures::delivery;
-use crate::figures::EngagementFigures;
+use crate::figures::allocations::HoursTotals;
+use crate::figures::allowance::{AllocationWork, Allowance, EngagementWork, MonthDelivery};
+use crate::figures::month::{BurnUp, CommunityMonth, EarlierAllocations, TeamHours, TimelineRow};
+use crate::figures::status::Reason;
 use crate::file_plan::Plan;
 use crate::hours::Hours;
 use crate::load::contacts::Role;
-use crate::model::{ActivityId, AllocationId, Engagement, EngagementId, ProjectId};
+use crate::model::{ActivityId, AllocationId, ContactId, Engagement, ProjectId};
 use crate::present::format::{
     date_range, h_grouped, long_date, month_name, month_range, short_name, title_and_body,
 };
@@ -44,9 +45,12 @@ pub struct EngagementPage {
     /// `October 2026`.
     pub month: String,
     pub as_of: String,
-    /// The status in the community's report: from the reasons it can act on only.
-    pub community_status: StatusView,
-    /// The status with every reason, for the team.
+    /// What the community is asked to act on, in its words: its report and email say these,
+    /// never an internal status.
+    pub asks: Vec<String>,
+    /// Whether the community gets a report (a PDF) this month.
+    pub reported: bool,
+    /// The status with every reason, for the team (the site only).
     pub status: StatusView,
     pub usable: Vec<HoursLine>,
     /// When the engagement has ended, its end date: no hours are usable any more.
@@ -59,7 +63,7 @@ pub struct EngagementPage {
     /// The allocations shown in full: open, to come, or closed in or after the report month.
     pub allocations: Vec<AllocationView>,
     /// The allocations closed before the report month, summed up.
-    pub earlier: Option<EarlierAllocations>,
+    pub earlier: Option<EarlierAllocationsView>,
     pub totals: Totals,
     pub burn_charts: Vec<FigureView>,
     /// The burn-up charts the community report draws (see `allowance::BURN_UPS_IN_REPORT`).
@@ -74,18 +78,14 @@ pub struct EngagementPage {
     pub history: Vec<String>,
     /// Counted activities dated outside their allocation's window (internal notes).
     pub outside_window: Vec<ActivityView>,
-    /// The internal record: the latest activities of the months before the report month
-    /// ([`delivery::recent_work`] decides which).
+    /// The internal record: the latest activities of the months before the report month.
     pub recent_activities: Vec<ActivityView>,
     /// How many entries those months hold.
     pub recent_total: usize,
     /// `July – September 2026`: the months the recent record covers.
     pub recent_period: String,
     pub activity_count: usize,
-    /// The months the hours-by-member table and chart cover.
-    pub team_period: String,
-    pub team: Vec<TeamRow>,
-    pub team_chart: Option<FigureView>,
+    pub team: TeamView,
     /// This engagement's downloads: (label, path from the book root).
     pub downloads: Vec<(String, String)>,
     /// Prefix from the page to the book root (`../` on the site, more in a PDF project).
@@ -128,24 +128,16 @@ pub struct EarlierEngagementView {
     pub name: String,
     pub title: String,
     pub period: String,
-    pub available: String,
-    pub used: String,
-    pub expired: String,
-    /// Hours used beyond the hours available, when any were.
-    pub overrun: Option<String>,
+    pub totals: Totals,
     pub entries: usize,
     pub topics: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct EarlierAllocations {
+pub struct EarlierAllocationsView {
     pub count: usize,
     pub period: String,
-    pub available: String,
-    pub used: String,
-    pub expired: String,
-    /// Hours used beyond the hours available, when any were.
-    pub overrun: Option<String>,
+    pub totals: Totals,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -164,6 +156,8 @@ pub struct ContactView {
     pub email: String,
 }
 
+/// Hours in all, every one of them: each reader sees the same names, and `available = used −
+/// overrun + left_now + not_started + expired`. Overrun and outside are empty when zero.
 #[derive(Debug, Clone, Serialize)]
 pub struct Totals {
     pub available: String,
@@ -172,17 +166,21 @@ pub struct Totals {
     pub not_started: String,
     pub expired: String,
     pub overrun: String,
+    /// Hours delivered outside the allocations' windows: they draw on none.
+    pub outside: String,
 }
 
 impl Totals {
-    pub fn of(figures: &EngagementFigures) -> Totals {
+    pub fn of(hours: &HoursTotals) -> Totals {
+        let unless_zero = |value: Hours| if value.is_zero() { String::new() } else { h_grouped(value) };
         Totals {
-            available: h_grouped(figures.available),
-            used: h_grouped(figures.used),
-            left_now: h_grouped(figures.left_now),
-            not_started: h_grouped(figures.not_started),
-            expired: h_grouped(figures.expired),
-            overrun: h_grouped(figures.overrun),
+            available: h_grouped(hours.available),
+            used: h_grouped(hours.used),
+            left_now: h_grouped(hours.left_now),
+            not_started: h_grouped(hours.not_started),
+            expired: h_grouped(hours.expired),
+            overrun: unless_zero(hours.overrun),
+            outside: unless_zero(hours.outside),
         }
     }
 }
@@ -213,28 +211,17 @@ pub struct TeamRow {
     pub hours: String,
 }
 
-/// What the engagement's figures say about its delivery, computed once for its page, charts
-/// and downloads.
-pub struct Delivery {
-    pub engagement: EngagementId,
-    /// Counted activities, oldest first.
-    pub activities: Vec<ActivityId>,
-    pub month: MonthDelivery,
-}
-
-impl Delivery {
-    pub fn new(input: &BookInput<'_>, engagement: EngagementId) -> Delivery {
-        let activities = delivery::counted_activities(input.dataset, engagement, input.as_of);
-        let calendar = &input.figures.calendar;
-        let month = allowance::month_delivery(
-            input.dataset,
-            &activities,
-            input.report_month(),
-            input.as_of,
-            calendar,
-        );
-        Delivery { engagement, activities, month }
-    }
+/// Hours by team member: the table in all, the chart over its months.
+#[derive(Debug, Clone, Serialize)]
+pub struct TeamView {
+    pub rows: Vec<TeamRow>,
+    /// The hours of every row added up: the hours delivered.
+    pub total: String,
+    /// `May 2025 – October 2026`: the months the chart draws.
+    pub chart_period: String,
+    /// The hours before those months, which the chart leaves out; empty when none.
+    pub before_chart: String,
+    pub chart: Option<FigureView>,
 }
 
 /// The engagement's charts: its timeline, the burn-up of each allocation active in the report
@@ -271,28 +258,28 @@ fn activity_view(input: &BookInput<'_>, id: ActivityId, hours: Hours) -> Activit
     }
 }
 
+/// An activity with the hours it counts as of the date.
 fn counted_view(input: &BookInput<'_>, id: ActivityId) -> ActivityView {
     let hours = input.dataset.activities[id].hours_as_of(input.as_of, &input.figures.calendar);
     activity_view(input, id, hours)
 }
 
-/// The engagement's reported contacts with their roles other than Billing: no page or PDF
-/// names a Billing contact.
-pub(super) fn contacts(input: &BookInput<'_>, engagement: EngagementId) -> Vec<ContactView> {
-    input
-        .dataset
-        .reported_contacts(engagement)
-        .map(|contact| ContactView {
-            name: contact.name.clone(),
-            roles: contact
-                .roles
-                .iter()
-                .filter(|role| **role != Role::Billing)
-                .map(|role| format!("{role:?}"))
-                .collect::<Vec<_>>()
-                .join(", "),
-            position: contact.position.clone(),
-            email: contact.email.clone(),
+/// Contacts with the roles a page may name (never Billing: the model left it out).
+pub(super) fn contact_views(input: &BookInput<'_>, contacts: &[(ContactId, Vec<Role>)]) -> Vec<ContactView> {
+    contacts
+        .iter()
+        .map(|(id, roles)| {
+            let contact = &input.dataset.contacts[*id];
+            ContactView {
+                name: contact.name.clone(),
+                roles: roles
+                    .iter()
+                    .map(|role| input.phrases.role_label(*role).to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                position: contact.position.clone(),
+                email: contact.email.clone(),
+            }
         })
         .collect()
 }
@@ -328,7 +315,8 @@ fn allowance_lines(input: &BookInput<'_>, allowance: &Allowance) -> (Vec<HoursLi
     (usable, coming)
 }
 
-fn month_view(input: &BookInput<'_>, month: &MonthDelivery) -> MonthView {
+fn month_view(input: &BookInput<'_>, community: &CommunityMonth) -> MonthView {
+    let month: &MonthDelivery = &community.month;
     let previous = Month::of(month.month.first_day().pred_opt().expect("a day before"));
     let members: Vec<String> = month
         .by_member
@@ -343,9 +331,9 @@ fn month_view(input: &BookInput<'_>, month: &MonthDelivery) -> MonthView {
         members: and_list(&members),
         topics: month.topics.clone(),
         listed: true,
-        listed_in_report: month.listed_in_report(),
+        listed_in_report: community.month_listed_in_report,
         activities: month.activities.iter().map(|(id, hours)| activity_view(input, *id, *hours)).collect(),
-        by_allocation: month.by_allocation(input.dataset).iter().map(|work| work_view(input, work)).collect(),
+        by_allocation: community.month_by_allocation.iter().map(|work| work_view(input, work)).collect(),
     }
 }
 
@@ -358,18 +346,12 @@ fn work_view(input: &BookInput<'_>, work: &AllocationWork) -> WorkView {
     }
 }
 
-fn earlier_allocations(input: &BookInput<'_>, earlier: &[AllocationId]) -> Option<EarlierAllocations> {
-    let first = earlier.iter().map(|id| input.dataset.allocations[*id].start).min()?;
-    let last = earlier.iter().map(|id| input.dataset.allocations[*id].end).max()?;
-    let hours = input.figures.hours_of(earlier);
-    Some(EarlierAllocations {
-        count: earlier.len(),
-        period: date_range(first, last),
-        available: h_grouped(hours.available),
-        used: h_grouped(hours.used),
-        expired: h_grouped(hours.expired),
-        overrun: Some(hours.overrun).filter(|h| !h.is_zero()).map(h_grouped),
-    })
+fn earlier_allocations(earlier: &EarlierAllocations) -> EarlierAllocationsView {
+    EarlierAllocationsView {
+        count: earlier.count,
+        period: date_range(earlier.first, earlier.last),
+        totals: Totals::of(&earlier.hours),
+    }
 }
 
 /// `1 January 2026 – 31 December 2027`, `from 1 January 2026`, or empty with no dates.
@@ -382,42 +364,45 @@ fn engagement_dates(record: &Engagement) -> String {
     }
 }
 
-fn earlier_engagement(input: &BookInput<'_>, id: EngagementId) -> EarlierEngagementView {
-    let record = &input.dataset.engagements[id];
-    let totals = &input.figures.engagements[id];
-    let work = allowance::engagement_work(input.dataset, id, input.as_of, &input.figures.calendar);
+/// An engagement's one-line title, or its name when its description has none.
+fn engagement_title(record: &Engagement) -> String {
     let (title, _) = title_and_body(&record.description);
-    EarlierEngagementView {
-        name: record.name.clone(),
-        title: if title.is_empty() { record.name.clone() } else { title },
-        period: engagement_dates(record),
-        available: h_grouped(totals.available),
-        used: h_grouped(totals.used),
-        expired: h_grouped(totals.expired),
-        overrun: (!totals.overrun.is_zero()).then(|| h_grouped(totals.overrun)),
-        entries: work.entries,
-        topics: work.topics,
+    if title.is_empty() {
+        record.name.clone()
+    } else {
+        title
     }
 }
 
-/// The page's context, from the figures and the engagement's charts.
+fn earlier_engagement(input: &BookInput<'_>, work: &EngagementWork) -> EarlierEngagementView {
+    let record = &input.dataset.engagements[work.engagement];
+    EarlierEngagementView {
+        name: record.name.clone(),
+        title: engagement_title(record),
+        period: engagement_dates(record),
+        totals: Totals::of(&input.figures.engagements[work.engagement].hours),
+        entries: work.entries,
+        topics: work.topics.clone(),
+    }
+}
+
+/// The sentences of what a community is asked to act on, in its words.
+pub(super) fn asks(input: &BookInput<'_>, asks: &[Reason]) -> Result<Vec<String>> {
+    asks.iter().map(|reason| input.phrases.community_reason(input.dataset, reason)).collect()
+}
+
+/// The page's context, from the community's month and its charts.
 pub fn page(
     input: &BookInput<'_>,
-    delivery: &Delivery,
+    community: &CommunityMonth,
     paths: &CommunityPaths,
     charts: EngagementCharts,
 ) -> Result<EngagementPage> {
     let dataset = input.dataset;
-    let id = delivery.engagement;
+    let id = community.engagement;
     let record = &dataset.engagements[id];
-    let totals = &input.figures.engagements[id];
-    let month = input.report_month();
-    let allowance = allowance::allowance(dataset, input.figures, id);
-    let (usable, coming) = allowance_lines(input, &allowance);
-    let (shown, earlier) = allowance::shown_allocations(dataset, id, month);
-    let (engagement_title, _) = title_and_body(&record.description);
-    let recent = delivery::recent_work(dataset, &delivery.activities, month);
-    let calendar = &input.figures.calendar;
+    let month = input.report.month;
+    let (usable, coming) = allowance_lines(input, &community.allowance);
     Ok(EngagementPage {
         organisation: input.settings.organisation.clone(),
         service: input.settings.service_name.clone(),
@@ -428,49 +413,47 @@ pub fn page(
         ),
         name: record.name.clone(),
         community: record.community.clone(),
-        engagement_title: if engagement_title.is_empty() { record.name.clone() } else { engagement_title },
+        engagement_title: engagement_title(record),
         period: engagement_dates(record),
         month: month_name(month),
         as_of: long_date(input.as_of),
-        community_status: StatusView::for_community(input, &totals.status)?,
-        status: StatusView::new(input, &totals.status)?,
+        asks: asks(input, &community.asks)?,
+        reported: community.reported,
+        status: StatusView::new(input, &input.figures.engagements[id].status)?,
         usable,
-        ended: record.end.filter(|end| *end < input.as_of).map(long_date),
+        ended: community.ended.map(long_date),
         coming,
-        providers: and_list(&allowance.providers),
-        this_month: month_view(input, &delivery.month),
+        providers: and_list(&community.allowance.providers),
+        this_month: month_view(input, community),
         timeline_chart: charts.timeline,
-        allocations: shown
+        allocations: community
+            .shown
             .iter()
             .map(|a| AllocationView { name: short(input, *a), ..allocation_view(input, *a) })
             .collect(),
-        earlier: earlier_allocations(input, &earlier),
-        totals: Totals::of(totals),
+        earlier: community.earlier_allocations.as_ref().map(earlier_allocations),
+        totals: Totals::of(&community.hours),
         burn_charts: charts.burn_ups,
         report_burn_charts: charts.report_burn_ups,
-        earlier_work: allowance::earlier_work(dataset, id, month, input.as_of, calendar)
+        earlier_work: community.earlier_work.iter().map(|work| work_view(input, work)).collect(),
+        earlier_engagements: community
+            .earlier_engagements
             .iter()
-            .map(|work| work_view(input, work))
-            .collect(),
-        earlier_engagements: input
-            .figures
-            .community(id)
-            .earlier()
-            .map(|earlier| earlier_engagement(input, earlier))
+            .map(|work| earlier_engagement(input, work))
             .collect(),
         projects: record.projects.iter().map(|project| project_view(input, *project)).collect(),
-        contacts: contacts(input, id),
-        history: input.phrases.reasons(dataset, &totals.status.history)?,
-        outside_window: totals.outside_window.iter().map(|a| counted_view(input, *a)).collect(),
-        recent_activities: recent.listed.iter().map(|a| counted_view(input, *a)).collect(),
-        recent_total: recent.total,
-        recent_period: month_range(recent.from, recent.to),
-        activity_count: delivery.activities.len(),
-        team_period: team_months(input, delivery)
-            .first()
-            .map_or(String::new(), |first| month_range(*first, Month::of(input.as_of))),
-        team: team_rows(input, delivery),
-        team_chart: charts.team,
+        contacts: contact_views(input, &community.contacts),
+        history: input.phrases.reasons(dataset, &input.figures.engagements[id].status.history)?,
+        outside_window: community
+            .outside_window
+            .iter()
+            .map(|(activity, hours)| activity_view(input, *activity, *hours))
+            .collect(),
+        recent_activities: community.recent.listed.iter().map(|a| counted_view(input, *a)).collect(),
+        recent_total: community.recent.total,
+        recent_period: month_range(community.recent.from, community.recent.to),
+        activity_count: community.activities.len(),
+        team: team_view(input, &community.team, charts.team),
         downloads: vec![
             (input.phrases.page_labels().allocations_download.clone(), paths.allocations_table()),
             (input.phrases.page_labels().activities_download.clone(), paths.activities_table()),
@@ -492,29 +475,23 @@ impl EngagementPage {
     }
 }
 
-/// Hours by team member over the months the team chart covers.
-fn team_rows(input: &BookInput<'_>, delivery: &Delivery) -> Vec<TeamRow> {
-    let months = team_months(input, delivery);
-    let dataset = input.dataset;
-    delivery::hours_by_member_and_month(
-        dataset,
-        &delivery.activities,
-        &months,
-        &input.figures.calendar,
-        input.as_of,
-    )
-    .into_iter()
-    .map(|(member, hours)| TeamRow {
-        member: dataset.team_member(member).to_string(),
-        hours: h_grouped(hours.iter().sum()),
-    })
-    .collect()
-}
-
-fn team_months(input: &BookInput<'_>, delivery: &Delivery) -> Vec<Month> {
-    match delivery.activities.first() {
-        Some(first) => delivery::team_chart_months(input.dataset.activities[*first].start, input.as_of),
-        None => Vec::new(),
+fn team_view(input: &BookInput<'_>, team: &TeamHours, chart: Option<FigureView>) -> TeamView {
+    TeamView {
+        rows: team
+            .totals
+            .iter()
+            .map(|(member, hours)| TeamRow {
+                member: input.dataset.team_member(*member).to_string(),
+                hours: h_grouped(*hours),
+            })
+            .collect(),
+        total: h_grouped(team.totals.iter().map(|(_, hours)| *hours).sum()),
+        chart_period: match (team.months.first(), team.months.last()) {
+            (Some(first), Some(last)) => month_range(*first, *last),
+            _ => String::new(),
+        },
+        before_chart: if team.before_chart.is_zero() { String::new() } else { h_grouped(team.before_chart) },
+        chart,
     }
 }
 
@@ -535,29 +512,27 @@ fn project_view(input: &BookInput<'_>, project: ProjectId) -> ProjectView {
 /// The engagement's charts as files, and as figures for its page.
 pub fn charts(
     input: &BookInput<'_>,
-    delivery: &Delivery,
+    community: &CommunityMonth,
     paths: &CommunityPaths,
 ) -> Result<(Plan, EngagementCharts)> {
     let mut files = Plan::default();
-    let timeline = match timeline_chart(input, delivery, paths)? {
+    let timeline = match timeline_chart(input, community, paths)? {
         Some((path, svg, figure)) => {
             files.add(path, svg);
             Some(figure)
         }
         None => None,
     };
-    let active = allowance::active_in(input.dataset, delivery.engagement, input.report_month());
-    let in_report = delivery.month.burn_ups_in_report(input.dataset, &active);
     let (mut burn_ups, mut report_burn_ups) = (Vec::new(), Vec::new());
-    for (index, allocation) in active.into_iter().enumerate() {
-        let (path, svg, figure) = burn_chart(input, allocation, index + 1, paths)?;
+    for (index, burn_up) in community.burn_ups.iter().enumerate() {
+        let (path, svg, figure) = burn_chart(input, burn_up, index + 1, paths)?;
         files.add(path, svg);
-        if in_report.contains(&allocation) {
+        if burn_up.in_report {
             report_burn_ups.push(figure.clone());
         }
         burn_ups.push(figure);
     }
-    let team = match team_chart(input, delivery, paths)? {
+    let team = match team_chart(input, &community.team, paths)? {
         Some((path, svg, figure)) => {
             files.add(path, svg);
             Some(figure)
@@ -567,41 +542,48 @@ pub fn charts(
     Ok((files, EngagementCharts { timeline, burn_ups, report_burn_ups, team }))
 }
 
+fn timeline_bar(input: &BookInput<'_>, row: &TimelineRow, earlier: usize) -> Result<TimelineBar> {
+    let label = match row.allocation {
+        Some(id) => short(input, id),
+        None => input.phrases.earlier_allocations(earlier)?,
+    };
+    Ok(TimelineBar {
+        label,
+        start: row.start,
+        end: row.end,
+        available: row.hours.available.as_f64(),
+        used_by_day: row.used_by_day.iter().map(|(day, hours)| (*day, hours.as_f64())).collect(),
+        left_now: row.hours.left_now.as_f64(),
+        not_started: row.hours.not_started.as_f64(),
+        expired: row.hours.expired.as_f64(),
+        overruns: row.overruns.clone(),
+    })
+}
+
 fn timeline_chart(
     input: &BookInput<'_>,
-    delivery: &Delivery,
+    community: &CommunityMonth,
     paths: &CommunityPaths,
 ) -> Result<Option<(String, String, FigureView)>> {
-    let dataset = input.dataset;
-    let (shown, earlier) = allowance::shown_allocations(dataset, delivery.engagement, input.report_month());
-    if shown.is_empty() {
+    let timeline = &community.timeline;
+    if timeline.rows.is_empty() {
         return Ok(None);
     }
-    let bars: Vec<TimelineBar> = shown
-        .iter()
-        .map(|id| {
-            let record = &dataset.allocations[*id];
-            let figures = &input.figures.allocations[*id];
-            TimelineBar {
-                label: short(input, *id),
-                start: record.start,
-                end: record.end,
-                available: figures.available.as_f64(),
-                used: (figures.used - figures.overrun).as_f64(),
-                left_now: figures.left_now.as_f64(),
-                not_started: figures.not_started.as_f64(),
-                expired: figures.expired.as_f64(),
-                overrun: figures.overrun.as_f64(),
-            }
-        })
-        .collect();
+    let bars: Vec<TimelineBar> =
+        timeline.rows.iter().map(|row| timeline_bar(input, row, timeline.earlier)).collect::<Result<_>>()?;
     let path = paths.timeline_chart();
     let facts = FigureFacts {
         kind: "timeline",
-        first_month: bars.iter().map(|b| b.start).min().map(|d| month_name(Month::of(d))).unwrap_or_default(),
-        last_month: bars.iter().map(|b| b.end).max().map(|d| month_name(Month::of(d))).unwrap_or_default(),
-        months_over: earlier.len(),
+        first_month: month_name(Month::of(timeline.first)),
+        last_month: month_name(Month::of(timeline.last)),
+        months_over: timeline.earlier,
+        overrun: timeline.rows.iter().any(|row| !row.overruns.is_empty()),
         end: long_date(input.as_of),
+        left_out: if community.hours.outside.is_zero() {
+            String::new()
+        } else {
+            h_grouped(community.hours.outside)
+        },
         ..FigureFacts::default()
     };
     let figure = FigureView::new(path.clone(), input.phrases.figure(&facts)?);
@@ -610,23 +592,20 @@ fn timeline_chart(
 
 fn burn_chart(
     input: &BookInput<'_>,
-    allocation: AllocationId,
+    burn_up: &BurnUp,
     ordinal: usize,
     paths: &CommunityPaths,
 ) -> Result<(String, String, FigureView)> {
-    let dataset = input.dataset;
-    let record = &dataset.allocations[allocation];
+    let allocation = burn_up.allocation;
+    let record = &input.dataset.allocations[allocation];
     let short = short(input, allocation);
-    let burn = BurnUp {
+    let burn = charts::BurnUp {
         allocation: &short,
         start: record.start,
         end: record.end,
         available: record.available.as_f64(),
         as_of: input.as_of,
-        used_by_day: delivery::cumulative_use(dataset, allocation, input.as_of, &input.figures.calendar)
-            .into_iter()
-            .map(|(day, hours)| (day, hours.as_f64()))
-            .collect(),
+        used_by_day: burn_up.used_by_day.iter().map(|(day, hours)| (*day, hours.as_f64())).collect(),
     };
     let path = paths.burn_chart(ordinal, &slugify(&record.name, 40));
     let figures = &input.figures.allocations[allocation];
@@ -634,8 +613,8 @@ fn burn_chart(
         kind: "burn-up",
         allocation: record.name.clone(),
         short_name: short.clone(),
-        used: h_grouped(figures.used),
-        available: h_grouped(figures.available),
+        used: h_grouped(figures.hours.used),
+        available: h_grouped(figures.hours.available),
         start: record.start.to_string(),
         end: record.end.to_string(),
         ..FigureFacts::default()
@@ -646,35 +625,30 @@ fn burn_chart(
 
 fn team_chart(
     input: &BookInput<'_>,
-    delivery: &Delivery,
+    team: &TeamHours,
     paths: &CommunityPaths,
 ) -> Result<Option<(String, String, FigureView)>> {
-    let months = team_months(input, delivery);
-    if months.is_empty() {
+    let (Some(first), Some(last)) = (team.months.first(), team.months.last()) else {
         return Ok(None);
-    }
+    };
     let dataset = input.dataset;
-    let members: Vec<(String, Vec<f64>)> = delivery::hours_by_member_and_month(
-        dataset,
-        &delivery.activities,
-        &months,
-        &input.figures.calendar,
-        input.as_of,
-    )
-    .into_iter()
-    .map(|(member, hours)| {
-        (dataset.team_member(member).to_string(), hours.iter().map(|h| h.as_f64()).collect())
-    })
-    .collect();
+    let members: Vec<(String, Vec<f64>)> = team
+        .by_month
+        .iter()
+        .map(|(member, hours)| {
+            (dataset.team_member(*member).to_string(), hours.iter().map(|h| h.as_f64()).collect())
+        })
+        .collect();
     let path = paths.team_chart();
     let names: Vec<&str> = members.iter().map(|(name, _)| name.as_str()).collect();
     let facts = FigureFacts {
         kind: "team-hours",
-        first_month: month_name(months[0]),
-        last_month: month_name(*months.last().expect("not empty")),
+        first_month: month_name(*first),
+        last_month: month_name(*last),
         members: names.join(", "),
+        left_out: if team.before_chart.is_zero() { String::new() } else { h_grouped(team.before_chart) },
         ..FigureFacts::default()
     };
     let figure = FigureView::new(path.clone(), input.phrases.figure(&facts)?);
-    Ok(Some((path, charts::team_hours_chart(&months, &members, input.phrases.chart_labels())?, figure)))
+    Ok(Some((path, charts::team_hours_chart(&team.months, &members, input.phrases.chart_labels())?, figure)))
 }

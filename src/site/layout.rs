@@ -36,6 +36,10 @@ use crate::model::{EngagementId, IdVec};
 pub const DASHBOARD: &str = "index.md";
 pub const CAPACITY: &str = "capacity.md";
 pub const MONTHLY_REPORT: &str = "monthly-report.md";
+/// What changed since the last meeting (the biweekly review).
+pub const SINCE_LAST_MEETING: &str = "since-last-meeting.md";
+/// Every data warning, which the dashboard counts and links to.
+pub const DATA_WARNINGS: &str = "data-warnings.md";
 pub const SITE_CONFIG: &str = "myst.yml";
 pub const OFFLINE_CONFIG: &str = "myst.offline.yml";
 pub const COMMITMENT_CHART: &str = "figures/commitment.svg";

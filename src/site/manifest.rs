@@ -1,5 +1,5 @@
 //! The manifest the monthly email job reads, as JSON and as CSV: per community its PDF, the
-//! report period, status, recipients (To: Technical contacts, Cc: Administrative contacts,
+//! report period, internal status (for the team), recipients (To: Technical contacts, Cc: Administrative contacts,
 //! never Billing) and the figures of the PDF's first box, under the names the PDF gives them.
 //! [`reports`] reads the JSON back for `emails`.
 //!
@@ -13,11 +13,10 @@ use serde::{Deserialize, Serialize};
 use super::project::PdfExport;
 use super::BookInput;
 use crate::calendar::Month;
-use crate::figures::allowance::{self, month_delivery};
-use crate::figures::delivery;
-use crate::figures::report::{community_reported_in_month, recipients};
+use crate::figures::month::CommunityMonth;
 use crate::hours::Hours;
-use crate::model::{Contact, EngagementId};
+use crate::model::ContactId;
+use crate::present::codes::status_slug;
 use crate::present::format::short_name;
 
 #[derive(Serialize)]
@@ -27,8 +26,14 @@ struct Recipient {
 }
 
 impl Recipient {
-    fn of(contact: &Contact) -> Recipient {
-        Recipient { name: contact.name.clone(), email: contact.email.clone() }
+    fn list(input: &BookInput<'_>, contacts: &[ContactId]) -> Vec<Recipient> {
+        contacts
+            .iter()
+            .map(|id| {
+                let contact = &input.dataset.contacts[*id];
+                Recipient { name: contact.name.clone(), email: contact.email.clone() }
+            })
+            .collect()
     }
 }
 
@@ -42,7 +47,9 @@ struct ManifestEntry {
     /// comes first.
     period_start: String,
     period_end: String,
-    status: &'static str,
+    /// The internal status (seed 002's colours) of the current engagement, as the dashboard
+    /// shows it: for the team running the email job, never for the community.
+    internal_status: &'static str,
     pdf: String,
     to: Vec<Recipient>,
     cc: Vec<Recipient>,
@@ -78,7 +85,8 @@ struct StartsOn {
     from: String,
 }
 
-/// `available = used − overrun + left_to_use_now + not_started + expired_unused`.
+/// `available = used − overrun + left_to_use_now + not_started + expired_unused`; hours
+/// outside the allocations' dates stand apart.
 #[derive(Serialize)]
 struct InAll {
     available: f64,
@@ -87,29 +95,25 @@ struct InAll {
     not_started: f64,
     expired_unused: f64,
     overrun: f64,
+    outside_allocation_dates: f64,
 }
 
 impl ManifestEntry {
-    fn new(input: &BookInput<'_>, id: EngagementId, pdf: String) -> ManifestEntry {
-        let (period_start, period_end) = input.report_dates();
+    fn new(input: &BookInput<'_>, community: &CommunityMonth, pdf: String) -> ManifestEntry {
         let dataset = input.dataset;
-        let record = &dataset.engagements[id];
-        let recipients = recipients(dataset, id);
-        let allowance = allowance::allowance(dataset, input.figures, id);
-        let activities = delivery::counted_activities(dataset, id, input.as_of);
-        let month =
-            month_delivery(dataset, &activities, input.report_month(), input.as_of, &input.figures.calendar);
+        let record = &dataset.engagements[community.engagement];
+        let allowance = &community.allowance;
         let short = |allocation| short_name(&dataset.allocations[allocation].name, &record.community);
-        let totals = &input.figures.engagements[id];
+        let totals = &community.hours;
         ManifestEntry {
             community: record.community.clone(),
             engagement: record.name.clone(),
-            period_start: period_start.to_string(),
-            period_end: period_end.to_string(),
-            status: totals.status.for_community().0.slug(),
+            period_start: input.report.first_day.to_string(),
+            period_end: input.report.last_day.to_string(),
+            internal_status: status_slug(input.figures.engagements[community.engagement].status.status),
             pdf,
-            to: recipients.to.into_iter().map(Recipient::of).collect(),
-            cc: recipients.cc.into_iter().map(Recipient::of).collect(),
+            to: Recipient::list(input, &community.recipients.to),
+            cc: Recipient::list(input, &community.recipients.cc),
             left_to_use_now: HoursBy {
                 hours: allowance.usable.iter().map(|u| u.left).sum::<Hours>().as_f64(),
                 allocations: allowance
@@ -134,8 +138,8 @@ impl ManifestEntry {
                     })
                     .collect(),
             },
-            worked_this_month: month.hours.as_f64(),
-            worked_last_month: month.previous.as_f64(),
+            worked_this_month: community.month.hours.as_f64(),
+            worked_last_month: community.month.previous.as_f64(),
             in_all: InAll {
                 available: totals.available.as_f64(),
                 used: totals.used.as_f64(),
@@ -143,6 +147,7 @@ impl ManifestEntry {
                 not_started: totals.not_started.as_f64(),
                 expired_unused: totals.expired.as_f64(),
                 overrun: totals.overrun.as_f64(),
+                outside_allocation_dates: totals.outside.as_f64(),
             },
         }
     }
@@ -162,12 +167,12 @@ pub struct Manifest {
 
 /// The manifest's CSV columns: the JSON's, one row per community; lists of allocations become
 /// their total and the soonest date.
-const CSV_COLUMNS: [&str; 22] = [
+const CSV_COLUMNS: [&str; 23] = [
     "community",
     "engagement",
     "period_start",
     "period_end",
-    "status",
+    "internal_status",
     "pdf",
     "to_names",
     "to_emails",
@@ -185,21 +190,22 @@ const CSV_COLUMNS: [&str; 22] = [
     "not_started_in_all",
     "expired_unused_in_all",
     "overrun_in_all",
+    "outside_allocation_dates_in_all",
 ];
 
 impl Manifest {
     /// One entry per community PDF (`exports` after the aggregated one), in the order of the
     /// communities.
     pub fn new(input: &BookInput<'_>, aggregated: &PdfExport, exports: &[PdfExport]) -> Manifest {
-        let month = input.report_month();
+        let month = input.report.month;
         let communities = input
-            .figures
+            .report
             .communities
             .iter()
             .filter_map(|community| {
-                let pdf = input.communities[community.current].pdf(month);
+                let pdf = input.communities[community.engagement].pdf(month);
                 let export = exports.iter().find(|export| export.output == pdf)?;
-                Some(ManifestEntry::new(input, community.current, export.output.clone()))
+                Some(ManifestEntry::new(input, community, export.output.clone()))
             })
             .collect();
         Manifest {
@@ -236,7 +242,7 @@ impl Manifest {
                 entry.engagement.clone(),
                 entry.period_start.clone(),
                 entry.period_end.clone(),
-                entry.status.to_string(),
+                entry.internal_status.to_string(),
                 entry.pdf.clone(),
                 names(&entry.to),
                 emails(&entry.to),
@@ -254,6 +260,7 @@ impl Manifest {
                 number(in_all.not_started),
                 number(in_all.expired_unused),
                 number(in_all.overrun),
+                number(in_all.outside_allocation_dates),
             ];
             writer.write_record(row.iter().map(|cell| crate::text::spreadsheet_safe(cell).into_owned()))?;
         }
@@ -265,13 +272,11 @@ impl Manifest {
 /// no Technical contact with an email address.
 pub fn missing_recipients(input: &BookInput<'_>) -> Vec<String> {
     input
-        .figures
-        .communities
+        .report
+        .missing_recipients
         .iter()
-        .filter(|c| community_reported_in_month(input.dataset, c, input.report_month(), input.as_of))
-        .filter(|c| recipients(input.dataset, c.current).to.is_empty())
-        .map(|c| {
-            let engagement = &input.dataset.engagements[c.current];
+        .map(|id| {
+            let engagement = &input.dataset.engagements[input.report.communities[*id].engagement];
             format!(
                 "community \"{}\" (engagement \"{}\") has no Technical contact with an email address: its usage email has no To recipient",
                 engagement.community, engagement.name

@@ -18,16 +18,15 @@ pub mod views;
 use anyhow::Result;
 use chrono::NaiveDate;
 
-use self::engagement::Delivery;
 use self::layout::{Communities, CommunityPaths};
 use self::overview::ReportLink;
 use self::project::{PdfExport, TocEntry};
 use self::slug::SlugClash;
 use crate::calendar::Month;
-use crate::figures::report::community_reported_in_month;
+use crate::figures::month::{CommunityMonth, Report};
 use crate::figures::Figures;
 use crate::file_plan::Plan;
-use crate::model::{Dataset, EngagementId, Id};
+use crate::model::{Dataset, Id};
 use crate::pages::{Renderer, Target};
 use crate::present::format::{date_range, month_name};
 use crate::present::phrases::fill;
@@ -42,17 +41,33 @@ pub(crate) const SLUG_LIMIT: usize = 60;
 pub struct BookInput<'a> {
     pub dataset: &'a Dataset,
     pub figures: &'a Figures,
+    /// Each community's month and the report around them: what every page reads.
+    pub report: &'a Report,
     pub settings: &'a Settings,
     pub phrases: &'a Phrases,
     pub as_of: NaiveDate,
-    /// Set for a monthly report (`--month`): that month's activity is highlighted.
+    /// Set for a monthly report (`--month`), after [`BookInput::new`]: that month's activity is
+    /// highlighted.
     pub month: Option<Month>,
-    /// The data warnings, shown on the dashboard.
+    /// The data warnings, counted on the dashboard and listed on their own page.
     pub warnings: Vec<String>,
+    /// What changed since the last meeting, when the book shows it (set after
+    /// [`BookInput::new`]).
+    pub meeting: Option<MeetingChanges<'a>>,
+    /// When the data was pulled from Airtable (`pull.json`), as the dashboard states it; `None`
+    /// for a hand export.
+    pub pulled_at: Option<String>,
     /// Where each engagement's files go.
     pub communities: Communities,
     /// What the book is made from.
     pub provenance: Provenance,
+}
+
+/// The changes since the last meeting and the earlier state they compare with.
+#[derive(Clone, Copy)]
+pub struct MeetingChanges<'a> {
+    pub before: &'a Dataset,
+    pub changes: &'a crate::figures::changes::Changes,
 }
 
 /// What a book is made from, so that a report can be traced and reproduced.
@@ -141,9 +156,9 @@ impl<'a> BookInput<'a> {
     pub fn new(
         dataset: &'a Dataset,
         figures: &'a Figures,
+        report: &'a Report,
         settings: &'a Settings,
         phrases: &'a Phrases,
-        month: Option<Month>,
         mut warnings: Vec<String>,
         provenance: Provenance,
     ) -> (BookInput<'a>, Vec<SlugClash>) {
@@ -152,10 +167,13 @@ impl<'a> BookInput<'a> {
         let input = BookInput {
             dataset,
             figures,
+            report,
             settings,
             phrases,
             as_of: figures.as_of,
-            month,
+            month: None,
+            meeting: None,
+            pulled_at: None,
             warnings,
             communities,
             provenance,
@@ -163,21 +181,9 @@ impl<'a> BookInput<'a> {
         (input, clashes)
     }
 
-    /// The month the PDFs report on.
-    pub fn report_month(&self) -> Month {
-        self.month.unwrap_or(Month::of(self.as_of))
-    }
-
     /// `1–31 October 2026`: the report month up to the as-of date.
     fn report_period(&self) -> String {
-        let (first, last) = self.report_dates();
-        date_range(first, last)
-    }
-
-    /// The report period's first and last days: the report month up to the as-of date.
-    pub fn report_dates(&self) -> (NaiveDate, NaiveDate) {
-        let month = self.report_month();
-        (month.first_day(), month.last_day().min(self.as_of.max(month.first_day())))
+        date_range(self.report.first_day, self.report.last_day)
     }
 }
 
@@ -224,10 +230,10 @@ pub fn build(input: &BookInput<'_>, templates: &TemplateSet) -> Result<Book> {
     };
     let mut plan = Plan::default();
     let aggregated = aggregated_export(input);
-    let communities = &input.figures.communities;
+    let communities = &input.report.communities;
     let engagements = crate::parallel::map(communities.len(), |index| {
         let community = communities.iter().nth(index).expect("in range");
-        engagement_files(input, community.current, &renderers)
+        engagement_files(input, community, &renderers)
     })
     .into_iter()
     .collect::<Result<Vec<EngagementFiles>>>()?;
@@ -266,8 +272,18 @@ fn overview_pages(
         (layout::DASHBOARD, "dashboard.md.j2"),
         (layout::CAPACITY, "capacity.md.j2"),
         (layout::MONTHLY_REPORT, "monthly-report.md.j2"),
+        (layout::DATA_WARNINGS, "data-warnings.md.j2"),
     ] {
         files.add(path, renderers.site.render(template, &with_root(&overview, &layout::root_of(path)))?);
+    }
+    if overview.changes.is_some() {
+        let path = layout::SINCE_LAST_MEETING;
+        files.add(
+            path,
+            renderers
+                .site
+                .render("since-last-meeting.md.j2", &with_root(&overview, &layout::root_of(path)))?,
+        );
     }
     overview.reports.clear();
     files.add(
@@ -284,27 +300,21 @@ struct EngagementFiles {
     pdf: Option<PdfExport>,
 }
 
-/// One community's charts, downloads and page, led by its current engagement `id`, and its PDF
-/// page when it is reported.
+/// One community's charts, downloads and page, led by its current engagement, and its PDF page
+/// when it is reported.
 fn engagement_files(
     input: &BookInput<'_>,
-    id: EngagementId,
+    community: &CommunityMonth,
     renderers: &Renderers,
 ) -> Result<EngagementFiles> {
-    let paths = &input.communities[id];
-    let delivery = Delivery::new(input, id);
-    let (mut plan, charts) = engagement::charts(input, &delivery, paths)?;
-    plan.extend(downloads::engagement(input, &delivery, paths)?);
-    let page = engagement::page(input, &delivery, paths, charts)?;
+    let paths = &input.communities[community.engagement];
+    let (mut plan, charts) = engagement::charts(input, community, paths)?;
+    plan.extend(downloads::engagement(input, community, paths)?);
+    let page = engagement::page(input, community, paths, charts)?;
     plan.add(paths.page.clone(), renderers.site.render("engagement.md.j2", &page)?);
-    let toc = TocEntry { file: paths.page.clone(), title: input.dataset.engagements[id].community.clone() };
+    let toc = TocEntry { file: paths.page.clone(), title: page.community.clone() };
     let mut pdf = None;
-    if community_reported_in_month(
-        input.dataset,
-        input.figures.community(id),
-        input.report_month(),
-        input.as_of,
-    ) {
+    if community.reported {
         let export = engagement_export(input, &page.title, &page.community, paths);
         let report = page.into_report(export.root.clone());
         plan.add(export.article.clone(), renderers.pdf.render("engagement.md.j2", &report)?);
@@ -325,13 +335,13 @@ fn with_root<'a, T>(page: &'a T, root: &'a str) -> Rooted<'a, T> {
 }
 
 fn aggregated_export(input: &BookInput<'_>) -> PdfExport {
-    let month = month_name(input.report_month());
+    let month = month_name(input.report.month);
     let labels = input.phrases.page_labels();
     let values = [("month", month.as_str()), ("service", input.settings.service_name.as_str())];
     let name = slug::slugify(&format!("{} ces report", input.settings.organisation), 40);
     PdfExport::new(
         "monthly-report".to_string(),
-        layout::aggregated_pdf(&name, input.report_month()),
+        layout::aggregated_pdf(&name, input.report.month),
         layout::MONTHLY_REPORT_PROJECT.to_string(),
         (
             fill(&labels.aggregated_report_title, &values),
@@ -351,14 +361,14 @@ fn engagement_export(
 ) -> PdfExport {
     PdfExport::new(
         format!("community-{}", paths.slug),
-        paths.pdf(input.report_month()),
+        paths.pdf(input.report.month),
         paths.pdf_project.clone(),
         (
             title.to_string(),
             community.to_string(),
             &fill(
                 &input.phrases.page_labels().community_report_header,
-                &[("community", community), ("month", &month_name(input.report_month()))],
+                &[("community", community), ("month", &month_name(input.report.month))],
             ),
         ),
         input.report_period(),

@@ -5,21 +5,20 @@ use anyhow::Result;
 use serde::Serialize;
 
 use super::charts::{self, UsageBar};
+use super::engagement::Totals;
 use super::layout;
 use super::views::{
     allocation_view, engagement_row, AllocationView, EngagementRowView, FigureView, StatusView,
 };
 use super::BookInput;
 use crate::calendar::Month;
-use crate::figures::allocations::State;
-use crate::figures::allowance::month_delivery;
 use crate::figures::commitment::CommitmentRow;
-use crate::figures::report::{community_reported_in_month, headcount};
-use crate::figures::status::{FindingKind, Status};
-use crate::figures::{delivery, findings, revenue, team};
+use crate::figures::month::CommunityMonth;
+use crate::figures::status::FindingKind;
 use crate::file_plan::Plan;
 use crate::hours::Hours;
-use crate::model::{AllocationId, EngagementId};
+use crate::model::CommunityId;
+use crate::present::changes::{ChangesInput, ChangesView};
 use crate::present::format::{h_grouped, hours, hours_grouped, long_date, money, month_name, percent};
 use crate::present::logging;
 use crate::present::FigureFacts;
@@ -27,7 +26,10 @@ use crate::present::FigureFacts;
 #[derive(Debug, Clone, Serialize)]
 pub struct Headline {
     pub month: String,
-    pub active_engagements: usize,
+    /// Engagements running on the as-of date (the one count every output gives).
+    pub running_engagements: usize,
+    /// Contracts past their end date still marked Active: listed, never counted as running.
+    pub lapsed: Vec<String>,
     pub action_needed: usize,
     pub at_risk: usize,
     pub committed_per_day: String,
@@ -48,7 +50,9 @@ pub struct MemberView {
     pub delivered: String,
     pub committed: String,
     pub share: Option<String>,
-    pub over_share: bool,
+    /// Delivered beyond the share; committed beyond it: each judged on its own.
+    pub delivered_over_share: bool,
+    pub committed_over_share: bool,
     pub communities: Vec<String>,
 }
 
@@ -58,7 +62,10 @@ pub struct RenewalView {
     pub community: String,
     pub engagement: String,
     pub end: String,
+    /// Negative once the contract has ended.
     pub days_left: i64,
+    /// Ended but still marked Active.
+    pub lapsed: bool,
     pub value: Option<String>,
     pub left_now: String,
     pub last_activity: Option<String>,
@@ -90,7 +97,8 @@ pub struct CommitmentView {
     pub committed: String,
     pub per_day: String,
     pub fte: String,
-    pub capacity: String,
+    /// `None` when not known on any working day.
+    pub capacity: Option<String>,
     /// Set when the capacity is known on only some working days of the month: how many.
     pub capacity_known_days: Option<u32>,
     pub delivered: String,
@@ -130,16 +138,18 @@ pub struct ActionGroup {
 
 /// One community's month, for the internal report.
 #[derive(Debug, Clone, Serialize)]
-pub struct CommunityMonth {
+pub struct MonthRow {
     pub community: String,
     pub page: String,
     /// `None` on the totals row.
     pub status: Option<StatusView>,
     pub delivered: String,
     pub change: String,
-    pub left_now: String,
-    pub not_started: String,
-    pub forecast: String,
+    /// Its hours in all, under the names every output uses.
+    pub hours: Totals,
+    /// The forecast of the allocations active now and their hours available; `None` when none
+    /// is active.
+    pub forecast: Option<(String, String)>,
     /// The cost of the hours delivered this month.
     pub amount: String,
 }
@@ -184,13 +194,19 @@ pub struct Overview {
     pub service: String,
     pub actions: Vec<ActionGroup>,
     /// The engagements reported this month, most urgent first: the report's table.
-    pub month_table: Vec<CommunityMonth>,
-    pub month_totals: CommunityMonth,
+    pub month_table: Vec<MonthRow>,
+    pub month_totals: MonthRow,
     /// Cost against revenue; `None` when no engagement has a contract value.
     pub revenue: Option<RevenueView>,
     /// Each team member's hours in the report month.
     pub team: Vec<MemberView>,
     pub renewals: Vec<RenewalView>,
+    /// What changed since the last meeting, when the book shows it.
+    pub changes: Option<ChangesView>,
+    /// When the data was pulled from Airtable, when a pull says so.
+    pub pulled_at: Option<String>,
+    /// `31 October 2026`: the as-of date as people write it, on every page.
+    pub as_of_long: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -234,16 +250,15 @@ const REPORT_MONTHS_AFTER: usize = 6;
 
 pub fn overview(input: &BookInput<'_>, charts: OverviewCharts, reports: Vec<ReportLink>) -> Result<Overview> {
     let figures = input.figures;
-    let dataset = input.dataset;
-    let (live, ended): (Vec<EngagementId>, Vec<EngagementId>) =
-        figures.current_engagements().partition(|id| figures.engagements[*id].status.status != Status::Ended);
-    let rows = |ids: Vec<EngagementId>| {
-        ids.into_iter().map(|id| engagement_row(input, id)).collect::<Result<Vec<_>>>()
+    let report = input.report;
+    let rows = |ids: &[CommunityId]| {
+        ids.iter()
+            .map(|id| engagement_row(input, report.communities[*id].engagement))
+            .collect::<Result<Vec<_>>>()
     };
-    let (engagements, ended) = (rows(live)?, rows(ended)?);
+    let (engagements, ended) = (rows(&report.live)?, rows(&report.ended)?);
     let month_rows = month_table(input)?;
-    let commitment: Vec<CommitmentView> =
-        figures.commitment.iter().map(|row| commitment_view(row, input.as_of)).collect();
+    let commitment: Vec<CommitmentView> = figures.commitment.iter().map(commitment_view).collect();
     let current = Month::of(input.as_of);
     let position =
         figures.commitment.iter().position(|row| row.month >= current).unwrap_or(figures.commitment.len());
@@ -260,15 +275,13 @@ pub fn overview(input: &BookInput<'_>, charts: OverviewCharts, reports: Vec<Repo
         over_capacity_months: figures
             .commitment
             .iter()
-            .filter(|row| row.over_capacity())
+            .filter(|row| row.over_capacity)
             .map(|row| month_name(row.month))
             .collect(),
         partly_known_months: figures
             .commitment
             .iter()
-            .filter(|row| {
-                row.capacity_hours_per_working_day.is_some() && !row.capacity_known_for_whole_month()
-            })
+            .filter(|row| row.capacity_hours_per_working_day.is_some() && !row.capacity_known_for_whole_month)
             .map(|row| month_name(row.month))
             .collect(),
         recent_commitment: recent,
@@ -277,7 +290,7 @@ pub fn overview(input: &BookInput<'_>, charts: OverviewCharts, reports: Vec<Repo
         ended,
         upcoming: figures.upcoming.iter().map(|id| allocation_view(input, *id)).collect(),
         ending_soon: figures.ending_soon.iter().map(|id| allocation_view(input, *id)).collect(),
-        quiet: logging::quiet(dataset, figures)
+        quiet: logging::quiet(input.dataset, figures)
             .map(|quiet| QuietView {
                 allocation: quiet.allocation.to_string(),
                 engagement: quiet.engagement.to_string(),
@@ -285,7 +298,7 @@ pub fn overview(input: &BookInput<'_>, charts: OverviewCharts, reports: Vec<Repo
                 last_activity: quiet.last_activity.map(|d| d.to_string()),
             })
             .collect(),
-        late: logging::late(dataset, figures)
+        late: logging::late(input.dataset, figures)
             .map(|entry| LateView {
                 allocation: entry.allocation.to_string(),
                 member: entry.team_member.to_string(),
@@ -304,32 +317,52 @@ pub fn overview(input: &BookInput<'_>, charts: OverviewCharts, reports: Vec<Repo
         month_table: month_rows.0,
         month_totals: month_rows.1,
         revenue: revenue_view(input),
+        changes: input
+            .meeting
+            .map(|meeting| {
+                let page = |id| input.communities[id].page.clone();
+                ChangesView::new(&ChangesInput {
+                    before: meeting.before,
+                    now: input.dataset,
+                    changes: meeting.changes,
+                    communities: &figures.communities,
+                    phrases: input.phrases,
+                    page: &page,
+                })
+            })
+            .transpose()?,
+        pulled_at: input.pulled_at.clone(),
+        as_of_long: long_date(input.as_of),
     })
 }
 
 fn team_view(input: &BookInput<'_>) -> Vec<MemberView> {
-    let dataset = input.dataset;
-    team::team_month(dataset, input.figures, input.report_month())
-        .into_iter()
+    input
+        .report
+        .team
+        .iter()
         .map(|member| MemberView {
-            over_share: member.over_share(),
+            member: member.member.clone(),
             delivered: h_grouped(member.delivered),
             committed: hours_grouped(member.committed),
             share: member.share.map(hours_grouped),
+            delivered_over_share: member.delivered_over_share,
+            committed_over_share: member.committed_over_share,
             communities: member
                 .engagements
                 .iter()
-                .map(|id| dataset.engagements[*id].community.clone())
+                .map(|id| input.dataset.engagements[*id].community.clone())
                 .collect(),
-            member: member.member,
         })
         .collect()
 }
 
 fn renewals_view(input: &BookInput<'_>) -> Vec<RenewalView> {
     let dataset = input.dataset;
-    team::renewals(dataset, input.figures, input.settings.windows.renewals_days)
-        .into_iter()
+    input
+        .report
+        .renewals
+        .iter()
         .map(|renewal| {
             let engagement = &dataset.engagements[renewal.engagement];
             RenewalView {
@@ -337,6 +370,7 @@ fn renewals_view(input: &BookInput<'_>) -> Vec<RenewalView> {
                 engagement: engagement.name.clone(),
                 end: long_date(renewal.end),
                 days_left: renewal.days_left,
+                lapsed: renewal.days_left < 0,
                 value: engagement.contract_value.map(|cents| money_amount(cents as f64 / 100.0)),
                 left_now: h_grouped(renewal.left_now),
                 last_activity: renewal.last_activity.map(long_date),
@@ -348,7 +382,7 @@ fn renewals_view(input: &BookInput<'_>) -> Vec<RenewalView> {
 
 fn revenue_view(input: &BookInput<'_>) -> Option<RevenueView> {
     let dataset = input.dataset;
-    let figures = revenue::revenue(dataset, input.figures, input.settings.cost_per_hour);
+    let figures = &input.report.revenue;
     if figures.engagements.is_empty() {
         return None;
     }
@@ -366,20 +400,20 @@ fn revenue_view(input: &BookInput<'_>) -> Option<RevenueView> {
                 .unwrap_or_default(),
             committed_cost: money_amount(m.committed_cost),
             delivered_ratio: if m.delivered_cost.is_some() {
-                ratio(m.delivered_ratio())
+                ratio(m.delivered_ratio)
             } else {
                 String::new()
             },
-            committed_ratio: ratio(m.committed_ratio()),
+            committed_ratio: ratio(m.committed_ratio),
         })
         .collect();
-    let current = input.report_month();
+    let current = input.report.month;
     let position = figures.months.iter().position(|m| m.month >= current).unwrap_or(figures.months.len());
     let recent_months = months[position.saturating_sub(REPORT_MONTHS_BEFORE)
         ..(position + REPORT_MONTHS_AFTER + 1).min(months.len())]
         .to_vec();
-    let per_hour = |v: Option<f64>| v.map_or("–".to_string(), money_amount);
-    let community = |id: crate::model::EngagementId| dataset.engagements[id].community.clone();
+    let per_hour_text = |v: Option<f64>| v.map_or("–".to_string(), money_amount);
+    let community_name = |id: crate::model::EngagementId| dataset.engagements[id].community.clone();
     Some(RevenueView {
         months,
         recent_months,
@@ -387,15 +421,15 @@ fn revenue_view(input: &BookInput<'_>) -> Option<RevenueView> {
             .engagements
             .iter()
             .map(|e| EngagementRevenueView {
-                community: community(e.engagement),
+                community: community_name(e.engagement),
                 value: money_amount(e.value),
-                per_delivered_hour: per_hour(e.per_delivered_hour),
-                per_committed_hour: per_hour(e.per_committed_hour),
+                per_delivered_hour: per_hour_text(e.per_delivered_hour),
+                per_committed_hour: per_hour_text(e.per_committed_hour),
                 below_cost: e.below_cost,
             })
             .collect(),
-        without_value: figures.without_value.iter().map(|id| community(*id)).collect(),
-        undated: figures.undated.iter().map(|id| community(*id)).collect(),
+        without_value: figures.without_value.iter().map(|id| community_name(*id)).collect(),
+        undated: figures.undated.iter().map(|id| community_name(*id)).collect(),
     })
 }
 
@@ -408,13 +442,13 @@ fn actions(input: &BookInput<'_>) -> Result<Vec<ActionGroup>> {
         ActionGroup { kind: "delivery", rows: Vec::new() },
         ActionGroup { kind: "data", rows: Vec::new() },
     ];
-    for finding in findings::findings(dataset, input.figures) {
+    for finding in &input.report.findings {
         let group = match finding.kind {
             FindingKind::Commercial => 0,
             FindingKind::Delivery => 1,
             FindingKind::Data => 2,
         };
-        let texts = phrases.finding(dataset, &finding)?;
+        let texts = phrases.finding(dataset, finding)?;
         groups[group].rows.push(ActionRow {
             community: dataset.engagements[finding.engagement].community.clone(),
             page: input.communities[finding.engagement].page.clone(),
@@ -427,71 +461,42 @@ fn actions(input: &BookInput<'_>) -> Result<Vec<ActionGroup>> {
     Ok(groups)
 }
 
-/// The engagements reported this month (the same rule as their PDFs), with the month's figures,
+/// The communities reported this month (the same rule as their PDFs), with the month's figures,
 /// and their totals.
-fn month_table(input: &BookInput<'_>) -> Result<(Vec<CommunityMonth>, CommunityMonth)> {
-    let dataset = input.dataset;
-    let figures = input.figures;
-    let month = input.report_month();
-    let per_hour = input.settings.cost_per_hour;
-    let mut totals = MonthTotals::default();
-    let mut rows = Vec::new();
-    let reported = figures
-        .current_engagements()
-        .filter(|id| community_reported_in_month(dataset, figures.community(*id), month, input.as_of));
-    for id in reported.collect::<Vec<_>>().iter() {
-        let activities = delivery::counted_activities(dataset, *id, input.as_of);
-        let delivered = month_delivery(dataset, &activities, month, input.as_of, &figures.calendar);
-        let engagement = &figures.engagements[*id];
-        let active: Vec<AllocationId> =
-            dataset.allocations_of(*id).filter(|a| figures.allocations[*a].state == State::Active).collect();
-        let forecast: f64 = active.iter().map(|a| figures.allocations[*a].forecast_at_end).sum();
-        let available: Hours = active.iter().map(|a| figures.allocations[*a].available).sum();
-        totals.delivered += delivered.hours;
-        totals.previous += delivered.previous;
-        totals.left_now += engagement.left_now;
-        totals.not_started += engagement.not_started;
-        totals.forecast += forecast;
-        totals.available += available;
-        rows.push(CommunityMonth {
-            community: dataset.engagements[*id].community.clone(),
-            page: input.communities[*id].page.clone(),
-            status: Some(StatusView::new(input, &engagement.status)?),
-            delivered: h_grouped(delivered.hours),
-            change: signed(delivered.hours - delivered.previous),
-            left_now: h_grouped(engagement.left_now),
-            not_started: h_grouped(engagement.not_started),
-            forecast: if active.is_empty() {
-                "–".to_string()
-            } else {
-                format!("{} of {}", hours(forecast), h_grouped(available))
-            },
-            amount: money_amount(delivered.hours.as_f64() * per_hour),
-        });
-    }
-    let total = CommunityMonth {
-        community: format!("{} communities", rows.len()),
+fn month_table(input: &BookInput<'_>) -> Result<(Vec<MonthRow>, MonthRow)> {
+    let report = input.report;
+    let rows = report
+        .reported
+        .iter()
+        .map(|id| month_row(input, &report.communities[*id]))
+        .collect::<Result<Vec<_>>>()?;
+    let totals = &report.month_totals;
+    let total = MonthRow {
+        community: rows.len().to_string(),
         page: String::new(),
         status: None,
         delivered: h_grouped(totals.delivered),
         change: signed(totals.delivered - totals.previous),
-        left_now: h_grouped(totals.left_now),
-        not_started: h_grouped(totals.not_started),
-        forecast: format!("{} of {}", hours(totals.forecast), h_grouped(totals.available)),
-        amount: revenue::delivered_cost(figures, month, per_hour).map(money_amount).unwrap_or_default(),
+        hours: Totals::of(&totals.hours),
+        forecast: Some((hours(totals.forecast), h_grouped(totals.forecast_available))),
+        amount: totals.cost.map(money_amount).unwrap_or_default(),
     };
     Ok((rows, total))
 }
 
-/// The month table's totals row, summed as the rows are made.
-#[derive(Default)]
-struct MonthTotals {
-    delivered: Hours,
-    previous: Hours,
-    left_now: Hours,
-    not_started: Hours,
-    forecast: f64,
-    available: Hours,
+fn month_row(input: &BookInput<'_>, community: &CommunityMonth) -> Result<MonthRow> {
+    let engagement = community.engagement;
+    let delivered = &community.month;
+    Ok(MonthRow {
+        community: input.dataset.engagements[engagement].community.clone(),
+        page: input.communities[engagement].page.clone(),
+        status: Some(StatusView::new(input, &input.figures.engagements[engagement].status)?),
+        delivered: h_grouped(delivered.hours),
+        change: signed(delivered.hours - delivered.previous),
+        hours: Totals::of(&community.hours),
+        forecast: community.forecast.map(|forecast| (hours(forecast.hours), h_grouped(forecast.available))),
+        amount: money_amount(community.month_cost),
+    })
 }
 
 /// Money without its currency (the column says it): `1,350`.
@@ -511,38 +516,39 @@ fn signed(change: Hours) -> String {
 fn headline(input: &BookInput<'_>) -> Headline {
     let figures = input.figures;
     let month = Month::of(input.as_of);
-    let row = figures.commitment_in(month);
-    let count = headcount(input.dataset, figures);
+    let row = figures.commitment.iter().find(|row| row.month == month);
+    let count = &figures.headcount;
     Headline {
         month: month_name(month),
-        active_engagements: count.active_engagements,
+        running_engagements: count.running,
+        lapsed: count.lapsed.iter().map(|id| input.dataset.engagements[*id].community.clone()).collect(),
         action_needed: count.action_needed,
         at_risk: count.at_risk,
         committed_per_day: row
             .map_or("0".to_string(), |r| format!("{:.1}", r.committed_hours_per_working_day)),
         fte: row.map_or("0".to_string(), |r| format!("{:.2}", r.fte)),
         capacity: row.and_then(|r| r.capacity_hours_per_working_day).map(|c| format!("{c:.1}")),
-        over_capacity: row.is_some_and(CommitmentRow::over_capacity),
+        over_capacity: row.is_some_and(|r| r.over_capacity),
         delivered: h_grouped(row.map_or(Hours::ZERO, |r| r.delivered_hours)),
-        delivered_per_day: row.map_or("0".to_string(), |r| format!("{:.1}", r.delivered_per_working_day())),
-        utilisation: row.and_then(|r| team::utilisation(r, input.as_of)).map(|u| percent(u * 100.0)),
+        delivered_per_day: row.map_or("0".to_string(), |r| format!("{:.1}", r.delivered_per_working_day)),
+        utilisation: row.and_then(|r| r.utilisation).map(|u| percent(u * 100.0)),
     }
 }
 
-fn commitment_view(row: &CommitmentRow, as_of: chrono::NaiveDate) -> CommitmentView {
+fn commitment_view(row: &CommitmentRow) -> CommitmentView {
     CommitmentView {
         month: month_name(row.month),
         working_days: row.working_days,
         committed: hours_grouped(row.committed_hours),
         per_day: format!("{:.2}", row.committed_hours_per_working_day),
         fte: format!("{:.2}", row.fte),
-        capacity: row.capacity_hours_per_working_day.map_or("unknown".to_string(), |c| format!("{c:.2}")),
-        capacity_known_days: (!row.capacity_known_for_whole_month()
+        capacity: row.capacity_hours_per_working_day.map(|c| format!("{c:.2}")),
+        capacity_known_days: (!row.capacity_known_for_whole_month
             && row.capacity_hours_per_working_day.is_some())
         .then_some(row.capacity_known_working_days),
-        delivered: row.delivered_by(as_of).map(h_grouped).unwrap_or_default(),
-        utilisation: team::utilisation(row, as_of).map(|u| percent(u * 100.0)).unwrap_or_default(),
-        over_capacity: row.over_capacity(),
+        delivered: row.delivered.map(h_grouped).unwrap_or_default(),
+        utilisation: row.utilisation.map(|u| percent(u * 100.0)).unwrap_or_default(),
+        over_capacity: row.over_capacity,
     }
 }
 
@@ -576,18 +582,21 @@ pub fn charts(input: &BookInput<'_>) -> Result<(Plan, OverviewCharts)> {
         kind: "commitment",
         first_month: rows.first().map(|row| month_name(row.month)).unwrap_or_default(),
         last_month: rows.last().map(|row| month_name(row.month)).unwrap_or_default(),
-        months_over: rows.iter().filter(|row| row.over_capacity()).count(),
+        months_over: rows.iter().filter(|row| row.over_capacity).count(),
         hours_per_fte_day: hours(input.settings.hours_per_fte_day),
         ..FigureFacts::default()
     };
     let bars: Vec<UsageBar> = input
-        .figures
-        .current_engagements()
-        .filter(|id| input.figures.engagements[*id].status.status != Status::Ended)
-        .map(|id| UsageBar {
-            label: &input.dataset.engagements[id].community,
-            used: input.figures.engagements[id].used.as_f64(),
-            available: input.figures.engagements[id].available.as_f64(),
+        .report
+        .live
+        .iter()
+        .map(|id| {
+            let hours = &input.report.communities[*id].hours;
+            UsageBar {
+                label: &input.figures.communities[*id].name,
+                used: hours.used.as_f64(),
+                available: (hours.available - hours.not_started).as_f64(),
+            }
         })
         .collect();
     files.add(layout::USAGE_CHART, charts::usage_chart(&bars, input.phrases.chart_labels())?);

@@ -82,6 +82,8 @@ pub struct TocEntry {
 #[derive(Serialize)]
 struct SiteConfig<'a> {
     title: String,
+    /// Whether the site has the page of what changed since the last meeting.
+    since_last_meeting: bool,
     organisation: &'a str,
     service: &'a str,
     engagements: Vec<TocEntry>,
@@ -116,6 +118,7 @@ pub fn files(
     let organisation = &input.settings.organisation;
     let config = SiteConfig {
         title: format!("{organisation} {}", input.settings.service_name),
+        since_last_meeting: input.meeting.is_some(),
         organisation,
         service: &input.settings.service_name,
         engagements,

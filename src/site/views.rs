@@ -5,11 +5,13 @@
 use anyhow::Result;
 use serde::Serialize;
 
+use super::engagement::Totals;
 use super::BookInput;
 use crate::figures::allocations::State;
 use crate::figures::status::{EngagementStatus, Status};
 use crate::model::{AllocationId, EngagementId};
-use crate::present::format::{date_range, h_grouped, long_date, percent, period, usage_bar};
+use crate::present::codes::{state_word, status_slug};
+use crate::present::format::{date_range, h_grouped, long_date, percent, usage_bar};
 use crate::present::FigureTexts;
 
 #[derive(Debug, Clone, Serialize)]
@@ -18,10 +20,12 @@ pub struct StatusView {
     pub slug: &'static str,
     pub icon: &'static str,
     pub reasons: Vec<String>,
+    /// The reasons in a few words each, for a table's cell.
+    pub short: Vec<String>,
 }
 
 impl StatusView {
-    fn of(input: &BookInput<'_>, status: Status, reasons: Vec<String>) -> StatusView {
+    fn of(input: &BookInput<'_>, status: Status, reasons: Vec<String>, short: Vec<String>) -> StatusView {
         let icon = match status {
             Status::Ended => "⚪",
             Status::OnTrack => "🟢",
@@ -30,25 +34,26 @@ impl StatusView {
         };
         StatusView {
             label: input.phrases.status_label(status).to_string(),
-            slug: status.slug(),
+            slug: status_slug(status),
             icon,
             reasons,
+            short,
         }
     }
 
     /// The status with every reason, in the team's words.
     pub fn new(input: &BookInput<'_>, status: &EngagementStatus) -> Result<StatusView> {
-        Ok(StatusView::of(input, status.status, input.phrases.reasons(input.dataset, &status.reasons)?))
-    }
-
-    /// The status a community reads: from the reasons it can act on, in its words.
-    pub fn for_community(input: &BookInput<'_>, status: &EngagementStatus) -> Result<StatusView> {
-        let (status, reasons) = status.for_community();
-        let sentences = reasons
-            .into_iter()
-            .map(|reason| input.phrases.community_reason(input.dataset, reason))
-            .collect::<Result<Vec<_>>>()?;
-        Ok(StatusView::of(input, status, sentences))
+        let short = status
+            .reasons
+            .iter()
+            .map(|reason| input.phrases.short_reason(input.dataset, reason))
+            .collect::<Result<_>>()?;
+        Ok(StatusView::of(
+            input,
+            status.status,
+            input.phrases.reasons(input.dataset, &status.reasons)?,
+            short,
+        ))
     }
 }
 
@@ -72,15 +77,10 @@ pub struct EngagementRowView {
     pub community: String,
     /// The page, relative to the book root.
     pub page: String,
-    pub period: String,
     /// `31 December 2025`, or empty with no end date.
     pub end: String,
     pub status: StatusView,
-    pub available: String,
-    pub used: String,
-    pub left_now: String,
-    pub not_started: String,
-    pub expired: String,
+    pub hours: Totals,
 }
 
 pub fn engagement_row(input: &BookInput<'_>, id: EngagementId) -> Result<EngagementRowView> {
@@ -90,14 +90,9 @@ pub fn engagement_row(input: &BookInput<'_>, id: EngagementId) -> Result<Engagem
         name: engagement.name.clone(),
         community: engagement.community.clone(),
         page: input.communities[id].page.clone(),
-        period: period(engagement.start, engagement.end),
         end: engagement.end.map(long_date).unwrap_or_default(),
         status: StatusView::new(input, &totals.status)?,
-        available: h_grouped(totals.available),
-        used: h_grouped(totals.used),
-        left_now: h_grouped(totals.left_now),
-        not_started: h_grouped(totals.not_started),
-        expired: h_grouped(totals.expired),
+        hours: Totals::of(&totals.hours),
     })
 }
 
@@ -124,6 +119,9 @@ pub struct AllocationView {
     pub not_started: Option<String>,
     /// Hours that expired unused, when there are any.
     pub expired: Option<String>,
+    /// Hours logged against it but dated outside its window, when there are any: they do not
+    /// draw on it.
+    pub outside: Option<String>,
     pub overrun: String,
     /// Hours used beyond the hours available, when there are any.
     pub overrun_hours: Option<String>,
@@ -148,17 +146,18 @@ pub fn allocation_view(input: &BookInput<'_>, id: AllocationId) -> AllocationVie
         period: format!("{} – {}", allocation.start, allocation.end),
         dates: date_range(allocation.start, allocation.end),
         fill: format!("{:.3}", (figures.usage_percent / 100.0).clamp(0.0, 1.0)),
-        over: !figures.overrun.is_zero(),
-        available: h_grouped(figures.available),
-        used: h_grouped(figures.used),
-        left_now: h_grouped(figures.left_now),
-        not_started: (figures.state == State::Upcoming).then(|| h_grouped(figures.not_started)),
-        expired: (!figures.expired.is_zero()).then(|| h_grouped(figures.expired)),
-        overrun: h_grouped(figures.overrun),
-        overrun_hours: (!figures.overrun.is_zero()).then(|| h_grouped(figures.overrun)),
+        over: !figures.hours.overrun.is_zero(),
+        available: h_grouped(figures.hours.available),
+        used: h_grouped(figures.hours.used),
+        left_now: h_grouped(figures.hours.left_now),
+        not_started: (figures.state == State::Upcoming).then(|| h_grouped(figures.hours.not_started)),
+        expired: (!figures.hours.expired.is_zero()).then(|| h_grouped(figures.hours.expired)),
+        outside: (!figures.hours.outside.is_zero()).then(|| h_grouped(figures.hours.outside)),
+        overrun: h_grouped(figures.hours.overrun),
+        overrun_hours: (!figures.hours.overrun.is_zero()).then(|| h_grouped(figures.hours.overrun)),
         usage_percent: percent(figures.usage_percent),
-        bar: usage_bar(figures.used, figures.available),
-        state: figures.state.label(),
+        bar: usage_bar(figures.hours.used, figures.hours.available),
+        state: state_word(figures.state),
         provider: allocation.provider.clone(),
     }
 }

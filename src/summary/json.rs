@@ -5,14 +5,15 @@ use anyhow::Result;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::calendar::Month;
 use crate::diagnostics::Diagnostics;
-use crate::figures::allocations::State;
+use crate::figures::allocations::{HoursTotals, State};
 use crate::figures::commitment::CommitmentRow;
 use crate::figures::status::{Reason, Status};
-use crate::figures::{team, Cost, Figures};
+use crate::figures::team::{MemberMonth, Renewal};
+use crate::figures::{Cost, Figures};
 use crate::hours::Hours;
 use crate::model::{AllocationId, Dataset};
+use crate::present::codes::reason_code;
 use crate::present::format::round;
 use crate::present::logging::{self, LateEntry, QuietEntry};
 use crate::present::Phrases;
@@ -38,14 +39,16 @@ pub(crate) struct Summary<'a> {
 pub(crate) struct MemberJson<'a> {
     pub member: String,
     pub delivered_month: Hours,
-    #[serde(serialize_with = "crate::figures::rounded::cents")]
+    #[serde(serialize_with = "crate::rounding::cents")]
     pub committed_month: f64,
     /// The engagements they logged hours for in the month.
     pub engagements: Vec<&'a str>,
     /// Their even share of the month's team capacity; null when the capacity is not known on
     /// every working day.
     pub share: Option<f64>,
-    pub over_share: bool,
+    /// Committed beyond the share; delivered beyond it: each judged on its own.
+    pub committed_over_share: bool,
+    pub delivered_over_share: bool,
 }
 
 #[derive(Serialize)]
@@ -72,15 +75,9 @@ pub(crate) struct EngagementJson<'a> {
     pub history: Vec<ReasonJson>,
     /// Counted activities dated outside their allocation's window.
     pub outside_window: Vec<OutsideJson<'a>>,
-    pub available: Hours,
-    pub used: Hours,
-    /// Hours usable now, in allocations whose window is open.
-    pub left_now: Hours,
-    /// Hours of allocations that have not started yet.
-    pub not_started: Hours,
-    /// Hours that expired unused in allocations whose window has closed.
-    pub expired: Hours,
-    pub overrun: Hours,
+    /// available, used, left_now, not_started, expired, overrun and outside_window_hours.
+    #[serde(flatten)]
+    pub hours: HoursTotals,
 }
 
 /// A reason with its stable code (see `figures::status::Reason::code`) and its sentence.
@@ -101,7 +98,7 @@ pub(crate) struct OutsideJson<'a> {
 fn reasons(dataset: &Dataset, phrases: &Phrases, reasons: &[Reason]) -> Result<Vec<ReasonJson>> {
     reasons
         .iter()
-        .map(|reason| Ok(ReasonJson { code: reason.code(), text: phrases.reason(dataset, reason)? }))
+        .map(|reason| Ok(ReasonJson { code: reason_code(reason), text: phrases.reason(dataset, reason)? }))
         .collect()
 }
 
@@ -113,12 +110,8 @@ pub(crate) struct AllocationJson<'a> {
     pub start: NaiveDate,
     pub end: NaiveDate,
     pub provider: Option<&'a str>,
-    pub available: Hours,
-    pub used: Hours,
-    pub left_now: Hours,
-    pub not_started: Hours,
-    pub expired: Hours,
-    pub overrun: Hours,
+    #[serde(flatten)]
+    pub hours: HoursTotals,
     pub usage_percent: f64,
     pub state: State,
     pub expected_used: f64,
@@ -144,12 +137,14 @@ pub(crate) struct LoggingJson<'a> {
     pub quiet: Vec<QuietEntry<'a>>,
 }
 
+/// The summary of `figures`, with the as-of month's `team` and the `renewals` coming up.
 pub(crate) fn summary<'a>(
     dataset: &'a Dataset,
     figures: &'a Figures,
+    team: &[MemberMonth],
+    renewals: &[Renewal],
     phrases: &Phrases,
     diagnostics: &Diagnostics,
-    renewals_days: i64,
 ) -> Result<Summary<'a>> {
     Ok(Summary {
         as_of: figures.as_of,
@@ -160,10 +155,11 @@ pub(crate) fn summary<'a>(
         ending_soon: figures.ending_soon.iter().map(|id| upcoming_entry(dataset, *id)).collect(),
         logging: logging(dataset, figures),
         cost: &figures.cost,
-        team: team::team_month(dataset, figures, Month::of(figures.as_of))
-            .into_iter()
+        team: team
+            .iter()
             .map(|member| MemberJson {
-                over_share: member.over_share(),
+                committed_over_share: member.committed_over_share,
+                delivered_over_share: member.delivered_over_share,
                 share: member.share.map(|share| round(share, 2)),
                 engagements: member
                     .engagements
@@ -172,11 +168,11 @@ pub(crate) fn summary<'a>(
                     .collect(),
                 delivered_month: member.delivered,
                 committed_month: member.committed,
-                member: member.member,
+                member: member.member.clone(),
             })
             .collect(),
-        renewals: team::renewals(dataset, figures, renewals_days)
-            .into_iter()
+        renewals: renewals
+            .iter()
             .map(|renewal| {
                 let engagement = &dataset.engagements[renewal.engagement];
                 RenewalJson {
@@ -225,12 +221,7 @@ fn engagements<'a>(
                         }
                     })
                     .collect(),
-                available: totals.available,
-                used: totals.used,
-                left_now: totals.left_now,
-                not_started: totals.not_started,
-                expired: totals.expired,
-                overrun: totals.overrun,
+                hours: totals.hours,
             })
         })
         .collect()
@@ -249,12 +240,7 @@ fn allocations<'a>(dataset: &'a Dataset, figures: &'a Figures) -> Vec<Allocation
                 start: allocation.start,
                 end: allocation.end,
                 provider: allocation.provider.as_deref(),
-                available: totals.available,
-                used: totals.used,
-                left_now: totals.left_now,
-                not_started: totals.not_started,
-                expired: totals.expired,
-                overrun: totals.overrun,
+                hours: totals.hours,
                 usage_percent: round(totals.usage_percent, 1),
                 state: totals.state,
                 expected_used: round(totals.expected_used, 2),

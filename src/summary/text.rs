@@ -6,11 +6,11 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::diagnostics::Diagnostics;
-use crate::figures::report::summary_allocations;
 use crate::figures::what_if::WhatIf;
 use crate::figures::Figures;
 use crate::hours::Hours;
 use crate::model::{AllocationId, Dataset, EngagementId};
+use crate::present::codes::state_word;
 use crate::present::format::{h, h_grouped, percent, usage_bar};
 use crate::present::logging;
 use crate::present::terminal::{SUMMARY, WHAT_IF};
@@ -22,6 +22,12 @@ struct SummaryView<'a> {
     organisation: &'a str,
     service: &'a str,
     as_of: String,
+    /// Engagements running on the as-of date: the one count every output gives.
+    running: usize,
+    /// Contracts past their end still marked Active, by community.
+    lapsed: Vec<&'a str>,
+    action_needed: usize,
+    at_risk: usize,
     engagements: Vec<EngagementLines<'a>>,
     upcoming: Vec<UpcomingLine<'a>>,
     quiet: Vec<QuietLine<'a>>,
@@ -43,6 +49,10 @@ struct EngagementLines<'a> {
     not_started: String,
     /// Empty when no hours expired.
     expired: String,
+    /// Empty when none were used beyond the hours available.
+    overrun: String,
+    /// Empty when no hours were logged outside the allocations' windows.
+    outside: String,
     reasons: Vec<String>,
     history: Vec<String>,
     /// The activities.csv lines of activities dated outside their allocation's window.
@@ -65,6 +75,8 @@ struct AllocationLine<'a> {
     expired: String,
     /// Empty when none were used beyond the hours available.
     overrun: String,
+    /// Empty when none were logged outside its window.
+    outside: String,
     state: &'static str,
     name: &'a str,
 }
@@ -119,6 +131,15 @@ pub(crate) fn render(
         organisation: &settings.organisation,
         service: &settings.service_name,
         as_of: figures.as_of.to_string(),
+        running: figures.headcount.running,
+        lapsed: figures
+            .headcount
+            .lapsed
+            .iter()
+            .map(|id| dataset.engagements[*id].community.as_str())
+            .collect(),
+        action_needed: figures.headcount.action_needed,
+        at_risk: figures.headcount.at_risk,
         engagements,
         upcoming: figures
             .upcoming
@@ -162,41 +183,44 @@ fn engagement_lines<'a>(
 ) -> Result<EngagementLines<'a>> {
     let engagement = &dataset.engagements[id];
     let totals = &figures.engagements[id];
-    let (shown, hidden) = summary_allocations(dataset, figures, id);
     Ok(EngagementLines {
         status: phrases.status_label(totals.status.status).to_uppercase(),
         name: &engagement.name,
         community: &engagement.community,
         start: engagement.start.map(|day| day.to_string()),
         end: engagement.end.map(|day| day.to_string()),
-        available: h_grouped(totals.available),
-        used: h_grouped(totals.used),
-        left_now: h_grouped(totals.left_now),
-        not_started: unless_zero(totals.not_started),
-        expired: unless_zero(totals.expired),
+        available: h_grouped(totals.hours.available),
+        used: h_grouped(totals.hours.used),
+        left_now: h_grouped(totals.hours.left_now),
+        not_started: unless_zero(totals.hours.not_started),
+        expired: unless_zero(totals.hours.expired),
+        overrun: unless_zero(totals.hours.overrun),
+        outside: unless_zero(totals.hours.outside),
         reasons: phrases.reasons(dataset, &totals.status.reasons)?,
         history: phrases.reasons(dataset, &totals.status.history)?,
         outside_window: totals.outside_window.iter().map(|id| dataset.activities[*id].line).collect(),
-        allocations: shown
-            .into_iter()
-            .map(|allocation| allocation_line(dataset, figures, allocation))
+        allocations: totals
+            .listed
+            .iter()
+            .map(|allocation| allocation_line(dataset, figures, *allocation))
             .collect(),
-        hidden,
+        hidden: totals.unlisted,
     })
 }
 
 fn allocation_line<'a>(dataset: &'a Dataset, figures: &Figures, id: AllocationId) -> AllocationLine<'a> {
     let totals = &figures.allocations[id];
     AllocationLine {
-        bar: usage_bar(totals.used, totals.available),
+        bar: usage_bar(totals.hours.used, totals.hours.available),
         percent: percent(totals.usage_percent),
-        used: h_grouped(totals.used),
-        available: h_grouped(totals.available),
-        left_now: h_grouped(totals.left_now),
-        not_started: unless_zero(totals.not_started),
-        expired: unless_zero(totals.expired),
-        overrun: unless_zero(totals.overrun),
-        state: totals.state.label(),
+        used: h_grouped(totals.hours.used),
+        available: h_grouped(totals.hours.available),
+        left_now: h_grouped(totals.hours.left_now),
+        not_started: unless_zero(totals.hours.not_started),
+        expired: unless_zero(totals.hours.expired),
+        overrun: unless_zero(totals.hours.overrun),
+        outside: unless_zero(totals.hours.outside),
+        state: state_word(totals.state),
         name: &dataset.allocations[id].name,
     }
 }
@@ -277,7 +301,7 @@ pub(crate) fn what_if(answer: &WhatIf, terminal: &Terminal) -> Result<String> {
         committed_after: rate(answer.committed_after),
         capacity: answer.capacity.map(rate),
         months_over: if answer.safe == Some(true) {
-            answer.months_over().iter().map(ToString::to_string).collect()
+            answer.months_over.iter().map(ToString::to_string).collect()
         } else {
             Vec::new()
         },

@@ -235,13 +235,12 @@ fn a_sample_brief_pdf_reads_the_summary_figures_and_names_no_billing_contact() {
         .iter()
         .find(|e| e["community"] == "Tidewater Ocean Lab")
         .unwrap();
-    let row = ["available", "used", "left_now", "not_started", "expired", "overrun"]
+    let row = ["available", "used", "left_now", "not_started", "expired"]
         .map(|field| format!("{} h", hours_text(&engagement[field])))
         .join(" ");
+    assert_eq!(engagement["overrun"], 0.0, "no overrun column");
     assert!(
-        pdf_text.contains(&format!(
-            "Available Delivered Left to use now Not started yet Expired unused Overrun\n{row}\n"
-        )),
+        pdf_text.contains(&format!("Available Used Left to use now Not started yet Expired unused\n{row}\n")),
         "{pdf_text}"
     );
     let used = hours_text(&engagement["used"]);
@@ -299,7 +298,8 @@ fn the_brief_puts_the_commercial_findings_and_the_calls_figures_before_the_check
     // - renewal due: 31 days left, within 60; since 60 days before the end, 2026-11-01;
     // - the pilot ended on 30 September with 10 − 4 = 6 h expired: its deliverable is asked
     //   about, since the hours expired on 1 October;
-    // - 8 h delivered in all (4 h Q4, 4 h pilot): 12,000 / 8 = 1,500 USD per hour;
+    // - 8 h delivered in all (4 h Q4, 4 h pilot); by 30 November the contract has earned
+    //   12,000 × 238 / 261 working days = 10,942.53: 10,942.53 / 8 = 1,368 USD per hour;
     // - activities from Jun 10 to Tue Oct 20 (Image update); the last contact Mon Oct 5 (the
     //   Kick-off call, a meeting in brief-topics.toml);
     // - left now: Q4's 12 − 4 = 8 h, to use by 31 December 2026.
@@ -322,7 +322,7 @@ fn the_brief_puts_the_commercial_findings_and_the_calls_figures_before_the_check
     let key = |name: &str| {
         table_rows(&page, "| Engagement |").into_iter().find(|row| row[0] == name).map(|row| row[1].clone())
     };
-    assert_eq!(key("Contract value").as_deref(), Some("12,000 USD, 1,500 USD per hour delivered"));
+    assert_eq!(key("Contract value").as_deref(), Some("12,000 USD, 1,368 USD per hour delivered"));
     assert_eq!(key("Renewal").as_deref(), Some("**in 31 days**: the engagement ends on 31 December 2026"));
     assert!(
         literal_text(&page).contains(

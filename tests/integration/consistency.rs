@@ -19,7 +19,14 @@ fn figures() -> [String; 6] {
     let figures = compute(&dataset, &settings, day("2026-10-31"));
     let (id, _) = dataset.engagements.iter_enumerated().find(|(_, e)| e.community == COMMUNITY).unwrap();
     let e = &figures.engagements[id];
-    [h(e.available), h(e.used), h(e.left_now), h(e.not_started), h(e.expired), h(e.overrun)]
+    [
+        h(e.hours.available),
+        h(e.hours.used),
+        h(e.hours.left_now),
+        h(e.hours.not_started),
+        h(e.hours.expired),
+        h(e.hours.overrun),
+    ]
 }
 
 #[test]
@@ -34,7 +41,7 @@ fn northwinds_hours_read_the_same_everywhere() {
 
     let terminal = text(&ces_report(&["summary", "sample-data", "--month", "2026-10"]).stdout);
     let line = format!(
-        "{available} h available, {used} h used, {left} h left now, {not_started} h not started, {expired} h expired unused"
+        "{available} h available: {used} h used, {left} h left to use now, {not_started} h not started yet, {expired} h expired unused"
     );
     let block = terminal.split("\n\n").find(|b| b.contains(&format!("· {COMMUNITY}"))).unwrap();
     assert!(block.contains(&line), "terminal: {block}");
@@ -57,8 +64,8 @@ fn northwinds_hours_read_the_same_everywhere() {
 
     let (book, _) = rendered_sample();
     let page = std::fs::read_to_string(book.join(format!("engagements/{SLUG}.md"))).unwrap();
-    let row =
-        format!("| {available} h | {used} h | {left} h | {not_started} h | {expired} h | {overrun} h |");
+    // No overrun: the table has no overrun column.
+    let row = format!("| {available} h | {used} h | {left} h | {not_started} h | {expired} h |");
     assert!(page.contains(&row), "page lacks {row}");
 
     let csv = std::fs::read_to_string(book.join(format!("data/communities/{SLUG}/allocations.csv"))).unwrap();
@@ -67,7 +74,9 @@ fn northwinds_hours_read_the_same_everywhere() {
     let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
     let sums = reader.records().map(|r| r.unwrap()).fold([0.0; 6], |mut sums, record| {
         for (i, name) in
-            ["Available", "Used", "Left now", "Not started", "Expired", "Overrun"].iter().enumerate()
+            ["Available", "Used", "Left to use now", "Not started yet", "Expired unused", "Overrun"]
+                .iter()
+                .enumerate()
         {
             sums[i] += record[column(name)].parse::<f64>().unwrap();
         }
@@ -86,6 +95,6 @@ fn northwinds_hours_read_the_same_everywhere() {
     );
 
     let pdf = pdf_text(&book.join(format!("exports/communities/{SLUG}-2026-10.pdf")));
-    let cells = format!("{available} h {used} h {left} h {not_started} h {expired} h {overrun} h");
+    let cells = format!("{available} h {used} h {left} h {not_started} h {expired} h");
     assert!(pdf.contains(&cells), "PDF lacks {cells}:\n{pdf}");
 }

@@ -56,7 +56,7 @@ print(json.dumps(found))
 "#;
 
 /// Every draft in `folder`, parsed, by file name.
-fn parse_drafts(folder: &Path) -> BTreeMap<String, serde_json::Value> {
+pub(crate) fn parse_drafts(folder: &Path) -> BTreeMap<String, serde_json::Value> {
     let files = eml_files(folder);
     if files.is_empty() {
         return BTreeMap::new();
@@ -109,7 +109,7 @@ fn write_data(data: &Data, folder: &Path) {
 
 /// `ces-report emails DATA --out OUT EXTRA…`, which must succeed; its stdout and stderr.
 /// Without `--book` in EXTRA, the book is a folder that does not exist.
-fn emails(data: &Path, out: &Path, extra: &[&str]) -> (String, String) {
+pub(crate) fn emails(data: &Path, out: &Path, extra: &[&str]) -> (String, String) {
     let no_book = out.with_extension("no-book");
     let mut args = vec!["emails", data.to_str().unwrap(), "--out", out.to_str().unwrap()];
     if !extra.contains(&"--book") {
@@ -306,8 +306,8 @@ Tess NoMail,,Alpha 2026 Premier,Technical
 ",
         );
     let (dataset, _) = data.read();
-    let names = |contacts: &[&ces_report::model::Contact]| {
-        contacts.iter().map(|c| c.name.clone()).collect::<Vec<_>>()
+    let names = |contacts: &[ces_report::model::ContactId]| {
+        contacts.iter().map(|c| dataset.contacts[*c].name.clone()).collect::<Vec<_>>()
     };
     // A contact with two roles is in To only; a contact without an address is in neither.
     let alpha = recipients(&dataset, id(0));
@@ -519,8 +519,14 @@ fn the_manifest_lists_a_community_without_technical_contact_with_an_empty_to() {
     assert!(output.status.success(), "{}", text(&output.stderr));
     let warning = "community \"Alpha Lab\" (engagement \"Alpha 2026 Premier\") has no Technical contact with an email address: its usage email has no To recipient";
     assert!(text(&output.stderr).contains(&format!("warning: {warning}\n")), "{}", text(&output.stderr));
+    let warnings = literal_text(&std::fs::read_to_string(book.join("data-warnings.md")).unwrap());
+    assert!(warnings.contains(warning), "the data warnings page lacks it");
     let dashboard = literal_text(&std::fs::read_to_string(book.join("index.md")).unwrap());
-    assert!(dashboard.contains(warning), "the dashboard's data warnings lack it");
+    let count = warnings.lines().filter(|line| line.starts_with("- ")).count();
+    assert!(
+        dashboard.contains(&format!("| Data warnings | [{count}](data-warnings.md) |")),
+        "the dashboard counts the {count} warnings"
+    );
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(book.join("exports/manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["warnings"], serde_json::json!([warning]));
@@ -531,7 +537,7 @@ fn the_manifest_lists_a_community_without_technical_contact_with_an_empty_to() {
             "engagement": "Alpha 2026 Premier",
             "period_start": "2026-10-01",
             "period_end": "2026-10-31",
-            "status": "on-track",
+            "internal_status": "on-track",
             "pdf": "exports/communities/alpha-lab-2026-10.pdf",
             "to": [],
             "cc": [
@@ -551,14 +557,15 @@ fn the_manifest_lists_a_community_without_technical_contact_with_an_empty_to() {
                 "left_to_use_now": 8.0,
                 "not_started": 0.0,
                 "expired_unused": 11.0,
-                "overrun": 0.0
+                "overrun": 0.0,
+                "outside_allocation_dates": 0.0
             }
         }])
     );
     assert_eq!(
         std::fs::read_to_string(book.join("exports/manifest.csv")).unwrap(),
-        "community,engagement,period_start,period_end,status,pdf,to_names,to_emails,cc_names,cc_emails,left_to_use_now,use_by,coming_next,coming_from,worked_this_month,worked_last_month,available_in_all,used_in_all,left_to_use_now_in_all,not_started_in_all,expired_unused_in_all,overrun_in_all
-Alpha Lab,Alpha 2026 Premier,2026-10-01,2026-10-31,on-track,exports/communities/alpha-lab-2026-10.pdf,,,'+Eve Admin; Lee Park,eve@alpha.example.org; lee@alpha.example.org,8,2026-12-31,0,,4,1,27,8,8,0,11,0
+        "community,engagement,period_start,period_end,internal_status,pdf,to_names,to_emails,cc_names,cc_emails,left_to_use_now,use_by,coming_next,coming_from,worked_this_month,worked_last_month,available_in_all,used_in_all,left_to_use_now_in_all,not_started_in_all,expired_unused_in_all,overrun_in_all,outside_allocation_dates_in_all
+Alpha Lab,Alpha 2026 Premier,2026-10-01,2026-10-31,on-track,exports/communities/alpha-lab-2026-10.pdf,,,'+Eve Admin; Lee Park,eve@alpha.example.org; lee@alpha.example.org,8,2026-12-31,0,,4,1,27,8,8,0,11,0,0
 "
     );
 }
@@ -588,11 +595,14 @@ fn every_sample_draft_parses_with_the_expected_headers_body_and_attachment() {
         for email in complete {
             let allocation = &dataset.allocations[email.allocation];
             let slug = ces_report::site::slug::slugify(&allocation.name, 80);
-            let file = format!("{}-{slug}.eml", email.kind.slug());
+            let file = format!("{}-{slug}.eml", ces_report::present::codes::email_slug(email.kind));
             let draft = drafts.get(&file).unwrap_or_else(|| panic!("{as_of}: no {file}"));
             let expected = recipients(&dataset, allocation.engagement);
-            let expected_to: Vec<_> = expected.to.iter().map(|c| pair(&c.name, &c.email)).collect();
-            let expected_cc: Vec<_> = expected.cc.iter().map(|c| pair(&c.name, &c.email)).collect();
+            let contact = |id: &ces_report::model::ContactId| &dataset.contacts[*id];
+            let expected_to: Vec<_> =
+                expected.to.iter().map(|c| pair(&contact(c).name, &contact(c).email)).collect();
+            let expected_cc: Vec<_> =
+                expected.cc.iter().map(|c| pair(&contact(c).name, &contact(c).email)).collect();
             assert_eq!(mailboxes(&draft["to"]), expected_to, "{file}");
             assert_eq!(mailboxes(&draft["cc"]), expected_cc, "{file}");
             assert_eq!(draft["defects"], serde_json::json!([]), "{file}");
@@ -785,6 +795,10 @@ The Community Enablement Service report for Alpha Lab for December 2026 is attac
 - Left to use now: 8 hours of Alpha 2026 Q4, to use by 31 December 2026.
 - Coming next: 12 hours of Alpha 2027 Q1, from 1 January 2027.
 - This month: we worked 0 hours with you in December 2026 (0 hours in November 2026).
+- In all, since your agreement began: 24 h available: 4 h used, 8 h left to use now, 12 h not started yet, 0 h expired unused.
+
+For you to act on:
+- Alpha 2026 Q4 still has 8 h to use by 31 December 2026. Tell us what we can help with, so that they do not expire.
 
 Hours do not roll over: hours not used by an allocation's end date expire.
 

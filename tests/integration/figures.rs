@@ -27,7 +27,7 @@ fn status_at(data: &Data, as_of: &str) -> (Status, Vec<String>) {
 fn baseline_is_on_track_with_even_pace() {
     let figures = figures_at(&Data::baseline(), "2026-10-30");
     let q4 = &figures.allocations[id(0)];
-    assert_eq!((q4.used, q4.expected_used, q4.forecast_at_end), (hours(4.0), 4.0, 12.0));
+    assert_eq!((q4.hours.used, q4.expected_used, q4.forecast_at_end), (hours(4.0), 4.0, 12.0));
     assert_eq!(status_at(&Data::baseline(), "2026-10-30"), (Status::OnTrack, vec![]));
 }
 

@@ -10,7 +10,6 @@
 
 use ces_report::figures::compute;
 use ces_report::figures::findings::findings;
-use ces_report::figures::status::Reason;
 use ces_report::settings::Settings;
 use chrono::NaiveDate;
 
@@ -25,7 +24,13 @@ fn rows(data: &Data, as_of: &str) -> Vec<(&'static str, String, String, String, 
         .iter()
         .map(|finding| {
             let texts = phrases.finding(&dataset, finding).unwrap();
-            (finding.subject.code(), texts.sentence, texts.owner, texts.action, finding.since)
+            (
+                ces_report::present::codes::subject_code(&finding.subject),
+                texts.sentence,
+                texts.owner,
+                texts.action,
+                finding.since,
+            )
         })
         .collect()
 }
@@ -34,7 +39,7 @@ fn rows(data: &Data, as_of: &str) -> Vec<(&'static str, String, String, String, 
 fn reason_codes(data: &Data, as_of: &str) -> Vec<&'static str> {
     let (dataset, _) = data.read();
     let figures = compute(&dataset, &Settings::default(), day(as_of));
-    figures.engagements[id(0)].status.reasons.iter().map(Reason::code).collect()
+    figures.engagements[id(0)].status.reasons.iter().map(ces_report::present::codes::reason_code).collect()
 }
 
 #[test]
@@ -77,7 +82,7 @@ fn ahead_of_pace_with_no_forecast_overrun_is_a_finding_of_its_own() {
     let figures = compute(&dataset, &settings, day("2026-10-30"));
     let found: Vec<_> = findings(&dataset, &figures)
         .iter()
-        .map(|finding| (finding.subject.code(), finding.merged.len()))
+        .map(|finding| (ces_report::present::codes::subject_code(&finding.subject), finding.merged.len()))
         .collect();
     assert_eq!(found, [("off-pace", 0)]);
 }
@@ -179,9 +184,10 @@ fn still_marked_active_without_work_after_the_end_stays_a_data_finding() {
 fn outside_window_activities_of_several_allocations_name_each_provider_once() {
     // A second allocation, Beta 2026 Q4 (Bo Lund), with an activity before its window (Wed Sep
     // 30 and Mon Sep 28, 1.5 h each), and 0.1 h of Alpha's before its own (Tue Sep 29): one
-    // finding, both providers; without Created, since the earliest activity's date. (Alpha's
-    // 4.1 h by Oct 30 forecast 4.1 × 66/22 = 12.3 h, Beta's 3 h are 75% of the expected 4 h:
-    // neither is a finding.)
+    // finding, both providers; without Created, since the earliest activity's date. Hours
+    // before a window do not draw on it: Alpha's 4 h by Oct 30 forecast 4 × 66/22 = 12 h, its
+    // own hours, not a finding; Beta has used none of its 12 h, behind the pace it has been
+    // judged on since its 10th working day, Wed Oct 14.
     let data = Data::baseline()
         .add("allocations.csv", "Beta 2026 Q4,Alpha hub,10/1/2026,12/31/2026,12,Bo Lund\n")
         .add(
@@ -195,12 +201,20 @@ fn outside_window_activities_of_several_allocations_name_each_provider_once() {
         .collect();
     assert_eq!(
         found,
-        [(
-            "outside-window",
-            "3 activities dated outside their allocation's window.",
-            "Ana Silva and Bo Lund (providers)",
-            Some(day("2026-09-28"))
-        )]
+        [
+            (
+                "off-pace",
+                "Allocation “Beta 2026 Q4” is behind pace: 0 h used, 4 h expected by now.",
+                "Bo Lund (provider)",
+                Some(day("2026-10-14"))
+            ),
+            (
+                "outside-window",
+                "3 activities dated outside their allocation's window.",
+                "Ana Silva and Bo Lund (providers)",
+                Some(day("2026-09-28"))
+            )
+        ]
     );
 }
 

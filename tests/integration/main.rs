@@ -4,6 +4,7 @@
 
 mod book;
 mod brief;
+mod changes;
 mod cli;
 mod consistency;
 mod emails;
@@ -12,12 +13,14 @@ mod figures;
 mod findings;
 mod initiatives;
 mod interrupted_builds;
+mod layers;
 mod messages;
 mod mutations;
 mod myst_site;
 mod numbers;
 mod one_community;
 mod output_folder;
+mod outside_the_window;
 mod plan_cli;
 mod properties;
 mod publish;

@@ -254,7 +254,7 @@ fn warnings_for_dates_that_need_a_look() {
         Data::baseline().add("activities.csv", "Alpha 2026 Q4,Ana Silva,1,Early start,9/30/2026,,\n");
     assert_eq!(
         outside.warnings(),
-        ["warning: activities.csv:4: column \"Start date\": value \"2026-09-30\": activity is outside its allocation \"Alpha 2026 Q4\" (2026-10-01 to 2026-12-31); it is counted but flagged"]
+        ["warning: activities.csv:4: column \"Start date\": value \"2026-09-30\": activity is outside its allocation \"Alpha 2026 Q4\" (2026-10-01 to 2026-12-31); its hours there do not draw on it"]
     );
 }
 

@@ -68,7 +68,9 @@ fn the_sample_book_builds_without_warnings() {
     build_book(&root().join("sample-data"), &out);
     let pages = site_content(&out);
     let names: Vec<&str> = pages.iter().map(|(name, _)| name.as_str()).collect();
-    assert_eq!(names.len(), 13, "{names:?}");
+    // The dashboard, since the last meeting, capacity, the monthly report, the data warnings and
+    // ten communities.
+    assert_eq!(names.len(), 15, "{names:?}");
     let dashboard = &pages.iter().find(|(name, _)| name == "index.json").unwrap().1;
     let mut texts = String::new();
     walk(&dashboard["mdast"], &mut |node| {
@@ -78,7 +80,17 @@ fn the_sample_book_builds_without_warnings() {
         }
     });
     assert!(texts.contains("Río Claro Data & Society"), "{texts}");
-    assert!(texts.contains("Allocation “Northwind Atmospheric Consortium — Model output hub 2026 Q4” is forecast to use 29.5 h of 12 h by its end on 2026-12-31 at the current pace."), "{texts}");
+    // The status table's reasons in a few words each; the sentence is on the community's page.
+    assert!(texts.contains("Model output hub 2026 Q4: forecast 29.5 of 12 h"), "{texts}");
+    let northwind =
+        &pages.iter().find(|(name, _)| name == "northwind-atmospheric-consortium.json").unwrap().1;
+    let mut page = String::new();
+    walk(&northwind["mdast"], &mut |node| {
+        if node["type"] == "text" {
+            page.push_str(node["value"].as_str().unwrap());
+        }
+    });
+    assert!(page.contains("Allocation “Northwind Atmospheric Consortium — Model output hub 2026 Q4” is forecast to use 29.5 h of 12 h by its end on 2026-12-31 at the current pace."), "{page}");
 }
 
 /// Text that would be markup if it were not escaped, one per line of the fixture.

@@ -38,7 +38,7 @@ fn tenths_of_an_hour_add_up_exactly() {
     let figures = figures_at(&data, "2026-10-30");
     let q4 = &figures.allocations[id(0)];
     assert_eq!(
-        (q4.used, q4.overrun, q4.left_now, q4.state),
+        (q4.hours.used, q4.hours.overrun, q4.hours.left_now, q4.state),
         (hours(0.3), Hours::ZERO, Hours::ZERO, State::Completed)
     );
     assert_ne!(figures.engagements[id(0)].status.status, Status::ActionNeeded);
@@ -47,7 +47,7 @@ fn tenths_of_an_hour_add_up_exactly() {
     let log: Vec<(&str, &str)> = tenths.iter().map(|(u, d)| (*u, d.as_str())).collect();
     let figures = figures_at(&allocation_with("1", &log), "2026-10-30");
     let q4 = &figures.allocations[id(0)];
-    assert_eq!((q4.used, q4.state, q4.forecast_at_end), (hours(1.0), State::Completed, 1.0));
+    assert_eq!((q4.hours.used, q4.state, q4.forecast_at_end), (hours(1.0), State::Completed, 1.0));
 }
 
 #[test]
@@ -65,11 +65,18 @@ fn left_is_usable_hours_and_expired_is_what_a_closed_window_lost() {
     let open = figures_at(&Data::baseline(), "2026-12-31");
     let closed = figures_at(&Data::baseline(), "2027-01-01");
     let (a, b) = (&open.allocations[id(0)], &closed.allocations[id(0)]);
-    assert_eq!((a.left_now, a.expired), (hours(8.0), Hours::ZERO));
-    assert_eq!((b.left_now, b.expired), (Hours::ZERO, hours(8.0)));
+    assert_eq!((a.hours.left_now, a.hours.expired), (hours(8.0), Hours::ZERO));
+    assert_eq!((b.hours.left_now, b.hours.expired), (Hours::ZERO, hours(8.0)));
     let e = &closed.engagements[id(0)];
     assert_eq!(
-        (e.available, e.used, e.left_now, e.not_started, e.expired, e.overrun),
+        (
+            e.hours.available,
+            e.hours.used,
+            e.hours.left_now,
+            e.hours.not_started,
+            e.hours.expired,
+            e.hours.overrun
+        ),
         (hours(12.0), hours(4.0), Hours::ZERO, Hours::ZERO, hours(8.0), Hours::ZERO)
     );
 }
@@ -106,12 +113,12 @@ fn a_range_half_elapsed_counts_its_share() {
         "Allocation,Team member,Units,Start date,End date\nAlpha 2026 Q4,Ana Silva,40,10/5/2026,10/16/2026\n",
     );
     let half = figures_at(&data, "2026-10-09");
-    assert_eq!(half.allocations[id(0)].used, hours(20.0));
+    assert_eq!(half.allocations[id(0)].hours.used, hours(20.0));
     assert_eq!(half.commitment[0].delivered_hours, hours(20.0));
     // Pace: 20 h used where 100 × 7/66 = 10.6 h were expected by Oct 9 (7 working days).
     assert_eq!(half.allocations[id(0)].elapsed_working_days, 7);
     let whole = figures_at(&data, "2026-10-16");
-    assert_eq!(whole.allocations[id(0)].used, hours(40.0));
+    assert_eq!(whole.allocations[id(0)].hours.used, hours(40.0));
 }
 
 /// The baseline with its allocation overrun (13 h of 12 h) and looked at `days` after its end.
@@ -156,10 +163,10 @@ fn a_past_report_lists_no_late_log_made_after_it_and_known_at_reproduces_it() {
     let october = figures_at(&data, "2026-10-31");
     assert!(october.late_entries.is_empty());
     // But without --known-at the export's row counts (7 h used); known at Nov 1, it does not.
-    assert_eq!(october.allocations[id(0)].used, hours(7.0));
+    assert_eq!(october.allocations[id(0)].hours.used, hours(7.0));
     let (dataset, _) = data.read_known_at(Some(day("2026-11-01")));
     let then = compute(&dataset, &Settings::default(), day("2026-10-31"));
-    assert_eq!(then.allocations[id(0)].used, hours(4.0));
+    assert_eq!(then.allocations[id(0)].hours.used, hours(4.0));
     // As of Nov 30 the late entry shows.
     let november = figures_at(&data, "2026-11-30");
     assert_eq!(november.late_entries.len(), 1);
@@ -236,10 +243,10 @@ proptest! {
         let data = Data::baseline().with("allocations.csv", allocations).with("activities.csv", &activities);
         let figures = figures_at(&data, &(base + chrono::Days::new(u64::from(as_of))).to_string());
         for f in figures.allocations.iter() {
-            prop_assert_eq!(f.available, f.used - f.overrun + f.left_now + f.not_started + f.expired);
+            prop_assert_eq!(f.hours.available, f.hours.used - f.hours.overrun + f.hours.left_now + f.hours.not_started + f.hours.expired);
         }
         for e in figures.engagements.iter() {
-            prop_assert_eq!(e.available, e.used - e.overrun + e.left_now + e.not_started + e.expired);
+            prop_assert_eq!(e.hours.available, e.hours.used - e.hours.overrun + e.hours.left_now + e.hours.not_started + e.hours.expired);
         }
     }
 }
@@ -509,11 +516,11 @@ mod revenue {
             (october.delivered_cost, october.delivered_cost_without_value, october.committed_cost),
             (Some(400.0), Some(0.0), 400.0)
         );
-        assert!((october.delivered_ratio().unwrap() - 400.0 / 4400.0).abs() < 1e-12);
+        assert!((october.delivered_ratio.unwrap() - 400.0 / 4400.0).abs() < 1e-12);
         let november = answer.months.iter().find(|m| m.month.to_string() == "2026-11").unwrap();
         assert!((november.revenue - 2100.0).abs() < 1e-9);
         // Not reached as of 2026-10-31: no delivered cost, no delivered ratio.
-        assert_eq!((november.delivered_cost, november.delivered_ratio()), (None, None));
+        assert_eq!((november.delivered_cost, november.delivered_ratio), (None, None));
         // Gamma, with no value, is named and left out of both sides.
         assert_eq!(answer.without_value, [id(2)]);
         let alpha = &answer.engagements[0];
@@ -528,8 +535,9 @@ mod revenue {
     fn a_valued_engagement_without_dates_has_its_hours_costed_and_no_ratio() {
         // Alpha is worth 1,200.00 but has no dates to spread it over: no month has revenue.
         // October still lists its 4 h delivered, 400 at 100 an hour, and a ratio to no revenue
-        // is none, not infinite. 1,200 for 4 h delivered and 12 h committed is 300 and 100 an
-        // hour: exactly the cost of 100 an hour is not below it, a cent more is.
+        // is none, not infinite. With no dates nothing is earned to a date: no revenue per hour
+        // delivered. 1,200 for 12 h committed is 100 an hour: exactly the cost of 100 an hour
+        // is not below it, a cent more is.
         let engagements = format!(
             "{},Contract value\nAlpha 2026 Premier,Alpha Lab,,,Tier,Active,rec1,1200\n",
             ENGAGEMENTS.lines().next().unwrap()
@@ -551,19 +559,34 @@ mod revenue {
             ),
             (0.0, Some(400.0), Some(0.0), 0.0)
         );
-        assert_eq!((october.delivered_ratio(), october.committed_ratio()), (None, None));
+        assert_eq!((october.delivered_ratio, october.committed_ratio), (None, None));
         let alpha = &answer.engagements[0];
-        assert_eq!((alpha.per_delivered_hour, alpha.per_committed_hour), (Some(300.0), Some(100.0)));
+        assert_eq!((alpha.per_delivered_hour, alpha.per_committed_hour), (None, Some(100.0)));
         assert!(!alpha.below_cost);
         assert!(revenue(&dataset, &figures, 100.01).engagements[0].below_cost);
+    }
+
+    #[test]
+    fn revenue_per_hour_delivered_is_the_revenue_earned_so_far_over_the_hours_delivered_so_far() {
+        // 2,610.00 over 2026's 261 working days is 10.00 a working day. By 31 October, 217 of
+        // them have passed: 2,170.00 earned, for the 4 h delivered by then (2 h on 5 and 20
+        // October): 542.50 an hour. The whole value over the 12 h committed: 217.50 an hour.
+        let engagements = format!(
+            "{},Contract value\nAlpha 2026 Premier,Alpha Lab,1/1/2026,12/31/2026,Tier,Active,rec1,\"$2,610.00\"\n",
+            ENGAGEMENTS.lines().next().unwrap()
+        );
+        let data = Data::baseline().with("engagements.csv", &engagements);
+        let (dataset, _) = data.read();
+        let figures = compute(&dataset, &Settings::default(), day("2026-10-31"));
+        let alpha = &revenue(&dataset, &figures, 100.0).engagements[0];
+        assert_eq!(alpha.earned, Some(2170.0));
+        assert_eq!((alpha.per_delivered_hour, alpha.per_committed_hour), (Some(542.5), Some(217.5)));
         // Before its first hour is delivered there is no revenue per hour delivered.
-        let idle = Data::baseline()
-            .with("engagements.csv", &engagements)
-            .with("activities.csv", ACTIVITIES.lines().next().unwrap());
+        let idle = data.with("activities.csv", ACTIVITIES.lines().next().unwrap());
         let (dataset, _) = idle.read();
         let figures = compute(&dataset, &Settings::default(), day("2026-10-31"));
         let alpha = &revenue(&dataset, &figures, 100.0).engagements[0];
-        assert_eq!((alpha.per_delivered_hour, alpha.per_committed_hour), (None, Some(100.0)));
+        assert_eq!((alpha.per_delivered_hour, alpha.per_committed_hour), (None, Some(217.5)));
     }
 
     #[test]

@@ -38,7 +38,7 @@ fn a_renewing_community_is_one_entry_named_without_a_hash_with_its_earlier_engag
     assert_eq!(pages, ["alpha-lab.md"]);
 
     let dashboard = std::fs::read_to_string(book.join("index.md")).unwrap();
-    assert_eq!(dashboard.matches("| [Alpha Lab](").count(), 1, "one row: {dashboard}");
+    assert_eq!(dashboard.matches("| [Alpha Lab](").count(), 2, "one row in each table: {dashboard}");
     assert!(!dashboard.contains("### Ended"), "the closed engagement is history, not an ended community");
 
     let manifest: Value =
@@ -148,12 +148,8 @@ fn every_manifest_figure_is_in_its_pdf_under_the_same_name_and_agrees_with_the_j
             )
         };
         assert!(pdf.contains(&worked), "{name}: PDF lacks {worked:?}");
+        // The "In all" table: every_output_states_each_communitys_hours_under_the_same_names.
         let in_all = &entry["in_all"];
-        let headings = "Available Used Left to use now Not started yet Expired unused Overrun";
-        let cells = ["available", "used", "left_to_use_now", "not_started", "expired_unused", "overrun"]
-            .map(|field| format!("{} h", h(&in_all[field])))
-            .join(" ");
-        assert!(pdf.contains(&format!("{headings} {cells}")), "{name}: PDF lacks {cells:?}");
 
         // The card's totals are the "in all" table's, and the JSON's for the engagement.
         let sum =
@@ -205,7 +201,7 @@ fn the_months_cost_is_one_number_in_the_aggregated_report() {
     let october = row_cells(revenue, "October 2026");
     let revenue_table = amount(&october[2]);
     let by_community =
-        &page[page.find("## This month by community").unwrap()..page.find("## Team load").unwrap()];
+        &page[page.find("## This month by community").unwrap()..page.find("### Hours in all").unwrap()];
     let rows: Vec<Vec<String>> = by_community
         .lines()
         .filter(|line| {
@@ -263,4 +259,196 @@ Alpha 2027 Premier,Alpha Lab,1/1/2027,12/31/2027,Premier Tier,Active,rec2
     assert_eq!(current("2023-06-01"), "Alpha 2024 Premier");
     // 2027 started: it runs, and leads.
     assert_eq!(current("2027-01-01"), "Alpha 2027 Premier");
+}
+
+/// A community's hours in all, as the manifest states them, with the names every output gives
+/// them.
+struct InAll {
+    available: f64,
+    used: f64,
+    left_now: f64,
+    not_started: f64,
+    expired: f64,
+    overrun: f64,
+    outside: f64,
+}
+
+impl InAll {
+    fn of(entry: &Value) -> InAll {
+        let field = |name: &str| entry["in_all"][name].as_f64().unwrap_or_else(|| panic!("in_all.{name}"));
+        InAll {
+            available: field("available"),
+            used: field("used"),
+            left_now: field("left_to_use_now"),
+            not_started: field("not_started"),
+            expired: field("expired_unused"),
+            overrun: field("overrun"),
+            outside: field("outside_allocation_dates"),
+        }
+    }
+
+    /// The terminal's line and, with `available:` ahead, the usage email's.
+    fn sentence(&self, format: fn(f64) -> String) -> String {
+        let mut line = format!("{} h available: {} h used", format(self.available), format(self.used));
+        if self.overrun > 0.0 {
+            line += &format!(" ({} h overrun)", format(self.overrun));
+        }
+        line += &format!(", {} h left to use now", format(self.left_now));
+        line
+    }
+
+    /// The cells of a row of the pages' "Hours in all" tables.
+    fn cells(&self) -> Vec<String> {
+        [self.available, self.used, self.left_now, self.not_started, self.expired, self.overrun, self.outside]
+            .map(hours_grouped)
+            .to_vec()
+    }
+}
+
+/// The markdown table row that starts with `| {first} |`, after `heading`, as cells.
+fn row_after(page: &str, heading: &str, first: &str) -> Vec<String> {
+    let section = &page[page.find(heading).unwrap_or_else(|| panic!("no {heading}"))..];
+    row_cells(section, first)
+}
+
+/// The statuses only staff see: a community's report and email never name one.
+const INTERNAL_STATUSES: [&str; 3] = ["On Track", "Monitor / At Risk", "Action Needed"];
+
+/// Every output that states a community's hours states the same ones under the same names, and
+/// each adds up to the hours available: its PDF, the manifest, its usage email, its dashboard
+/// row, the aggregated report's row, the terminal and the JSON. The community's outputs name no
+/// internal status, and every output counts the same engagements.
+#[test]
+fn every_output_states_each_communitys_hours_under_the_same_names() {
+    let (book, _) = rendered_sample();
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(book.join("exports/manifest.json")).unwrap()).unwrap();
+    let json: Value = serde_json::from_slice(
+        &ces_report(&["summary", "sample-data", "--month", "2026-10", "--format", "json"]).stdout,
+    )
+    .unwrap();
+    let terminal = text(&ces_report(&["summary", "sample-data", "--month", "2026-10"]).stdout);
+    let dashboard = literal_text(&std::fs::read_to_string(book.join("index.md")).unwrap());
+    let report = literal_text(&std::fs::read_to_string(book.join("monthly-report.md")).unwrap());
+    let drafts = crate::support::temp_folder("every-output").join("drafts");
+    let from = "2i2c Community Enablement Service <ces@2i2c.example.org>";
+    crate::emails::emails(
+        &crate::support::root().join("sample-data"),
+        &drafts,
+        &["--as-of", "2026-11-02", "--month", "2026-10", "--book", book.to_str().unwrap(), "--from", from],
+    );
+    let emails = crate::emails::parse_drafts(&drafts);
+
+    let communities = manifest["communities"].as_array().unwrap();
+    assert_eq!(communities.len(), 9);
+    for entry in communities {
+        let name = entry["community"].as_str().unwrap();
+        let hours = InAll::of(entry);
+        let sum = hours.used - hours.overrun + hours.left_now + hours.not_started + hours.expired;
+        assert!((sum - hours.available).abs() < 1e-9, "{name}: {sum} of {}", hours.available);
+
+        // The PDF: the "In all" table (the overrun column only when there is one) and the hours
+        // outside the allocations' dates in words.
+        let pdf = one_line(&pdf_text(&book.join(entry["pdf"].as_str().unwrap()))).replace('’', "'");
+        let mut table = "Available Used Left to use now Not started yet Expired unused".to_string();
+        let mut cells = vec![hours.available, hours.used, hours.left_now, hours.not_started, hours.expired];
+        if hours.overrun > 0.0 {
+            table += " Overrun";
+            cells.push(hours.overrun);
+        }
+        let cells: Vec<String> =
+            cells.into_iter().map(|value| format!("{} h", hours_grouped(value))).collect();
+        let table = format!("{table} {}", cells.join(" "));
+        assert!(pdf.contains(&table), "{name}: the PDF lacks {table:?}");
+        let outside =
+            format!("We also worked {} h outside your allocations' dates", hours_grouped(hours.outside));
+        assert_eq!(pdf.contains(&outside), hours.outside > 0.0, "{name}: {outside:?}");
+
+        // The usage email: the same sentence as the terminal's, with every hour named.
+        let email = emails
+            .iter()
+            .find(|(file, draft)| {
+                file.starts_with("usage-") && draft["subject"].as_str().unwrap().contains(name)
+            })
+            .map(|(_, draft)| draft);
+        let body = email.unwrap_or_else(|| panic!("{name}: no usage email"))["body"].as_str().unwrap();
+        let body = one_line(body);
+        let plain = |value: f64| ces_report::present::format::hours(value);
+        let mut line = format!("In all, since your agreement began: {}", hours.sentence(plain));
+        line += &format!(
+            ", {} h not started yet, {} h expired unused.",
+            plain(hours.not_started),
+            plain(hours.expired)
+        );
+        if hours.outside > 0.0 {
+            line += &format!(" We also worked {} h outside your allocations' dates", plain(hours.outside));
+        }
+        assert!(body.contains(&line), "{name}: the email lacks {line:?}: {body}");
+        for status in INTERNAL_STATUSES {
+            assert!(
+                !pdf.contains(status) && !body.contains(status),
+                "{name}: a community output names {status}"
+            );
+        }
+
+        // The dashboard's and the aggregated report's rows of their "Hours in all" tables.
+        let link = format!("[{name}](engagements/");
+        let dashboard_row = dashboard
+            .lines()
+            .rev()
+            .find(|line| line.starts_with(&format!("| {link}")))
+            .unwrap_or_else(|| panic!("{name}: no dashboard row"));
+        let dashboard_cells: Vec<String> =
+            dashboard_row.trim_matches('|').split('|').skip(1).map(|cell| cell.trim().to_string()).collect();
+        assert_eq!(dashboard_cells, hours.cells(), "{name}: dashboard");
+        assert_eq!(
+            row_after(&report, "### Hours in all, by community", name)[1..],
+            hours.cells(),
+            "{name}: aggregated report"
+        );
+
+        // The terminal: the engagement's line, every hour under the same name.
+        let engagement = entry["engagement"].as_str().unwrap();
+        let block = &terminal[terminal.find(&format!(" · {engagement} · ")).unwrap()..];
+        let line = block.lines().nth(1).unwrap();
+        let mut expected = hours.sentence(hours_grouped);
+        if hours.not_started > 0.0 {
+            expected += &format!(", {} h not started yet", hours_grouped(hours.not_started));
+        }
+        if hours.expired > 0.0 {
+            expected += &format!(", {} h expired unused", hours_grouped(hours.expired));
+        }
+        if hours.outside > 0.0 {
+            expected += &format!("; {} h outside the allocations' dates", hours_grouped(hours.outside));
+        }
+        assert!(line.ends_with(&expected), "{name}: the terminal says {line:?}, not {expected:?}");
+
+        // The JSON.
+        let figures =
+            json["engagements"].as_array().unwrap().iter().find(|e| e["name"] == engagement).unwrap();
+        for (field, value) in [
+            ("available", hours.available),
+            ("used", hours.used),
+            ("left_now", hours.left_now),
+            ("not_started", hours.not_started),
+            ("expired", hours.expired),
+            ("overrun", hours.overrun),
+            ("outside_window_hours", hours.outside),
+        ] {
+            assert_eq!(figures[field].as_f64(), Some(value), "{name}: JSON {field}");
+        }
+    }
+
+    // One count of engagements: those running on 31 October 2026 (Tidewater, Kestrel, Río
+    // Claro, Northwind, Saltmarsh, Lumen, Prairie; Cedar Ridge, with no end date). Harbourside
+    // ended on 31 August and is listed as lapsed, not counted; Granite Peaks ended in 2025.
+    assert!(dashboard.contains("| Engagements running on 2026-10-31 | 8 |"), "dashboard");
+    assert!(report.contains("| Engagements running on 2026-10-31 | 8 |"), "aggregated report");
+    assert!(terminal.contains("\n8 engagements running on 2026-10-31: "), "terminal");
+    for page in [&dashboard, &report] {
+        assert!(
+            page.contains("| Contracts ended but still marked Active (not counted as running) | Harbourside Community College |"),
+            "the lapsed contract is listed"
+        );
+    }
 }

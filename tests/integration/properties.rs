@@ -40,10 +40,10 @@ proptest! {
             .map(|(day, hundredths)| Activity::standalone(date_from(*day), date_from(*day), Hours::from_hundredths(*hundredths)))
             .collect();
         let f = allocation_figures(&alloc, log.iter(), &WorkCalendar::default(), date_from(as_of));
-        prop_assert_eq!(f.available, f.used - f.overrun + f.left_now + f.not_started + f.expired);
-        prop_assert!(f.left_now >= Hours::ZERO && f.not_started >= Hours::ZERO);
-        prop_assert!(f.expired >= Hours::ZERO && f.overrun >= Hours::ZERO);
-        let non_zero = [f.left_now, f.not_started, f.expired].iter().filter(|h| !h.is_zero()).count();
+        prop_assert_eq!(f.hours.available, f.hours.used - f.hours.overrun + f.hours.left_now + f.hours.not_started + f.hours.expired);
+        prop_assert!(f.hours.left_now >= Hours::ZERO && f.hours.not_started >= Hours::ZERO);
+        prop_assert!(f.hours.expired >= Hours::ZERO && f.hours.overrun >= Hours::ZERO);
+        let non_zero = [f.hours.left_now, f.hours.not_started, f.hours.expired].iter().filter(|h| !h.is_zero()).count();
         prop_assert!(non_zero <= 1);
     }
 

@@ -19,15 +19,17 @@ fn sample_pdfs_show_each_engagements_own_figures() {
     assert!(names.contains(&"2i2c-ces-report-2026-10.pdf".to_string()));
     assert!(out.join("_build/site/content/index.json").exists());
 
-    // Río Claro: 68 h available, 57 h used, 3 h left now, none to start, 10 h expired unused, 2 h overrun in a
-    // quarter that ended on 2026-09-30, more than 30 days before: history, so On Track.
+    // Río Claro: 68 h available, 56 h used, 3 h left now, none to start, 11 h expired unused, 2 h
+    // overrun in a quarter that ended on 2026-09-30, more than 30 days before: history, nothing
+    // to act on. Its 1 h dated on 1 July against Q2 (April–June) is outside Q2: Q2's hour stays
+    // unused, so expired (11 h, not 10), and the hour is named as worked outside the dates.
     let text = pdf_text(&out.join("exports/communities/rio-claro-data-society-2026-10.pdf"));
     for expected in [
         "Río Claro Data & Society",
-        "68 h 57 h 3 h 0 h 10 h 2 h",
+        "68 h 56 h 3 h 0 h 11 h 2 h",
         "3 h of Open data clinics 2026 Q4, to use by 31 December 2026",
         "7 earlier allocations",
-        "On Track",
+        "Nothing needs your attention this month.",
         "Tomás Quispe",
         "lucia.fernandez@rioclaro.example.org",
         "Page 1 of",
@@ -254,7 +256,8 @@ fn community_pdfs_carry_nothing_internal() {
             "no provider",
             "has no description",
             "still marked Active",
-            "outside",
+            "outside their allocation's window",
+            "dated outside",
         ] {
             assert!(!text.contains(needle), "{slug}'s PDF says {needle:?}:\n{text}");
         }

@@ -113,13 +113,36 @@ pub(crate) fn day(text: &str) -> chrono::NaiveDate {
     text.parse().expect("ISO date")
 }
 
-/// A fresh, empty folder under the target directory's temp space, unique per test.
+/// A fresh, empty folder under the target directory's temp space, unique per test and run.
+/// The folders of the same name left by earlier runs that have ended are removed first, so the
+/// space holds one run's folders (to look at after a failure), not every run's.
 pub(crate) fn temp_folder(name: &str) -> std::path::PathBuf {
-    let folder =
-        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-{}", std::process::id()));
+    let space = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"));
+    remove_ended_runs(space, name);
+    let folder = space.join(format!("{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&folder);
     std::fs::create_dir_all(&folder).unwrap();
     folder
+}
+
+/// Removes `{name}-{pid}` folders whose process is no longer running (Linux's `/proc` tells;
+/// elsewhere nothing is removed).
+fn remove_ended_runs(space: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(space) else { return };
+    let proc = Path::new("/proc");
+    if !proc.join("self").exists() {
+        return;
+    }
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(pid) = file_name.to_str().and_then(|f| f.strip_prefix(name)?.strip_prefix('-')) else {
+            continue;
+        };
+        let ended = pid.parse::<u32>().is_ok_and(|pid| !proc.join(pid.to_string()).exists());
+        if ended {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 /// The linked dataset of `sample-data/`.

@@ -3,7 +3,7 @@
 
 use ces_report::calendar::Month;
 use ces_report::figures::compute;
-use ces_report::figures::team::{renewals, team_month, utilisation};
+use ces_report::figures::team::{renewals, team_month};
 use ces_report::settings::Settings;
 
 use crate::support::{ces_report, day, hours, text, Data};
@@ -38,7 +38,7 @@ fn a_members_month_counts_a_range_by_its_working_days() {
         (november[1].member.as_str(), november[1].delivered, november[1].committed),
         ("Ben Okafor", hours(4.0), 0.0)
     );
-    assert!(!november[0].over_share());
+    assert!(!november[0].committed_over_share && !november[0].delivered_over_share);
 
     // The JSON's team is the as-of month's, the same figures.
     let folder = with_a_range_across_months().folder("team-json");
@@ -49,8 +49,8 @@ fn a_members_month_counts_a_range_by_its_working_days() {
     assert_eq!(
         json["team"],
         serde_json::json!([
-            {"member": "Ana Silva", "delivered_month": 0.0, "committed_month": 3.82, "engagements": [], "share": 52.5, "over_share": false},
-            {"member": "Ben Okafor", "delivered_month": 4.0, "committed_month": 0.0, "engagements": ["Alpha 2026 Premier"], "share": 52.5, "over_share": false}
+            {"member": "Ana Silva", "delivered_month": 0.0, "committed_month": 3.82, "engagements": [], "share": 52.5, "committed_over_share": false, "delivered_over_share": false},
+            {"member": "Ben Okafor", "delivered_month": 4.0, "committed_month": 0.0, "engagements": ["Alpha 2026 Premier"], "share": 52.5, "committed_over_share": false, "delivered_over_share": false}
         ])
     );
 }
@@ -66,16 +66,17 @@ fn utilisation_counts_the_working_days_of_a_month_with_a_holiday() {
     let figures = compute(&dataset, &settings, day("2026-12-31"));
     let december = figures.commitment_in(Month { year: 2026, month: 12 }).unwrap();
     assert_eq!(december.working_days, 22);
-    assert!((utilisation(december, figures.as_of).unwrap() - 0.10).abs() < 1e-12);
+    assert!((december.utilisation.unwrap() - 0.10).abs() < 1e-12);
+    assert_eq!(december.utilisation, december.utilisation(figures.as_of));
     // A month not reached yet has none.
     let early = compute(&dataset, &settings, day("2026-11-30"));
-    assert_eq!(utilisation(early.commitment_in(Month { year: 2026, month: 12 }).unwrap(), early.as_of), None);
+    assert_eq!(early.commitment_in(Month { year: 2026, month: 12 }).unwrap().utilisation, None);
     // A month whose capacity is 0 h a day (the team away) has no utilisation, not an infinite one.
     let away = ces_report::figures::commitment::CommitmentRow {
         capacity_hours_per_working_day: Some(0.0),
         ..december.clone()
     };
-    assert_eq!(utilisation(&away, figures.as_of), None);
+    assert_eq!(away.utilisation(figures.as_of), None);
 }
 
 #[test]
@@ -92,7 +93,13 @@ fn the_renewal_list_takes_engagements_ending_within_90_days() {
     assert_eq!(listed("2027-10-01"), Vec::<i64>::new());
     assert_eq!(listed("2027-10-02"), [90]);
     assert_eq!(listed("2027-12-31"), [0]);
-    assert_eq!(listed("2028-01-01"), Vec::<i64>::new());
+    // Once ended, a contract still marked Active is a lapsed one: still a conversation to have.
+    assert_eq!(listed("2028-01-01"), [-1]);
+    let closed =
+        Data::baseline().with("engagements.csv", &crate::support::ENGAGEMENTS.replace("Active", "Closed"));
+    let (dataset, _) = closed.read();
+    let figures = compute(&dataset, &Settings::default(), day("2028-01-01"));
+    assert!(renewals(&dataset, &figures, 90).is_empty(), "a closed contract is no renewal to have");
 }
 
 #[test]
@@ -109,15 +116,19 @@ fn the_sample_reports_team_table_is_the_jsons_team() {
     assert_eq!(total, 36.5, "October's delivered hours");
     for member in team {
         let hours = |field: &str| ces_report::present::format::hours_grouped(member[field].as_f64().unwrap());
-        let committed = if member["over_share"] == true {
-            format!("{}, over share", hours("committed_month"))
-        } else {
-            hours("committed_month")
+        // Each is judged against the share on its own, and the row says which is beyond it.
+        let judged = |field: &str, beyond: &str| {
+            if member[beyond] == true {
+                format!("{}, beyond share", hours(field))
+            } else {
+                hours(field)
+            }
         };
         let row = format!(
-            "| {} | {} | {committed} |",
+            "| {} | {} | {} |",
             member["member"].as_str().unwrap(),
-            hours("delivered_month")
+            judged("delivered_month", "delivered_over_share"),
+            judged("committed_month", "committed_over_share")
         );
         assert!(section.replace("**", "").contains(&row), "lacks {row}:\n{section}");
     }
@@ -131,26 +142,21 @@ fn the_sample_reports_team_table_is_the_jsons_team() {
     assert!(prairie.contains("| Jonas Lindqvist (provider) |"), "{prairie}");
     let pdf = book.join("exports/2i2c-ces-report-2026-10.pdf");
     let pages = ces_report::render::count_pages(&std::fs::read(pdf).unwrap()).unwrap();
-    assert!(pages <= 8, "the aggregated report has {pages} pages");
+    // Its summary, the month's rows and the hours in all, team load, renewals, what changed
+    // since the last meeting, the actions, the commitment, revenue and reminders.
+    assert!(pages <= 10, "the aggregated report has {pages} pages");
 }
 
-/// A member is over their share only when committed beyond it: exactly the share is not over,
-/// a hundredth of an hour more is, and floating point noise at the share (0.1 + 0.2 against
-/// 0.3) is not; an unknown share is never over.
+/// A member's hours are over their share only when beyond it: exactly the share is not over, a
+/// hundredth of an hour more is, and floating point noise at the share (0.1 + 0.2 against 0.3)
+/// is not; an unknown share is never over.
 #[test]
 fn over_share_is_judged_at_its_edge() {
-    use ces_report::figures::team::MemberMonth;
-    let member = |committed: f64, share: Option<f64>| MemberMonth {
-        member: "Ana Silva".to_string(),
-        delivered: ces_report::hours::Hours::ZERO,
-        committed,
-        engagements: Vec::new(),
-        share,
-    };
-    assert!(!member(52.5, Some(52.5)).over_share());
-    assert!(member(52.51, Some(52.5)).over_share());
-    assert!(!member(0.1 + 0.2, Some(0.3)).over_share());
-    assert!(!member(1000.0, None).over_share());
+    use ces_report::figures::team::over_share;
+    assert!(!over_share(52.5, Some(52.5)));
+    assert!(over_share(52.51, Some(52.5)));
+    assert!(!over_share(0.1 + 0.2, Some(0.3)));
+    assert!(!over_share(1000.0, None));
 }
 
 /// A provider whose allocations commit nothing in the month is not in that month's team (and

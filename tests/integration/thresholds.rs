@@ -37,7 +37,7 @@ fn status_at(data: &Data, as_of: &str) -> (Status, Vec<String>, Vec<String>) {
 fn codes_at(data: &Data, as_of: &str) -> (Status, Vec<&'static str>) {
     let figures = figures_at(data, as_of);
     let status = &figures.engagements[id(0)].status;
-    (status.status, status.reasons.iter().map(Reason::code).collect())
+    (status.status, status.reasons.iter().map(ces_report::present::codes::reason_code).collect())
 }
 
 /// The baseline whose only activity is `units` hours logged on `date`.
@@ -293,14 +293,16 @@ fn an_allocation_is_upcoming_from_28_days_before_its_start_to_the_day_before() {
 // The rules' other edges: what mutation testing (scripts/mutants) found untested.
 
 #[test]
-fn each_status_has_seed_002s_label_colour_and_slug() {
+fn each_status_has_seed_002s_label_and_slug() {
     // The names come from templates/labels.toml (its defaults are seed 002's).
     let phrases = crate::support::phrases();
-    let shown = |status: Status| (phrases.status_label(status).to_string(), status.colour(), status.slug());
-    assert_eq!(shown(Status::OnTrack), ("On Track".to_string(), "green", "on-track"));
-    assert_eq!(shown(Status::AtRisk), ("Monitor / At Risk".to_string(), "yellow", "at-risk"));
-    assert_eq!(shown(Status::ActionNeeded), ("Action Needed".to_string(), "red", "action-needed"));
-    assert_eq!(shown(Status::Ended), ("Ended".to_string(), "grey", "ended"));
+    let shown = |status: Status| {
+        (phrases.status_label(status).to_string(), ces_report::present::codes::status_slug(status))
+    };
+    assert_eq!(shown(Status::OnTrack), ("On Track".to_string(), "on-track"));
+    assert_eq!(shown(Status::AtRisk), ("Monitor / At Risk".to_string(), "at-risk"));
+    assert_eq!(shown(Status::ActionNeeded), ("Action Needed".to_string(), "action-needed"));
+    assert_eq!(shown(Status::Ended), ("Ended".to_string(), "ended"));
 }
 
 #[test]
@@ -309,7 +311,8 @@ fn an_overrun_is_a_finding_since_the_day_the_hours_ran_out() {
     let figures = figures_at(&overrun(), "2026-10-30");
     let (dataset, _) = overrun().read();
     let findings = ces_report::figures::findings::findings(&dataset, &figures);
-    let found: Vec<_> = findings.iter().map(|f| (f.subject.code(), f.since)).collect();
+    let found: Vec<_> =
+        findings.iter().map(|f| (ces_report::present::codes::subject_code(&f.subject), f.since)).collect();
     assert_eq!(found, [("overrun", Some(day("2026-10-28")))]);
 }
 
@@ -366,7 +369,12 @@ Alpha weekend start,Alpha hub,10/3/2026,12/31/2026,12,Ana Silva
     settings.status.pace_min_elapsed_working_days = 0;
     let codes = |as_of: &str| -> Vec<&str> {
         let figures = compute(&dataset, &settings, day(as_of));
-        figures.engagements[id(0)].status.reasons.iter().map(Reason::code).collect()
+        figures.engagements[id(0)]
+            .status
+            .reasons
+            .iter()
+            .map(ces_report::present::codes::reason_code)
+            .collect()
     };
     assert_eq!(codes("2026-10-03"), Vec::<&str>::new());
     assert_eq!(codes("2026-10-05"), ["forecast-overrun", "off-pace"]);
@@ -390,7 +398,7 @@ mod what_if {
     }
 
     fn months_over(answer: &WhatIf) -> Vec<String> {
-        answer.months_over().iter().map(|m| m.to_string()).collect()
+        answer.months_over.iter().map(|m| m.to_string()).collect()
     }
 
     #[test]
