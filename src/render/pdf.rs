@@ -78,6 +78,9 @@ pub fn build_pdfs(
     parallel: usize,
     dated: NaiveDate,
 ) -> Result<Vec<BuiltPdf>> {
+    if jobs.is_empty() {
+        return Ok(Vec::new());
+    }
     let book = book.canonicalize()?;
     let jobs: Vec<PdfJob> = jobs.iter().map(|job| absolute(job, &book)).collect();
     let run = book.join(RUN_FOLDER);
