@@ -242,7 +242,9 @@ pub struct EmailsArgs {
     /// Link to the report, for the wrap-ups whose community has no PDF in the book.
     #[arg(long, value_name = "URL", value_parser = parse_link)]
     pub report_url: Option<String>,
-    /// Link to the feedback form, for the wrap-ups.
+    /// Link to the feedback form, for the wrap-ups: `{community}` and `{allocation}` in it are
+    /// filled in, URL-encoded, as a pre-filled Google Form [default: feedback_url in the
+    /// settings].
     #[arg(long, value_name = "URL", value_parser = parse_link)]
     pub feedback_url: Option<String>,
     #[command(flatten)]

@@ -115,6 +115,30 @@ pub struct Settings {
     pub airtable: BTreeMap<String, AirtableTable>,
     /// When the biweekly review meets: what "since the last meeting" means.
     pub meeting: Meeting,
+    /// The wrap-up's feedback form, pre-filled with the community and the allocation:
+    /// `{community}` and `{allocation}` in it are replaced, URL-encoded. `--feedback-url`
+    /// overrides it.
+    pub feedback_url: Option<String>,
+    /// The scale of the form's score, and since when its answers are expected.
+    pub feedback: FeedbackScale,
+}
+
+/// `[feedback]`: the feedback form's score scale, and the day it was first sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FeedbackScale {
+    pub lowest: u32,
+    pub highest: u32,
+    /// Wrap-ups of allocations that ended on or after this day count as asking for feedback
+    /// (the response rate's denominator); without it, from the first response's day.
+    #[serde(deserialize_with = "optional_date")]
+    pub since: Option<NaiveDate>,
+}
+
+impl Default for FeedbackScale {
+    fn default() -> Self {
+        FeedbackScale { lowest: 1, highest: 5, since: None }
+    }
 }
 
 /// The biweekly Project Management meeting (seed 002), `[meeting]` in the settings.
@@ -180,6 +204,8 @@ impl Default for Settings {
             columns: ColumnNames::new(),
             airtable: BTreeMap::new(),
             meeting: Meeting::default(),
+            feedback_url: None,
+            feedback: FeedbackScale::default(),
         }
     }
 }
@@ -208,7 +234,7 @@ fn settings_date<E: serde::de::Error>(what: &str, value: HolidayValue) -> Result
 }
 
 fn optional_date<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<NaiveDate>, D::Error> {
-    Option::<HolidayValue>::deserialize(deserializer)?.map(|value| settings_date("anchor", value)).transpose()
+    Option::<HolidayValue>::deserialize(deserializer)?.map(|value| settings_date("date", value)).transpose()
 }
 
 /// The settings file looked for in the data folder.
@@ -269,6 +295,22 @@ impl Settings {
         check_number("windows.late_logging_days", windows.late_logging_days as f64, DAYS)?;
         check_number("windows.quiet_days", windows.quiet_days as f64, DAYS)?;
         check_number("windows.renewals_days", windows.renewals_days as f64, DAYS)?;
+        check_number("meeting.every_days", self.meeting.every_days as f64, Range { min: 1.0, ..DAYS })?;
+        let scale = self.feedback;
+        check_number("feedback.lowest", f64::from(scale.lowest), SCORE)?;
+        check_number("feedback.highest", f64::from(scale.highest), SCORE)?;
+        if scale.lowest >= scale.highest {
+            bail!(
+                "feedback.highest = {}: expected a score above feedback.lowest ({})",
+                scale.highest,
+                scale.lowest
+            );
+        }
+        if let Some(url) = &self.feedback_url {
+            if url.is_empty() || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                bail!("feedback_url: expected a link without spaces, such as https://example.org/form?entry.1={{community}}");
+            }
+        }
         for holiday in &self.holidays {
             if !crate::calendar::within_horizon(*holiday) {
                 bail!("holiday `{holiday}`: expected a date {}", crate::calendar::HORIZON);
@@ -289,6 +331,7 @@ const HOURS_PER_FTE_DAY: Range = Range { what: "hours", min: 1.0, max: 24.0 };
 const COST_PER_HOUR: Range = Range { what: "a cost", min: 0.0, max: 100_000.0 };
 /// Every window and count of days: up to ten years.
 const DAYS: Range = Range { what: "a whole number of days", min: 0.0, max: 3_650.0 };
+const SCORE: Range = Range { what: "a whole score", min: 0.0, max: 100.0 };
 const PERCENT_ABOVE: Range = Range { what: "a percentage", min: 0.0, max: 1_000.0 };
 const PERCENT_BELOW: Range = Range { what: "a percentage", min: 0.0, max: 100.0 };
 const PERCENT_ABOVE_HUNDRED: Range = Range { what: "a percentage", min: 100.0, max: 1_000.0 };

@@ -267,6 +267,28 @@ fn not_drafted(dataset: &Dataset, email: &DueEmail) -> String {
     )
 }
 
+/// The feedback form's address with `{community}` and `{allocation}` replaced by those names,
+/// percent-encoded, so that the response names what it answers without the community typing
+/// it (Google Forms' pre-filled links: `…viewform?usp=pp_url&entry.1={community}&…`).
+pub fn prefilled(url: &str, community: &str, allocation: &str) -> String {
+    url.replace("{community}", &percent_encoded(community))
+        .replace("{allocation}", &percent_encoded(allocation))
+}
+
+/// Every byte but the unreserved characters of RFC 3986 as `%XX`: names with `&`, `#`, `=`,
+/// spaces or accents stay one query value.
+fn percent_encoded(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 /// The values every email template gets; text from the data on one line.
 #[derive(Serialize)]
 struct EmailContext {
@@ -351,7 +373,13 @@ impl EmailContext {
                 month: report.map(|r| month_name(r.month)).unwrap_or_default(),
                 url: input.options.report_url.clone().unwrap_or_default(),
             },
-            feedback_url: input.options.feedback_url.clone().unwrap_or_default(),
+            feedback_url: input
+                .options
+                .feedback_url
+                .as_deref()
+                .or(input.settings.feedback_url.as_deref())
+                .map(|url| prefilled(url, &engagement.community, &allocation.name))
+                .unwrap_or_default(),
             next: email.next.map(|next| {
                 let next = &dataset.allocations[next];
                 NextContext {

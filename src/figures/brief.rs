@@ -384,6 +384,9 @@ pub struct Brief {
     pub expired_deliverables: Vec<ExpiredDeliverable>,
     /// The engagement's findings, as the internal action list has them.
     pub findings: Vec<super::findings::Finding>,
+    /// What the community told the feedback form since its engagement began (or since the
+    /// first response); `None` without `feedback.csv`.
+    pub feedback: Option<super::satisfaction::Score>,
     /// The contacts the brief names, with their roles other than Billing.
     pub contacts: Vec<(crate::model::ContactId, Vec<crate::load::contacts::Role>)>,
 }
@@ -478,6 +481,10 @@ pub fn brief(dataset: &Dataset, figures: &Figures, engagement: EngagementId, tab
         expired_deliverables: expired_deliverables(dataset, figures, engagement),
         findings: super::findings::engagement_findings(dataset, figures, engagement),
         contacts: super::report::named_contacts(dataset, engagement),
+        feedback: figures.satisfaction.as_ref().map(|found| {
+            let since = record.start.unwrap_or(NaiveDate::MIN);
+            super::satisfaction::engagement_since(dataset, found, engagement, since, as_of)
+        }),
     }
 }
 

@@ -222,13 +222,15 @@ fn status_changes(before: State<'_>, now: State<'_>) -> Vec<StatusChange> {
         .collect()
 }
 
-/// What identifies a finding across the two states: its engagement, and its subject's key.
-fn finding_key(dataset: &Dataset, finding: &Finding) -> (String, Option<ReasonKey>) {
+/// What identifies a finding across the two states: its engagement, its subject's kind and,
+/// for a reason, the reason's key.
+fn finding_key(dataset: &Dataset, finding: &Finding) -> (String, Discriminant<Subject>, Option<ReasonKey>) {
     let engagement = dataset.engagements[finding.engagement].name.clone();
-    match &finding.subject {
-        Subject::Reason(reason) => (engagement, Some(reason_key(dataset, reason))),
-        Subject::OutsideWindow { .. } => (engagement, None),
-    }
+    let reason = match &finding.subject {
+        Subject::Reason(reason) => Some(reason_key(dataset, reason)),
+        Subject::OutsideWindow { .. } | Subject::NoFeedback { .. } => None,
+    };
+    (engagement, std::mem::discriminant(&finding.subject), reason)
 }
 
 fn finding_changes(before: State<'_>, now: State<'_>) -> (Vec<Finding>, Vec<Finding>) {

@@ -23,6 +23,11 @@ pub enum Subject {
         /// act on them.
         allocations: Vec<AllocationId>,
     },
+    /// The community's last two wrap-ups due both went unanswered on the feedback form
+    /// ([`super::satisfaction`]): their providers ask again.
+    NoFeedback {
+        allocations: Vec<AllocationId>,
+    },
 }
 
 impl Subject {
@@ -30,6 +35,7 @@ impl Subject {
         match self {
             Subject::Reason(reason) => reason.kind(),
             Subject::OutsideWindow { .. } => FindingKind::Data,
+            Subject::NoFeedback { .. } => FindingKind::Delivery,
         }
     }
 }
@@ -70,6 +76,13 @@ pub fn engagement_findings(dataset: &Dataset, figures: &Figures, engagement: Eng
     let outside = &figures.engagements[engagement].outside_window;
     if !outside.is_empty() {
         subjects.push(outside_window(dataset, outside.clone()));
+    }
+    let community = figures.community_of[engagement];
+    let unanswered = figures.satisfaction.iter().flat_map(|s| &s.ask_again).find(|(c, _)| *c == community);
+    if let Some((_, allocations)) =
+        unanswered.filter(|_| figures.communities[community].current == engagement)
+    {
+        subjects.push(Subject::NoFeedback { allocations: allocations.clone() });
     }
     merge(dataset, engagement, subjects)
         .into_iter()
@@ -216,5 +229,9 @@ pub fn since(
                 activity.created.unwrap_or(activity.start)
             })
             .min(),
+        // Since the later wrap-up went unanswered: the day after its allocation ended.
+        Subject::NoFeedback { allocations } => {
+            allocations.iter().map(|id| dataset.allocations[*id].end).max().and_then(|end| end.succ_opt())
+        }
     }
 }

@@ -30,6 +30,7 @@ pub mod planning;
 pub mod reminders;
 pub mod report;
 pub mod revenue;
+pub mod satisfaction;
 pub mod status;
 pub mod team;
 pub mod what_if;
@@ -97,6 +98,8 @@ pub struct Figures {
     pub late_entries: Vec<LateEntry>,
     pub quiet: Vec<QuietAllocation>,
     pub cost: Cost,
+    /// The feedback form read back; `None` without `feedback.csv`.
+    pub satisfaction: Option<satisfaction::Satisfaction>,
 }
 
 impl Figures {
@@ -134,7 +137,8 @@ pub fn compute(dataset: &Dataset, settings: &Settings, as_of: NaiveDate) -> Figu
     let urgency = report::urgency_order(dataset, &engagements);
     let current: Vec<EngagementId> =
         urgency.iter().copied().filter(|id| communities[community_of[*id]].current == *id).collect();
-    Figures {
+    let mut figures = Figures {
+        satisfaction: None,
         headcount: report::headcount(dataset, &engagements, &current, as_of),
         current,
         communities,
@@ -150,7 +154,9 @@ pub fn compute(dataset: &Dataset, settings: &Settings, as_of: NaiveDate) -> Figu
         engagements,
         allocations,
         commitment,
-    }
+    };
+    figures.satisfaction = satisfaction::satisfaction(dataset, &figures, settings.feedback);
+    figures
 }
 
 fn engagement_figures(

@@ -9,6 +9,7 @@ pub mod capacity;
 pub mod cells;
 pub mod contacts;
 pub mod engagements;
+pub mod feedback;
 mod headers;
 mod line_breaks;
 pub mod names;
@@ -26,16 +27,18 @@ use anyhow::{bail, Context, Result};
 
 use crate::diagnostics::Diagnostics;
 use crate::settings::Settings;
+pub(crate) use shape::LONG_CELL;
 pub use table::{read_table, read_table_in_parallel, BatchParser, Column, Row, TableSpec};
 
 /// Every table, in the order they are read.
-pub const TABLES: [&TableSpec; 6] = [
+pub const TABLES: [&TableSpec; 7] = [
     &engagements::SPEC,
     &contacts::SPEC,
     &projects::SPEC,
     &allocations::SPEC,
     &activities::SPEC,
     &capacity::SPEC,
+    &feedback::SPEC,
 ];
 
 /// The settings' column map against the tables: each `[columns.TABLE] key = "Header"` names a known table, a known column key of it and a
@@ -189,6 +192,9 @@ pub struct Tables {
     pub team_members: Symbols,
     /// `None` when the folder has no `capacity.csv`: the capacity is then unknown.
     pub capacity: Option<Vec<capacity::CapacityRow>>,
+    /// `None` when the folder has no `feedback.csv`: nobody has answered a form yet, or the
+    /// service does not collect them.
+    pub feedback: Option<Vec<feedback::FeedbackRow>>,
 }
 
 /// A source of table contents: the data folder, or in-memory text in tests.
@@ -219,13 +225,14 @@ impl Source for HashMap<&str, &str> {
 }
 
 /// The tables' file names, in the order they are read.
-pub const FILES: [&str; 6] = [
+pub const FILES: [&str; 7] = [
     engagements::SPEC.file,
     contacts::SPEC.file,
     projects::SPEC.file,
     allocations::SPEC.file,
     activities::SPEC.file,
     capacity::SPEC.file,
+    feedback::SPEC.file,
 ];
 
 /// The SHA-256 (hex) of a file's bytes, read in blocks.
@@ -290,6 +297,13 @@ pub fn load(source: &dyn Source, settings: &Settings, diagnostics: &mut Diagnost
     let mut capacity = Vec::new();
     if read(context, &capacity::SPEC, false, diagnostics, &mut |row| capacity.extend(capacity::parse(row)))? {
         tables.capacity = Some(capacity);
+    }
+    let mut feedback = Vec::new();
+    let scale = settings.feedback;
+    if read(context, &feedback::SPEC, false, diagnostics, &mut |row| {
+        feedback.extend(feedback::parse(row, scale))
+    })? {
+        tables.feedback = Some(feedback);
     }
     Ok(tables)
 }

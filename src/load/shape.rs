@@ -15,7 +15,7 @@ use crate::diagnostics::{Cell, Diagnostics};
 use crate::settings::SlashDates;
 
 /// A cell longer than this many characters is more than any description needs.
-pub(super) const LONG_CELL: usize = 10_000;
+pub(crate) const LONG_CELL: usize = 10_000;
 
 /// What a row of one export looks like.
 pub(super) struct RowShape {

@@ -7,13 +7,14 @@ use chrono::NaiveDate;
 
 use super::{
     checks, Activity, ActivityId, Allocation, AllocationId, Contact, Dataset, Engagement, EngagementId, Id,
-    IdVec, MemberId, Project, ProjectId,
+    IdVec, MemberId, Project, ProjectId, Response,
 };
 use crate::diagnostics::{Cell, Diagnostics};
 use crate::load::activities::{self, ActivityRow};
 use crate::load::allocations::{self, AllocationRow};
 use crate::load::capacity::CapacityRow;
 use crate::load::contacts::{self, ContactRow};
+use crate::load::feedback::{self, FeedbackRow};
 use crate::load::names::link_key;
 use crate::load::projects::{self, ProjectRow};
 use crate::load::{engagements, Symbols, Tables};
@@ -65,9 +66,15 @@ pub fn link(
         activities,
         team_members: tables.team_members,
         capacity: tables.capacity.map(sorted_capacity),
+        feedback: None,
     };
+    dataset.feedback = tables.feedback.map(|rows| {
+        let known = rows.into_iter().filter(|row| known_at.is_none_or(|known_at| row.timestamp <= known_at));
+        link_feedback(known, &dataset, &allocation_ids, diagnostics)
+    });
     attach_children(&mut dataset);
     checks::warn_about_dates(&dataset, settings, diagnostics);
+    super::long_cells::cut_long_cells(&mut dataset);
     dataset
 }
 
@@ -189,6 +196,52 @@ fn link_contacts(
             (linked.len() == record.engagements.len()).then_some(Contact { record, engagements: linked })
         })
         .collect()
+}
+
+/// The feedback form's responses linked to their allocation. A response naming a community or
+/// an allocation the data does not have, or an allocation of another community, is a warning
+/// and is not counted: the form may be older than a renaming, and nothing else depends on it.
+fn link_feedback(
+    rows: impl Iterator<Item = FeedbackRow>,
+    dataset: &Dataset,
+    allocation_ids: &HashMap<String, AllocationId>,
+    diagnostics: &mut Diagnostics,
+) -> Vec<Response> {
+    let communities: std::collections::HashSet<String> =
+        dataset.engagements.iter().map(|e| link_key(&e.community).into_owned()).collect();
+    rows.filter_map(|row| {
+        let cell =
+            |line, column: &'static str, value| Cell { file: feedback::SPEC.file, line, column, value };
+        let community = link_key(&row.community);
+        if !communities.contains(community.as_ref()) {
+            let message = "no engagement is of this community: this response is not counted";
+            diagnostics.cell_warning(cell(row.line, feedback::COMMUNITY.name, &row.community), message);
+            return None;
+        }
+        let Some(allocation) = allocation_ids.get(link_key(&row.allocation).as_ref()).copied() else {
+            let message = "no allocation has this name: this response is not counted";
+            diagnostics.cell_warning(cell(row.line, feedback::ALLOCATION.name, &row.allocation), message);
+            return None;
+        };
+        let of = &dataset.engagements[dataset.allocations[allocation].engagement].community;
+        if link_key(of) != community {
+            let message = format!(
+                "this allocation is of community \"{of}\", not \"{}\": this response is not counted",
+                row.community
+            );
+            diagnostics.cell_warning(cell(row.line, feedback::ALLOCATION.name, &row.allocation), message);
+            return None;
+        }
+        Some(Response {
+            line: row.line,
+            sent: row.timestamp,
+            allocation,
+            score: row.score,
+            comment: row.comment,
+            respondent: row.email,
+        })
+    })
+    .collect()
 }
 
 /// Activities with their allocation linked; the rows name it by an interned symbol.

@@ -7,6 +7,7 @@
 mod checks;
 pub mod ids;
 mod link;
+mod long_cells;
 
 use std::ops::Deref;
 
@@ -138,6 +139,11 @@ impl Activity {
         &self.texts[..self.public_from as usize]
     }
 
+    /// The public description as logged, empty when there is none.
+    pub fn public_description(&self) -> &str {
+        &self.texts[self.public_from as usize..]
+    }
+
     /// The description a community reads: the public description when there is one.
     pub fn community_description(&self) -> &str {
         match &self.texts[self.public_from as usize..] {
@@ -218,6 +224,22 @@ pub struct Dataset {
     pub team_members: Symbols,
     /// Sorted by date; `None` when unknown.
     pub capacity: Option<Vec<CapacityRow>>,
+    /// The feedback form's responses that name an allocation of the data, in file order;
+    /// `None` without `feedback.csv`.
+    pub feedback: Option<Vec<Response>>,
+}
+
+/// One answer to the wrap-up's feedback form, about one allocation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    /// Its line in `feedback.csv`.
+    pub line: u64,
+    pub sent: NaiveDate,
+    pub allocation: AllocationId,
+    pub score: u32,
+    pub comment: String,
+    /// The respondent's address, lower case; empty when the form does not collect it.
+    pub respondent: String,
 }
 
 impl Dataset {
@@ -280,6 +302,9 @@ impl Dataset {
                 .filter(|activity| activity.created.is_none_or(|created| created <= known_at))
                 .cloned()
                 .collect(),
+            feedback: self.feedback.as_ref().map(|responses| {
+                responses.iter().filter(|response| response.sent <= known_at).cloned().collect()
+            }),
             ..self.clone_without_activities()
         };
         for allocation in dataset.allocations.iter_mut() {
@@ -302,6 +327,7 @@ impl Dataset {
             contacts: self.contacts.clone(),
             team_members: self.team_members.clone(),
             capacity: self.capacity.clone(),
+            feedback: None,
         }
     }
 

@@ -50,6 +50,7 @@ pub fn subject_code(subject: &Subject) -> &'static str {
     match subject {
         Subject::Reason(reason) => reason_code(reason),
         Subject::OutsideWindow { .. } => "outside-window",
+        Subject::NoFeedback { .. } => "no-feedback",
     }
 }
 

@@ -175,6 +175,8 @@ struct ReasonValues {
     ahead: bool,
     /// The providers of the allocations a finding is about, when known, each once.
     providers: Vec<String>,
+    /// The allocations a finding is about, without the community's name.
+    allocations: Vec<String>,
 }
 
 /// A finding's three texts for the internal action list.
@@ -353,22 +355,32 @@ struct ReasonContext<'a> {
 }
 
 fn subject_values(dataset: &Dataset, subject: &Subject) -> ReasonValues {
-    match subject {
-        Subject::Reason(reason) => reason_values(dataset, reason),
-        Subject::OutsideWindow { activities, allocations } => {
-            let mut providers: Vec<String> = Vec::new();
-            for provider in allocations.iter().filter_map(|id| dataset.allocations[*id].provider.as_ref()) {
-                if !providers.contains(provider) {
-                    providers.push(provider.clone());
-                }
-            }
-            ReasonValues {
-                code: subject_code(subject),
-                activities: activities.len(),
-                providers,
-                ..ReasonValues::default()
+    let providers = |allocations: &[crate::model::AllocationId]| {
+        let mut providers: Vec<String> = Vec::new();
+        for provider in allocations.iter().filter_map(|id| dataset.allocations[*id].provider.as_ref()) {
+            if !providers.contains(provider) {
+                providers.push(provider.clone());
             }
         }
+        providers
+    };
+    match subject {
+        Subject::Reason(reason) => reason_values(dataset, reason),
+        Subject::OutsideWindow { activities, allocations } => ReasonValues {
+            code: subject_code(subject),
+            activities: activities.len(),
+            providers: providers(allocations),
+            ..ReasonValues::default()
+        },
+        Subject::NoFeedback { allocations } => ReasonValues {
+            code: subject_code(subject),
+            allocations: allocations
+                .iter()
+                .map(|id| short_name(&dataset.allocations[*id].name, &dataset.engagement_of(*id).community))
+                .collect(),
+            providers: providers(allocations),
+            ..ReasonValues::default()
+        },
     }
 }
 

@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::charts::{self, QuarterBar};
 use super::engagement::{contact_views, ContactView, TeamRow, Totals};
 use super::layout::{self, BriefPaths};
-use super::overview::money_amount;
+use super::overview::{money_amount, score_row, ScoreRow};
 use super::project::PdfExport;
 use super::views::{FigureView, StatusView};
 use super::BookInput;
@@ -54,6 +54,10 @@ pub struct BriefPage {
     pub agreement: String,
     pub projects: Vec<ProjectLine>,
     pub contacts: Vec<ContactView>,
+    /// What the community told the feedback form since its engagement began, with the scale;
+    /// `None` without `feedback.csv`.
+    pub feedback: Option<ScoreRow>,
+    pub feedback_scale: String,
     pub totals: Totals,
     /// The hours delivered over the whole engagement: used, and outside the allocations' dates.
     pub delivered: String,
@@ -236,6 +240,8 @@ fn page(
             })
             .collect(),
         contacts: contact_views(input, &brief.contacts),
+        feedback: brief.feedback.as_ref().map(|score| score_row(String::new(), score)),
+        feedback_scale: format!("{}–{}", input.settings.feedback.lowest, input.settings.feedback.highest),
         totals: Totals::of(&figures.hours),
         delivered: h_grouped(brief.delivered),
         entries: brief.entries,

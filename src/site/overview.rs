@@ -14,6 +14,7 @@ use super::BookInput;
 use crate::calendar::Month;
 use crate::figures::commitment::CommitmentRow;
 use crate::figures::month::CommunityMonth;
+use crate::figures::satisfaction::Score;
 use crate::figures::status::FindingKind;
 use crate::file_plan::Plan;
 use crate::hours::Hours;
@@ -207,6 +208,68 @@ pub struct Overview {
     pub pulled_at: Option<String>,
     /// `31 October 2026`: the as-of date as people write it, on every page.
     pub as_of_long: String,
+    /// The feedback form read back; `None` without `feedback.csv`.
+    pub satisfaction: Option<SatisfactionView>,
+}
+
+/// The feedback form's scores, for the team: the service's trend, communities and providers
+/// lowest first, with the latest comments.
+#[derive(Debug, Clone, Serialize)]
+pub struct SatisfactionView {
+    pub service: ScoreRow,
+    pub quarters: Vec<ScoreRow>,
+    pub communities: Vec<ScoreRow>,
+    pub providers: Vec<ScoreRow>,
+    /// `1`–`5`: the form's scale.
+    pub scale: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ScoreRow {
+    pub name: String,
+    pub responses: usize,
+    /// `3.8`, or empty without a response.
+    pub mean: String,
+    /// `4 of 10 (40%)`, or empty when no wrap-up was due.
+    pub answered: String,
+    pub comments: Vec<String>,
+}
+
+pub(super) fn score_row(name: String, score: &Score) -> ScoreRow {
+    ScoreRow {
+        name,
+        responses: score.responses,
+        mean: score.mean.map(|mean| format!("{mean:.1}")).unwrap_or_default(),
+        answered: score
+            .rate
+            .map(|rate| format!("{} of {} ({})", score.answered, score.due, percent(rate * 100.0)))
+            .unwrap_or_default(),
+        comments: score
+            .comments
+            .iter()
+            .map(|(sent, text)| format!("{text} ({})", long_date(*sent)))
+            .collect(),
+    }
+}
+
+fn satisfaction_view(input: &BookInput<'_>) -> Option<SatisfactionView> {
+    let found = input.figures.satisfaction.as_ref()?;
+    let scale = &input.settings.feedback;
+    Some(SatisfactionView {
+        service: score_row(String::new(), &found.service),
+        quarters: found
+            .by_quarter
+            .iter()
+            .map(|(quarter, score)| score_row(quarter.to_string(), score))
+            .collect(),
+        communities: found
+            .by_community
+            .iter()
+            .map(|(id, score)| score_row(input.figures.communities[*id].name.clone(), score))
+            .collect(),
+        providers: found.by_provider.iter().map(|(name, score)| score_row(name.clone(), score)).collect(),
+        scale: format!("{}–{}", scale.lowest, scale.highest),
+    })
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -333,6 +396,7 @@ pub fn overview(input: &BookInput<'_>, charts: OverviewCharts, reports: Vec<Repo
             .transpose()?,
         pulled_at: input.pulled_at.clone(),
         as_of_long: long_date(input.as_of),
+        satisfaction: satisfaction_view(input),
     })
 }
 

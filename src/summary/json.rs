@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::diagnostics::Diagnostics;
 use crate::figures::allocations::{HoursTotals, State};
 use crate::figures::commitment::CommitmentRow;
+use crate::figures::satisfaction::Score;
 use crate::figures::status::{Reason, Status};
 use crate::figures::team::{MemberMonth, Renewal};
 use crate::figures::{Cost, Figures};
@@ -32,7 +33,100 @@ pub(crate) struct Summary<'a> {
     pub team: Vec<MemberJson<'a>>,
     /// Current engagements ending within `windows.renewals_days`.
     pub renewals: Vec<RenewalJson<'a>>,
+    /// The feedback form read back; null without feedback.csv.
+    pub satisfaction: Option<SatisfactionJson<'a>>,
     pub warnings: Vec<String>,
+}
+
+/// `figures::satisfaction`'s scores.
+#[derive(Serialize)]
+pub(crate) struct SatisfactionJson<'a> {
+    pub service: ScoreJson,
+    pub by_quarter: Vec<Named>,
+    pub by_community: Vec<Named>,
+    pub by_provider: Vec<Named>,
+    pub by_allocation: Vec<Named>,
+    /// Communities whose last two wrap-ups went unanswered: ask again.
+    pub ask_again: Vec<AskAgainJson<'a>>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct Named {
+    pub name: String,
+    #[serde(flatten)]
+    pub score: ScoreJson,
+}
+
+#[derive(Serialize)]
+pub(crate) struct ScoreJson {
+    pub responses: usize,
+    /// Two decimals; null without a response.
+    pub mean: Option<f64>,
+    pub wrap_ups_due: usize,
+    pub wrap_ups_answered: usize,
+    /// Answered ÷ due, three decimals; null when none was due.
+    pub response_rate: Option<f64>,
+    /// The latest comments, latest first.
+    pub comments: Vec<CommentJson>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct CommentJson {
+    pub sent: NaiveDate,
+    pub text: String,
+}
+
+#[derive(Serialize)]
+pub(crate) struct AskAgainJson<'a> {
+    pub community: &'a str,
+    pub allocations: Vec<&'a str>,
+}
+
+fn score_json(score: &Score) -> ScoreJson {
+    ScoreJson {
+        responses: score.responses,
+        mean: score.mean.map(|mean| round(mean, 2)),
+        wrap_ups_due: score.due,
+        wrap_ups_answered: score.answered,
+        response_rate: score.rate.map(|rate| round(rate, 3)),
+        comments: score
+            .comments
+            .iter()
+            .map(|(sent, text)| CommentJson { sent: *sent, text: text.clone() })
+            .collect(),
+    }
+}
+
+fn satisfaction_json<'a>(dataset: &'a Dataset, figures: &'a Figures) -> Option<SatisfactionJson<'a>> {
+    let found = figures.satisfaction.as_ref()?;
+    let named = |name: &str, score: &Score| Named { name: name.to_string(), score: score_json(score) };
+    Some(SatisfactionJson {
+        service: score_json(&found.service),
+        by_quarter: found
+            .by_quarter
+            .iter()
+            .map(|(quarter, score)| named(&quarter.to_string(), score))
+            .collect(),
+        by_community: found
+            .by_community
+            .iter()
+            .map(|(id, score)| named(&figures.communities[*id].name, score))
+            .collect(),
+        by_provider: found.by_provider.iter().map(|(provider, score)| named(provider, score)).collect(),
+        by_allocation: found
+            .by_allocation
+            .iter()
+            .map(|(id, score)| named(&dataset.allocations[*id].name, score))
+            .collect(),
+        ask_again: found
+            .ask_again
+            .iter()
+            .map(|(community, allocations)| AskAgainJson {
+                community: &figures.communities[*community].name,
+                allocations: allocations.iter().map(|id| dataset.allocations[*id].name.as_str()).collect(),
+            })
+            .collect(),
+    })
 }
 
 #[derive(Serialize)]
@@ -186,6 +280,7 @@ pub(crate) fn summary<'a>(
                 }
             })
             .collect(),
+        satisfaction: satisfaction_json(dataset, figures),
         warnings: diagnostics.warnings().map(|warning| warning.to_string()).collect(),
     })
 }

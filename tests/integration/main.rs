@@ -7,6 +7,7 @@ mod brief;
 mod changes;
 mod cli;
 mod consistency;
+mod edges;
 mod emails;
 mod ended;
 mod figures;
@@ -27,6 +28,7 @@ mod publish;
 mod pull;
 mod render;
 mod safety;
+mod satisfaction;
 mod send;
 mod support;
 #[path = "../../examples/synthetic.rs"]

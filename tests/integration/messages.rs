@@ -407,7 +407,7 @@ fn a_missing_column_suggests_the_closest_header_and_the_settings_line() {
 fn the_column_map_names_known_tables_and_columns() {
     assert_eq!(
         settings_error("[columns.activity]\nunits = \"Hours\"\n"),
-        "[columns.activity]: unknown table \"activity\": expected one of engagements, contacts, projects, allocations, activities, capacity"
+        "[columns.activity]: unknown table \"activity\": expected one of engagements, contacts, projects, allocations, activities, capacity, feedback"
     );
     assert_eq!(
         settings_error("[columns.activities]\nhours = \"Hours\"\n"),
