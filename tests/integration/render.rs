@@ -63,6 +63,21 @@ fn sample_pdfs_show_each_engagements_own_figures() {
     }
 }
 
+/// Rendering the sample again, into another folder, gives byte-identical PDFs: each is dated
+/// with the as-of date, and Typst is given paths inside the book only.
+#[test]
+fn the_sample_rendered_again_elsewhere_gives_byte_identical_pdfs() {
+    let (out, _) = rendered_sample();
+    let again = temp_folder("rendered-again").join("book");
+    render(&root().join("sample-data"), &again);
+    let first = pdfs(out);
+    assert_eq!(first.len(), 10);
+    for pdf in first {
+        let twin = again.join(pdf.strip_prefix(out).unwrap());
+        assert!(std::fs::read(&pdf).unwrap() == std::fs::read(&twin).unwrap(), "{} differs", twin.display());
+    }
+}
+
 #[test]
 fn hostile_text_stays_literal_in_the_pdf() {
     let folder = temp_folder("render-hostile");
