@@ -190,23 +190,31 @@ pub enum Command {
     /// Seed 002's introduction and wrap-up emails due as of a date, as drafts (.eml) ready to
     /// open in a mail client or send.
     Emails(EmailsArgs),
-    /// Send the complete messages (.eml) of a folder over SMTP, each once: drafts that still
-    /// need a person are skipped. Without --smtp (or with --dry-run) it only says what it would
-    /// send.
+    /// Send the complete messages (.eml) of a folder over SMTP, each at most once: drafts that
+    /// still need a person are skipped; a message whose outcome is unknown is listed, not
+    /// resent. Without --smtp (or with --dry-run) it only says what it would send.
     Send {
         /// The folder of messages, as `emails` writes it.
         dir: PathBuf,
-        /// The server: smtps://[user@]host[:port], or smtp://… with STARTTLS (plain only to
-        /// localhost). The password is read from CES_SMTP_PASSWORD.
+        /// The server: smtps://[user[:password]@]host[:port], or smtp://… with STARTTLS (plain
+        /// only to localhost). Without a password in the URL it is read from CES_SMTP_PASSWORD.
         #[arg(long, value_name = "URL")]
         smtp: Option<String>,
         /// Say what would be sent, and send nothing.
         #[arg(long)]
         dry_run: bool,
         /// Where the sent messages are recorded [default: DIR/.ces-report-sent]; keep it between
-        /// runs so that nothing is sent twice.
+        /// runs so that nothing is sent twice. Its folder must exist.
         #[arg(long, value_name = "FILE")]
         ledger: Option<PathBuf>,
+        /// Send this message of DIR again although the ledger has it as sent or as being sent
+        /// (an unknown outcome: check with a recipient first). May be repeated.
+        #[arg(long, value_name = "FILE")]
+        resend: Vec<PathBuf>,
+        /// Record this message of DIR as sent without sending it (an unknown outcome that a
+        /// recipient confirmed). May be repeated.
+        #[arg(long, value_name = "FILE")]
+        mark_sent: Vec<PathBuf>,
     },
     /// Copy the default templates into DIR, to edit them and pass `--templates DIR`.
     Templates {

@@ -52,6 +52,20 @@ pub fn check() -> Result<()> {
     Ok(())
 }
 
+/// Sleeps for `duration`, waking every 100 ms to stop early (`Err(Interrupted)`) when a stop
+/// is asked for: a long wait (a 429's 30 s) never holds up Ctrl-C.
+pub fn sleep(duration: Duration) -> Result<()> {
+    let until = std::time::Instant::now() + duration;
+    loop {
+        check()?;
+        let left = until.saturating_duration_since(std::time::Instant::now());
+        if left.is_zero() {
+            return Ok(());
+        }
+        std::thread::sleep(left.min(Duration::from_millis(100)));
+    }
+}
+
 /// Starts `command` in a process group of its own, so that it and every process it starts can
 /// be ended together (a terminal's Ctrl-C then reaches only this tool, which ends them).
 pub fn spawn(command: &mut Command) -> std::io::Result<Child> {

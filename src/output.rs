@@ -249,6 +249,21 @@ pub(crate) fn write(plan: &Plan, out: &Path, kind: OutputKind) -> Result<()> {
     remove_legacy_leftovers(out)
 }
 
+/// Whether `out` can take output of `kind`, checked without changing anything: it is a folder
+/// or does not exist yet, and holds nothing but this tool's output of that kind. For a command
+/// that spends a while before it writes (a pull), so a wrong `--out` is refused at once.
+pub(crate) fn check_target(out: &Path, kind: OutputKind) -> Result<()> {
+    match fs::metadata(out) {
+        Ok(metadata) if metadata.is_dir() => {}
+        Ok(_) => bail!("{} is not a folder; choose a folder for the output", out.display()),
+        Err(error) if error.kind() == ErrorKind::NotFound => return Ok(()),
+        Err(error) => return Err(error).with_context(|| format!("cannot read {}", out.display())),
+    }
+    let output = Output { root: out.to_path_buf() };
+    let previous = output.previous_owned(kind)?;
+    output.refuse_another_kind(kind, &previous)
+}
+
 /// The output folder, and the places of a build in progress inside it.
 struct Output {
     root: PathBuf,

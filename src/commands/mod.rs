@@ -41,9 +41,14 @@ pub fn run(command: &Command) -> Result<i32> {
         }
         Command::Emails(args) => emails::run(args),
         Command::Pull { base, out, api_url, settings } => pull::run(base, out, api_url, settings.as_deref()),
-        Command::Send { dir, smtp, dry_run, ledger } => {
-            send::run(dir, smtp.as_deref(), *dry_run, ledger.as_deref())
-        }
+        Command::Send { dir, smtp, dry_run, ledger, resend, mark_sent } => send::run(&send::SendArgs {
+            dir,
+            smtp: smtp.as_deref(),
+            dry_run: *dry_run,
+            ledger: ledger.as_deref(),
+            resend,
+            mark_sent,
+        }),
         Command::Templates { dir } => templates::run(dir),
         Command::Plan { data, as_of, all, no_prorate } => {
             plan::run(data, as_of.unwrap_or_else(today), *all, !no_prorate)

@@ -1,13 +1,14 @@
 //! `pull`: the six tables of a base through Airtable's Web API, written as the CSV files every
 //! other command reads, all together (staged, then swapped in), with `pull.json` beside them.
+//! Everything that can be checked without the API (the settings, the token, `--out`, the
+//! address) is checked before the first request.
 
 use std::path::Path;
-use std::time::Duration;
 
 use anyhow::{Context, Result};
 
 use crate::output::OutputKind;
-use crate::pull::{self, Client, PullRecord, TableRecord};
+use crate::pull::{self, Client, Limits, PullRecord, Pulled, TableRecord};
 use crate::settings::{Settings, SETTINGS_FILE};
 
 pub(super) fn run(base: &str, out: &Path, api: &str, settings: Option<&Path>) -> Result<i32> {
@@ -15,23 +16,26 @@ pub(super) fn run(base: &str, out: &Path, api: &str, settings: Option<&Path>) ->
     if settings.is_some() && !settings_path.exists() {
         anyhow::bail!("settings file {} does not exist", settings_path.display());
     }
-    let sources = pull::sources(&Settings::load_optional(&settings_path)?.airtable)
+    let settings = Settings::load_optional(&settings_path)?;
+    let sources = pull::sources(&settings.airtable)
         .with_context(|| format!("{} is not valid", settings_path.display()))?;
     let token = std::env::var("AIRTABLE_TOKEN")
         .ok()
         .filter(|token| !token.trim().is_empty())
         .context("set AIRTABLE_TOKEN to a personal access token with the data.records:read scope (never give it on the command line)")?;
-    // For tests and proxies: Airtable asks for 30 s after a 429.
-    let wait = std::env::var("CES_AIRTABLE_RATE_LIMIT_WAIT_MS")
-        .ok()
-        .and_then(|ms| ms.parse().ok())
-        .map_or(Duration::from_secs(30), Duration::from_millis);
-    let mut client = Client::new(api, base, token.trim().to_string(), wait)?;
-    let mut files = Vec::new();
-    let mut tables = Vec::new();
+    let mut client = Client::new(api, base, token.trim().to_string(), Limits::from_env()?)?;
+    crate::output::check_target(out, OutputKind::Exports)?;
+
+    let schema = client.schema()?;
+    if schema.is_none() {
+        crate::say!(
+            "note: the token cannot read base {base}'s list of fields (the schema.bases:read scope): columns come from the records and the columns each table must have"
+        );
+    }
+    let mut pulled = Vec::new();
     for ((key, _, file, required), source) in pull::TABLES.iter().zip(sources) {
         let table = &source.table;
-        let Some(records) = client.records(&source)? else {
+        let Some(records) = client.records(&source, &[])? else {
             if *required {
                 anyhow::bail!(
                     "base {base} has no table \"{table}\" (404): check the base id, and the table's name or id (`table` under [airtable.{key}] in the settings)"
@@ -40,13 +44,16 @@ pub(super) fn run(base: &str, out: &Path, api: &str, settings: Option<&Path>) ->
             crate::say!("note: base {base} has no table \"{table}\"; {file} is not written");
             continue;
         };
-        let order = pull::field_order(&records);
-        files.push((file.to_string(), pull::csv(&records, &order)?));
-        tables.push(TableRecord { source, file: file.to_string(), records: records.len() });
+        pulled.push(Pulled { key, file, source, records });
     }
+    let tables = pulled
+        .iter()
+        .map(|t| TableRecord { source: t.source.clone(), file: t.file.to_string(), records: t.records.len() })
+        .collect();
+    let files = pull::files(&mut client, &mut pulled, schema.as_ref(), &settings)?;
     let record = PullRecord {
         base: base.to_string(),
-        api: api.to_string(),
+        api: client.api().to_string(),
         tables,
         pulled_at: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
         tool: env!("CARGO_PKG_NAME"),
@@ -59,7 +66,7 @@ pub(super) fn run(base: &str, out: &Path, api: &str, settings: Option<&Path>) ->
         "pulled {} from base {base} into {} ({} requests)",
         counts.join(", "),
         out.display(),
-        client.requests
+        client.requests()
     );
     Ok(0)
 }

@@ -1,72 +1,233 @@
-//! `send`: the complete messages of a folder over SMTP, each once. A ledger records a message
-//! as sent only once the server has accepted it, so a second run sends nothing again and a run
-//! stopped halfway leaves every unsent message unsent.
+//! `send`: the complete messages of a folder over SMTP, each at most once.
+//!
+//! The ledger ([`ledger`]) is opened for writing before the first message, so a ledger that
+//! cannot be written sends nothing. Each message is recorded as being sent just before its
+//! content goes to the server and as sent after the server's 250 ([`smtp`] drives the
+//! transaction step by step). A message left `sending` by a run that was killed, or whose
+//! connection broke after the content went, may have been delivered: it is listed as unknown
+//! and never sent again unless `--resend FILE` asks for it (`--mark-sent FILE` records it as
+//! sent instead). Every wait for the server is bounded, and so is the whole run: a server that
+//! cannot be reached or does not answer ends the run, the messages after it not tried.
 
-use std::collections::BTreeSet;
+mod ledger;
+mod smtp;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
-use lettre::address::Envelope;
-use lettre::transport::smtp::authentication::Credentials;
-use lettre::{SmtpTransport, Transport};
+use lettre::address::Address;
 
+use self::ledger::{Ledger, State};
+use self::smtp::{Outcome, Server};
 use crate::drafts::outbox;
 
 /// The ledger's default name, inside the folder.
 const LEDGER: &str = ".ces-report-sent";
 
-pub(super) fn run(dir: &Path, smtp: Option<&str>, dry_run: bool, ledger: Option<&Path>) -> Result<i32> {
-    let ledger = ledger.map_or_else(|| dir.join(LEDGER), Path::to_path_buf);
-    let sent_before = read_ledger(&ledger)?;
-    let transport = match smtp {
-        Some(url) if !dry_run => Some(transport(url)?),
+/// What the run was asked to do.
+pub(super) struct SendArgs<'a> {
+    pub(super) dir: &'a Path,
+    pub(super) smtp: Option<&'a str>,
+    pub(super) dry_run: bool,
+    pub(super) ledger: Option<&'a Path>,
+    /// Files to send again although the ledger has them as being sent or sent.
+    pub(super) resend: &'a [PathBuf],
+    /// Files to record as sent without sending them.
+    pub(super) mark_sent: &'a [PathBuf],
+}
+
+/// The time limits: each wait for the server (`CES_SMTP_TIMEOUT_MS`, default 20 s), one
+/// message (three waits), and the whole run (`CES_SMTP_TOTAL_LIMIT_MS`, default 100 s): no
+/// message is started after it.
+fn limits() -> Result<(Duration, Duration)> {
+    let read = |name: &str, default: u64| -> Result<Duration> {
+        match std::env::var(name) {
+            Err(_) => Ok(Duration::from_millis(default)),
+            Ok(ms) => match ms.trim().parse::<u64>() {
+                Ok(ms) if ms > 0 => Ok(Duration::from_millis(ms)),
+                _ => bail!("{name}={ms}: expected a number of milliseconds"),
+            },
+        }
+    };
+    Ok((read("CES_SMTP_TIMEOUT_MS", 20_000)?, read("CES_SMTP_TOTAL_LIMIT_MS", 100_000)?))
+}
+
+/// How the run went, for the closing line and the exit code.
+#[derive(Default)]
+struct Tally {
+    sent: usize,
+    failed: usize,
+    unknown: usize,
+    skipped: usize,
+    not_tried: usize,
+}
+
+pub(super) fn run(args: &SendArgs) -> Result<i32> {
+    let ledger_path = args.ledger.map_or_else(|| args.dir.join(LEDGER), Path::to_path_buf);
+    let files = messages(args.dir)?;
+    let resend = named_files(args.resend, &files, "--resend")?;
+    let mark_sent = named_files(args.mark_sent, &files, "--mark-sent")?;
+    let (timeout, total) = limits()?;
+    let server = match args.smtp {
+        Some(url) if !args.dry_run => Some(Server::from_url(url, timeout)?),
         _ => None,
     };
+    let writes = server.is_some() || !mark_sent.is_empty();
+    let mut ledger = if writes { Ledger::open(&ledger_path)? } else { Ledger::read(&ledger_path)? };
+    let started = Instant::now();
     let mut stdout = std::io::stdout().lock();
-    let (mut sent, mut failed, mut skipped) = (0, 0, 0);
-    for file in messages(dir)? {
-        let name = file.file_name().map_or_else(String::new, |n| n.to_string_lossy().to_string());
-        let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+    let mut tally = Tally::default();
+    let mut stop: Option<String> = None;
+    for file in &files {
+        let name = file_name(file);
+        let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
         let message = outbox::read(&bytes);
         let key = message.message_id.clone().unwrap_or_else(|| name.clone());
-        if let Some(reason) = message.held {
+        if let Some(reason) = &message.held {
             writeln!(stdout, "skipped   {name}: {reason}")?;
-            skipped += 1;
+            tally.skipped += 1;
             continue;
         }
-        if sent_before.contains(&key) {
-            writeln!(stdout, "already   {name} (sent before)")?;
+        if mark_sent.contains(&name) {
+            ledger.record(State::Sent, &key, &name)?;
+            writeln!(stdout, "marked    {name} as sent (--mark-sent); not sent")?;
             continue;
+        }
+        let asked_again = resend.contains(&name);
+        match ledger.state(&key) {
+            Some(State::Sent) if !asked_again => {
+                writeln!(stdout, "already   {name} (sent before)")?;
+                continue;
+            }
+            Some(State::Sending) if !asked_again => {
+                writeln!(
+                    stdout,
+                    "unknown   {name}: {}",
+                    unknown_advice(args, &name, "a run was stopped while sending it")
+                )?;
+                tally.unknown += 1;
+                continue;
+            }
+            _ => {}
         }
         let to = message.recipients.join(", ");
-        let Some(transport) = &transport else {
+        let Some(server) = &server else {
             writeln!(stdout, "would send {name} to {to}")?;
             continue;
         };
-        match send_one(transport, &message, &bytes) {
-            Ok(()) => {
-                record(&ledger, &key, &name)?;
+        if let Some(why) = &stop {
+            writeln!(stdout, "not tried {name}: {why}")?;
+            tally.not_tried += 1;
+            continue;
+        }
+        if started.elapsed() > total {
+            stop = Some(format!("the run has taken more than {} s", total.as_secs()));
+            writeln!(stdout, "not tried {name}: {}", stop.as_deref().unwrap_or_default())?;
+            tally.not_tried += 1;
+            continue;
+        }
+        let outcome = send_one(server, &message, &bytes, &mut ledger, &key, &name)?;
+        match outcome {
+            Outcome::Sent => {
+                ledger.record(State::Sent, &key, &name)?;
                 writeln!(stdout, "sent      {name} to {to}")?;
-                sent += 1;
+                tally.sent += 1;
             }
-            Err(error) => {
-                writeln!(stdout, "failed    {name}: {error:#}")?;
-                failed += 1;
+            Outcome::Unknown(why) => {
+                let advice = unknown_advice(args, &name, &format!("the server did not confirm it ({why})"));
+                writeln!(stdout, "unknown   {name}: {advice}")?;
+                tally.unknown += 1;
+            }
+            Outcome::Refused(refused) => {
+                forget_sending(&mut ledger, &key, &name)?;
+                let named: Vec<String> =
+                    refused.iter().map(|(address, why)| format!("{address} ({why})")).collect();
+                let others: Vec<&String> =
+                    message.recipients.iter().filter(|r| !refused.iter().any(|(a, _)| a == *r)).collect();
+                let others = if others.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "; not sent to the others either: {}",
+                        others.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+                    )
+                };
+                writeln!(stdout, "failed    {name}: the server refused {}{others}", named.join(", "))?;
+                tally.failed += 1;
+            }
+            Outcome::NotSent(why) => {
+                forget_sending(&mut ledger, &key, &name)?;
+                writeln!(stdout, "failed    {name}: {why}")?;
+                tally.failed += 1;
+            }
+            Outcome::Unreachable(why) => {
+                forget_sending(&mut ledger, &key, &name)?;
+                writeln!(stdout, "failed    {name}: {why}")?;
+                tally.failed += 1;
+                stop = Some("the server did not answer the message before".to_string());
             }
         }
         crate::interrupt::check()?;
     }
-    if transport.is_some() {
+    if server.is_some() {
         crate::say!(
-            "{sent} sent, {failed} failed, {skipped} skipped; the sent ones are recorded in {}",
-            ledger.display()
+            "{} sent, {} failed, {} unknown, {} not tried, {} skipped; recorded in {}",
+            tally.sent,
+            tally.failed,
+            tally.unknown,
+            tally.not_tried,
+            tally.skipped,
+            ledger.path().display()
         );
     } else {
-        crate::say!("nothing sent: {}", if dry_run { "--dry-run" } else { "no --smtp given" });
+        crate::say!("nothing sent: {}", if args.dry_run { "--dry-run" } else { "no --smtp given" });
     }
-    Ok(if failed > 0 { 1 } else { 0 })
+    Ok(if tally.failed + tally.unknown + tally.not_tried > 0 { 1 } else { 0 })
+}
+
+/// One message through the server, recorded as being sent just before its content goes.
+fn send_one(
+    server: &Server,
+    message: &outbox::Outgoing,
+    bytes: &[u8],
+    ledger: &mut Ledger,
+    key: &str,
+    name: &str,
+) -> Result<Outcome> {
+    let address = |text: &str| text.parse::<Address>().map_err(|_| format!("`{text}` is not an address"));
+    let from = match message.from.as_deref().map(address) {
+        Some(Ok(from)) => from,
+        Some(Err(why)) => return Ok(Outcome::NotSent(format!("its From: {why}"))),
+        None => return Ok(Outcome::NotSent("it has no From".to_string())),
+    };
+    let mut recipients = Vec::new();
+    for recipient in &message.recipients {
+        match address(recipient) {
+            Ok(recipient) => recipients.push(recipient),
+            Err(why) => return Ok(Outcome::NotSent(why)),
+        }
+    }
+    let content = outbox::without_bcc(bytes);
+    server.send(&from, &recipients, &content, &mut || ledger.record(State::Sending, key, name))
+}
+
+/// A message recorded as being sent that certainly was not: recorded as failed, so the next
+/// run sends it.
+fn forget_sending(ledger: &mut Ledger, key: &str, name: &str) -> Result<()> {
+    if ledger.state(key) == Some(State::Sending) {
+        ledger.record(State::Failed, key, name)?;
+    }
+    Ok(())
+}
+
+/// What an unknown outcome means and what to do about it.
+fn unknown_advice(args: &SendArgs, name: &str, why: &str) -> String {
+    let dir = args.dir.display();
+    format!(
+        "{why}, so it may have been delivered; it is not sent again. Ask a recipient whether it arrived: if it did not, `ces-report send {dir} --smtp URL --resend {name}` sends it; if it did, `ces-report send {dir} --mark-sent {name}` records it as sent"
+    )
 }
 
 /// The `.eml` files of `dir`, by name.
@@ -80,69 +241,20 @@ fn messages(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-fn read_ledger(path: &Path) -> Result<BTreeSet<String>> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => Ok(text.lines().filter_map(|line| line.split('\t').next()).map(str::to_string).collect()),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(BTreeSet::new()),
-        Err(error) => Err(error).with_context(|| format!("cannot read the ledger {}", path.display())),
-    }
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(String::new, |n| n.to_string_lossy().to_string())
 }
 
-/// Appends one sent message to the ledger, on disk before the next is sent.
-fn record(path: &Path, key: &str, file: &str) -> Result<()> {
-    let mut ledger = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .with_context(|| format!("cannot write the ledger {}", path.display()))?;
-    writeln!(ledger, "{key}\t{file}")?;
-    ledger.sync_all()?;
-    Ok(())
-}
-
-fn send_one(transport: &SmtpTransport, message: &outbox::Outgoing, bytes: &[u8]) -> Result<()> {
-    let from = message.from.as_deref().context("no From")?.parse().context("the From address")?;
-    let recipients = message
-        .recipients
+/// The names of the files `--resend` or `--mark-sent` give, each one of the folder's messages.
+fn named_files(given: &[PathBuf], files: &[PathBuf], flag: &str) -> Result<Vec<String>> {
+    given
         .iter()
-        .map(|address| address.parse().with_context(|| format!("the address {address}")))
-        .collect::<Result<Vec<_>>>()?;
-    let envelope = Envelope::new(Some(from), recipients)?;
-    transport.send_raw(&envelope, bytes)?;
-    Ok(())
-}
-
-/// The SMTP transport for `url`: `smtps://` (TLS), `smtp://` with STARTTLS, or plain `smtp://`
-/// to this machine only. The user comes from the URL, the password from `CES_SMTP_PASSWORD`.
-fn transport(url: &str) -> Result<SmtpTransport> {
-    let (scheme, rest) =
-        url.split_once("://").context("--smtp: expected smtp://host[:port] or smtps://host[:port]")?;
-    let rest = rest.trim_end_matches('/');
-    let (user, host_port) = match rest.rsplit_once('@') {
-        Some((user, host_port)) => (Some(user), host_port),
-        None => (None, rest),
-    };
-    let (host, port) = match host_port.rsplit_once(':') {
-        Some((host, port)) => {
-            (host, Some(port.parse::<u16>().with_context(|| format!("--smtp: port {port}"))?))
-        }
-        None => (host_port, None),
-    };
-    let loopback = host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
-    let builder = match scheme {
-        "smtps" => SmtpTransport::relay(host)?.port(port.unwrap_or(465)),
-        "smtp" if loopback => SmtpTransport::builder_dangerous(host).port(port.unwrap_or(25)),
-        "smtp" => SmtpTransport::starttls_relay(host)?.port(port.unwrap_or(587)),
-        other => bail!("--smtp: {other}:// is not SMTP: give smtp:// (STARTTLS) or smtps://"),
-    };
-    let builder = builder.timeout(Some(Duration::from_secs(30)));
-    let builder = match user {
-        Some(user) => {
-            let password = std::env::var("CES_SMTP_PASSWORD")
-                .context("--smtp names a user: give the password in CES_SMTP_PASSWORD")?;
-            builder.credentials(Credentials::new(user.to_string(), password))
-        }
-        None => builder,
-    };
-    Ok(builder.build())
+        .map(|path| {
+            let name = file_name(path);
+            if !files.iter().any(|file| file_name(file) == name) {
+                bail!("{flag} {}: the folder has no message of that name; nothing was sent", path.display());
+            }
+            Ok(name)
+        })
+        .collect()
 }

@@ -6,6 +6,7 @@
 //! A due email that lacks a provider, a Technical contact or a project description is not
 //! drafted: it becomes a warning naming what is missing.
 
+pub(crate) mod addresses;
 mod eml;
 pub mod outbox;
 mod usage;

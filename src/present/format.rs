@@ -114,15 +114,6 @@ pub fn short_name(name: &str, community: &str) -> String {
     }
 }
 
-/// `a`, `a or b`, `a, b or c`.
-pub fn either(parts: &[&str]) -> String {
-    match parts {
-        [] => String::new(),
-        [only] => (*only).to_string(),
-        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use serde::Serialize;
 
 use super::codes::{reason_code, subject_code};
-use super::format::{either, h, hours, long_date, short_name};
+use super::format::{h, hours, long_date, short_name};
 use crate::figures::findings::{Finding, Subject};
 use crate::figures::status::{Audience, Part, Reason};
 use crate::load::contacts::Role;
@@ -171,7 +171,7 @@ struct ReasonValues {
     days: i64,
     activities: usize,
     hours: String,
-    missing: String,
+    missing: Vec<&'static str>,
     ahead: bool,
     /// The providers of the allocations a finding is about, when known, each once.
     providers: Vec<String>,
@@ -396,16 +396,16 @@ fn reason_allocation(reason: &Reason) -> Option<crate::model::AllocationId> {
     }
 }
 
-fn part_name(part: &Part) -> &'static str {
-    match part {
-        Part::StartDate => "start date",
-        Part::EndDate => "end date",
-        Part::Description => "description",
-    }
-}
-
-fn missing(parts: &[Part]) -> String {
-    either(&parts.iter().map(part_name).collect::<Vec<_>>())
+/// The codes of the parts a record lacks; the template words them.
+fn missing(parts: &[Part]) -> Vec<&'static str> {
+    parts
+        .iter()
+        .map(|part| match part {
+            Part::StartDate => "start-date",
+            Part::EndDate => "end-date",
+            Part::Description => "description",
+        })
+        .collect()
 }
 
 fn reason_values(dataset: &Dataset, reason: &Reason) -> ReasonValues {
