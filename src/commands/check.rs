@@ -21,5 +21,6 @@ pub(super) fn run(data: &DataArgs) -> Result<i32> {
         dataset.activities.len(),
         if warnings == 1 { "" } else { "s" }
     )?;
+    super::leave_to_exit(dataset);
     Ok(0)
 }

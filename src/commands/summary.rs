@@ -48,5 +48,6 @@ pub(super) fn run(
         }
     }
     stdout.flush()?;
+    super::leave_to_exit(dataset);
     Ok(0)
 }

@@ -118,14 +118,27 @@ impl Figures {
 
 pub fn compute(dataset: &Dataset, settings: &Settings, as_of: NaiveDate) -> Figures {
     let calendar = WorkCalendar::new(&settings.holidays);
-    let allocations = dataset.allocations.par_map(|id, allocation| {
-        allocation_figures(allocation, dataset.activities_of(id).map(|(_, a)| a), &calendar, as_of)
-    });
-    let engagements = dataset
-        .engagements
-        .par_map(|id, _| engagement_figures(dataset, id, &allocations, &calendar, settings, as_of));
-    let commitment = commitment_by_month(dataset, &calendar, settings.hours_per_fte_day, as_of);
     let windows = &settings.windows;
+    // The month series and the late entries read only the dataset: they are worked out on a
+    // thread of their own while the records' figures are shared among the cores.
+    let (allocations, engagements, commitment, late_entries) = std::thread::scope(|scope| {
+        let commitment =
+            scope.spawn(|| commitment_by_month(dataset, &calendar, settings.hours_per_fte_day, as_of));
+        let late_entries = scope.spawn(|| reminders::late_entries(dataset, as_of, windows));
+        let allocations = dataset.allocations.par_map(|id, allocation| {
+            allocation_figures(allocation, dataset.activities_of(id).map(|(_, a)| a), &calendar, as_of)
+        });
+        let engagements = dataset
+            .engagements
+            .par_map(|id, _| engagement_figures(dataset, id, &allocations, &calendar, settings, as_of));
+        let joined = (commitment.join(), late_entries.join());
+        (
+            allocations,
+            engagements,
+            joined.0.expect("a figures thread panicked"),
+            joined.1.expect("a figures thread panicked"),
+        )
+    });
     let communities = communities::communities(dataset, as_of);
     let mut community_of: IdVec<EngagementId, CommunityId> =
         dataset.engagements.map(|_, _| CommunityId::from_index(0));
@@ -146,7 +159,7 @@ pub fn compute(dataset: &Dataset, settings: &Settings, as_of: NaiveDate) -> Figu
         as_of,
         upcoming: reminders::upcoming(dataset, as_of, windows.upcoming_days),
         ending_soon: reminders::ending_soon(dataset, &allocations, as_of, windows.ending_soon_days),
-        late_entries: reminders::late_entries(dataset, as_of, windows),
+        late_entries,
         quiet: reminders::quiet_allocations(dataset, &allocations, as_of, windows),
         cost: cost(&allocations, settings.cost_per_hour),
         urgency,

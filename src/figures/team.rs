@@ -21,7 +21,7 @@ use super::commitment::{allocation_months, for_each_activity_month, CommitmentRo
 use super::Figures;
 use crate::calendar::Month;
 use crate::hours::Hours;
-use crate::model::{Dataset, EngagementId};
+use crate::model::{Allocation, Dataset, EngagementId};
 
 /// One team member's month.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,8 +49,8 @@ pub fn over_share(hours: f64, share: Option<f64>) -> bool {
 /// name.
 pub fn team_month(dataset: &Dataset, figures: &Figures, month: Month) -> Vec<MemberMonth> {
     let mut members: BTreeMap<String, MemberMonth> = BTreeMap::new();
-    let overlapping =
-        dataset.activities.iter().filter(|a| a.start <= month.last_day() && a.end >= month.first_day());
+    let (first_day, last_day) = (month.first_day(), month.last_day());
+    let overlapping = dataset.activities.iter().filter(|a| a.start <= last_day && a.end >= first_day);
     for activity in overlapping {
         let mut hours = Hours::ZERO;
         for_each_activity_month(activity, &figures.calendar, figures.as_of, |m, h| {
@@ -62,14 +62,18 @@ pub fn team_month(dataset: &Dataset, figures: &Figures, month: Month) -> Vec<Mem
             continue;
         }
         let name = dataset.team_member(activity.team_member).trim();
-        let member = members.entry(name.to_string()).or_insert_with(|| empty(name));
+        if !members.contains_key(name) {
+            members.insert(name.to_string(), empty(name));
+        }
+        let member = members.get_mut(name).expect("inserted above");
         member.delivered += hours;
         let engagement = dataset.allocations[activity.allocation].engagement;
         if !member.engagements.contains(&engagement) {
             member.engagements.push(engagement);
         }
     }
-    for allocation in dataset.allocations.iter() {
+    let in_month = |allocation: &&Allocation| allocation.start <= last_day && allocation.end >= first_day;
+    for allocation in dataset.allocations.iter().filter(in_month) {
         let Some(provider) = allocation.provider.as_deref().map(str::trim).filter(|p| !p.is_empty()) else {
             continue;
         };

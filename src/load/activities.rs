@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 
 use super::cells::single_link;
 use super::names::link_key;
-use super::table::{read_table_in_parallel, BatchParser, Column, Row, TableSpec};
+use super::table::{read_table_in_parallel, BatchParser, Column, Row, TableSpec, CHUNK_SIZE};
 use super::Symbols;
 use crate::diagnostics::Diagnostics;
 use crate::hours::Hours;
@@ -135,9 +135,10 @@ impl BatchParser for ActivityParser {
         let new_names = |symbols: &Symbols, from: usize| {
             (from..symbols.len()).map(|id| symbols.name(id as u32).to_string()).collect()
         };
+        let rows = Vec::with_capacity(self.rows.len());
         let batch = ParsedBatch {
             worker: self.worker,
-            rows: std::mem::take(&mut self.rows),
+            rows: std::mem::replace(&mut self.rows, rows),
             new_allocations: new_names(&self.allocations, self.handed_over.0),
             new_members: new_names(&self.members, self.handed_over.1),
         };
@@ -155,7 +156,18 @@ pub fn read_all<R: Read + Send>(
     allocations: &mut Symbols,
     members: &mut Symbols,
 ) -> Vec<ActivityRow> {
-    let workers = crate::parallel::workers();
+    let split = (crate::parallel::workers(), CHUNK_SIZE);
+    read_in_chunks(input, settings, diagnostics, (allocations, members), split)
+}
+
+/// [`read_all`] with `workers` parsers and chunks of about `chunk_size` bytes.
+fn read_in_chunks<R: Read + Send>(
+    input: R,
+    settings: &Settings,
+    diagnostics: &mut Diagnostics,
+    (allocations, members): (&mut Symbols, &mut Symbols),
+    (workers, chunk_size): (usize, usize),
+) -> Vec<ActivityRow> {
     let parsers = (0..workers)
         .map(|worker| ActivityParser {
             worker,
@@ -168,7 +180,7 @@ pub fn read_all<R: Read + Send>(
     // Per worker: local id → shared id.
     let mut to_shared = vec![(Vec::new(), Vec::new()); workers];
     let mut activities = Vec::new();
-    read_table_in_parallel(input, &SPEC, settings, diagnostics, parsers, |batch| {
+    read_table_in_parallel(input, (&SPEC, settings, chunk_size), diagnostics, parsers, |batch| {
         let (allocation_ids, member_ids) = &mut to_shared[batch.worker];
         allocation_ids.extend(batch.new_allocations.iter().map(|name| allocations.intern(name)));
         member_ids.extend(batch.new_members.iter().map(|name| members.intern(name)));
@@ -179,4 +191,151 @@ pub fn read_all<R: Read + Send>(
         }));
     });
     activities
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::SlashDates;
+    use proptest::prelude::*;
+
+    /// What reading `input` gives: the rows with their names, the diagnostics in order.
+    type Read = (Vec<(ActivityRow, String, String)>, Vec<crate::diagnostics::Diagnostic>);
+
+    fn named(
+        rows: Vec<ActivityRow>,
+        allocations: &Symbols,
+        members: &Symbols,
+    ) -> Vec<(ActivityRow, String, String)> {
+        let names = |row: &ActivityRow| {
+            (allocations.name(row.allocation).to_string(), members.name(row.team_member).to_string())
+        };
+        rows.into_iter()
+            .map(|row| {
+                let (a, m) = names(&row);
+                (row, a, m)
+            })
+            .collect()
+    }
+
+    /// One thread, record after record, as every other table is read.
+    fn sequential(input: impl std::io::Read, settings: &Settings) -> Read {
+        let (mut diagnostics, mut allocations, mut members) = Default::default();
+        let mut rows = Vec::new();
+        super::super::read_table(input, &SPEC, settings, &mut diagnostics, |row| {
+            rows.extend(parse(row, &mut allocations, &mut members))
+        });
+        (named(rows, &allocations, &members), diagnostics.all().to_vec())
+    }
+
+    fn in_chunks(input: impl std::io::Read + Send, settings: &Settings, split: (usize, usize)) -> Read {
+        let (mut diagnostics, mut allocations, mut members) = Default::default();
+        let rows = read_in_chunks(input, settings, &mut diagnostics, (&mut allocations, &mut members), split);
+        (named(rows, &allocations, &members), diagnostics.all().to_vec())
+    }
+
+    /// An export with a bit of everything: quoted cells with commas, quotes and line breaks
+    /// (some holding lines that look like rows), CRLF and lone CR line ends, blank lines, a
+    /// stray quote, bad dates, hours and links, a control character and a row that is not
+    /// UTF-8, spread over the file so that they land in many chunks.
+    fn export(rows: usize) -> Vec<u8> {
+        let mut text =
+            b"\xef\xbb\xbfAllocation,Team member,Units,Description,Start date,End date,Created\r\n".to_vec();
+        for n in 0..rows {
+            let line: Vec<u8> = match n % 17 {
+                0 => format!("Allocation {},Ana Silva,2,\"Call, then notes\non two lines\",3/2/2026,,3/3/2026 3:15pm\n", n % 5).into(),
+                1 => format!("Allocation {},\"Okafor, Ben\",1.5,\"He said \"\"yes\"\"\",3/4/2026,3/6/2026,\n", n % 3).into(),
+                2 => b"\r\n".to_vec(),
+                3 => format!("Allocation {},Chen Wei,lots,Call,3/4/2026,,\r\n", n % 4).into(),
+                4 => format!("Allocation {},Chen Wei,3,\"Workshop\r\nAllocation 1,Chen Wei,3,x,3/4/2026,,\",2/30/2026,,\r", n % 4).into(),
+                5 => b"Allocation 2,,-1,,3/5/2026,3/1/2026,\n".to_vec(),
+                6 => b"\n\n".to_vec(),
+                7 => b"Allocation 1,Dara\xff,1,x,3/5/2026,,\n".to_vec(),
+                8 => format!("Allocation {},Eli\u{7}Haddad,1,ok,3/5/2026,,,extra\n", n % 6).into(),
+                9 => format!(",,,,,,\nAllocation {},Ana Silva,8,,2026-03-09,2026-03-13,3/20/2026 9:00am\n", n % 7).into(),
+                _ => format!("Allocation {},Gita Rao,{},Community call,3/{}/2026,,3/{}/2026 3:15pm\n", n % 9, n % 5, 1 + n % 28, 1 + n % 28).into(),
+            };
+            text.extend(line);
+        }
+        text.extend(b"Allocation 1,Hana Sato,1,\"a last cell that never closes\n2,3\n");
+        text
+    }
+
+    #[test]
+    fn chunks_parsed_side_by_side_give_the_rows_and_messages_of_one_thread() {
+        let input = export(400);
+        let settings = Settings::default();
+        let expected = sequential(&input[..], &settings);
+        assert!(
+            expected.0.len() > 200 && expected.1.len() > 100,
+            "{} rows, {} diagnostics",
+            expected.0.len(),
+            expected.1.len()
+        );
+        for workers in [1, 2, 3] {
+            for chunk_size in [1, 2, 3, 5, 16, 61, 100, 1000, 1 << 20] {
+                assert!(
+                    in_chunks(&input[..], &settings, (workers, chunk_size)) == expected,
+                    "{workers} workers, chunks of {chunk_size}"
+                );
+            }
+        }
+    }
+
+    /// A file that fails mid-way is reported after every row read before the failure, at the
+    /// same place as when read on one thread.
+    #[test]
+    fn a_read_failure_is_reported_after_the_rows_before_it() {
+        struct FailsAfter<'a>(&'a [u8]);
+        impl std::io::Read for FailsAfter<'_> {
+            fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+                if self.0.is_empty() {
+                    return Err(std::io::Error::other("the disk went away"));
+                }
+                let count = self.0.len().min(out.len()).min(777);
+                out[..count].copy_from_slice(&self.0[..count]);
+                self.0 = &self.0[count..];
+                Ok(count)
+            }
+        }
+        let input = export(300);
+        let settings = Settings::default();
+        for cut in [40, 2000, 9999, input.len() - 10] {
+            let expected = sequential(FailsAfter(&input[..cut]), &settings);
+            let last = expected.1.last().expect("the failure");
+            assert_eq!(
+                (last.line, last.message.as_str()),
+                (u64::from(cut == 40), "cannot read the file: the disk went away")
+            );
+            for chunk_size in [7, 500, 1 << 20] {
+                assert!(
+                    in_chunks(FailsAfter(&input[..cut]), &settings, (2, chunk_size)) == expected,
+                    "cut at {cut}, chunks of {chunk_size}"
+                );
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn random_exports_read_in_chunks_as_on_one_thread(
+            cells in proptest::collection::vec(
+                prop_oneof![
+                    Just("Allocation 1"), Just("Ana Silva"), Just("2.5"), Just("3/2/2026"), Just("2026-03-04"),
+                    Just("x"), Just(""), Just(","), Just("\""), Just("\n"), Just("\r\n"), Just("\r"), Just(" "),
+                    Just("\"a,\nb\""), Just("\"\"\""), Just("1,000"), Just("-1"), Just("é"),
+                ],
+                0..300,
+            ),
+            chunk_size in 1usize..200,
+            workers in 1usize..4,
+            eu in any::<bool>(),
+        ) {
+            let mut input = b"Allocation,Team member,Units,Start date,End date,Description\n".to_vec();
+            input.extend(cells.concat().bytes());
+            let settings = Settings { slash_dates: if eu { SlashDates::Eu } else { SlashDates::Us }, ..Settings::default() };
+            let expected = sequential(&input[..], &settings);
+            prop_assert!(in_chunks(&input[..], &settings, (workers, chunk_size)) == expected);
+        }
+    }
 }

@@ -31,6 +31,51 @@ pub fn parse_date(text: &str, order: SlashDates) -> Option<NaiveDate> {
         .or_else(|| parse_date_only(strip_time(text)?, order))
 }
 
+/// [`parse_date`] for a table's date cells, remembering the dates it has read: an export with
+/// a million rows holds a few hundred dates (often with a time after them), so a cell's date
+/// is looked up by its text, up to the time, before it is read.
+pub(super) struct Dates {
+    order: SlashDates,
+    /// Direct-mapped by a hash of the text: (text zero-padded, its length, what
+    /// [`parse_common_date`] read from it); length 0 for a free slot.
+    slots: Box<[(u128, u8, Option<NaiveDate>)]>,
+}
+
+impl Dates {
+    const SLOTS: usize = 1 << 12;
+
+    pub(super) fn new(order: SlashDates) -> Dates {
+        Dates { order, slots: vec![(0, 0, None); Self::SLOTS].into_boxed_slice() }
+    }
+
+    /// Exactly `parse_date(text, order)`.
+    pub(super) fn parse(&mut self, text: &str) -> Option<NaiveDate> {
+        let text = trim(text);
+        let bytes = text.as_bytes();
+        let date_len = bytes.iter().position(|byte| *byte == b' ').unwrap_or(bytes.len());
+        let (date, time) = bytes.split_at(date_len);
+        // `2025-01-31T…` and a date followed by anything but a time are the general rules'.
+        let iso_time = bytes.len() > 10 && bytes[4] == b'-' && bytes[10] == b'T';
+        if date.is_empty() || date.len() > 16 || iso_time || !(time.is_empty() || is_time_after_a_space(time))
+        {
+            return parse_date(text, self.order);
+        }
+        let mut padded = [0; 16];
+        padded[..date.len()].copy_from_slice(date);
+        let key = u128::from_le_bytes(padded);
+        let mixed =
+            (key as u64 ^ ((key >> 64) as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ date.len() as u64)
+                .wrapping_mul(0xff51_afd7_ed55_8ccd);
+        let hash = (mixed ^ (mixed >> 32)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        let slot = &mut self.slots[(hash >> 52) as usize];
+        if slot.0 != key || usize::from(slot.1) != date.len() {
+            *slot = (key, date.len() as u8, parse_common_date(date, self.order));
+        }
+        // What the common forms give is what the general rules give; the rest is theirs.
+        slot.2.or_else(|| parse_date(text, self.order))
+    }
+}
+
 /// The forms nearly every cell has, read in one pass over the bytes: `1/31/2025` or
 /// `2025-01-31`, alone or followed by one space and a time such as `3:15pm` or `14:15`.
 /// `None` for anything else, which the general rules above then read: this is only a
@@ -75,8 +120,12 @@ fn leading_number(text: &[u8]) -> Option<((u32, usize), &[u8])> {
 /// colon, then letters only; what [`strip_time`] takes for a time after a date.
 fn is_time_after_a_space(text: &[u8]) -> bool {
     let Some(time) = text.strip_prefix(b" ") else { return false };
-    let numeric = time.iter().take_while(|b| b.is_ascii_digit() || **b == b':' || **b == b'.').count();
-    time[..numeric].contains(&b':') && time[numeric..].iter().all(u8::is_ascii_alphabetic)
+    let (mut numeric, mut colon) = (0, false);
+    while let Some(byte) = time.get(numeric).filter(|b| b.is_ascii_digit() || **b == b':' || **b == b'.') {
+        colon |= *byte == b':';
+        numeric += 1;
+    }
+    colon && time[numeric..].iter().all(u8::is_ascii_alphabetic)
 }
 
 fn parse_date_only(text: &str, order: SlashDates) -> Option<NaiveDate> {
@@ -334,6 +383,40 @@ mod tests {
         }
         assert_eq!(parse_common_date(b"3/25/2026 3:15pm", SlashDates::Us), date(2026, 3, 25));
         assert_eq!(parse_common_date(b"2025-01-31", SlashDates::Eu), date(2025, 1, 31));
+    }
+
+    /// The remembered dates are what reading each cell anew gives, repeated cells and cells
+    /// that only start like a date included.
+    #[test]
+    fn remembered_dates_read_as_each_cell_alone() {
+        let dates =
+            ["1/31/2025", "31/1/2025", "2/30/2025", "2025-01-31", "2025-1-1", "1/2/25", "January 31, 2025"];
+        let times = [
+            "",
+            " 3:15pm",
+            " 3:15 pm",
+            " 14:15",
+            " 1:T",
+            " 9:14:00.5",
+            " soon",
+            "T14:15:00Z",
+            ", 9:14 AM",
+            "  3:15pm",
+        ];
+        for order in [SlashDates::Us, SlashDates::Eu] {
+            let mut remembered = Dates::new(order);
+            for _ in 0..2 {
+                for date in dates {
+                    for time in times {
+                        let text = format!("{date}{time}");
+                        assert_eq!(remembered.parse(&text), parse_date(&text, order), "{text:?}");
+                    }
+                }
+            }
+            for text in ["", " ", "12345678901234567/1/2025", "1/1/2025 1:00pm 1:00pm", "2025-1-1 1:T"] {
+                assert_eq!(remembered.parse(text), parse_date(text, order), "{text:?}");
+            }
+        }
     }
 
     #[test]

@@ -11,6 +11,11 @@ use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 /// kind of space a plain space, Unicode composed (NFC). Plain ASCII names, nearly all of them,
 /// are returned as they are.
 pub fn link_key(name: &str) -> Cow<'_, str> {
+    // Visible ASCII at both ends: nothing to trim, and an ASCII name is its own key.
+    let visible = |byte: Option<&u8>| byte.is_some_and(|byte| (0x21..0x7f).contains(byte));
+    if visible(name.as_bytes().first()) && visible(name.as_bytes().last()) && name.is_ascii() {
+        return Cow::Borrowed(name);
+    }
     let trimmed = name.trim_matches(|c: char| c.is_whitespace() || is_invisible(c));
     if trimmed.is_ascii() || is_already_a_key(trimmed) {
         return Cow::Borrowed(trimmed);

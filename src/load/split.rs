@@ -92,10 +92,7 @@ const READ_SIZE: usize = 1 << 16;
 
 impl<R: Read> Splitter<R> {
     pub(super) fn new(input: R) -> Splitter<R> {
-        let mut core = csv_core::Reader::new();
-        // `csv_core` drops a byte order mark at the start of what it reads first; the start of
-        // the input is handled in `next_into`, so it is given a blank line first, which it skips.
-        let _ = core.read_record(b"\n", &mut [0; 1], &mut [0; 1]);
+        let core = primed_core();
         Splitter {
             input,
             buffer: vec![0; 4 * READ_SIZE],
@@ -135,6 +132,30 @@ impl<R: Read> Splitter<R> {
         let mut batch = Batch::default();
         self.next_into(&mut batch)?;
         Ok(batch)
+    }
+
+    /// Splits a run of whole records cut from an export (see [`Chunker`]), whose first byte
+    /// is on `line`: the input's start is not looked at for a byte order mark. What
+    /// [`for_each_record`] is tested against.
+    #[cfg(test)]
+    pub(super) fn resume(input: R, line: u64) -> Splitter<R> {
+        Splitter { line, record_line: line, bom_checked: true, ..Splitter::new(input) }
+    }
+
+    /// What is left after the records split so far, to be cut into chunks. Called right after
+    /// a record, where the next line is the next record's.
+    pub(super) fn into_chunker(self) -> Chunker<R> {
+        let mut buffer = self.buffer;
+        buffer.truncate(self.end);
+        buffer.drain(..self.start);
+        Chunker {
+            input: self.input,
+            buffer,
+            line: self.line,
+            eof: self.eof,
+            failed: self.failed,
+            core: primed_core(),
+        }
     }
 
     /// Reads more input after the unsplit bytes; `false` at the end of the input.
@@ -258,6 +279,198 @@ impl<R: Read> Splitter<R> {
     }
 }
 
+/// The records of a chunk cut by a [`Chunker`] whose first byte is on `line`, in order, as a
+/// [`Splitter`] gives them, each to `each`: a plain record is handed over where it lies in
+/// `bytes`, not copied.
+pub(super) fn for_each_record(bytes: &[u8], mut line: u64, each: &mut dyn FnMut(SplitRecord<'_>)) {
+    use csv_core::ReadRecordResult;
+    let mut core = primed_core();
+    let (mut cells, mut cell_ends) = (Vec::new(), Vec::new());
+    let (mut start, mut record_line) = (0, line);
+    while let Some(rest) = bytes.get(start..).filter(|rest| !rest.is_empty()) {
+        // Blank lines before a record are skipped.
+        if rest[0] == b'\n' {
+            start += 1;
+            line += 1;
+            continue;
+        }
+        match memchr::memchr2(b'\n', b'"', rest) {
+            None => return each(SplitRecord { line: record_line, bytes: rest, ends: None }),
+            Some(at) if rest[at] == b'\n' => {
+                each(SplitRecord { line: record_line, bytes: &rest[..at], ends: None });
+                start += at + 1;
+                line += 1;
+                record_line = line;
+            }
+            Some(_) => {
+                cells.resize(1024, 0);
+                cell_ends.resize(64, 0);
+                let (mut written, mut ended) = (0, 0);
+                loop {
+                    // At the end of the chunk, empty input ends the record as the end of a file does.
+                    let input = &bytes[start..];
+                    let (result, read, wrote, ends) =
+                        core.read_record(input, &mut cells[written..], &mut cell_ends[ended..]);
+                    line += memchr::memchr_iter(b'\n', &input[..read]).count() as u64;
+                    (start, written, ended) = (start + read, written + wrote, ended + ends);
+                    match result {
+                        ReadRecordResult::InputEmpty => {}
+                        ReadRecordResult::OutputFull => cells.resize(cells.len() * 2, 0),
+                        ReadRecordResult::OutputEndsFull => cell_ends.resize(cell_ends.len() * 2, 0),
+                        ReadRecordResult::Record => break,
+                        ReadRecordResult::End => return,
+                    }
+                }
+                each(SplitRecord {
+                    line: record_line,
+                    bytes: &cells[..written],
+                    ends: Some(&cell_ends[..ended]),
+                });
+                record_line = line;
+            }
+        }
+    }
+}
+
+/// A `csv_core` reader at the start of a record. It drops a byte order mark at the start of
+/// what it reads first; the start of the input is handled by [`Splitter::next_into`], so it is
+/// given a blank line first, which it skips.
+fn primed_core() -> csv_core::Reader {
+    let mut core = csv_core::Reader::new();
+    let _ = core.read_record(b"\n", &mut [0; 1], &mut [0; 1]);
+    core
+}
+
+/// A run of whole records of an export, cut by a [`Chunker`]: a parser on another thread
+/// splits it with [`Splitter::resume`].
+#[derive(Default)]
+pub(super) struct Chunk {
+    /// The line of its first byte.
+    pub(super) line: u64,
+    pub(super) bytes: Vec<u8>,
+    /// The input failed after these records: nothing follows.
+    pub(super) error: Option<std::io::Error>,
+}
+
+/// Cuts an export into [`Chunk`]s of whole records, so that several threads can split and
+/// parse them side by side with the records, lines and cells that one [`Splitter`] gives.
+///
+/// A chunk ends right after the line feed that ends a record, never after a blank line (a
+/// record's line is the one after the previous record, whatever blank lines come between),
+/// and never inside a quoted cell: only the records that hold a quote are read with
+/// `csv_core` to find where they end; the rest is a byte search for quotes and line feeds.
+pub(super) struct Chunker<R> {
+    input: R,
+    /// Bytes read and not yet handed out, from the start of a record.
+    buffer: Vec<u8>,
+    /// The line of `buffer[0]`.
+    line: u64,
+    eof: bool,
+    failed: bool,
+    core: csv_core::Reader,
+}
+
+impl<R: Read> Chunker<R> {
+    /// The next chunk of about `size` bytes (more when one record is longer), its bytes in
+    /// `recycled`'s allocation; `None` after the last.
+    pub(super) fn next_chunk(&mut self, size: usize, recycled: Vec<u8>) -> Option<Chunk> {
+        if self.failed || (self.eof && self.buffer.is_empty()) {
+            return None;
+        }
+        let mut wanted = size.max(1);
+        loop {
+            if let Err(error) = self.read_up_to(wanted) {
+                self.failed = true;
+                let end = self.last_record_end(self.buffer.len());
+                let mut chunk = self.take(end, recycled);
+                chunk.error = Some(error);
+                return Some(chunk);
+            }
+            let end = match self.buffer.len() {
+                0 => return None,
+                len if self.eof && len <= wanted => len,
+                len => self.last_record_end(len.min(wanted)),
+            };
+            if end > 0 {
+                return Some(self.take(end, recycled));
+            }
+            // Not one whole record yet.
+            wanted *= 2;
+        }
+    }
+
+    /// Reads until `wanted` bytes are buffered or the input ends.
+    fn read_up_to(&mut self, wanted: usize) -> std::io::Result<()> {
+        let missing = wanted.saturating_sub(self.buffer.len());
+        if !self.eof && missing > 0 {
+            // What was read before a failure stays in the buffer.
+            let read = (&mut self.input).take(missing as u64).read_to_end(&mut self.buffer)?;
+            self.eof = read < missing;
+        }
+        Ok(())
+    }
+
+    /// The first `end` bytes as a chunk; the rest stays, in `recycled`'s allocation.
+    fn take(&mut self, end: usize, mut recycled: Vec<u8>) -> Chunk {
+        recycled.clear();
+        recycled.extend_from_slice(&self.buffer[end..]);
+        let mut bytes = std::mem::replace(&mut self.buffer, recycled);
+        bytes.truncate(end);
+        let line = self.line;
+        self.line += memchr::memchr_iter(b'\n', &bytes).count() as u64;
+        Chunk { line, bytes, error: None }
+    }
+
+    /// Where the last record that ends in the first `limit` bytes of the buffer ends (0 when
+    /// none does).
+    fn last_record_end(&mut self, limit: usize) -> usize {
+        let (mut scan, mut end) = (0, 0);
+        loop {
+            let rest = &self.buffer[scan..limit];
+            let Some(quote) = memchr::memchr(b'"', rest) else {
+                return last_line_end(rest).map_or(end, |at| scan + at);
+            };
+            let start = memchr::memrchr(b'\n', &rest[..quote]).map_or(0, |at| at + 1);
+            if let Some(at) = last_line_end(&rest[..start]) {
+                end = scan + at;
+            }
+            match self.quoted_record_len(scan + start..limit) {
+                Some(len) => {
+                    scan += start + len;
+                    end = scan;
+                }
+                None => return end,
+            }
+        }
+    }
+
+    /// The length of the record holding a quote that starts at the range's start, its line
+    /// feed included; `None` when it goes on past the range's end.
+    fn quoted_record_len(&mut self, Range { start, end }: Range<usize>) -> Option<usize> {
+        use csv_core::ReadRecordResult;
+        let (mut cells, mut ends) = ([0; 1024], [0; 64]);
+        let mut at = start;
+        loop {
+            let (result, read, _, _) = self.core.read_record(&self.buffer[at..end], &mut cells, &mut ends);
+            at += read;
+            match result {
+                ReadRecordResult::OutputFull | ReadRecordResult::OutputEndsFull => {}
+                ReadRecordResult::Record => return Some(at - start),
+                ReadRecordResult::InputEmpty | ReadRecordResult::End => {
+                    self.core = primed_core();
+                    return None;
+                }
+            }
+        }
+    }
+}
+
+/// Where the last line of `bytes` that is not blank ends, after its line feed, when `bytes`
+/// starts a line and holds no quote.
+fn last_line_end(bytes: &[u8]) -> Option<usize> {
+    memchr::memrchr_iter(b'\n', bytes).find(|at| *at > 0 && bytes[at - 1] != b'\n').map(|at| at + 1)
+}
+
 /// A record's cells as text: a plain record's line with the commas between its cells, or a
 /// quoted record's (or a cleaned record's) cells one after the other.
 #[derive(Clone, Copy)]
@@ -274,7 +487,7 @@ impl<'a> Record<'a> {
     /// A plain line; `ends` receives where its cells end.
     pub(super) fn plain(line: u64, text: &'a str, ends: &'a mut Vec<usize>) -> Record<'a> {
         ends.clear();
-        ends.extend(memchr::memchr_iter(b',', text.as_bytes()));
+        push_commas(text.as_bytes(), ends);
         ends.push(text.len());
         Record { line, text, ends, gap: 1 }
     }
@@ -311,6 +524,26 @@ impl<'a> Record<'a> {
     pub(super) fn cells_len(&self) -> usize {
         self.text.len() - self.gap * self.len().saturating_sub(1)
     }
+}
+
+/// Pushes where each comma of `bytes` is, in order. A line has a comma every few bytes, too
+/// often for a search per comma to pay: eight bytes are looked at together instead.
+fn push_commas(bytes: &[u8], ends: &mut Vec<usize>) {
+    const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let mut words = bytes.chunks_exact(8);
+    for (index, word) in words.by_ref().enumerate() {
+        let word = u64::from_le_bytes(word.try_into().expect("eight bytes")) ^ u64::from_ne_bytes([b','; 8]);
+        // The high bit of each byte that is zero (a comma), exactly: no carry crosses bytes.
+        let mut commas = !(((word & LOW) + LOW) | word) & !LOW;
+        while commas != 0 {
+            ends.push(index * 8 + commas.trailing_zeros() as usize / 8);
+            commas &= commas - 1;
+        }
+    }
+    let tail = bytes.len() - words.remainder().len();
+    ends.extend(
+        words.remainder().iter().enumerate().filter(|(_, byte)| **byte == b',').map(|(at, _)| tail + at),
+    );
 }
 
 /// A record built anew (with characters replaced), owning its text.
@@ -428,6 +661,57 @@ mod tests {
         }
     }
 
+    /// The same through [`for_each_record`], the input taken as a chunk starting on `line`.
+    fn chunk_records(input: &[u8], line: u64) -> Vec<(u64, Vec<Vec<u8>>)> {
+        let mut records = Vec::new();
+        for_each_record(input, line, &mut |split| records.push((split.line, cells_of(&split))));
+        records
+    }
+
+    /// The same through [`Splitter::resume`].
+    fn resumed_records(input: &[u8], line: u64) -> Vec<(u64, Vec<Vec<u8>>)> {
+        let mut splitter = Splitter::resume(input, line);
+        let (mut records, mut batch) = (Vec::new(), Batch::default());
+        loop {
+            let finished = splitter.fill(&mut batch);
+            records.extend(batch.records().map(|split| (split.line, cells_of(&split))));
+            if finished {
+                return records;
+            }
+        }
+    }
+
+    fn cells_of(split: &SplitRecord<'_>) -> Vec<Vec<u8>> {
+        match split.ends {
+            Some(ends) => {
+                let starts = std::iter::once(0).chain(ends.iter().copied());
+                starts.zip(ends).map(|(start, end)| split.bytes[start..*end].to_vec()).collect()
+            }
+            None => split.bytes.split(|b| *b == b',').map(<[u8]>::to_vec).collect(),
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn a_chunk_splits_in_place_as_a_splitter_splits_it(
+            bytes in proptest::collection::vec(
+                prop_oneof![Just(b'a'), Just(b','), Just(b'"'), Just(b'\n'), Just(b' '), Just(0xef), any::<u8>()],
+                0..300,
+            ),
+            line in 1u64..100,
+        ) {
+            prop_assert_eq!(chunk_records(&bytes, line), resumed_records(&bytes, line));
+        }
+    }
+
+    #[test]
+    fn a_long_quoted_record_splits_in_place() {
+        let mut input = b"x,\"".to_vec();
+        input.extend(std::iter::repeat_n(b'z', 5000));
+        input.extend(b"\"".iter().chain(&[b','; 100]).chain(b"\n\n\"unterminated\nend"));
+        assert_eq!(chunk_records(&input, 7), resumed_records(&input, 7));
+    }
+
     #[test]
     fn a_long_record_is_read_across_refills() {
         let mut input = b"a,b\n".to_vec();
@@ -436,6 +720,34 @@ mod tests {
         input.extend(std::iter::repeat_n(b'z', 1 << 19));
         input.extend(b"\",w\nlast");
         assert_eq!(split_records(&input, 1 << 16), csv_crate_records(&input));
+    }
+
+    #[test]
+    fn commas_are_found_where_they_are() {
+        let mut ends = Vec::new();
+        for text in [
+            "",
+            ",",
+            "a,b",
+            ",,,,,,,,,,,,,,,,,",
+            ",-,-,-,-",
+            "-,\u{2c}\u{ac},\u{12c}",
+            "abcdefgh,ijklmnop,q,",
+            "Allocation 7,Ana Silva,2.5,x,3/1/2026,,",
+        ] {
+            ends.clear();
+            push_commas(text.as_bytes(), &mut ends);
+            let expected: Vec<usize> =
+                text.bytes().enumerate().filter(|(_, b)| *b == b',').map(|(at, _)| at).collect();
+            assert_eq!(ends, expected, "{text:?}");
+        }
+        for byte in 0..=255u8 {
+            let bytes: Vec<u8> = (0..20).map(|at| if at % 3 == 0 { byte } else { b',' }).collect();
+            ends.clear();
+            push_commas(&bytes, &mut ends);
+            let expected: Vec<usize> = (0..20).filter(|at| at % 3 != 0 || byte == b',').collect();
+            assert_eq!(ends, expected, "{byte}");
+        }
     }
 
     #[test]

@@ -6,11 +6,11 @@ use std::io::{BufReader, Read};
 
 use chrono::NaiveDate;
 
-use super::cells::{parse_date, single_link, split_links, trim, within_horizon, DATE_EXPECTED, HORIZON};
+use super::cells::{single_link, split_links, trim, within_horizon, Dates, DATE_EXPECTED, HORIZON};
 use super::headers::{map_columns, ColumnMap};
 use super::line_breaks::LineFeeds;
 use super::shape::{data_in_header, RowShape};
-use super::split::{Batch, OwnedRecord, Record, SplitRecord, Splitter};
+use super::split::{for_each_record, Batch, Chunk, OwnedRecord, Record, SplitRecord, Splitter};
 use crate::diagnostics::{Cell, Diagnostics};
 use crate::hours::Hours;
 use crate::settings::{Settings, SlashDates};
@@ -147,17 +147,18 @@ pub fn read_table<R: Read>(
 ) {
     let Some((mut reader, columns)) = open(input, spec, settings, diagnostics) else { return };
     let context = RowContext::new(spec, &columns, settings.slash_dates);
-    let mut batch = Batch::default();
+    let (mut batch, mut dates) = (Batch::default(), Dates::new(settings.slash_dates));
     loop {
         let finished = reader.fill(&mut batch);
-        context.parse(&batch, diagnostics, &mut each_row);
+        context.parse(&batch, (diagnostics, &mut dates), &mut each_row);
         if finished {
             return;
         }
     }
 }
 
-/// Parses one batch of rows at a time, on a worker thread of [`read_table_in_parallel`].
+/// Parses the rows of one chunk of an export at a time, on a worker thread of
+/// [`read_table_in_parallel`].
 pub trait BatchParser: Send {
     type Output: Send;
     fn parse_row(&mut self, row: &mut Row<'_>);
@@ -165,39 +166,51 @@ pub trait BatchParser: Send {
     fn finish_batch(&mut self) -> Self::Output;
 }
 
-/// What a worker sends back: its output for batch `index`, that batch's diagnostics, and the
-/// emptied batch for reuse.
-type Parsed<O> = (usize, O, Diagnostics, Batch);
+/// How many bytes of an export one chunk holds (see [`Chunker`]).
+pub(super) const CHUNK_SIZE: usize = 1 << 20;
 
-/// Like [`read_table`], for exports with millions of rows: one thread splits the CSV, the
-/// `parsers` turn batches of records into typed rows side by side, and `merge` receives each
-/// batch's output in file order, so the result is the same as reading sequentially.
+/// What a worker sends back: its output for chunk `index`, that chunk's diagnostics, and the
+/// chunk's emptied buffer for reuse.
+type Parsed<O> = (usize, O, Diagnostics, Vec<u8>);
+
+/// Like [`read_table`], for exports with millions of rows: one thread cuts the CSV into
+/// chunks of whole records of about `chunk_size` bytes, the `parsers` split and parse the
+/// chunks side by side, and `merge` receives each chunk's output in file order, so the
+/// result and the diagnostics are the same as reading sequentially.
 pub fn read_table_in_parallel<R: Read + Send, P: BatchParser>(
     input: R,
-    spec: &TableSpec,
-    settings: &Settings,
+    (spec, settings, chunk_size): (&TableSpec, &Settings, usize),
     diagnostics: &mut Diagnostics,
     parsers: Vec<P>,
     mut merge: impl FnMut(P::Output),
 ) {
     use std::sync::mpsc::{channel, sync_channel};
-    let Some((mut reader, columns)) = open(input, spec, settings, diagnostics) else { return };
+    let Some((reader, columns)) = open(input, spec, settings, diagnostics) else { return };
+    let mut chunker = reader.into_chunker();
     let context = RowContext::new(spec, &columns, settings.slash_dates);
     let (done_sender, done) = channel::<Parsed<P::Output>>();
-    let (empty_sender, empty) = channel::<Batch>();
+    // A chunk's buffer comes back once its rows are merged, and the next chunk is cut only into
+    // a buffer that came back: however the threads are scheduled, at most this many chunks and
+    // their rows are on their way (the memory stays that of a few chunks).
+    let (empty_sender, empty) = channel::<Vec<u8>>();
+    for _ in 0..3 * parsers.len().max(1) {
+        let _ = empty_sender.send(Vec::new());
+    }
     std::thread::scope(|scope| {
         let mut queues = Vec::new();
         for mut parser in parsers {
-            let (queue, work) = sync_channel::<(usize, Batch)>(2);
+            let (queue, work) = sync_channel::<(usize, Chunk)>(2);
             let done_sender = done_sender.clone();
             let context = &context;
             queues.push(queue);
             scope.spawn(move || {
-                for (index, batch) in work {
+                let mut dates = Dates::new(settings.slash_dates);
+                for (index, mut chunk) in work {
                     let mut local = Diagnostics::default();
-                    context.parse(&batch, &mut local, &mut |row| parser.parse_row(row));
+                    context
+                        .parse_chunk(&mut chunk, (&mut local, &mut dates), &mut |row| parser.parse_row(row));
                     let output = parser.finish_batch();
-                    if done_sender.send((index, output, local, batch)).is_err() {
+                    if done_sender.send((index, output, local, chunk.bytes)).is_err() {
                         return;
                     }
                 }
@@ -206,23 +219,23 @@ pub fn read_table_in_parallel<R: Read + Send, P: BatchParser>(
         drop(done_sender);
         scope.spawn(move || {
             for index in 0.. {
-                let mut batch = empty.try_recv().unwrap_or_default();
-                let finished = reader.fill(&mut batch);
-                if queues[index % queues.len()].send((index, batch)).is_err() || finished {
+                let Ok(recycled) = empty.recv() else { return };
+                let Some(chunk) = chunker.next_chunk(chunk_size, recycled) else { return };
+                if queues[index % queues.len()].send((index, chunk)).is_err() {
                     return;
                 }
             }
         });
         let mut waiting = std::collections::BTreeMap::new();
         let mut next = 0;
-        for (index, output, local, batch) in done {
+        for (index, output, local, bytes) in done {
             waiting.insert(index, (output, local));
             while let Some((output, local)) = waiting.remove(&next) {
                 merge(output);
                 diagnostics.extend(local);
                 next += 1;
             }
-            let _ = empty_sender.send(batch);
+            let _ = empty_sender.send(bytes);
         }
     });
 }
@@ -232,23 +245,41 @@ struct RowContext<'a> {
     spec: &'a TableSpec,
     columns: &'a ColumnMap,
     shape: RowShape,
-    slash_dates: SlashDates,
 }
 
 impl<'a> RowContext<'a> {
     fn new(spec: &'a TableSpec, columns: &'a ColumnMap, slash_dates: SlashDates) -> RowContext<'a> {
-        RowContext { spec, columns, shape: RowShape::new(spec, columns, slash_dates), slash_dates }
+        RowContext { spec, columns, shape: RowShape::new(spec, columns, slash_dates) }
+    }
+
+    /// Splits and parses a chunk's records in file order; a failure of the input after them
+    /// is reported last, as [`read_table`] reports it.
+    fn parse_chunk(
+        &self,
+        chunk: &mut Chunk,
+        (diagnostics, dates): (&mut Diagnostics, &mut Dates),
+        each_row: &mut dyn FnMut(&mut Row<'_>),
+    ) {
+        let mut ends = Vec::new();
+        for_each_record(&chunk.bytes, chunk.line, &mut |split| {
+            self.parse_split(&split, &mut ends, (diagnostics, dates), each_row)
+        });
+        if let Some(error) = chunk.error.take() {
+            diagnostics.line_error(self.spec.file, 0, csv_error_message(&error.into()));
+        }
     }
 
     /// Parses the batch's records in file order. Each is checked to be UTF-8 here, on the
     /// parser's thread, so that the thread splitting the CSV does only that.
-    fn parse(&self, batch: &Batch, diagnostics: &mut Diagnostics, each_row: &mut dyn FnMut(&mut Row<'_>)) {
+    fn parse(
+        &self,
+        batch: &Batch,
+        (diagnostics, dates): (&mut Diagnostics, &mut Dates),
+        each_row: &mut dyn FnMut(&mut Row<'_>),
+    ) {
         let mut ends = Vec::new();
         for split in batch.records() {
-            match record_of(&split, &mut ends) {
-                Ok(record) => self.parse_record(record, diagnostics, each_row),
-                Err(field) => self.report_invalid_text(&split, field, diagnostics),
-            }
+            self.parse_split(&split, &mut ends, (diagnostics, dates), each_row);
         }
         if let Some(error) = &batch.error {
             let line = error.position().map_or(0, |p| p.line());
@@ -256,10 +287,24 @@ impl<'a> RowContext<'a> {
         }
     }
 
+    /// Parses one record as split, `ends` its cells' ends when it is plain.
+    fn parse_split(
+        &self,
+        split: &SplitRecord<'_>,
+        ends: &mut Vec<usize>,
+        (diagnostics, dates): (&mut Diagnostics, &mut Dates),
+        each_row: &mut dyn FnMut(&mut Row<'_>),
+    ) {
+        match record_of(split, ends) {
+            Ok(record) => self.parse_record(record, (diagnostics, dates), each_row),
+            Err(field) => self.report_invalid_text(split, field, diagnostics),
+        }
+    }
+
     fn parse_record(
         &self,
         record: Record<'_>,
-        diagnostics: &mut Diagnostics,
+        (diagnostics, dates): (&mut Diagnostics, &mut Dates),
         each_row: &mut dyn FnMut(&mut Row<'_>),
     ) {
         if record.iter().all(|field| trim(field).is_empty()) {
@@ -273,7 +318,7 @@ impl<'a> RowContext<'a> {
             line,
             record: cleaned.as_ref().map_or(record, OwnedRecord::record),
             columns: self.columns,
-            slash_dates: self.slash_dates,
+            dates,
             diagnostics,
         };
         each_row(&mut row);
@@ -387,7 +432,7 @@ pub struct Row<'a> {
     pub line: u64,
     record: Record<'a>,
     columns: &'a ColumnMap,
-    slash_dates: SlashDates,
+    dates: &'a mut Dates,
     pub diagnostics: &'a mut Diagnostics,
 }
 
@@ -464,7 +509,7 @@ impl<'a> Row<'a> {
         if text.is_empty() {
             return Ok(None);
         }
-        match parse_date(text, self.slash_dates) {
+        match self.dates.parse(text) {
             Some(date) if within_horizon(date) => Ok(Some(date)),
             Some(_) => {
                 self.error(column, format!("expected a date {HORIZON}; a year outside is taken as a typo"));

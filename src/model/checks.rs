@@ -11,8 +11,16 @@ use crate::load::{activities, allocations};
 use crate::settings::Settings;
 
 pub(super) fn warn_about_dates(dataset: &Dataset, settings: &Settings, diagnostics: &mut Diagnostics) {
-    for activity in &dataset.activities {
-        warn_about_activity(dataset, activity, settings, diagnostics);
+    // A million activities are checked on all cores, their warnings kept in file order.
+    let per_range = crate::parallel::ranges(dataset.activities.len(), |range| {
+        let mut warnings = Diagnostics::default();
+        for activity in dataset.activities.iter().skip(range.start).take(range.len()) {
+            warn_about_activity(dataset, activity, settings, &mut warnings);
+        }
+        warnings
+    });
+    for warnings in per_range {
+        diagnostics.extend(warnings);
     }
     warn_about_overlaps(dataset, diagnostics);
 }

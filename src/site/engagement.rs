@@ -45,6 +45,8 @@ pub struct EngagementPage {
     /// `October 2026`.
     pub month: String,
     pub as_of: String,
+    /// When the data was pulled from Airtable, when a pull says so (the site page says it).
+    pub pulled_at: Option<String>,
     /// What the community is asked to act on, in its words: its report and email say these,
     /// never an internal status.
     pub asks: Vec<String>,
@@ -417,6 +419,7 @@ pub fn page(
         period: engagement_dates(record),
         month: month_name(month),
         as_of: long_date(input.as_of),
+        pulled_at: input.pulled_at.clone(),
         asks: asks(input, &community.asks)?,
         reported: community.reported,
         status: StatusView::new(input, &input.figures.engagements[id].status)?,

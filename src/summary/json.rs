@@ -13,7 +13,7 @@ use crate::figures::status::{Reason, Status};
 use crate::figures::team::{MemberMonth, Renewal};
 use crate::figures::{Cost, Figures};
 use crate::hours::Hours;
-use crate::model::{AllocationId, Dataset};
+use crate::model::{AllocationId, Dataset, EngagementId, Id};
 use crate::present::codes::reason_code;
 use crate::present::format::round;
 use crate::present::logging::{self, LateEntry, QuietEntry};
@@ -290,36 +290,35 @@ fn engagements<'a>(
     figures: &'a Figures,
     phrases: &Phrases,
 ) -> Result<Vec<EngagementJson<'a>>> {
-    dataset
-        .engagements
-        .iter_enumerated()
-        .map(|(id, engagement)| {
-            let totals = &figures.engagements[id];
-            Ok(EngagementJson {
-                name: &engagement.name,
-                community: &engagement.community,
-                start: engagement.start,
-                end: engagement.end,
-                status: totals.status.status,
-                reasons: reasons(dataset, phrases, &totals.status.reasons)?,
-                history: reasons(dataset, phrases, &totals.status.history)?,
-                outside_window: totals
-                    .outside_window
-                    .iter()
-                    .map(|id| {
-                        let activity = &dataset.activities[*id];
-                        OutsideJson {
-                            line: activity.line,
-                            allocation: &dataset.allocations[activity.allocation].name,
-                            start: activity.start,
-                            end: activity.end,
-                        }
-                    })
-                    .collect(),
-                hours: totals.hours,
-            })
+    // The reasons' sentences come from templates: a thousand engagements share the cores.
+    let engagement = |index| {
+        let id = EngagementId::from_index(index);
+        let (engagement, totals) = (&dataset.engagements[id], &figures.engagements[id]);
+        Ok(EngagementJson {
+            name: &engagement.name,
+            community: &engagement.community,
+            start: engagement.start,
+            end: engagement.end,
+            status: totals.status.status,
+            reasons: reasons(dataset, phrases, &totals.status.reasons)?,
+            history: reasons(dataset, phrases, &totals.status.history)?,
+            outside_window: totals
+                .outside_window
+                .iter()
+                .map(|id| {
+                    let activity = &dataset.activities[*id];
+                    OutsideJson {
+                        line: activity.line,
+                        allocation: &dataset.allocations[activity.allocation].name,
+                        start: activity.start,
+                        end: activity.end,
+                    }
+                })
+                .collect(),
+            hours: totals.hours,
         })
-        .collect()
+    };
+    crate::parallel::map(dataset.engagements.len(), engagement).into_iter().collect()
 }
 
 fn allocations<'a>(dataset: &'a Dataset, figures: &'a Figures) -> Vec<AllocationJson<'a>> {
