@@ -28,7 +28,12 @@ pub(super) fn run(data: &DataArgs, as_of: &AsOfArgs, book: &BookArgs) -> Result<
     super::print_diagnostics(diagnostics.warnings());
     let figures = figures::compute(&dataset, &settings, as_of);
     let warnings = diagnostics.warnings().map(|w| w.to_string()).collect();
-    let provenance = Provenance::new(as_of, data.known_at, super::input_fingerprints(data)?);
+    let provenance = Provenance::new(
+        as_of,
+        data.known_at,
+        super::input_fingerprints(data)?,
+        crate::render::pinned_typst(),
+    );
     let report = figures::month::report(&dataset, &figures, &settings, month.unwrap_or(Month::of(as_of)));
     let since = settings.meeting.last_before(as_of);
     let before = dataset.known_at(since);

@@ -80,6 +80,15 @@ pub struct Provenance {
     pub known_at: Option<NaiveDate>,
     /// Each input file and its SHA-256.
     pub inputs: Vec<InputFile>,
+    /// The Typst the PDFs are made with, as the tool pins it.
+    pub typst: TypstVersion,
+}
+
+/// A Typst version and the package that brings it (`typst==0.15.2`, from PyPI).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TypstVersion {
+    pub version: &'static str,
+    pub package: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -124,13 +133,19 @@ impl WrittenProvenance {
 }
 
 impl Provenance {
-    pub fn new(as_of: NaiveDate, known_at: Option<NaiveDate>, inputs: Vec<(String, String)>) -> Provenance {
+    pub fn new(
+        as_of: NaiveDate,
+        known_at: Option<NaiveDate>,
+        inputs: Vec<(String, String)>,
+        typst: TypstVersion,
+    ) -> Provenance {
         Provenance {
             tool: env!("CARGO_PKG_NAME"),
             version: env!("CARGO_PKG_VERSION"),
             as_of,
             known_at,
             inputs: inputs.into_iter().map(|(file, sha256)| InputFile { file, sha256 }).collect(),
+            typst,
         }
     }
 }
