@@ -129,6 +129,22 @@ fn pulled_at(folder: &std::path::Path) -> Result<Option<String>> {
 }
 
 /// The data of a run, read and linked.
+/// The figures as of `as_of` and, worked out beside them, those of `earlier` as of `since`:
+/// what `changes` and the since-last-meeting page compare.
+fn figures_now_and_then(
+    now: &Dataset,
+    earlier: &Dataset,
+    settings: &Settings,
+    as_of: chrono::NaiveDate,
+    since: chrono::NaiveDate,
+) -> (crate::figures::Figures, crate::figures::Figures) {
+    std::thread::scope(|scope| {
+        let then = scope.spawn(|| crate::figures::compute(earlier, settings, since));
+        let now = crate::figures::compute(now, settings, as_of);
+        (now, then.join().expect("the figures of the earlier date"))
+    })
+}
+
 struct Loaded {
     dataset: Dataset,
     diagnostics: Diagnostics,

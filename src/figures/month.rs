@@ -287,6 +287,7 @@ pub fn community_month(
         .collect();
     let active = allowance::active_in(dataset, engagement, month);
     let in_report = delivered.burn_ups_in_report(dataset, &active);
+    let earlier_allocations = earlier_allocations(dataset, figures, &earlier);
     CommunityMonth {
         community,
         engagement,
@@ -297,8 +298,8 @@ pub fn community_month(
         hours: totals.hours,
         allowance: allowance::allowance(dataset, figures, engagement),
         asks: totals.status.reasons.iter().filter(|r| r.audience() == Audience::Community).cloned().collect(),
-        earlier_allocations: earlier_allocations(dataset, figures, &earlier),
-        timeline: timeline(dataset, figures, &shown, &earlier, &used_by_day),
+        timeline: timeline(dataset, figures, &shown, &earlier, earlier_allocations.as_ref(), &used_by_day),
+        earlier_allocations,
         shown,
         month_listed_in_report: delivered.listed_in_report(),
         month_by_allocation: delivered.by_allocation(dataset),
@@ -343,16 +344,18 @@ fn earlier_allocations(
     })
 }
 
-/// The timeline: the earlier allocations in one row, then each allocation shown in full.
+/// The timeline: the earlier allocations (with their sum) in one row, then each allocation
+/// shown in full.
 fn timeline(
     dataset: &Dataset,
     figures: &Figures,
     shown: &[AllocationId],
     earlier: &[AllocationId],
+    summed: Option<&EarlierAllocations>,
     used_by_day: &BTreeMap<AllocationId, Vec<(NaiveDate, Hours)>>,
 ) -> Timeline {
     let mut rows = Vec::new();
-    if let Some(summed) = earlier_allocations(dataset, figures, earlier) {
+    if let Some(summed) = summed {
         rows.push(TimelineRow {
             allocation: None,
             start: summed.first,

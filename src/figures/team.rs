@@ -120,7 +120,7 @@ fn empty(name: &str) -> MemberMonth {
 
 /// The team's capacity in hours for a month whose capacity is known on every working day.
 fn team_capacity(row: &CommitmentRow) -> Option<f64> {
-    row.capacity_known_for_whole_month()
+    row.capacity_known_for_whole_month
         .then_some(row.capacity_hours_per_working_day)
         .flatten()
         .map(|per_day| per_day * f64::from(row.working_days))

@@ -282,7 +282,7 @@ pub fn commitment_chart(
         .fold(0.0, f64::max);
     let top = nice_max(top);
     let mut keys = vec![(labels.committed.clone(), Key::Box(BAR_BLUE))];
-    if rows.iter().any(CommitmentRow::over_capacity) {
+    if rows.iter().any(|row| row.over_capacity) {
         keys.push((labels.committed_over_capacity.clone(), Key::OutlinedBox(ORANGE)));
     }
     keys.push((labels.delivered.clone(), Key::Line(DARK, 3)));
