@@ -425,7 +425,7 @@ fn renewals_view(input: &BookInput<'_>) -> Vec<RenewalView> {
                 engagement: engagement.name.clone(),
                 end: long_date(renewal.end),
                 days_left: renewal.days_left,
-                lapsed: renewal.days_left < 0,
+                lapsed: renewal.lapsed,
                 value: engagement.contract_value.map(|cents| money_amount(cents as f64 / 100.0)),
                 left_now: h_grouped(renewal.left_now),
                 last_activity: renewal.last_activity.map(long_date),
