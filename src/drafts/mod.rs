@@ -26,7 +26,7 @@ use crate::figures::Figures;
 use crate::load::{allocations, projects};
 use crate::model::{CommunityId, ContactId, Dataset, Id};
 use crate::present::codes::email_slug;
-use crate::present::format::{h, month_name, title_and_body};
+use crate::present::format::{h, h_or_blank, month_name, title_and_body};
 use crate::present::Phrases;
 use crate::settings::Settings;
 use crate::site::layout::Communities;
@@ -335,8 +335,6 @@ impl EmailContext {
         let engagement = &dataset.engagements[allocation.engagement];
         let project = dataset.project_of(email.allocation);
         let (objectives, _) = title_and_body(&project.description);
-        let hours_or_blank =
-            |hours: crate::hours::Hours| if hours.is_zero() { String::new() } else { h(hours) };
         EmailContext {
             organisation: one_line(&input.settings.organisation),
             community: one_line(&engagement.community),
@@ -350,9 +348,9 @@ impl EmailContext {
             end: allocation.end,
             objectives: one_line(&objectives),
             used: h(figures.hours.used),
-            left: if ended { String::new() } else { hours_or_blank(unused) },
-            expired: if ended { hours_or_blank(unused) } else { String::new() },
-            overrun: hours_or_blank(figures.hours.overrun),
+            left: if ended { String::new() } else { h_or_blank(unused) },
+            expired: if ended { h_or_blank(unused) } else { String::new() },
+            overrun: h_or_blank(figures.hours.overrun),
             ended,
             report: ReportContext {
                 attached: report.is_some(),

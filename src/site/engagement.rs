@@ -14,7 +14,6 @@ use super::slug::slugify;
 use super::views::{allocation_view, AllocationView, FigureView, StatusView};
 use super::BookInput;
 use crate::calendar::Month;
-use crate::figures::allocations::HoursTotals;
 use crate::figures::allowance::{AllocationWork, Allowance, EngagementWork, MonthDelivery};
 use crate::figures::month::{BurnUp, CommunityMonth, EarlierAllocations, TeamHours, TimelineRow};
 use crate::figures::status::Reason;
@@ -23,7 +22,8 @@ use crate::hours::Hours;
 use crate::load::contacts::Role;
 use crate::model::{ActivityId, AllocationId, ContactId, Engagement, ProjectId};
 use crate::present::format::{
-    date_range, h_grouped, long_date, month_name, month_range, short_name, title_and_body,
+    date_range, h_grouped, h_grouped_or_blank, long_date, month_name, month_range, short_name,
+    title_and_body, Totals,
 };
 use crate::present::phrases::fill;
 use crate::present::FigureFacts;
@@ -156,35 +156,6 @@ pub struct ContactView {
     pub roles: String,
     pub position: String,
     pub email: String,
-}
-
-/// Hours in all, every one of them: each reader sees the same names, and `available = used −
-/// overrun + left_now + not_started + expired`. Overrun and outside are empty when zero.
-#[derive(Debug, Clone, Serialize)]
-pub struct Totals {
-    pub available: String,
-    pub used: String,
-    pub left_now: String,
-    pub not_started: String,
-    pub expired: String,
-    pub overrun: String,
-    /// Hours delivered outside the allocations' windows: they draw on none.
-    pub outside: String,
-}
-
-impl Totals {
-    pub fn of(hours: &HoursTotals) -> Totals {
-        let unless_zero = |value: Hours| if value.is_zero() { String::new() } else { h_grouped(value) };
-        Totals {
-            available: h_grouped(hours.available),
-            used: h_grouped(hours.used),
-            left_now: h_grouped(hours.left_now),
-            not_started: h_grouped(hours.not_started),
-            expired: h_grouped(hours.expired),
-            overrun: unless_zero(hours.overrun),
-            outside: unless_zero(hours.outside),
-        }
-    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -493,7 +464,7 @@ fn team_view(input: &BookInput<'_>, team: &TeamHours, chart: Option<FigureView>)
             (Some(first), Some(last)) => month_range(*first, *last),
             _ => String::new(),
         },
-        before_chart: if team.before_chart.is_zero() { String::new() } else { h_grouped(team.before_chart) },
+        before_chart: h_grouped_or_blank(team.before_chart),
         chart,
     }
 }
@@ -582,11 +553,7 @@ fn timeline_chart(
         months_over: timeline.earlier,
         overrun: timeline.rows.iter().any(|row| !row.overruns.is_empty()),
         end: long_date(input.as_of),
-        left_out: if community.hours.outside.is_zero() {
-            String::new()
-        } else {
-            h_grouped(community.hours.outside)
-        },
+        left_out: h_grouped_or_blank(community.hours.outside),
         ..FigureFacts::default()
     };
     let figure = FigureView::new(path.clone(), input.phrases.figure(&facts)?);
@@ -649,7 +616,7 @@ fn team_chart(
         first_month: month_name(*first),
         last_month: month_name(*last),
         members: names.join(", "),
-        left_out: if team.before_chart.is_zero() { String::new() } else { h_grouped(team.before_chart) },
+        left_out: h_grouped_or_blank(team.before_chart),
         ..FigureFacts::default()
     };
     let figure = FigureView::new(path.clone(), input.phrases.figure(&facts)?);

@@ -5,7 +5,6 @@ use anyhow::Result;
 use serde::Serialize;
 
 use super::charts::{self, UsageBar};
-use super::engagement::Totals;
 use super::layout;
 use super::views::{
     allocation_view, engagement_row, AllocationView, EngagementRowView, FigureView, StatusView,
@@ -20,6 +19,7 @@ use crate::file_plan::Plan;
 use crate::hours::Hours;
 use crate::model::CommunityId;
 use crate::present::changes::{ChangesInput, ChangesView};
+use crate::present::format::Totals;
 use crate::present::format::{h_grouped, hours, hours_grouped, long_date, money, month_name, percent};
 use crate::present::logging;
 use crate::present::FigureFacts;
@@ -235,6 +235,11 @@ pub struct ScoreRow {
     pub comments: Vec<String>,
 }
 
+/// The feedback form's scale as a page states it: `1–5`.
+pub(super) fn score_scale(scale: &crate::settings::FeedbackScale) -> String {
+    format!("{}–{}", scale.lowest, scale.highest)
+}
+
 pub(super) fn score_row(name: String, score: &Score) -> ScoreRow {
     ScoreRow {
         name,
@@ -268,7 +273,7 @@ fn satisfaction_view(input: &BookInput<'_>) -> Option<SatisfactionView> {
             .map(|(id, score)| score_row(input.figures.communities[*id].name.clone(), score))
             .collect(),
         providers: found.by_provider.iter().map(|(name, score)| score_row(name.clone(), score)).collect(),
-        scale: format!("{}–{}", scale.lowest, scale.highest),
+        scale: score_scale(scale),
     })
 }
 

@@ -5,12 +5,12 @@
 use anyhow::Result;
 use serde::Serialize;
 
-use super::engagement::Totals;
 use super::BookInput;
 use crate::figures::allocations::State;
 use crate::figures::status::{EngagementStatus, Status};
 use crate::model::{AllocationId, EngagementId};
 use crate::present::codes::{state_word, status_slug};
+use crate::present::format::Totals;
 use crate::present::format::{date_range, h_grouped, long_date, percent, usage_bar};
 use crate::present::FigureTexts;
 

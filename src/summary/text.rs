@@ -8,10 +8,9 @@ use serde::Serialize;
 use crate::diagnostics::Diagnostics;
 use crate::figures::what_if::WhatIf;
 use crate::figures::Figures;
-use crate::hours::Hours;
 use crate::model::{AllocationId, Dataset, EngagementId};
 use crate::present::codes::state_word;
-use crate::present::format::{h, h_grouped, percent, usage_bar};
+use crate::present::format::{h, h_grouped, h_grouped_or_blank, percent, usage_bar};
 use crate::present::logging;
 use crate::present::terminal::{SUMMARY, WHAT_IF};
 use crate::present::{Phrases, Terminal};
@@ -105,15 +104,6 @@ struct LateLine<'a> {
     line: u32,
 }
 
-/// Empty for no hours, else the hours grouped.
-fn unless_zero(hours: Hours) -> String {
-    if hours.is_zero() {
-        String::new()
-    } else {
-        h_grouped(hours)
-    }
-}
-
 pub(crate) fn render(
     dataset: &Dataset,
     figures: &Figures,
@@ -192,10 +182,10 @@ fn engagement_lines<'a>(
         available: h_grouped(totals.hours.available),
         used: h_grouped(totals.hours.used),
         left_now: h_grouped(totals.hours.left_now),
-        not_started: unless_zero(totals.hours.not_started),
-        expired: unless_zero(totals.hours.expired),
-        overrun: unless_zero(totals.hours.overrun),
-        outside: unless_zero(totals.hours.outside),
+        not_started: h_grouped_or_blank(totals.hours.not_started),
+        expired: h_grouped_or_blank(totals.hours.expired),
+        overrun: h_grouped_or_blank(totals.hours.overrun),
+        outside: h_grouped_or_blank(totals.hours.outside),
         reasons: phrases.reasons(dataset, &totals.status.reasons)?,
         history: phrases.reasons(dataset, &totals.status.history)?,
         outside_window: totals.outside_window.iter().map(|id| dataset.activities[*id].line).collect(),
@@ -216,10 +206,10 @@ fn allocation_line<'a>(dataset: &'a Dataset, figures: &Figures, id: AllocationId
         used: h_grouped(totals.hours.used),
         available: h_grouped(totals.hours.available),
         left_now: h_grouped(totals.hours.left_now),
-        not_started: unless_zero(totals.hours.not_started),
-        expired: unless_zero(totals.hours.expired),
-        overrun: unless_zero(totals.hours.overrun),
-        outside: unless_zero(totals.hours.outside),
+        not_started: h_grouped_or_blank(totals.hours.not_started),
+        expired: h_grouped_or_blank(totals.hours.expired),
+        overrun: h_grouped_or_blank(totals.hours.overrun),
+        outside: h_grouped_or_blank(totals.hours.outside),
         state: state_word(totals.state),
         name: &dataset.allocations[id].name,
     }
