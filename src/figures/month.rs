@@ -77,6 +77,9 @@ pub struct CommunityMonth {
     pub ended: Option<NaiveDate>,
     /// The current engagement's hours in all.
     pub hours: HoursTotals,
+    /// Of those available, the hours of allocations that have started: what the dashboard's
+    /// usage share is of (hours not started yet could not have been used).
+    pub started: Hours,
     pub allowance: Allowance,
     /// What the community is asked to act on, in its report and email: the status reasons it
     /// can act on. Never its internal status.
@@ -163,6 +166,8 @@ pub struct BurnUp {
 pub struct TeamHours {
     /// Every member's hours since the engagement began, most first.
     pub totals: Vec<(MemberId, Hours)>,
+    /// Those added up: every hour delivered since the engagement began.
+    pub in_all: Hours,
     /// The months the chart draws: the latest ones, from the first activity's month.
     pub months: Vec<Month>,
     pub by_month: Vec<(MemberId, Vec<Hours>)>,
@@ -182,6 +187,8 @@ pub struct Forecast {
 pub struct MonthTotals {
     pub delivered: Hours,
     pub previous: Hours,
+    /// `delivered − previous`.
+    pub change: Hours,
     pub hours: HoursTotals,
     pub forecast: f64,
     pub forecast_available: Hours,
@@ -261,6 +268,7 @@ fn month_totals(
             totals.forecast_available += forecast.available;
         }
     }
+    totals.change = totals.delivered - totals.previous;
     totals
 }
 
@@ -296,6 +304,7 @@ pub fn community_month(
         contacts: report::named_contacts(dataset, engagement),
         ended: record.end.filter(|end| *end < as_of),
         hours: totals.hours,
+        started: totals.hours.available - totals.hours.not_started,
         allowance: allowance::allowance(dataset, figures, engagement),
         asks: totals.status.reasons.iter().filter(|r| r.audience() == Audience::Community).cloned().collect(),
         timeline: timeline(dataset, figures, &shown, &earlier, earlier_allocations.as_ref(), &used_by_day),
@@ -316,7 +325,7 @@ pub fn community_month(
             .earlier()
             .map(|id| allowance::engagement_work(dataset, id, as_of, calendar))
             .collect(),
-        recent: delivery::recent_work(dataset, &activities, month),
+        recent: delivery::recent_work(dataset, &activities, month, as_of, calendar),
         outside_window: totals
             .outside_window
             .iter()
@@ -426,7 +435,7 @@ fn team_hours(dataset: &Dataset, figures: &Figures, activities: &[ActivityId]) -
     let totals = delivery::hours_by_member(dataset, activities, as_of, calendar);
     let in_all: Hours = totals.iter().map(|(_, hours)| *hours).sum();
     let charted: Hours = by_month.iter().flat_map(|(_, hours)| hours.iter().copied()).sum();
-    TeamHours { totals, months, by_month, before_chart: in_all - charted }
+    TeamHours { totals, in_all, months, by_month, before_chart: in_all - charted }
 }
 
 fn forecast(dataset: &Dataset, figures: &Figures, engagement: EngagementId) -> Option<Forecast> {

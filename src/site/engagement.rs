@@ -231,12 +231,6 @@ fn activity_view(input: &BookInput<'_>, id: ActivityId, hours: Hours) -> Activit
     }
 }
 
-/// An activity with the hours it counts as of the date.
-fn counted_view(input: &BookInput<'_>, id: ActivityId) -> ActivityView {
-    let hours = input.dataset.activities[id].hours_as_of(input.as_of, &input.figures.calendar);
-    activity_view(input, id, hours)
-}
-
 /// Contacts with the roles a page may name (never Billing: the model left it out).
 pub(super) fn contact_views(input: &BookInput<'_>, contacts: &[(ContactId, Vec<Role>)]) -> Vec<ContactView> {
     contacts
@@ -423,7 +417,7 @@ pub fn page(
             .iter()
             .map(|(activity, hours)| activity_view(input, *activity, *hours))
             .collect(),
-        recent_activities: community.recent.listed.iter().map(|a| counted_view(input, *a)).collect(),
+        recent_activities: community.recent.listed.iter().map(|(id, hours)| activity_view(input, *id, *hours)).collect(),
         recent_total: community.recent.total,
         recent_period: month_range(community.recent.from, community.recent.to),
         activity_count: community.activities.len(),
@@ -459,7 +453,7 @@ fn team_view(input: &BookInput<'_>, team: &TeamHours, chart: Option<FigureView>)
                 hours: h_grouped(*hours),
             })
             .collect(),
-        total: h_grouped(team.totals.iter().map(|(_, hours)| *hours).sum()),
+        total: h_grouped(team.in_all),
         chart_period: match (team.months.first(), team.months.last()) {
             (Some(first), Some(last)) => month_range(*first, *last),
             _ => String::new(),

@@ -532,7 +532,7 @@ fn month_table(input: &BookInput<'_>) -> Result<(Vec<MonthRow>, MonthRow)> {
         page: String::new(),
         status: None,
         delivered: h_grouped(totals.delivered),
-        change: signed(totals.delivered - totals.previous),
+        change: signed(totals.change),
         hours: Totals::of(&totals.hours),
         forecast: Some((hours(totals.forecast), h_grouped(totals.forecast_available))),
         amount: totals.cost.map(money_amount).unwrap_or_default(),
@@ -548,7 +548,7 @@ fn month_row(input: &BookInput<'_>, community: &CommunityMonth) -> Result<MonthR
         page: input.communities[engagement].page.clone(),
         status: Some(StatusView::new(input, &input.figures.engagements[engagement].status)?),
         delivered: h_grouped(delivered.hours),
-        change: signed(delivered.hours - delivered.previous),
+        change: signed(delivered.change),
         hours: Totals::of(&community.hours),
         forecast: community.forecast.map(|forecast| (hours(forecast.hours), h_grouped(forecast.available))),
         amount: money_amount(community.month_cost),
@@ -647,11 +647,11 @@ pub fn charts(input: &BookInput<'_>) -> Result<(Plan, OverviewCharts)> {
         .live
         .iter()
         .map(|id| {
-            let hours = &input.report.communities[*id].hours;
+            let community = &input.report.communities[*id];
             UsageBar {
                 label: &input.figures.communities[*id].name,
-                used: hours.used.as_f64(),
-                available: (hours.available - hours.not_started).as_f64(),
+                used: community.hours.used.as_f64(),
+                available: community.started.as_f64(),
             }
         })
         .collect();
