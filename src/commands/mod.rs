@@ -111,7 +111,7 @@ fn leave_to_exit(dataset: Dataset) {
 /// When the data folder's tables were pulled from Airtable, as people read it (`on 7 December
 /// 2026 at 06:00 UTC`), from the `pull.json` a pull writes beside them; `None` for a hand
 /// export.
-fn pulled_at(folder: &std::path::Path) -> Result<Option<String>> {
+fn pulled_at(folder: &std::path::Path) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
     #[derive(serde::Deserialize)]
     struct Pull {
         pulled_at: String,
@@ -125,7 +125,7 @@ fn pulled_at(folder: &std::path::Path) -> Result<Option<String>> {
         .map_err(|error| anyhow::anyhow!("{}: not a pull record ({error})", path.display()))?;
     let time = chrono::DateTime::parse_from_rfc3339(&pull.pulled_at)
         .map_err(|_| anyhow::anyhow!("{}: pulled_at `{}` is not a time", path.display(), pull.pulled_at))?;
-    Ok(Some(time.with_timezone(&chrono::Utc).format("on %-d %B %Y at %H:%M UTC").to_string()))
+    Ok(Some(time.with_timezone(&chrono::Utc)))
 }
 
 /// The data of a run, read and linked.

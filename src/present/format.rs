@@ -68,6 +68,21 @@ pub fn h_grouped_or_blank(value: Hours) -> String {
     }
 }
 
+/// A moment as the pages state it: its day as people write it and its UTC clock time.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Moment {
+    /// `1 November 2026`.
+    pub date: String,
+    /// `06:00`, UTC.
+    pub time: String,
+}
+
+impl Moment {
+    pub fn of(moment: chrono::DateTime<chrono::Utc>) -> Moment {
+        Moment { date: long_date(moment.date_naive()), time: moment.format("%H:%M").to_string() }
+    }
+}
+
 /// A date as people write it: `31 August 2026`.
 pub fn long_date(date: chrono::NaiveDate) -> String {
     date.format("%-d %B %Y").to_string()

@@ -23,7 +23,7 @@ use crate::load::contacts::Role;
 use crate::model::{ActivityId, AllocationId, ContactId, Engagement, ProjectId};
 use crate::present::format::{
     date_range, h_grouped, h_grouped_or_blank, long_date, month_name, month_range, short_name,
-    title_and_body, Totals,
+    title_and_body, Moment, Totals,
 };
 use crate::present::phrases::fill;
 use crate::present::FigureFacts;
@@ -46,7 +46,7 @@ pub struct EngagementPage {
     pub month: String,
     pub as_of: String,
     /// When the data was pulled from Airtable, when a pull says so (the site page says it).
-    pub pulled_at: Option<String>,
+    pub pulled_at: Option<Moment>,
     /// What the community is asked to act on, in its words: its report and email say these,
     /// never an internal status.
     pub asks: Vec<String>,
@@ -219,7 +219,7 @@ fn activity_view(input: &BookInput<'_>, id: ActivityId, hours: Hours) -> Activit
     let dates = if activity.end == activity.start {
         activity.start.to_string()
     } else {
-        format!("{} to {}", activity.start, activity.end)
+        input.phrases.days(&activity.start.to_string(), &activity.end.to_string())
     };
     ActivityView {
         dates,
@@ -249,15 +249,6 @@ pub(super) fn contact_views(input: &BookInput<'_>, contacts: &[(ContactId, Vec<R
             }
         })
         .collect()
-}
-
-/// `a`, `a and b`, `a, b and c`.
-fn and_list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [only] => only.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
 }
 
 fn allowance_lines(input: &BookInput<'_>, allowance: &Allowance) -> (Vec<HoursLine>, Vec<HoursLine>) {
@@ -295,7 +286,7 @@ fn month_view(input: &BookInput<'_>, community: &CommunityMonth) -> MonthView {
         hours: h_grouped(month.hours),
         previous: h_grouped(month.previous),
         previous_label: previous.first_day().format("%B").to_string(),
-        members: and_list(&members),
+        members: input.phrases.list(&members),
         topics: month.topics.clone(),
         listed: true,
         listed_in_report: community.month_listed_in_report,
@@ -322,11 +313,11 @@ fn earlier_allocations(earlier: &EarlierAllocations) -> EarlierAllocationsView {
 }
 
 /// `1 January 2026 – 31 December 2027`, `from 1 January 2026`, or empty with no dates.
-fn engagement_dates(record: &Engagement) -> String {
+fn engagement_dates(input: &BookInput<'_>, record: &Engagement) -> String {
     match (record.start, record.end) {
         (Some(start), Some(end)) => date_range(start, end),
-        (Some(start), None) => format!("from {}", long_date(start)),
-        (None, Some(end)) => format!("until {}", long_date(end)),
+        (Some(start), None) => input.phrases.from_date(&long_date(start)),
+        (None, Some(end)) => input.phrases.until_date(&long_date(end)),
         (None, None) => String::new(),
     }
 }
@@ -346,7 +337,7 @@ fn earlier_engagement(input: &BookInput<'_>, work: &EngagementWork) -> EarlierEn
     EarlierEngagementView {
         name: record.name.clone(),
         title: engagement_title(record),
-        period: engagement_dates(record),
+        period: engagement_dates(input, record),
         totals: Totals::of(&input.figures.engagements[work.engagement].hours),
         entries: work.entries,
         topics: work.topics.clone(),
@@ -381,17 +372,17 @@ pub fn page(
         name: record.name.clone(),
         community: record.community.clone(),
         engagement_title: engagement_title(record),
-        period: engagement_dates(record),
+        period: engagement_dates(input, record),
         month: month_name(month),
         as_of: long_date(input.as_of),
-        pulled_at: input.pulled_at.clone(),
+        pulled_at: input.pulled_at.map(Moment::of),
         asks: asks(input, &community.asks)?,
         reported: community.reported,
         status: StatusView::new(input, &input.figures.engagements[id].status)?,
         usable,
         ended: community.ended.map(long_date),
         coming,
-        providers: and_list(&community.allowance.providers),
+        providers: input.phrases.list(&community.allowance.providers),
         this_month: month_view(input, community),
         timeline_chart: charts.timeline,
         allocations: community
@@ -417,7 +408,12 @@ pub fn page(
             .iter()
             .map(|(activity, hours)| activity_view(input, *activity, *hours))
             .collect(),
-        recent_activities: community.recent.listed.iter().map(|(id, hours)| activity_view(input, *id, *hours)).collect(),
+        recent_activities: community
+            .recent
+            .listed
+            .iter()
+            .map(|(id, hours)| activity_view(input, *id, *hours))
+            .collect(),
         recent_total: community.recent.total,
         recent_period: month_range(community.recent.from, community.recent.to),
         activity_count: community.activities.len(),

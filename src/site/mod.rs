@@ -54,9 +54,8 @@ pub struct BookInput<'a> {
     /// What changed since the last meeting, when the book shows it (set after
     /// [`BookInput::new`]).
     pub meeting: Option<MeetingChanges<'a>>,
-    /// When the data was pulled from Airtable (`pull.json`), as the dashboard states it; `None`
-    /// for a hand export.
-    pub pulled_at: Option<String>,
+    /// When the data was pulled from Airtable (`pull.json`); `None` for a hand export.
+    pub pulled_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Where each engagement's files go.
     pub communities: Communities,
     /// What the book is made from.

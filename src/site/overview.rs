@@ -19,8 +19,8 @@ use crate::file_plan::Plan;
 use crate::hours::Hours;
 use crate::model::CommunityId;
 use crate::present::changes::{ChangesInput, ChangesView};
-use crate::present::format::Totals;
 use crate::present::format::{h_grouped, hours, hours_grouped, long_date, money, month_name, percent};
+use crate::present::format::{Moment, Totals};
 use crate::present::logging;
 use crate::present::FigureFacts;
 
@@ -205,7 +205,7 @@ pub struct Overview {
     /// What changed since the last meeting, when the book shows it.
     pub changes: Option<ChangesView>,
     /// When the data was pulled from Airtable, when a pull says so.
-    pub pulled_at: Option<String>,
+    pub pulled_at: Option<Moment>,
     /// `31 October 2026`: the as-of date as people write it, on every page.
     pub as_of_long: String,
     /// The feedback form read back; `None` without `feedback.csv`.
@@ -230,9 +230,17 @@ pub struct ScoreRow {
     pub responses: usize,
     /// `3.8`, or empty without a response.
     pub mean: String,
-    /// `4 of 10 (40%)`, or empty when no wrap-up was due.
-    pub answered: String,
+    /// The wrap-ups answered of those due; `None` when none was due.
+    pub answered: Option<Answered>,
     pub comments: Vec<String>,
+}
+
+/// Wrap-ups answered, of those due, and the share as a percentage (`40%`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Answered {
+    pub answered: usize,
+    pub due: usize,
+    pub percent: String,
 }
 
 /// The feedback form's scale as a page states it: `1–5`.
@@ -245,10 +253,11 @@ pub(super) fn score_row(name: String, score: &Score) -> ScoreRow {
         name,
         responses: score.responses,
         mean: score.mean.map(|mean| format!("{mean:.1}")).unwrap_or_default(),
-        answered: score
-            .rate
-            .map(|rate| format!("{} of {} ({})", score.answered, score.due, percent(rate * 100.0)))
-            .unwrap_or_default(),
+        answered: score.rate.map(|rate| Answered {
+            answered: score.answered,
+            due: score.due,
+            percent: percent(rate * 100.0),
+        }),
         comments: score
             .comments
             .iter()
@@ -390,7 +399,7 @@ pub fn overview(input: &BookInput<'_>, charts: OverviewCharts, reports: Vec<Repo
                 })
             })
             .transpose()?,
-        pulled_at: input.pulled_at.clone(),
+        pulled_at: input.pulled_at.map(Moment::of),
         as_of_long: long_date(input.as_of),
         satisfaction: satisfaction_view(input),
     })

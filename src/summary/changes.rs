@@ -10,8 +10,8 @@ use crate::figures::findings::Finding;
 use crate::figures::status::Status;
 use crate::hours::Hours;
 use crate::model::{AllocationId, Dataset, EngagementId};
-use crate::present::changes::{edit_word, table_file, ChangesInput, ChangesView};
-use crate::present::codes::subject_code;
+use crate::present::changes::{table_file, ChangesInput, ChangesView};
+use crate::present::codes::{edit_code, subject_code};
 use crate::present::terminal::CHANGES;
 use crate::present::{Phrases, Terminal};
 use crate::settings::Settings;
@@ -263,7 +263,7 @@ pub(crate) fn json<'a>(input: &ChangesInput<'a>) -> Result<ChangesJson<'a>> {
                     file: table_file(edit.table),
                     line: edit.line,
                     row: &edit.row,
-                    kind: edit_word(edit.kind),
+                    kind: edit_code(edit.kind),
                 })
                 .collect()
         }),

@@ -9,7 +9,6 @@ use crate::diagnostics::Diagnostics;
 use crate::figures::what_if::WhatIf;
 use crate::figures::Figures;
 use crate::model::{AllocationId, Dataset, EngagementId};
-use crate::present::codes::state_word;
 use crate::present::format::{h, h_grouped, h_grouped_or_blank, percent, usage_bar};
 use crate::present::logging;
 use crate::present::terminal::{SUMMARY, WHAT_IF};
@@ -76,7 +75,7 @@ struct AllocationLine<'a> {
     overrun: String,
     /// Empty when none were logged outside its window.
     outside: String,
-    state: &'static str,
+    state: String,
     name: &'a str,
 }
 
@@ -192,13 +191,18 @@ fn engagement_lines<'a>(
         allocations: totals
             .listed
             .iter()
-            .map(|allocation| allocation_line(dataset, figures, *allocation))
+            .map(|allocation| allocation_line(dataset, figures, phrases, *allocation))
             .collect(),
         hidden: totals.unlisted,
     })
 }
 
-fn allocation_line<'a>(dataset: &'a Dataset, figures: &Figures, id: AllocationId) -> AllocationLine<'a> {
+fn allocation_line<'a>(
+    dataset: &'a Dataset,
+    figures: &Figures,
+    phrases: &Phrases,
+    id: AllocationId,
+) -> AllocationLine<'a> {
     let totals = &figures.allocations[id];
     AllocationLine {
         bar: usage_bar(totals.hours.used, totals.hours.available),
@@ -210,7 +214,7 @@ fn allocation_line<'a>(dataset: &'a Dataset, figures: &Figures, id: AllocationId
         expired: h_grouped_or_blank(totals.hours.expired),
         overrun: h_grouped_or_blank(totals.hours.overrun),
         outside: h_grouped_or_blank(totals.hours.outside),
-        state: state_word(totals.state),
+        state: phrases.state_label(totals.state).to_string(),
         name: &dataset.allocations[id].name,
     }
 }

@@ -365,3 +365,31 @@ fn the_site_lists_the_latest_hundred_entries_of_the_months_before() {
     assert_eq!(listed, 100);
     assert!(site.contains("All 107 entries are in the [activity record (CSV)]"), "{site}");
 }
+
+/// A folder written by `pull` says when: every page states the as-of date and the pull's day
+/// and UTC time, in the same words.
+#[test]
+fn every_page_states_when_the_data_was_pulled() {
+    let data = temp_folder("pulled-data");
+    for entry in std::fs::read_dir(root().join("sample-data")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, data.join(path.file_name().unwrap())).unwrap();
+    }
+    std::fs::write(data.join("pull.json"), r#"{"pulled_at": "2026-11-01T06:05:09Z"}"#).unwrap();
+    let out = data.join("book");
+    let output = build(&data, &out, &["--month", "2026-10"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let line =
+        "Figures as of **31 October 2026**, from the Airtable data pulled on 1 November 2026 at 06:05 UTC.";
+    for page in [
+        "index.md",
+        "monthly-report.md",
+        "since-last-meeting.md",
+        "capacity.md",
+        "data-warnings.md",
+        "engagements/northwind-atmospheric-consortium.md",
+    ] {
+        let text = literal_text(&std::fs::read_to_string(out.join(page)).unwrap());
+        assert!(text.contains(line), "{page} lacks {line:?}");
+    }
+}
