@@ -75,10 +75,11 @@ const WRITER: &str = "pid";
 const PROJECT_CONFIG: &str = "myst.yml";
 /// MyST's build folder in each project.
 const BUILD_FOLDER: &str = "_build";
-/// What MyST (the folders `myst clean --all` removes) and `render` (fonts, the PDF log) write
-/// in a project's `_build/`. Every build clears them, so nothing cached from the old sources
-/// reaches a site or PDF made from the new ones; anything else in `_build/` is someone else's.
-const BUILD_PRODUCTS: [&str; 11] = [
+/// What MyST (the folders `myst clean --all` removes, and `typst/`, a PDF's Typst source) and
+/// `render` (fonts, `pdfs/` with the PDF logs; `render.log` from older versions) write in a
+/// project's `_build/`. Every build clears them, so nothing cached from the old sources reaches
+/// a site or PDF made from the new ones; anything else in `_build/` is someone else's.
+const BUILD_PRODUCTS: [&str; 13] = [
     "cache",
     "execute",
     "exports",
@@ -88,6 +89,8 @@ const BUILD_PRODUCTS: [&str; 11] = [
     "temp",
     "templates",
     "fonts",
+    "typst",
+    "pdfs",
     "render.log",
     "site-build.log",
 ];

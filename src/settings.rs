@@ -218,6 +218,18 @@ enum HolidayValue {
     Text(String),
 }
 
+/// A time limit from the environment variable `name` in milliseconds, `default` when it is
+/// not set: tests and slow proxies shorten or lengthen the network jobs' waits this way.
+pub fn wait_from_env(name: &str, default: std::time::Duration) -> Result<std::time::Duration> {
+    match std::env::var(name) {
+        Err(_) => Ok(default),
+        Ok(ms) => match ms.trim().parse::<u64>() {
+            Ok(ms) if ms > 0 => Ok(std::time::Duration::from_millis(ms)),
+            _ => bail!("{name}={ms}: expected a number of milliseconds"),
+        },
+    }
+}
+
 fn holiday_dates<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<BTreeSet<NaiveDate>, D::Error> {
     let values = Vec::<HolidayValue>::deserialize(deserializer)?;
     values.into_iter().map(|value| settings_date("holiday", value)).collect()

@@ -21,9 +21,6 @@ pub fn replace_unsafe(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// A CSV cell a spreadsheet will not run: text starting with `=`, `+`, `-`, `@`, a tab or a
-/// carriage return gets a leading `'`, so opening a download can never execute what someone
-/// typed into Airtable. Numbers such as `-3` stay numbers.
 /// Longest name from the data quoted in a message, in characters; longer ones end with `…`, as
 /// cell values do (a name can be pasted megabytes long).
 pub const NAME_LIMIT: usize = 120;
@@ -37,6 +34,9 @@ pub fn quoted_name(name: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(format!("{cut}…"))
 }
 
+/// A CSV cell a spreadsheet will not run: text starting with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return gets a leading `'`, so opening a download can never execute what someone
+/// typed into Airtable. Numbers such as `-3` stay numbers.
 pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
     let looks_like_number = cell.parse::<f64>().is_ok();
     if !looks_like_number && cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
@@ -44,6 +44,20 @@ pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
     } else {
         cell.into()
     }
+}
+
+/// Every byte but the unreserved characters of RFC 3986 as `%XX`, so that any name (with `&`,
+/// `#`, `=`, `/`, spaces or accents) stays one URL path segment or query value.
+pub fn percent_encoded(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }
 
 /// A whole number with thousands separators: `1,000,000`. Messages from every stage use it,

@@ -86,7 +86,7 @@ pub(super) fn run(
 
 /// What the brief was made from: the tool, the dates and a hash of each input file.
 fn provenance(data: &DataArgs, as_of: NaiveDate) -> Result<Provenance> {
-    Ok(Provenance::new(as_of, data.known_at, super::input_fingerprints(data)?))
+    Ok(Provenance::new(as_of, data.known_at, super::input_fingerprints(data)?, crate::render::pinned_typst()))
 }
 
 /// The community a brief is asked for (see `figures::communities::matching`): its current

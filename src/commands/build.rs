@@ -26,13 +26,17 @@ pub(super) fn run(data: &DataArgs, as_of: &AsOfArgs, book: &BookArgs) -> Result<
         return Ok(None);
     };
     super::print_diagnostics(diagnostics.warnings());
-    let figures = figures::compute(&dataset, &settings, as_of);
-    let warnings = diagnostics.warnings().map(|w| w.to_string()).collect();
-    let provenance = Provenance::new(as_of, data.known_at, super::input_fingerprints(data)?);
-    let report = figures::month::report(&dataset, &figures, &settings, month.unwrap_or(Month::of(as_of)));
     let since = settings.meeting.last_before(as_of);
     let before = dataset.known_at(since);
-    let before_figures = figures::compute(&before, &settings, since);
+    let (figures, before_figures) = super::figures_now_and_then(&dataset, &before, &settings, as_of, since);
+    let warnings = diagnostics.warnings().map(|w| w.to_string()).collect();
+    let provenance = Provenance::new(
+        as_of,
+        data.known_at,
+        super::input_fingerprints(data)?,
+        crate::render::pinned_typst(),
+    );
+    let report = figures::month::report(&dataset, &figures, &settings, month.unwrap_or(Month::of(as_of)));
     let changes = figures::changes::changes(
         figures::changes::State { dataset: &before, figures: &before_figures },
         figures::changes::State { dataset: &dataset, figures: &figures },

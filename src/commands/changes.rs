@@ -9,7 +9,6 @@ use chrono::NaiveDate;
 
 use crate::cli::{DataArgs, Format, TemplateArgs};
 use crate::figures::changes::{self, State};
-use crate::figures::{self};
 use crate::present::changes::ChangesInput;
 use crate::present::{Phrases, Terminal};
 use crate::summary;
@@ -53,10 +52,7 @@ pub(super) fn run(
         }
         None => now.known_at(since),
     };
-    let (now_figures, before_figures) = std::thread::scope(|scope| {
-        let before = scope.spawn(|| figures::compute(&earlier, &settings, since));
-        (figures::compute(&now, &settings, as_of), before.join().expect("the figures of the earlier date"))
-    });
+    let (now_figures, before_figures) = super::figures_now_and_then(&now, &earlier, &settings, as_of, since);
     let edits = before.map(|_| changes::edits(&earlier, &now, since));
     let found = changes::changes(
         State { dataset: &earlier, figures: &before_figures },

@@ -54,8 +54,9 @@ pub(super) fn run(args: &EmailsArgs) -> Result<i32> {
         (Some(book), Some(book_figures)) => book.reports(&dataset, book_figures, &paths, &mut warnings),
         _ => HashMap::new(),
     };
-    let month_report = match (&book, &report_figures) {
-        (Some(book), Some(book_figures)) => {
+    // Only the usage emails (`--month`) read the book's month.
+    let month_report = match (&book, &report_figures, args.month) {
+        (Some(book), Some(book_figures), Some(_)) => {
             Some(figures::month::report(&dataset, book_figures, &settings, book.month))
         }
         _ => None,

@@ -111,7 +111,7 @@ fn leave_to_exit(dataset: Dataset) {
 /// When the data folder's tables were pulled from Airtable, as people read it (`on 7 December
 /// 2026 at 06:00 UTC`), from the `pull.json` a pull writes beside them; `None` for a hand
 /// export.
-fn pulled_at(folder: &std::path::Path) -> Result<Option<String>> {
+fn pulled_at(folder: &std::path::Path) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
     #[derive(serde::Deserialize)]
     struct Pull {
         pulled_at: String,
@@ -125,10 +125,26 @@ fn pulled_at(folder: &std::path::Path) -> Result<Option<String>> {
         .map_err(|error| anyhow::anyhow!("{}: not a pull record ({error})", path.display()))?;
     let time = chrono::DateTime::parse_from_rfc3339(&pull.pulled_at)
         .map_err(|_| anyhow::anyhow!("{}: pulled_at `{}` is not a time", path.display(), pull.pulled_at))?;
-    Ok(Some(time.with_timezone(&chrono::Utc).format("on %-d %B %Y at %H:%M UTC").to_string()))
+    Ok(Some(time.with_timezone(&chrono::Utc)))
 }
 
 /// The data of a run, read and linked.
+/// The figures as of `as_of` and, worked out beside them, those of `earlier` as of `since`:
+/// what `changes` and the since-last-meeting page compare.
+fn figures_now_and_then(
+    now: &Dataset,
+    earlier: &Dataset,
+    settings: &Settings,
+    as_of: chrono::NaiveDate,
+    since: chrono::NaiveDate,
+) -> (crate::figures::Figures, crate::figures::Figures) {
+    std::thread::scope(|scope| {
+        let then = scope.spawn(|| crate::figures::compute(earlier, settings, since));
+        let now = crate::figures::compute(now, settings, as_of);
+        (now, then.join().expect("the figures of the earlier date"))
+    })
+}
+
 struct Loaded {
     dataset: Dataset,
     diagnostics: Diagnostics,

@@ -42,16 +42,11 @@ pub(super) struct SendArgs<'a> {
 /// message (three waits), and the whole run (`CES_SMTP_TOTAL_LIMIT_MS`, default 100 s): no
 /// message is started after it.
 fn limits() -> Result<(Duration, Duration)> {
-    let read = |name: &str, default: u64| -> Result<Duration> {
-        match std::env::var(name) {
-            Err(_) => Ok(Duration::from_millis(default)),
-            Ok(ms) => match ms.trim().parse::<u64>() {
-                Ok(ms) if ms > 0 => Ok(Duration::from_millis(ms)),
-                _ => bail!("{name}={ms}: expected a number of milliseconds"),
-            },
-        }
-    };
-    Ok((read("CES_SMTP_TIMEOUT_MS", 20_000)?, read("CES_SMTP_TOTAL_LIMIT_MS", 100_000)?))
+    use crate::settings::wait_from_env;
+    Ok((
+        wait_from_env("CES_SMTP_TIMEOUT_MS", Duration::from_secs(20))?,
+        wait_from_env("CES_SMTP_TOTAL_LIMIT_MS", Duration::from_secs(100))?,
+    ))
 }
 
 /// How the run went, for the closing line and the exit code.

@@ -26,7 +26,7 @@ use crate::figures::Figures;
 use crate::load::{allocations, projects};
 use crate::model::{CommunityId, ContactId, Dataset, Id};
 use crate::present::codes::email_slug;
-use crate::present::format::{h, month_name, title_and_body};
+use crate::present::format::{h, h_or_blank, month_name, title_and_body};
 use crate::present::Phrases;
 use crate::settings::Settings;
 use crate::site::layout::Communities;
@@ -272,22 +272,8 @@ fn not_drafted(dataset: &Dataset, email: &DueEmail) -> String {
 /// percent-encoded, so that the response names what it answers without the community typing
 /// it (Google Forms' pre-filled links: `…viewform?usp=pp_url&entry.1={community}&…`).
 pub fn prefilled(url: &str, community: &str, allocation: &str) -> String {
-    url.replace("{community}", &percent_encoded(community))
-        .replace("{allocation}", &percent_encoded(allocation))
-}
-
-/// Every byte but the unreserved characters of RFC 3986 as `%XX`: names with `&`, `#`, `=`,
-/// spaces or accents stay one query value.
-fn percent_encoded(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
+    url.replace("{community}", &crate::text::percent_encoded(community))
+        .replace("{allocation}", &crate::text::percent_encoded(allocation))
 }
 
 /// The values every email template gets; text from the data on one line.
@@ -349,8 +335,6 @@ impl EmailContext {
         let engagement = &dataset.engagements[allocation.engagement];
         let project = dataset.project_of(email.allocation);
         let (objectives, _) = title_and_body(&project.description);
-        let hours_or_blank =
-            |hours: crate::hours::Hours| if hours.is_zero() { String::new() } else { h(hours) };
         EmailContext {
             organisation: one_line(&input.settings.organisation),
             community: one_line(&engagement.community),
@@ -364,9 +348,9 @@ impl EmailContext {
             end: allocation.end,
             objectives: one_line(&objectives),
             used: h(figures.hours.used),
-            left: if ended { String::new() } else { hours_or_blank(unused) },
-            expired: if ended { hours_or_blank(unused) } else { String::new() },
-            overrun: hours_or_blank(figures.hours.overrun),
+            left: if ended { String::new() } else { h_or_blank(unused) },
+            expired: if ended { h_or_blank(unused) } else { String::new() },
+            overrun: h_or_blank(figures.hours.overrun),
             ended,
             report: ReportContext {
                 attached: report.is_some(),

@@ -12,7 +12,7 @@ use crate::calendar::Month;
 use crate::figures::emails::EmailKind;
 use crate::figures::month::CommunityMonth;
 use crate::present::codes::email_slug;
-use crate::present::format::{h, long_date, month_name, short_name};
+use crate::present::format::{h, long_date, month_name, short_name, Totals};
 use crate::site::layout::Communities;
 
 #[derive(Serialize)]
@@ -37,19 +37,8 @@ struct UsageContext {
     /// What the community is asked to act on: the report's points, in the same words.
     asks: Vec<String>,
     /// Its hours in all, under the report's names; overrun and outside empty when zero.
-    in_all: InAll,
+    in_all: Totals,
     file: String,
-}
-
-#[derive(Serialize)]
-struct InAll {
-    available: String,
-    used: String,
-    left_now: String,
-    not_started: String,
-    expired: String,
-    overrun: String,
-    outside: String,
 }
 
 #[derive(Serialize)]
@@ -137,7 +126,6 @@ fn context(
     let allowance = &community.allowance;
     let previous_month = Month::of(report.month.first_day().pred_opt().expect("a day before"));
     let hours = &community.hours;
-    let unless_zero = |value: crate::hours::Hours| if value.is_zero() { String::new() } else { h(value) };
     Ok(UsageContext {
         organisation: one_line(&input.settings.organisation),
         service: one_line(&input.settings.service_name),
@@ -172,15 +160,7 @@ fn context(
             .iter()
             .map(|reason| wording.community_reason(dataset, reason).map(|text| one_line(&text)))
             .collect::<Result<_>>()?,
-        in_all: InAll {
-            available: h(hours.available),
-            used: h(hours.used),
-            left_now: h(hours.left_now),
-            not_started: h(hours.not_started),
-            expired: h(hours.expired),
-            overrun: unless_zero(hours.overrun),
-            outside: unless_zero(hours.outside),
-        },
+        in_all: Totals::of(hours),
         file: report.file_name.clone(),
     })
 }

@@ -104,6 +104,8 @@ pub struct MonthDelivery {
     pub hours: Hours,
     /// The hours delivered the month before, for comparison.
     pub previous: Hours,
+    /// `hours − previous`: negative when the month delivered less.
+    pub change: Hours,
     pub by_member: Vec<(MemberId, Hours)>,
     /// The community descriptions with the most hours, most first.
     pub topics: Vec<String>,
@@ -150,10 +152,13 @@ pub fn month_delivery(
     let mut by_member: Vec<(MemberId, Hours)> = by_member.into_iter().collect();
     by_member
         .sort_by(|a, b| b.1.cmp(&a.1).then_with(|| dataset.team_member(a.0).cmp(dataset.team_member(b.0))));
+    let hours: Hours = this.iter().map(|(_, h)| *h).sum();
+    let previous: Hours = previous.iter().map(|(_, h)| *h).sum();
     MonthDelivery {
         month,
-        hours: this.iter().map(|(_, h)| *h).sum(),
-        previous: previous.iter().map(|(_, h)| *h).sum(),
+        hours,
+        previous,
+        change: hours - previous,
         topics: top_descriptions(dataset, &this),
         by_member,
         activities: this,
@@ -328,6 +333,7 @@ mod tests {
             activities: entries,
             hours: Hours::ZERO,
             previous: Hours::ZERO,
+            change: Hours::ZERO,
             by_member: Vec::new(),
             topics: Vec::new(),
         };

@@ -276,11 +276,7 @@ fn logged(now: State<'_>, since: NaiveDate, late_days: i64) -> Logged {
         hours: activities.iter().map(|id| dataset.activities[*id].units).sum(),
         late: activities
             .iter()
-            .filter_map(|id| {
-                let activity = &dataset.activities[*id];
-                let days = (activity.created? - activity.end).num_days();
-                (days > late_days).then_some((*id, days))
-            })
+            .filter_map(|id| Some((*id, super::reminders::days_late(&dataset.activities[*id], late_days)?)))
             .collect(),
         activities,
         by_community,

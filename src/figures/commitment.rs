@@ -33,66 +33,43 @@ pub struct CommitmentRow {
     /// capacity is the whole month's.
     pub capacity_known_working_days: u32,
     pub delivered_hours: Hours,
-    /// What the reports say of the month, decided once ([`CommitmentRow::over_capacity`] and
-    /// the others): written by [`commitment_by_month`], not serialised.
+    // What the reports say of the month, decided once by `judged` (not serialised).
+    /// Committed beyond the capacity, judged only when the capacity is known on every working
+    /// day of the month: days with no capacity could hold any of the committed hours.
     #[serde(skip)]
     pub over_capacity: bool,
+    /// Whether every working day of the month has a known capacity.
     #[serde(skip)]
     pub capacity_known_for_whole_month: bool,
-    /// The hours delivered, `None` for a month after the as-of date's.
+    /// The hours delivered, or `None` for a month after the as-of date's: nothing is known
+    /// there yet, and a report leaves it blank rather than say 0.
     #[serde(skip)]
     pub delivered: Option<Hours>,
+    /// Hours delivered per working day of the month, on the scale of the commitment.
     #[serde(skip)]
     pub delivered_per_working_day: f64,
-    /// Delivered per working day as a share of capacity, when both are known.
+    /// Delivered per working day over the capacity per working day, when the month has been
+    /// reached and its capacity is known on every working day (and more than 0 h).
     #[serde(skip)]
     pub utilisation: Option<f64>,
 }
 
 impl CommitmentRow {
-    /// Committed beyond the capacity, judged only when the capacity is known on every working
-    /// day of the month: days with no capacity could hold any of the committed hours.
-    pub fn over_capacity(&self) -> bool {
-        self.capacity_known_for_whole_month()
-            && self
-                .capacity_hours_per_working_day
-                .is_some_and(|capacity| self.committed_hours_per_working_day > capacity + 1e-9)
-    }
-
-    /// Whether every working day of the month has a known capacity.
-    pub fn capacity_known_for_whole_month(&self) -> bool {
-        self.capacity_known_working_days == self.working_days
-    }
-
-    /// The hours delivered in the month, or `None` for a month after the as-of date's: nothing
-    /// is known there yet, and a report leaves it blank rather than say 0.
-    pub fn delivered_by(&self, as_of: NaiveDate) -> Option<Hours> {
-        (self.month <= Month::of(as_of)).then_some(self.delivered_hours)
-    }
-
-    /// Hours delivered per working day of the month, on the scale of the commitment.
-    pub fn delivered_per_working_day(&self) -> f64 {
-        per_working_day(self.delivered_hours, self.working_days)
-    }
-
-    /// The month's utilisation: delivered per working day over the capacity per working day,
-    /// when the month has been reached and its capacity is known on every working day.
-    pub fn utilisation(&self, as_of: NaiveDate) -> Option<f64> {
-        let delivered = self.delivered_by(as_of)?;
-        let capacity =
-            self.capacity_hours_per_working_day.filter(|_| self.capacity_known_for_whole_month())?;
-        (capacity > 0.0 && self.working_days > 0)
-            .then(|| delivered.as_f64() / f64::from(self.working_days) / capacity)
-    }
-
-    /// The row with what the reports say of it filled in.
-    fn judged(self, as_of: NaiveDate) -> CommitmentRow {
+    /// The row with what the reports say of it filled in from its measured fields (see the
+    /// fields' notes): the one place these judgements are made.
+    pub fn judged(self, as_of: NaiveDate) -> CommitmentRow {
+        let whole_month = self.capacity_known_working_days == self.working_days;
+        let capacity = self.capacity_hours_per_working_day.filter(|_| whole_month);
+        let delivered = (self.month <= Month::of(as_of)).then_some(self.delivered_hours);
         CommitmentRow {
-            over_capacity: self.over_capacity(),
-            capacity_known_for_whole_month: self.capacity_known_for_whole_month(),
-            delivered: self.delivered_by(as_of),
-            delivered_per_working_day: self.delivered_per_working_day(),
-            utilisation: self.utilisation(as_of),
+            over_capacity: capacity
+                .is_some_and(|capacity| self.committed_hours_per_working_day > capacity + 1e-9),
+            capacity_known_for_whole_month: whole_month,
+            delivered,
+            delivered_per_working_day: per_working_day(self.delivered_hours, self.working_days),
+            utilisation: delivered
+                .zip(capacity.filter(|c| *c > 0.0 && self.working_days > 0))
+                .map(|(delivered, capacity)| delivered.as_f64() / f64::from(self.working_days) / capacity),
             ..self
         }
     }
@@ -447,10 +424,11 @@ mod tests {
             delivered_per_working_day: 0.0,
             utilisation: None,
         };
-        assert!(!row(10.0, 12).over_capacity());
-        assert!(!row(10.0, 21).over_capacity());
-        assert!(row(10.0, 22).over_capacity());
-        assert!(!row(4.0, 22).over_capacity());
-        assert!(row(4.01, 22).over_capacity());
+        let over = |committed: f64, known: u32| row(committed, known).judged(day(2026, 3, 31)).over_capacity;
+        assert!(!over(10.0, 12));
+        assert!(!over(10.0, 21));
+        assert!(over(10.0, 22));
+        assert!(!over(4.0, 22));
+        assert!(over(4.01, 22));
     }
 }

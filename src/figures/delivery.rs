@@ -35,13 +35,19 @@ const RECENT_ENTRIES: usize = 100;
 pub struct RecentWork {
     pub from: Month,
     pub to: Month,
-    /// The entries to list, oldest first.
-    pub listed: Vec<ActivityId>,
+    /// The entries to list, oldest first, with the hours each counts as of the date.
+    pub listed: Vec<(ActivityId, Hours)>,
     /// How many entries those months hold.
     pub total: usize,
 }
 
-pub fn recent_work(dataset: &Dataset, activities: &[ActivityId], month: Month) -> RecentWork {
+pub fn recent_work(
+    dataset: &Dataset,
+    activities: &[ActivityId],
+    month: Month,
+    as_of: NaiveDate,
+    calendar: &WorkCalendar,
+) -> RecentWork {
     let from = Month::of(month.first_day() - chrono::Months::new(RECENT_MONTHS));
     let to = Month::of(month.first_day().pred_opt().expect("a day before"));
     let recent: Vec<ActivityId> = activities
@@ -53,7 +59,11 @@ pub fn recent_work(dataset: &Dataset, activities: &[ActivityId], month: Month) -
         })
         .collect();
     let total = recent.len();
-    RecentWork { from, to, listed: recent[total.saturating_sub(RECENT_ENTRIES)..].to_vec(), total }
+    let listed = recent[total.saturating_sub(RECENT_ENTRIES)..]
+        .iter()
+        .map(|id| (*id, dataset.activities[*id].hours_as_of(as_of, calendar)))
+        .collect();
+    RecentWork { from, to, listed, total }
 }
 
 /// An allocation's use day by day: (day, hours used by the end of that day), in date order,

@@ -103,10 +103,6 @@ pub struct Figures {
 }
 
 impl Figures {
-    /// The community of `engagement`.
-    pub fn community(&self, engagement: EngagementId) -> &Community {
-        &self.communities[self.community_of[engagement]]
-    }
     /// The hours of some allocations, summed.
     pub fn hours_of(&self, allocations: &[AllocationId]) -> HoursTotals {
         allocations.iter().map(|id| self.allocations[*id].hours).sum()

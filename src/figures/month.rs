@@ -5,11 +5,13 @@
 //! fields and compute nothing.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 use chrono::NaiveDate;
 
 use super::allocations::{HoursTotals, State};
 use super::allowance::{self, AllocationWork, Allowance, EngagementWork, MonthDelivery};
+use super::commitment::CommitmentRow;
 use super::delivery::{self, RecentWork};
 use super::findings::{self, Finding};
 use super::report::{self, Recipients};
@@ -34,9 +36,7 @@ pub struct Report {
     pub first_day: NaiveDate,
     pub last_day: NaiveDate,
     pub communities: IdVec<CommunityId, CommunityMonth>,
-    /// The communities, most urgent current engagement first.
-    pub order: Vec<CommunityId>,
-    /// Of those, the ones whose current engagement is live (not Ended), and the ended ones.
+    /// The communities by their current engagement, most urgent first: the ones whose current engagement is live (not Ended), and the ended ones.
     pub live: Vec<CommunityId>,
     pub ended: Vec<CommunityId>,
     /// The communities with a PDF this month, most urgent first: the aggregated report's rows.
@@ -49,6 +49,13 @@ pub struct Report {
     pub team: Vec<MemberMonth>,
     pub renewals: Vec<Renewal>,
     pub revenue: Revenue,
+    /// The as-of month's row of the commitment series: the dashboard's headline.
+    pub commitment_now: Option<CommitmentRow>,
+    /// The rows of `Figures::commitment` the report's table shows: a year back from the as-of
+    /// month, six months ahead.
+    pub commitment_shown: Range<usize>,
+    /// The rows of `revenue.months` its table shows: the same span around the report month.
+    pub revenue_months_shown: Range<usize>,
     /// Reported communities whose usage email has no To recipient.
     pub missing_recipients: Vec<CommunityId>,
 }
@@ -70,6 +77,9 @@ pub struct CommunityMonth {
     pub ended: Option<NaiveDate>,
     /// The current engagement's hours in all.
     pub hours: HoursTotals,
+    /// Of those available, the hours of allocations that have started: what the dashboard's
+    /// usage share is of (hours not started yet could not have been used).
+    pub started: Hours,
     pub allowance: Allowance,
     /// What the community is asked to act on, in its report and email: the status reasons it
     /// can act on. Never its internal status.
@@ -156,6 +166,8 @@ pub struct BurnUp {
 pub struct TeamHours {
     /// Every member's hours since the engagement began, most first.
     pub totals: Vec<(MemberId, Hours)>,
+    /// Those added up: every hour delivered since the engagement began.
+    pub in_all: Hours,
     /// The months the chart draws: the latest ones, from the first activity's month.
     pub months: Vec<Month>,
     pub by_month: Vec<(MemberId, Vec<Hours>)>,
@@ -175,6 +187,8 @@ pub struct Forecast {
 pub struct MonthTotals {
     pub delivered: Hours,
     pub previous: Hours,
+    /// `delivered − previous`.
+    pub change: Hours,
     pub hours: HoursTotals,
     pub forecast: f64,
     pub forecast_available: Hours,
@@ -192,6 +206,8 @@ pub fn report(dataset: &Dataset, figures: &Figures, settings: &Settings, month: 
     .into_iter()
     .collect();
     let order: Vec<CommunityId> = figures.current.iter().map(|id| figures.community_of[*id]).collect();
+    let revenue = revenue::revenue(dataset, figures, settings.cost_per_hour);
+    let as_of_month = Month::of(as_of);
     let (live, ended): (Vec<CommunityId>, Vec<CommunityId>) = order
         .iter()
         .partition(|id| figures.engagements[communities[**id].engagement].status.status != Status::Ended);
@@ -209,14 +225,27 @@ pub fn report(dataset: &Dataset, figures: &Figures, settings: &Settings, month: 
         findings: findings::findings(dataset, figures),
         team: team::team_month(dataset, figures, month),
         renewals: team::renewals(dataset, figures, settings.windows.renewals_days),
-        revenue: revenue::revenue(dataset, figures, settings.cost_per_hour),
+        commitment_now: figures.commitment.iter().find(|row| row.month == as_of_month).cloned(),
+        commitment_shown: months_around(figures.commitment.iter().map(|row| row.month), as_of_month),
+        revenue_months_shown: months_around(revenue.months.iter().map(|row| row.month), month),
+        revenue,
         communities,
-        order,
         live,
         ended,
         reported,
         month_totals,
     }
+}
+
+/// Months shown in the report's month tables: a year back, six months ahead.
+const TABLE_MONTHS_BEFORE: usize = 11;
+const TABLE_MONTHS_AFTER: usize = 6;
+
+/// The positions in a month series (in order) of the table months around `centre`.
+fn months_around(months: impl ExactSizeIterator<Item = Month>, centre: Month) -> Range<usize> {
+    let len = months.len();
+    let position = months.into_iter().position(|month| month >= centre).unwrap_or(len);
+    position.saturating_sub(TABLE_MONTHS_BEFORE)..(position + TABLE_MONTHS_AFTER + 1).min(len)
 }
 
 fn month_totals(
@@ -239,6 +268,7 @@ fn month_totals(
             totals.forecast_available += forecast.available;
         }
     }
+    totals.change = totals.delivered - totals.previous;
     totals
 }
 
@@ -265,6 +295,7 @@ pub fn community_month(
         .collect();
     let active = allowance::active_in(dataset, engagement, month);
     let in_report = delivered.burn_ups_in_report(dataset, &active);
+    let earlier_allocations = earlier_allocations(dataset, figures, &earlier);
     CommunityMonth {
         community,
         engagement,
@@ -273,10 +304,11 @@ pub fn community_month(
         contacts: report::named_contacts(dataset, engagement),
         ended: record.end.filter(|end| *end < as_of),
         hours: totals.hours,
+        started: totals.hours.available - totals.hours.not_started,
         allowance: allowance::allowance(dataset, figures, engagement),
         asks: totals.status.reasons.iter().filter(|r| r.audience() == Audience::Community).cloned().collect(),
-        earlier_allocations: earlier_allocations(dataset, figures, &earlier),
-        timeline: timeline(dataset, figures, &shown, &earlier, &used_by_day),
+        timeline: timeline(dataset, figures, &shown, &earlier, earlier_allocations.as_ref(), &used_by_day),
+        earlier_allocations,
         shown,
         month_listed_in_report: delivered.listed_in_report(),
         month_by_allocation: delivered.by_allocation(dataset),
@@ -293,7 +325,7 @@ pub fn community_month(
             .earlier()
             .map(|id| allowance::engagement_work(dataset, id, as_of, calendar))
             .collect(),
-        recent: delivery::recent_work(dataset, &activities, month),
+        recent: delivery::recent_work(dataset, &activities, month, as_of, calendar),
         outside_window: totals
             .outside_window
             .iter()
@@ -321,16 +353,18 @@ fn earlier_allocations(
     })
 }
 
-/// The timeline: the earlier allocations in one row, then each allocation shown in full.
+/// The timeline: the earlier allocations (with their sum) in one row, then each allocation
+/// shown in full.
 fn timeline(
     dataset: &Dataset,
     figures: &Figures,
     shown: &[AllocationId],
     earlier: &[AllocationId],
+    summed: Option<&EarlierAllocations>,
     used_by_day: &BTreeMap<AllocationId, Vec<(NaiveDate, Hours)>>,
 ) -> Timeline {
     let mut rows = Vec::new();
-    if let Some(summed) = earlier_allocations(dataset, figures, earlier) {
+    if let Some(summed) = summed {
         rows.push(TimelineRow {
             allocation: None,
             start: summed.first,
@@ -401,7 +435,7 @@ fn team_hours(dataset: &Dataset, figures: &Figures, activities: &[ActivityId]) -
     let totals = delivery::hours_by_member(dataset, activities, as_of, calendar);
     let in_all: Hours = totals.iter().map(|(_, hours)| *hours).sum();
     let charted: Hours = by_month.iter().flat_map(|(_, hours)| hours.iter().copied()).sum();
-    TeamHours { totals, months, by_month, before_chart: in_all - charted }
+    TeamHours { totals, in_all, months, by_month, before_chart: in_all - charted }
 }
 
 fn forecast(dataset: &Dataset, figures: &Figures, engagement: EngagementId) -> Option<Forecast> {

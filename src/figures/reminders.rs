@@ -4,7 +4,7 @@
 use chrono::{Days, NaiveDate};
 
 use super::allocations::{AllocationFigures, State};
-use crate::model::{ActivityId, AllocationId, Dataset, IdVec};
+use crate::model::{Activity, ActivityId, AllocationId, Dataset, IdVec};
 use crate::settings::Windows;
 
 /// Allocations starting after `as_of` and within `days` of it (two iterations by default).
@@ -51,14 +51,21 @@ pub fn late_entries(dataset: &Dataset, as_of: NaiveDate, windows: &Windows) -> V
     let mut late: Vec<LateEntry> = dataset
         .activities
         .iter_enumerated()
+        .filter(|(_, activity)| activity.created.is_some_and(|created| created <= as_of))
         .filter_map(|(id, activity)| {
-            let created = activity.created.filter(|created| *created <= as_of)?;
-            let delay = (created - activity.end).num_days();
-            (delay > windows.late_logging_days).then_some(LateEntry { activity: id, days_late: delay })
+            let days_late = days_late(activity, windows.late_logging_days)?;
+            Some(LateEntry { activity: id, days_late })
         })
         .collect();
     late.sort_by_key(|entry| (std::cmp::Reverse(dataset.activities[entry.activity].created), entry.activity));
     late
+}
+
+/// How many days after its last day an activity was logged, when that is more than
+/// `late_logging_days`: the one definition of a late entry.
+pub fn days_late(activity: &Activity, late_logging_days: i64) -> Option<i64> {
+    let days = (activity.created? - activity.end).num_days();
+    (days > late_logging_days).then_some(days)
 }
 
 /// An active allocation with nothing logged recently.

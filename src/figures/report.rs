@@ -139,14 +139,8 @@ pub fn headcount(
         .iter()
         .filter(|e| e.start.is_none_or(|s| s <= as_of) && e.end.is_none_or(|end| end >= as_of))
         .count();
-    let lapsed = dataset
-        .engagements
-        .iter_enumerated()
-        .filter(|(_, e)| {
-            e.end.is_some_and(|end| end < as_of) && e.status.trim().eq_ignore_ascii_case("active")
-        })
-        .map(|(id, _)| id)
-        .collect();
+    let lapsed =
+        dataset.engagements.iter_enumerated().filter(|(_, e)| e.is_lapsed(as_of)).map(|(id, _)| id).collect();
     let count =
         |status: Status| current.iter().filter(|id| engagements[**id].status.status == status).count();
     Headcount { running, lapsed, action_needed: count(Status::ActionNeeded), at_risk: count(Status::AtRisk) }

@@ -267,7 +267,7 @@ fn beyond_contract(input: &StatusInput<'_>) -> Vec<Reason> {
     if activities > 0 {
         reasons.push(Reason::ActivitiesAfterEnd { activities, hours, ended });
     }
-    if engagement(input).status.eq_ignore_ascii_case("active") && input.as_of > ended {
+    if engagement(input).is_lapsed(input.as_of) {
         reasons.push(Reason::StillMarkedActive { ended });
     }
     reasons

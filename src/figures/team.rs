@@ -131,7 +131,7 @@ fn empty(name: &str) -> MemberMonth {
 
 /// The team's capacity in hours for a month whose capacity is known on every working day.
 fn team_capacity(row: &CommitmentRow) -> Option<f64> {
-    row.capacity_known_for_whole_month()
+    row.capacity_known_for_whole_month
         .then_some(row.capacity_hours_per_working_day)
         .flatten()
         .map(|per_day| per_day * f64::from(row.working_days))
@@ -142,7 +142,10 @@ fn team_capacity(row: &CommitmentRow) -> Option<f64> {
 pub struct Renewal {
     pub engagement: EngagementId,
     pub end: NaiveDate,
+    /// Negative once it has ended.
     pub days_left: i64,
+    /// Ended but still marked Active ([`crate::model::Engagement::is_lapsed`]).
+    pub lapsed: bool,
     /// Hours usable now that expire by the engagement's end if not used.
     pub left_now: Hours,
     pub last_activity: Option<NaiveDate>,
@@ -159,12 +162,12 @@ pub fn renewals(dataset: &Dataset, figures: &Figures, days: i64) -> Vec<Renewal>
             let engagement = community.current;
             let end = dataset.engagements[engagement].end?;
             let days_left = (end - figures.as_of).num_days();
-            let lapsed =
-                days_left < 0 && dataset.engagements[engagement].status.trim().eq_ignore_ascii_case("active");
+            let lapsed = dataset.engagements[engagement].is_lapsed(figures.as_of);
             ((0..=days).contains(&days_left) || lapsed).then(|| Renewal {
                 engagement,
                 end,
                 days_left,
+                lapsed,
                 left_now: figures.engagements[engagement].hours.left_now,
                 last_activity: dataset
                     .allocations_of(engagement)

@@ -8,7 +8,8 @@ use chrono::NaiveDate;
 
 use super::cells::single_link;
 use super::names::link_key;
-use super::table::{read_table_in_parallel, BatchParser, Column, Row, TableSpec, CHUNK_SIZE};
+use super::spec::{Column, TableSpec};
+use super::table::{read_table_in_parallel, BatchParser, Row, CHUNK_SIZE};
 use super::Symbols;
 use crate::diagnostics::Diagnostics;
 use crate::hours::Hours;

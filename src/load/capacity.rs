@@ -2,7 +2,8 @@
 
 use chrono::NaiveDate;
 
-use super::table::{Column, Row, TableSpec};
+use super::spec::{Column, TableSpec};
+use super::table::Row;
 use crate::hours::Hours;
 
 pub const FROM: Column = Column::required(0, "Effective from").date();

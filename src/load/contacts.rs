@@ -1,6 +1,7 @@
 //! `contacts.csv`: people at a community, with their roles.
 
-use super::table::{Column, Row, TableSpec};
+use super::spec::{Column, TableSpec};
+use super::table::Row;
 
 pub const NAME: Column = Column::required(0, "Name");
 pub const EMAIL: Column = Column::optional(3, "Email");

@@ -3,7 +3,8 @@
 use chrono::NaiveDate;
 
 use super::cells::single_link;
-use super::table::{Column, Row, TableSpec};
+use super::spec::{Column, TableSpec};
+use super::table::Row;
 
 pub const NAME: Column = Column::required(0, "Engagement name");
 pub const COMMUNITY: Column = Column::required(1, "Community");

@@ -4,7 +4,8 @@
 
 use chrono::NaiveDate;
 
-use super::table::{Column, Row, TableSpec};
+use super::spec::{Column, TableSpec};
+use super::table::Row;
 use crate::settings::FeedbackScale;
 
 pub const TIMESTAMP: Column = Column::required(0, "Timestamp").date();

@@ -10,7 +10,7 @@
 use std::collections::BTreeSet;
 
 use super::names::link_key;
-use super::table::{Column, TableSpec};
+use super::spec::{Column, TableSpec};
 use crate::settings::Settings;
 
 /// Where each known column sits in one export, and what the headers say there.

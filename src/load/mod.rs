@@ -15,6 +15,7 @@ mod line_breaks;
 pub mod names;
 pub mod projects;
 mod shape;
+mod spec;
 mod split;
 mod table;
 
@@ -28,7 +29,8 @@ use anyhow::{bail, Context, Result};
 use crate::diagnostics::Diagnostics;
 use crate::settings::Settings;
 pub(crate) use shape::LONG_CELL;
-pub use table::{read_table, read_table_in_parallel, BatchParser, Column, Row, TableSpec};
+pub use spec::{Column, TableSpec};
+pub use table::{read_table, read_table_in_parallel, BatchParser, Row};
 
 /// Every table, in the order they are read.
 pub const TABLES: [&TableSpec; 7] = [

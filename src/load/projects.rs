@@ -2,7 +2,8 @@
 
 use chrono::NaiveDate;
 
-use super::table::{Column, Row, TableSpec};
+use super::spec::{Column, TableSpec};
+use super::table::Row;
 
 pub const NAME: Column = Column::required(0, "Project name");
 pub const ENGAGEMENT: Column = Column::required(1, "Engagement");

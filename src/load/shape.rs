@@ -9,8 +9,8 @@
 
 use super::cells::parse_date;
 use super::headers::{shown, ColumnMap};
+use super::spec::TableSpec;
 use super::split::Record;
-use super::table::TableSpec;
 use crate::diagnostics::{Cell, Diagnostics};
 use crate::settings::SlashDates;
 

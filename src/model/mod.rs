@@ -204,6 +204,14 @@ impl Allocation {
     }
 }
 
+impl Engagement {
+    /// Ended before `as_of` but still marked Active in Airtable: a contract that lapsed
+    /// without anyone closing or renewing it.
+    pub fn is_lapsed(&self, as_of: NaiveDate) -> bool {
+        self.end.is_some_and(|end| end < as_of) && self.status.trim().eq_ignore_ascii_case("active")
+    }
+}
+
 impl Contact {
     /// Administrative and Technical contacts are reported; Billing-only contacts never are.
     pub fn is_reported(&self) -> bool {

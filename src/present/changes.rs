@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::codes::status_slug;
 use super::format::{date_range, h_grouped, long_date};
 use super::Phrases;
-use crate::figures::changes::{Changes, EditKind, Table};
+use crate::figures::changes::{Changes, Table};
 use crate::figures::communities::Community;
 use crate::figures::findings::Finding;
 use crate::figures::status::Status;
@@ -120,8 +120,8 @@ pub struct EditView {
     /// `engagements.csv`.
     pub file: &'static str,
     pub row: String,
-    /// `added`, `edited` or `deleted`.
-    pub kind: &'static str,
+    /// Added, edited or deleted, in `templates/labels.toml`'s words.
+    pub kind: String,
     pub line: u64,
 }
 
@@ -218,7 +218,7 @@ impl ChangesView {
                     .map(|edit| EditView {
                         file: table_file(edit.table),
                         row: edit.row.clone(),
-                        kind: edit_word(edit.kind),
+                        kind: phrases.edit_label(edit.kind).to_string(),
                         line: edit.line,
                     })
                     .collect()
@@ -260,15 +260,6 @@ fn allocation_line(input: &ChangesInput<'_>, id: AllocationId) -> AllocationLine
         dates: date_range(allocation.start, allocation.end),
         hours: h_grouped(allocation.available),
         provider: allocation.provider.clone(),
-    }
-}
-
-/// `added`, `edited`, `deleted`: the JSON's and the pages' word for an edit.
-pub fn edit_word(kind: EditKind) -> &'static str {
-    match kind {
-        EditKind::Added => "added",
-        EditKind::Edited => "edited",
-        EditKind::Deleted => "deleted",
     }
 }
 

@@ -4,6 +4,7 @@
 //! the words people read are in `templates/`.
 
 use crate::figures::allocations::State;
+use crate::figures::changes::EditKind;
 use crate::figures::emails::EmailKind;
 use crate::figures::findings::Subject;
 use crate::figures::status::{Reason, Status};
@@ -18,8 +19,8 @@ pub fn status_slug(status: Status) -> &'static str {
     }
 }
 
-/// The word shown for an allocation's state, the same as in the JSON.
-pub fn state_word(state: State) -> &'static str {
+/// An allocation's state for programs: the JSON's value and the CSV downloads'.
+pub fn state_code(state: State) -> &'static str {
     match state {
         State::Upcoming => "upcoming",
         State::Active => "active",
@@ -60,5 +61,14 @@ pub fn email_slug(kind: EmailKind) -> &'static str {
         EmailKind::Introduction => "introduction",
         EmailKind::WrapUp => "wrap-up",
         EmailKind::Usage => "usage",
+    }
+}
+
+/// `added`, `edited`, `deleted`: an edit's code in the JSON of `changes`.
+pub fn edit_code(kind: EditKind) -> &'static str {
+    match kind {
+        EditKind::Added => "added",
+        EditKind::Edited => "edited",
+        EditKind::Deleted => "deleted",
     }
 }

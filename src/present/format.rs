@@ -50,6 +50,39 @@ pub fn h_grouped(value: Hours) -> String {
     hours_grouped(value.as_f64())
 }
 
+/// [`h`], or nothing for no hours: a template leaves out a line it has no hours for.
+pub fn h_or_blank(value: Hours) -> String {
+    if value.is_zero() {
+        String::new()
+    } else {
+        h(value)
+    }
+}
+
+/// [`h_grouped`], or nothing for no hours.
+pub fn h_grouped_or_blank(value: Hours) -> String {
+    if value.is_zero() {
+        String::new()
+    } else {
+        h_grouped(value)
+    }
+}
+
+/// A moment as the pages state it: its day as people write it and its UTC clock time.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Moment {
+    /// `1 November 2026`.
+    pub date: String,
+    /// `06:00`, UTC.
+    pub time: String,
+}
+
+impl Moment {
+    pub fn of(moment: chrono::DateTime<chrono::Utc>) -> Moment {
+        Moment { date: long_date(moment.date_naive()), time: moment.format("%H:%M").to_string() }
+    }
+}
+
 /// A date as people write it: `31 August 2026`.
 pub fn long_date(date: chrono::NaiveDate) -> String {
     date.format("%-d %B %Y").to_string()
@@ -111,6 +144,34 @@ pub fn short_name(name: &str, community: &str) -> String {
     match rest {
         Some(rest) if !rest.is_empty() && rest.len() < name.len() => rest.to_string(),
         _ => name.to_string(),
+    }
+}
+
+/// Hours in all, every one of them: each reader sees the same names, and `available = used −
+/// overrun + left_now + not_started + expired`. Overrun and outside are empty when zero.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Totals {
+    pub available: String,
+    pub used: String,
+    pub left_now: String,
+    pub not_started: String,
+    pub expired: String,
+    pub overrun: String,
+    /// Hours delivered outside the allocations' windows: they draw on none.
+    pub outside: String,
+}
+
+impl Totals {
+    pub fn of(hours: &crate::figures::allocations::HoursTotals) -> Totals {
+        Totals {
+            available: h_grouped(hours.available),
+            used: h_grouped(hours.used),
+            left_now: h_grouped(hours.left_now),
+            not_started: h_grouped(hours.not_started),
+            expired: h_grouped(hours.expired),
+            overrun: h_grouped_or_blank(hours.overrun),
+            outside: h_grouped_or_blank(hours.outside),
+        }
     }
 }
 

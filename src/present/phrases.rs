@@ -46,8 +46,39 @@ pub struct DownloadLabels {
 #[serde(deny_unknown_fields)]
 struct Labels {
     status: StatusLabels,
+    states: StateLabels,
+    edits: EditLabels,
+    joins: JoinLabels,
     roles: RoleLabels,
     pages: PageLabels,
+}
+
+/// An allocation's states as pages and the terminal name them.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StateLabels {
+    upcoming: String,
+    active: String,
+    completed: String,
+}
+
+/// The words that join names and dates (`[joins]`).
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JoinLabels {
+    and: String,
+    from_date: String,
+    until_date: String,
+    days: String,
+}
+
+/// What became of a row between two exports.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EditLabels {
+    added: String,
+    edited: String,
+    deleted: String,
 }
 
 /// A contact's roles as pages name them.
@@ -238,6 +269,52 @@ impl Phrases {
             Status::AtRisk => &labels.at_risk,
             Status::ActionNeeded => &labels.action_needed,
         }
+    }
+
+    /// An allocation's state, as people read it.
+    pub fn state_label(&self, state: crate::figures::allocations::State) -> &str {
+        use crate::figures::allocations::State;
+        let labels = &self.labels.states;
+        match state {
+            State::Upcoming => &labels.upcoming,
+            State::Active => &labels.active,
+            State::Completed => &labels.completed,
+        }
+    }
+
+    /// What became of a row between two exports, as people read it.
+    pub fn edit_label(&self, kind: crate::figures::changes::EditKind) -> &str {
+        use crate::figures::changes::EditKind;
+        let labels = &self.labels.edits;
+        match kind {
+            EditKind::Added => &labels.added,
+            EditKind::Edited => &labels.edited,
+            EditKind::Deleted => &labels.deleted,
+        }
+    }
+
+    /// `a`, `a and b`, `a, b and c`.
+    pub fn list(&self, items: &[String]) -> String {
+        match items {
+            [] => String::new(),
+            [only] => only.clone(),
+            [rest @ .., last] => format!("{} {} {last}", rest.join(", "), self.labels.joins.and),
+        }
+    }
+
+    /// An engagement's dates when it has only one of them: `from 1 January 2026`.
+    pub fn from_date(&self, date: &str) -> String {
+        fill(&self.labels.joins.from_date, &[("date", date)])
+    }
+
+    /// `until 31 December 2027`.
+    pub fn until_date(&self, date: &str) -> String {
+        fill(&self.labels.joins.until_date, &[("date", date)])
+    }
+
+    /// An activity's days: `2026-10-01 to 2026-10-03`.
+    pub fn days(&self, first: &str, last: &str) -> String {
+        fill(&self.labels.joins.days, &[("first", first), ("last", last)])
     }
 
     /// A contact's role, as pages name it.

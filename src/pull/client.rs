@@ -40,15 +40,7 @@ impl Limits {
     /// proxies): `CES_AIRTABLE_TIMEOUT_MS`, `CES_AIRTABLE_RETRY_BUDGET_MS`,
     /// `CES_AIRTABLE_RATE_LIMIT_WAIT_MS`.
     pub fn from_env() -> Result<Limits> {
-        let read = |name: &str, default: Duration| -> Result<Duration> {
-            match std::env::var(name) {
-                Err(_) => Ok(default),
-                Ok(ms) => match ms.trim().parse::<u64>() {
-                    Ok(ms) if ms > 0 => Ok(Duration::from_millis(ms)),
-                    _ => bail!("{name}={ms}: expected a number of milliseconds"),
-                },
-            }
-        };
+        let read = crate::settings::wait_from_env;
         Ok(Limits {
             request: read("CES_AIRTABLE_TIMEOUT_MS", Limits::DEFAULT.request)?,
             retry_budget: read("CES_AIRTABLE_RETRY_BUDGET_MS", Limits::DEFAULT.retry_budget)?,

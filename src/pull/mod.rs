@@ -242,7 +242,7 @@ impl Client {
 
     fn page(&mut self, source: &Source, offset: Option<&str>, fields: &[&str]) -> Result<Page> {
         let table = &source.table;
-        let url = format!("{}/v0/{}/{}", self.api, self.base, encode(table));
+        let url = format!("{}/v0/{}/{}", self.api, self.base, crate::text::percent_encoded(table));
         let mut query = vec![("cellFormat", "json"), ("pageSize", "100")];
         if let Some(view) = &source.view {
             query.push(("view", view));
@@ -493,19 +493,6 @@ fn columns(table: &Pulled, schema: Option<&Schema>, settings: &Settings) -> Vec<
 
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(200).collect()
-}
-
-/// A table name as a URL path segment.
-fn encode(name: &str) -> String {
-    name.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 /// One table's records as its CSV export: a row per record, a Created column from each

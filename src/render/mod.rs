@@ -1,21 +1,25 @@
-//! Running MyST and Typst on a written book: every PDF (each from its own small MyST project,
-//! several at a time, offline) and the site content. MyST exits 0 even when a PDF fails, so
-//! every PDF is checked to exist and be fresh.
+//! Running MyST and Typst on a written book: every PDF (MyST writes each small project's Typst
+//! source, then one Typst process compiles them all, offline; see `pdf.rs`) and the site
+//! content.
+
+mod pdf;
+mod typst;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
-use chrono::NaiveDate;
 
 use crate::interrupt::Waited;
 
-/// The Typst CLI version the project pins (installed by `scripts/setup`).
-pub const TYPST_VERSION: &str = "0.15.1";
-/// A PDF build that takes longer than this is stuck: it is stopped and reported.
-const PDF_TIMEOUT: Duration = Duration::from_secs(300);
-/// The same for the site build, which reads every page.
+pub use pdf::{build_pdfs, pdf_jobs, BuiltPdf, PdfJob, TYPST_SOURCE};
+pub use typst::{
+    cache_folder, pinned as pinned_typst, TypstPackage, PACKAGE_VERSION as TYPST_PACKAGE_VERSION,
+    TYPST_VERSION,
+};
+
+/// The site build, which reads every page, is stopped and reported after this long.
 const SITE_TIMEOUT: Duration = Duration::from_secs(1800);
 
 /// Runs MyST's bundle keeping V8's compiled code in a cache file (see the script's comment).
@@ -24,26 +28,23 @@ const CACHED_MYST: &str = include_str!("cached-myst.cjs");
 /// The external programs the job runs.
 pub struct Toolchain {
     pub myst: PathBuf,
-    pub typst: PathBuf,
+    pub typst: TypstPackage,
     /// Where MyST's compiled code is cached, when MyST is a Node bundle and `node` and a cache
     /// folder are at hand.
     myst_code_cache: Option<PathBuf>,
 }
 
 impl Toolchain {
-    /// Finds `myst` and `typst`, or explains how to install them.
+    /// Finds `myst` and Typst, or explains how to install them.
     pub fn find() -> Result<Toolchain> {
         let myst = from_env("CES_MYST")?.or_else(find_myst).with_context(|| {
             "cannot find `myst` (mystmd): run `npm ci` in the ces-report folder (it installs the pinned mystmd into node_modules/), or set CES_MYST to its path".to_string()
         })?;
-        let typst = from_env("CES_TYPST")?.or_else(find_typst).with_context(|| {
-            format!("cannot find `typst`: run scripts/setup, or `cargo install typst-cli --locked --version {TYPST_VERSION}`, or set CES_TYPST to its path")
-        })?;
+        let typst = TypstPackage::find()?;
         // Children run in other folders: relative paths would no longer resolve there.
-        let absolute = |path: PathBuf| path.canonicalize().unwrap_or(path);
-        let myst = absolute(myst);
+        let myst = myst.canonicalize().unwrap_or(myst);
         let myst_code_cache = code_cache_for(&myst);
-        Ok(Toolchain { myst, typst: absolute(typst), myst_code_cache })
+        Ok(Toolchain { myst, typst, myst_code_cache })
     }
 
     /// A command that starts MyST: with the code cache when there is one, else as it is.
@@ -58,29 +59,17 @@ impl Toolchain {
             None => Command::new(&self.myst),
         }
     }
-
-    /// PATH for MyST's children, with our typst first.
-    fn path_with_typst(&self) -> std::ffi::OsString {
-        let typst_dir = self.typst.parent().map(Path::to_path_buf).unwrap_or_default();
-        let mut paths = vec![typst_dir];
-        paths.extend(
-            std::env::var_os("PATH")
-                .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
-                .unwrap_or_default(),
-        );
-        std::env::join_paths(paths).unwrap_or_default()
-    }
 }
 
 /// The code cache file for `myst` when it is a CommonJS bundle (as `npm ci` installs it): in
-/// `~/.cache/ces-report/`, named by the bundle's size so that another MyST version gets its
-/// own. One render starts MyST once per PDF, and the cache saves a third of each start.
+/// the cache folder (`~/.cache/ces-report/`), named by the bundle's size so that another MyST
+/// version gets its own. The cache saves a third of each MyST start.
 fn code_cache_for(myst: &Path) -> Option<PathBuf> {
     let bundle = myst.extension().is_some_and(|extension| extension == "cjs");
     let size = std::fs::metadata(myst).ok()?.len();
-    let home = std::env::var_os("HOME").map(PathBuf::from)?;
     (bundle && on_path("node").is_some())
-        .then(|| home.join(format!(".cache/ces-report/myst-code-cache/mystmd-{size}.bin")))
+        .then(|| cache_folder().map(|cache| cache.join(format!("myst-code-cache/mystmd-{size}.bin"))))
+        .flatten()
 }
 
 /// A program named by an environment variable, which must exist when set.
@@ -102,172 +91,9 @@ fn find_myst() -> Option<PathBuf> {
     candidates.into_iter().find(|path| path.is_file()).or_else(|| on_path("myst"))
 }
 
-fn find_typst() -> Option<PathBuf> {
-    on_path("typst").or_else(|| {
-        let cache = std::env::var_os("HOME")
-            .map(PathBuf::from)?
-            .join(format!(".cache/ces-report/typst-{TYPST_VERSION}/bin/typst"));
-        cache.is_file().then_some(cache)
-    })
-}
-
 fn on_path(program: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path).map(|dir| dir.join(program)).find(|candidate| candidate.is_file())
-}
-
-/// One PDF to build: its small project folder and the file it must produce.
-#[derive(Debug, Clone)]
-pub struct PdfJob {
-    pub project: PathBuf,
-    pub output: PathBuf,
-}
-
-/// A PDF that was built.
-#[derive(Debug, Clone)]
-pub struct BuiltPdf {
-    pub path: PathBuf,
-    pub pages: Option<usize>,
-    pub bytes: u64,
-    pub seconds: f64,
-}
-
-/// The PDF jobs of a book written to `book`: each export's small project and its output,
-/// in project-folder order.
-pub fn pdf_jobs(book: &Path, exports: &[crate::site::project::PdfExport]) -> Vec<PdfJob> {
-    let mut jobs: Vec<PdfJob> = exports
-        .iter()
-        .map(|export| PdfJob {
-            project: book.join(export.project_folder()),
-            output: book.join(&export.output),
-        })
-        .collect();
-    jobs.sort_by(|a, b| a.project.cmp(&b.project));
-    jobs
-}
-
-/// Builds the PDFs `jobs` at a time, reporting each as it finishes. Each PDF carries `dated`
-/// (the as-of date) as its creation date instead of the wall clock, so the same book gives
-/// byte-identical PDFs.
-pub fn build_pdfs(
-    tools: &Toolchain,
-    book: &Path,
-    jobs: &[PdfJob],
-    parallel: usize,
-    dated: NaiveDate,
-) -> Result<Vec<BuiltPdf>> {
-    let book = book.canonicalize()?;
-    let creation = Creation(dated.and_time(chrono::NaiveTime::MIN).and_utc().timestamp());
-    let fonts = book.join(crate::site::layout::FONTS);
-    let packages = book.join(crate::site::layout::TYPST_PACKAGES);
-    let queue = std::sync::Mutex::new(jobs.iter().enumerate());
-    let results = std::sync::Mutex::new(Vec::new());
-    let done = std::sync::atomic::AtomicUsize::new(0);
-    std::thread::scope(|scope| {
-        for _ in 0..parallel.max(1) {
-            scope.spawn(|| loop {
-                if crate::interrupt::requested() {
-                    return;
-                }
-                let Some((index, job)) = queue.lock().expect("queue lock").next() else { return };
-                let result = build_one_pdf(tools, job, &packages, &fonts, creation);
-                let finished = done.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
-                match &result {
-                    Ok(pdf) => crate::say!(
-                        "  [{finished}/{}] {} ({:.1} s)",
-                        jobs.len(),
-                        display_name(&pdf.path),
-                        pdf.seconds
-                    ),
-                    Err(error) => crate::say!(
-                        "  [{finished}/{}] FAILED {}: {error:#}",
-                        jobs.len(),
-                        display_name(&job.output)
-                    ),
-                }
-                results.lock().expect("results lock").push((index, result));
-            });
-        }
-    });
-    crate::interrupt::check()?;
-    let mut results = results.into_inner().expect("results lock");
-    results.sort_by_key(|(index, _)| *index);
-    let (built, failed): (Vec<_>, Vec<_>) = results.into_iter().map(|(_, r)| r).partition(Result::is_ok);
-    if !failed.is_empty() {
-        let messages: Vec<String> =
-            failed.into_iter().filter_map(Result::err).map(|e| format!("{e:#}")).collect();
-        bail!("{} of {} PDFs failed:\n  {}", messages.len(), jobs.len(), messages.join("\n  "));
-    }
-    Ok(built.into_iter().filter_map(Result::ok).collect())
-}
-
-fn display_name(path: &Path) -> String {
-    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().to_string())
-}
-
-/// A PDF's creation date, in seconds since 1970 as Typst reads it from `SOURCE_DATE_EPOCH`.
-#[derive(Debug, Clone, Copy)]
-struct Creation(i64);
-
-fn build_one_pdf(
-    tools: &Toolchain,
-    job: &PdfJob,
-    packages: &Path,
-    fonts: &Path,
-    creation: Creation,
-) -> Result<BuiltPdf> {
-    let started = Instant::now();
-    let since = SystemTime::now();
-    let log_path = job.project.join("_build/render.log");
-    std::fs::create_dir_all(log_path.parent().expect("a log has a folder"))?;
-    let log = std::fs::File::create(&log_path)?;
-    let mut command = tools.myst_command();
-    command
-        .args(["build", "--pdf"])
-        .current_dir(&job.project)
-        .env("PATH", tools.path_with_typst())
-        .env("TYPST_PACKAGE_PATH", packages)
-        .env("TYPST_FONT_PATHS", fonts)
-        .env("TYPST_IGNORE_SYSTEM_FONTS", "true")
-        .env("SOURCE_DATE_EPOCH", creation.0.to_string())
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(log.try_clone()?)
-        .stderr(log);
-    let mut child = crate::interrupt::spawn(&mut command)
-        .with_context(|| format!("cannot run {}", tools.myst.display()))?;
-    match crate::interrupt::wait(&mut child, PDF_TIMEOUT)? {
-        Waited::Exited(_) => {}
-        Waited::Interrupted => {
-            // A PDF the stopped build may have begun to write is not kept.
-            let _ = std::fs::remove_file(&job.output);
-            return Err(crate::interrupt::Interrupted.into());
-        }
-        Waited::TimedOut => {
-            let _ = std::fs::remove_file(&job.output);
-            bail!("stopped after {} s; see {}", PDF_TIMEOUT.as_secs(), log_path.display());
-        }
-    }
-    let fresh =
-        std::fs::metadata(&job.output).and_then(|m| m.modified()).is_ok_and(|modified| modified >= since);
-    if !fresh {
-        let log = std::fs::read_to_string(&log_path).unwrap_or_default();
-        let reason =
-            log.lines().filter(|l| l.contains('⛔') || l.contains("rror")).collect::<Vec<_>>().join("\n    ");
-        bail!(
-            "myst did not write {} (log: {}){}",
-            job.output.display(),
-            log_path.display(),
-            if reason.is_empty() { String::new() } else { format!("\n    {reason}") }
-        );
-    }
-    let bytes = std::fs::read(&job.output)?;
-    Ok(BuiltPdf {
-        path: job.output.clone(),
-        pages: count_pages(&bytes),
-        bytes: bytes.len() as u64,
-        seconds: started.elapsed().as_secs_f64(),
-    })
 }
 
 /// The page count of a PDF from its page tree's `/Count` (Typst writes one, uncompressed);

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::charts::{self, QuarterBar};
-use super::engagement::{contact_views, ContactView, TeamRow, Totals};
+use super::engagement::{contact_views, ContactView, TeamRow};
 use super::layout::{self, BriefPaths};
 use super::overview::{money_amount, score_row, ScoreRow};
 use super::project::PdfExport;
@@ -22,6 +22,7 @@ use crate::figures::status::FindingKind;
 use crate::file_plan::Plan;
 use crate::model::EngagementId;
 use crate::pages::{Renderer, Target};
+use crate::present::format::Totals;
 use crate::present::format::{
     date_range, h_grouped, long_date, month_name, month_range, percent, title_and_body,
 };
@@ -241,7 +242,7 @@ fn page(
             .collect(),
         contacts: contact_views(input, &brief.contacts),
         feedback: brief.feedback.as_ref().map(|score| score_row(String::new(), score)),
-        feedback_scale: format!("{}–{}", input.settings.feedback.lowest, input.settings.feedback.highest),
+        feedback_scale: super::overview::score_scale(&input.settings.feedback),
         totals: Totals::of(&figures.hours),
         delivered: h_grouped(brief.delivered),
         entries: brief.entries,

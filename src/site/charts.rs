@@ -282,7 +282,7 @@ pub fn commitment_chart(
         .fold(0.0, f64::max);
     let top = nice_max(top);
     let mut keys = vec![(labels.committed.clone(), Key::Box(BAR_BLUE))];
-    if rows.iter().any(CommitmentRow::over_capacity) {
+    if rows.iter().any(|row| row.over_capacity) {
         keys.push((labels.committed_over_capacity.clone(), Key::OutlinedBox(ORANGE)));
     }
     keys.push((labels.delivered.clone(), Key::Line(DARK, 3)));
@@ -598,14 +598,8 @@ fn accrued(
         return Vec::new();
     }
     let level = |hours: f64| y0 + height * (hours / bar.available).min(1.0);
-    let mut points = vec![(day(bar.start), y0)];
-    let mut total = 0.0;
-    for (date, hours) in bar.used_by_day.iter().filter(|(date, _)| *date <= until) {
-        let x = day(*date) + 1.0;
-        points.push((x, level(total)));
-        points.push((x, level(*hours)));
-        total = *hours;
-    }
+    let within = bar.used_by_day.iter().filter(|(date, _)| *date <= until);
+    let (mut points, total) = steps(day(bar.start), within, day, level);
     let end = day(until) + 1.0;
     points.push((end, level(total)));
     points.push((end, y0));
@@ -614,15 +608,8 @@ fn accrued(
 
 /// The cumulative line as steps: flat until the day's hours are added at its end.
 fn used_steps(burn: &BurnUp<'_>, day: &dyn Fn(NaiveDate) -> f64) -> Vec<(f64, f64)> {
-    let mut points =
-        vec![(day(burn.start.min(burn.used_by_day.first().map_or(burn.start, |(d, _)| *d))), 0.0)];
-    let mut total = 0.0;
-    for (date, hours) in &burn.used_by_day {
-        let x = day(*date) + 1.0;
-        points.push((x, total));
-        points.push((x, *hours));
-        total = *hours;
-    }
+    let first = burn.start.min(burn.used_by_day.first().map_or(burn.start, |(d, _)| *d));
+    let (mut points, total) = steps(day(first), burn.used_by_day.iter(), day, |hours| hours);
     if burn.as_of >= burn.start {
         points.push((
             day(burn.as_of.min(burn.end.max(burn.used_by_day.last().map_or(burn.end, |(d, _)| *d)))) + 1.0,
@@ -630,6 +617,25 @@ fn used_steps(burn: &BurnUp<'_>, day: &dyn Fn(NaiveDate) -> f64) -> Vec<(f64, f6
         ));
     }
     points
+}
+
+/// A cumulative series as steps from `(x0, y(0))`: flat until each day's end, where it rises
+/// to that day's total; with the last total.
+fn steps<'a>(
+    x0: f64,
+    series: impl Iterator<Item = &'a (NaiveDate, f64)>,
+    day: &dyn Fn(NaiveDate) -> f64,
+    y: impl Fn(f64) -> f64,
+) -> (Vec<(f64, f64)>, f64) {
+    let mut points = vec![(x0, y(0.0))];
+    let mut total = 0.0;
+    for (date, hours) in series {
+        let x = day(*date) + 1.0;
+        points.push((x, y(total)));
+        points.push((x, y(*hours)));
+        total = *hours;
+    }
+    (points, total)
 }
 
 /// One horizontal bar of the dashboard's usage chart.

@@ -8,7 +8,7 @@ use super::BookInput;
 use crate::figures::month::CommunityMonth;
 use crate::file_plan::Plan;
 use crate::hours::Hours;
-use crate::present::codes::state_word;
+use crate::present::codes::state_code;
 use crate::present::format::round;
 
 fn csv_bytes(header: &[String], rows: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>> {
@@ -103,7 +103,7 @@ pub fn engagement(input: &BookInput<'_>, community: &CommunityMonth, paths: &Com
             hours(figures.hours.overrun),
             hours(figures.hours.outside),
             number(figures.usage_percent, 1),
-            state_word(figures.state).to_string(),
+            state_code(figures.state).to_string(),
         ]
     });
     files.add(paths.allocations_table(), csv_bytes(&labels.allocations, rows)?);

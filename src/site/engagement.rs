@@ -14,7 +14,6 @@ use super::slug::slugify;
 use super::views::{allocation_view, AllocationView, FigureView, StatusView};
 use super::BookInput;
 use crate::calendar::Month;
-use crate::figures::allocations::HoursTotals;
 use crate::figures::allowance::{AllocationWork, Allowance, EngagementWork, MonthDelivery};
 use crate::figures::month::{BurnUp, CommunityMonth, EarlierAllocations, TeamHours, TimelineRow};
 use crate::figures::status::Reason;
@@ -23,7 +22,8 @@ use crate::hours::Hours;
 use crate::load::contacts::Role;
 use crate::model::{ActivityId, AllocationId, ContactId, Engagement, ProjectId};
 use crate::present::format::{
-    date_range, h_grouped, long_date, month_name, month_range, short_name, title_and_body,
+    date_range, h_grouped, h_grouped_or_blank, long_date, month_name, month_range, short_name,
+    title_and_body, Moment, Totals,
 };
 use crate::present::phrases::fill;
 use crate::present::FigureFacts;
@@ -46,7 +46,7 @@ pub struct EngagementPage {
     pub month: String,
     pub as_of: String,
     /// When the data was pulled from Airtable, when a pull says so (the site page says it).
-    pub pulled_at: Option<String>,
+    pub pulled_at: Option<Moment>,
     /// What the community is asked to act on, in its words: its report and email say these,
     /// never an internal status.
     pub asks: Vec<String>,
@@ -158,35 +158,6 @@ pub struct ContactView {
     pub email: String,
 }
 
-/// Hours in all, every one of them: each reader sees the same names, and `available = used −
-/// overrun + left_now + not_started + expired`. Overrun and outside are empty when zero.
-#[derive(Debug, Clone, Serialize)]
-pub struct Totals {
-    pub available: String,
-    pub used: String,
-    pub left_now: String,
-    pub not_started: String,
-    pub expired: String,
-    pub overrun: String,
-    /// Hours delivered outside the allocations' windows: they draw on none.
-    pub outside: String,
-}
-
-impl Totals {
-    pub fn of(hours: &HoursTotals) -> Totals {
-        let unless_zero = |value: Hours| if value.is_zero() { String::new() } else { h_grouped(value) };
-        Totals {
-            available: h_grouped(hours.available),
-            used: h_grouped(hours.used),
-            left_now: h_grouped(hours.left_now),
-            not_started: h_grouped(hours.not_started),
-            expired: h_grouped(hours.expired),
-            overrun: unless_zero(hours.overrun),
-            outside: unless_zero(hours.outside),
-        }
-    }
-}
-
 #[derive(Debug, Clone, Serialize)]
 pub struct ProjectView {
     pub title: String,
@@ -248,7 +219,7 @@ fn activity_view(input: &BookInput<'_>, id: ActivityId, hours: Hours) -> Activit
     let dates = if activity.end == activity.start {
         activity.start.to_string()
     } else {
-        format!("{} to {}", activity.start, activity.end)
+        input.phrases.days(&activity.start.to_string(), &activity.end.to_string())
     };
     ActivityView {
         dates,
@@ -258,12 +229,6 @@ fn activity_view(input: &BookInput<'_>, id: ActivityId, hours: Hours) -> Activit
         description: activity.description().to_string(),
         public: activity.community_description().to_string(),
     }
-}
-
-/// An activity with the hours it counts as of the date.
-fn counted_view(input: &BookInput<'_>, id: ActivityId) -> ActivityView {
-    let hours = input.dataset.activities[id].hours_as_of(input.as_of, &input.figures.calendar);
-    activity_view(input, id, hours)
 }
 
 /// Contacts with the roles a page may name (never Billing: the model left it out).
@@ -284,15 +249,6 @@ pub(super) fn contact_views(input: &BookInput<'_>, contacts: &[(ContactId, Vec<R
             }
         })
         .collect()
-}
-
-/// `a`, `a and b`, `a, b and c`.
-fn and_list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [only] => only.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
 }
 
 fn allowance_lines(input: &BookInput<'_>, allowance: &Allowance) -> (Vec<HoursLine>, Vec<HoursLine>) {
@@ -330,7 +286,7 @@ fn month_view(input: &BookInput<'_>, community: &CommunityMonth) -> MonthView {
         hours: h_grouped(month.hours),
         previous: h_grouped(month.previous),
         previous_label: previous.first_day().format("%B").to_string(),
-        members: and_list(&members),
+        members: input.phrases.list(&members),
         topics: month.topics.clone(),
         listed: true,
         listed_in_report: community.month_listed_in_report,
@@ -357,11 +313,11 @@ fn earlier_allocations(earlier: &EarlierAllocations) -> EarlierAllocationsView {
 }
 
 /// `1 January 2026 – 31 December 2027`, `from 1 January 2026`, or empty with no dates.
-fn engagement_dates(record: &Engagement) -> String {
+fn engagement_dates(input: &BookInput<'_>, record: &Engagement) -> String {
     match (record.start, record.end) {
         (Some(start), Some(end)) => date_range(start, end),
-        (Some(start), None) => format!("from {}", long_date(start)),
-        (None, Some(end)) => format!("until {}", long_date(end)),
+        (Some(start), None) => input.phrases.from_date(&long_date(start)),
+        (None, Some(end)) => input.phrases.until_date(&long_date(end)),
         (None, None) => String::new(),
     }
 }
@@ -381,7 +337,7 @@ fn earlier_engagement(input: &BookInput<'_>, work: &EngagementWork) -> EarlierEn
     EarlierEngagementView {
         name: record.name.clone(),
         title: engagement_title(record),
-        period: engagement_dates(record),
+        period: engagement_dates(input, record),
         totals: Totals::of(&input.figures.engagements[work.engagement].hours),
         entries: work.entries,
         topics: work.topics.clone(),
@@ -416,17 +372,17 @@ pub fn page(
         name: record.name.clone(),
         community: record.community.clone(),
         engagement_title: engagement_title(record),
-        period: engagement_dates(record),
+        period: engagement_dates(input, record),
         month: month_name(month),
         as_of: long_date(input.as_of),
-        pulled_at: input.pulled_at.clone(),
+        pulled_at: input.pulled_at.map(Moment::of),
         asks: asks(input, &community.asks)?,
         reported: community.reported,
         status: StatusView::new(input, &input.figures.engagements[id].status)?,
         usable,
         ended: community.ended.map(long_date),
         coming,
-        providers: and_list(&community.allowance.providers),
+        providers: input.phrases.list(&community.allowance.providers),
         this_month: month_view(input, community),
         timeline_chart: charts.timeline,
         allocations: community
@@ -452,7 +408,12 @@ pub fn page(
             .iter()
             .map(|(activity, hours)| activity_view(input, *activity, *hours))
             .collect(),
-        recent_activities: community.recent.listed.iter().map(|a| counted_view(input, *a)).collect(),
+        recent_activities: community
+            .recent
+            .listed
+            .iter()
+            .map(|(id, hours)| activity_view(input, *id, *hours))
+            .collect(),
         recent_total: community.recent.total,
         recent_period: month_range(community.recent.from, community.recent.to),
         activity_count: community.activities.len(),
@@ -488,12 +449,12 @@ fn team_view(input: &BookInput<'_>, team: &TeamHours, chart: Option<FigureView>)
                 hours: h_grouped(*hours),
             })
             .collect(),
-        total: h_grouped(team.totals.iter().map(|(_, hours)| *hours).sum()),
+        total: h_grouped(team.in_all),
         chart_period: match (team.months.first(), team.months.last()) {
             (Some(first), Some(last)) => month_range(*first, *last),
             _ => String::new(),
         },
-        before_chart: if team.before_chart.is_zero() { String::new() } else { h_grouped(team.before_chart) },
+        before_chart: h_grouped_or_blank(team.before_chart),
         chart,
     }
 }
@@ -582,11 +543,7 @@ fn timeline_chart(
         months_over: timeline.earlier,
         overrun: timeline.rows.iter().any(|row| !row.overruns.is_empty()),
         end: long_date(input.as_of),
-        left_out: if community.hours.outside.is_zero() {
-            String::new()
-        } else {
-            h_grouped(community.hours.outside)
-        },
+        left_out: h_grouped_or_blank(community.hours.outside),
         ..FigureFacts::default()
     };
     let figure = FigureView::new(path.clone(), input.phrases.figure(&facts)?);
@@ -649,7 +606,7 @@ fn team_chart(
         first_month: month_name(*first),
         last_month: month_name(*last),
         members: names.join(", "),
-        left_out: if team.before_chart.is_zero() { String::new() } else { h_grouped(team.before_chart) },
+        left_out: h_grouped_or_blank(team.before_chart),
         ..FigureFacts::default()
     };
     let figure = FigureView::new(path.clone(), input.phrases.figure(&facts)?);

@@ -54,9 +54,8 @@ pub struct BookInput<'a> {
     /// What changed since the last meeting, when the book shows it (set after
     /// [`BookInput::new`]).
     pub meeting: Option<MeetingChanges<'a>>,
-    /// When the data was pulled from Airtable (`pull.json`), as the dashboard states it; `None`
-    /// for a hand export.
-    pub pulled_at: Option<String>,
+    /// When the data was pulled from Airtable (`pull.json`); `None` for a hand export.
+    pub pulled_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Where each engagement's files go.
     pub communities: Communities,
     /// What the book is made from.
@@ -80,6 +79,15 @@ pub struct Provenance {
     pub known_at: Option<NaiveDate>,
     /// Each input file and its SHA-256.
     pub inputs: Vec<InputFile>,
+    /// The Typst the PDFs are made with, as the tool pins it.
+    pub typst: TypstVersion,
+}
+
+/// A Typst version and the package that brings it (`typst==0.15.2`, from PyPI).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TypstVersion {
+    pub version: &'static str,
+    pub package: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -124,13 +132,19 @@ impl WrittenProvenance {
 }
 
 impl Provenance {
-    pub fn new(as_of: NaiveDate, known_at: Option<NaiveDate>, inputs: Vec<(String, String)>) -> Provenance {
+    pub fn new(
+        as_of: NaiveDate,
+        known_at: Option<NaiveDate>,
+        inputs: Vec<(String, String)>,
+        typst: TypstVersion,
+    ) -> Provenance {
         Provenance {
             tool: env!("CARGO_PKG_NAME"),
             version: env!("CARGO_PKG_VERSION"),
             as_of,
             known_at,
             inputs: inputs.into_iter().map(|(file, sha256)| InputFile { file, sha256 }).collect(),
+            typst,
         }
     }
 }

@@ -5,7 +5,6 @@ use anyhow::Result;
 use serde::Serialize;
 
 use super::charts::{self, UsageBar};
-use super::engagement::Totals;
 use super::layout;
 use super::views::{
     allocation_view, engagement_row, AllocationView, EngagementRowView, FigureView, StatusView,
@@ -21,6 +20,7 @@ use crate::hours::Hours;
 use crate::model::CommunityId;
 use crate::present::changes::{ChangesInput, ChangesView};
 use crate::present::format::{h_grouped, hours, hours_grouped, long_date, money, month_name, percent};
+use crate::present::format::{Moment, Totals};
 use crate::present::logging;
 use crate::present::FigureFacts;
 
@@ -205,7 +205,7 @@ pub struct Overview {
     /// What changed since the last meeting, when the book shows it.
     pub changes: Option<ChangesView>,
     /// When the data was pulled from Airtable, when a pull says so.
-    pub pulled_at: Option<String>,
+    pub pulled_at: Option<Moment>,
     /// `31 October 2026`: the as-of date as people write it, on every page.
     pub as_of_long: String,
     /// The feedback form read back; `None` without `feedback.csv`.
@@ -230,9 +230,22 @@ pub struct ScoreRow {
     pub responses: usize,
     /// `3.8`, or empty without a response.
     pub mean: String,
-    /// `4 of 10 (40%)`, or empty when no wrap-up was due.
-    pub answered: String,
+    /// The wrap-ups answered of those due; `None` when none was due.
+    pub answered: Option<Answered>,
     pub comments: Vec<String>,
+}
+
+/// Wrap-ups answered, of those due, and the share as a percentage (`40%`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Answered {
+    pub answered: usize,
+    pub due: usize,
+    pub percent: String,
+}
+
+/// The feedback form's scale as a page states it: `1–5`.
+pub(super) fn score_scale(scale: &crate::settings::FeedbackScale) -> String {
+    format!("{}–{}", scale.lowest, scale.highest)
 }
 
 pub(super) fn score_row(name: String, score: &Score) -> ScoreRow {
@@ -240,10 +253,11 @@ pub(super) fn score_row(name: String, score: &Score) -> ScoreRow {
         name,
         responses: score.responses,
         mean: score.mean.map(|mean| format!("{mean:.1}")).unwrap_or_default(),
-        answered: score
-            .rate
-            .map(|rate| format!("{} of {} ({})", score.answered, score.due, percent(rate * 100.0)))
-            .unwrap_or_default(),
+        answered: score.rate.map(|rate| Answered {
+            answered: score.answered,
+            due: score.due,
+            percent: percent(rate * 100.0),
+        }),
         comments: score
             .comments
             .iter()
@@ -268,7 +282,7 @@ fn satisfaction_view(input: &BookInput<'_>) -> Option<SatisfactionView> {
             .map(|(id, score)| score_row(input.figures.communities[*id].name.clone(), score))
             .collect(),
         providers: found.by_provider.iter().map(|(name, score)| score_row(name.clone(), score)).collect(),
-        scale: format!("{}–{}", scale.lowest, scale.highest),
+        scale: score_scale(scale),
     })
 }
 
@@ -307,10 +321,6 @@ pub struct EngagementRevenueView {
     pub below_cost: bool,
 }
 
-/// Months of the commitment table in the monthly report: a year back, six months ahead.
-const REPORT_MONTHS_BEFORE: usize = 11;
-const REPORT_MONTHS_AFTER: usize = 6;
-
 pub fn overview(input: &BookInput<'_>, charts: OverviewCharts, reports: Vec<ReportLink>) -> Result<Overview> {
     let figures = input.figures;
     let report = input.report;
@@ -322,12 +332,7 @@ pub fn overview(input: &BookInput<'_>, charts: OverviewCharts, reports: Vec<Repo
     let (engagements, ended) = (rows(&report.live)?, rows(&report.ended)?);
     let month_rows = month_table(input)?;
     let commitment: Vec<CommitmentView> = figures.commitment.iter().map(commitment_view).collect();
-    let current = Month::of(input.as_of);
-    let position =
-        figures.commitment.iter().position(|row| row.month >= current).unwrap_or(figures.commitment.len());
-    let recent = commitment[position.saturating_sub(REPORT_MONTHS_BEFORE)
-        ..(position + REPORT_MONTHS_AFTER + 1).min(commitment.len())]
-        .to_vec();
+    let recent = commitment[report.commitment_shown.clone()].to_vec();
     Ok(Overview {
         organisation: input.settings.organisation.clone(),
         as_of: input.as_of.to_string(),
@@ -394,7 +399,7 @@ pub fn overview(input: &BookInput<'_>, charts: OverviewCharts, reports: Vec<Repo
                 })
             })
             .transpose()?,
-        pulled_at: input.pulled_at.clone(),
+        pulled_at: input.pulled_at.map(Moment::of),
         as_of_long: long_date(input.as_of),
         satisfaction: satisfaction_view(input),
     })
@@ -434,7 +439,7 @@ fn renewals_view(input: &BookInput<'_>) -> Vec<RenewalView> {
                 engagement: engagement.name.clone(),
                 end: long_date(renewal.end),
                 days_left: renewal.days_left,
-                lapsed: renewal.days_left < 0,
+                lapsed: renewal.lapsed,
                 value: engagement.contract_value.map(|cents| money_amount(cents as f64 / 100.0)),
                 left_now: h_grouped(renewal.left_now),
                 last_activity: renewal.last_activity.map(long_date),
@@ -471,11 +476,7 @@ fn revenue_view(input: &BookInput<'_>) -> Option<RevenueView> {
             committed_ratio: ratio(m.committed_ratio),
         })
         .collect();
-    let current = input.report.month;
-    let position = figures.months.iter().position(|m| m.month >= current).unwrap_or(figures.months.len());
-    let recent_months = months[position.saturating_sub(REPORT_MONTHS_BEFORE)
-        ..(position + REPORT_MONTHS_AFTER + 1).min(months.len())]
-        .to_vec();
+    let recent_months = months[input.report.revenue_months_shown.clone()].to_vec();
     let per_hour_text = |v: Option<f64>| v.map_or("–".to_string(), money_amount);
     let community_name = |id: crate::model::EngagementId| dataset.engagements[id].community.clone();
     Some(RevenueView {
@@ -540,7 +541,7 @@ fn month_table(input: &BookInput<'_>) -> Result<(Vec<MonthRow>, MonthRow)> {
         page: String::new(),
         status: None,
         delivered: h_grouped(totals.delivered),
-        change: signed(totals.delivered - totals.previous),
+        change: signed(totals.change),
         hours: Totals::of(&totals.hours),
         forecast: Some((hours(totals.forecast), h_grouped(totals.forecast_available))),
         amount: totals.cost.map(money_amount).unwrap_or_default(),
@@ -556,7 +557,7 @@ fn month_row(input: &BookInput<'_>, community: &CommunityMonth) -> Result<MonthR
         page: input.communities[engagement].page.clone(),
         status: Some(StatusView::new(input, &input.figures.engagements[engagement].status)?),
         delivered: h_grouped(delivered.hours),
-        change: signed(delivered.hours - delivered.previous),
+        change: signed(delivered.change),
         hours: Totals::of(&community.hours),
         forecast: community.forecast.map(|forecast| (hours(forecast.hours), h_grouped(forecast.available))),
         amount: money_amount(community.month_cost),
@@ -580,7 +581,7 @@ fn signed(change: Hours) -> String {
 fn headline(input: &BookInput<'_>) -> Headline {
     let figures = input.figures;
     let month = Month::of(input.as_of);
-    let row = figures.commitment.iter().find(|row| row.month == month);
+    let row = input.report.commitment_now.as_ref();
     let count = &figures.headcount;
     Headline {
         month: month_name(month),
@@ -655,11 +656,11 @@ pub fn charts(input: &BookInput<'_>) -> Result<(Plan, OverviewCharts)> {
         .live
         .iter()
         .map(|id| {
-            let hours = &input.report.communities[*id].hours;
+            let community = &input.report.communities[*id];
             UsageBar {
                 label: &input.figures.communities[*id].name,
-                used: hours.used.as_f64(),
-                available: (hours.available - hours.not_started).as_f64(),
+                used: community.hours.used.as_f64(),
+                available: community.started.as_f64(),
             }
         })
         .collect();

@@ -5,12 +5,12 @@
 use anyhow::Result;
 use serde::Serialize;
 
-use super::engagement::Totals;
 use super::BookInput;
 use crate::figures::allocations::State;
 use crate::figures::status::{EngagementStatus, Status};
 use crate::model::{AllocationId, EngagementId};
-use crate::present::codes::{state_word, status_slug};
+use crate::present::codes::status_slug;
+use crate::present::format::Totals;
 use crate::present::format::{date_range, h_grouped, long_date, percent, usage_bar};
 use crate::present::FigureTexts;
 
@@ -127,7 +127,7 @@ pub struct AllocationView {
     pub overrun_hours: Option<String>,
     pub usage_percent: String,
     pub bar: String,
-    pub state: &'static str,
+    pub state: String,
     pub provider: Option<String>,
 }
 
@@ -157,7 +157,7 @@ pub fn allocation_view(input: &BookInput<'_>, id: AllocationId) -> AllocationVie
         overrun_hours: (!figures.hours.overrun.is_zero()).then(|| h_grouped(figures.hours.overrun)),
         usage_percent: percent(figures.usage_percent),
         bar: usage_bar(figures.hours.used, figures.hours.available),
-        state: state_word(figures.state),
+        state: input.phrases.state_label(figures.state).to_string(),
         provider: allocation.provider.clone(),
     }
 }

@@ -7,14 +7,15 @@ use serde::Serialize;
 
 use crate::figures::changes::Changes;
 use crate::figures::findings::Finding;
-use crate::figures::status::{Reason, Status};
+use crate::figures::status::Status;
 use crate::hours::Hours;
 use crate::model::{AllocationId, Dataset, EngagementId};
-use crate::present::changes::{edit_word, table_file, ChangesInput, ChangesView};
-use crate::present::codes::{reason_code, subject_code};
+use crate::present::changes::{table_file, ChangesInput, ChangesView};
+use crate::present::codes::{edit_code, subject_code};
 use crate::present::terminal::CHANGES;
 use crate::present::{Phrases, Terminal};
 use crate::settings::Settings;
+use crate::summary::json::{reasons, ReasonJson};
 
 #[derive(Serialize)]
 struct TextView<'a> {
@@ -60,12 +61,6 @@ struct Headline {
     resolved_findings: usize,
     hours_logged: Hours,
     starting_without_provider: usize,
-}
-
-#[derive(Serialize)]
-struct ReasonJson {
-    code: &'static str,
-    text: String,
 }
 
 #[derive(Serialize)]
@@ -140,10 +135,6 @@ struct EditJson<'a> {
     line: u64,
     row: &'a str,
     kind: &'static str,
-}
-
-fn reasons(phrases: &Phrases, dataset: &Dataset, list: &[Reason]) -> Result<Vec<ReasonJson>> {
-    list.iter().map(|r| Ok(ReasonJson { code: reason_code(r), text: phrases.reason(dataset, r)? })).collect()
 }
 
 fn finding_list<'a>(
@@ -224,8 +215,8 @@ pub(crate) fn json<'a>(input: &ChangesInput<'a>) -> Result<ChangesJson<'a>> {
                     community: &engagement.community,
                     before: change.before,
                     after: change.after,
-                    appeared: reasons(phrases, now, &change.appeared)?,
-                    went: reasons(phrases, before, &change.went)?,
+                    appeared: reasons(now, phrases, &change.appeared)?,
+                    went: reasons(before, phrases, &change.went)?,
                 })
             })
             .collect::<Result<_>>()?,
@@ -272,7 +263,7 @@ pub(crate) fn json<'a>(input: &ChangesInput<'a>) -> Result<ChangesJson<'a>> {
                     file: table_file(edit.table),
                     line: edit.line,
                     row: &edit.row,
-                    kind: edit_word(edit.kind),
+                    kind: edit_code(edit.kind),
                 })
                 .collect()
         }),

@@ -189,7 +189,7 @@ pub(crate) struct OutsideJson<'a> {
     pub(crate) end: NaiveDate,
 }
 
-fn reasons(dataset: &Dataset, phrases: &Phrases, reasons: &[Reason]) -> Result<Vec<ReasonJson>> {
+pub(crate) fn reasons(dataset: &Dataset, phrases: &Phrases, reasons: &[Reason]) -> Result<Vec<ReasonJson>> {
     reasons
         .iter()
         .map(|reason| Ok(ReasonJson { code: reason_code(reason), text: phrases.reason(dataset, reason)? }))

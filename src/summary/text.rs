@@ -8,10 +8,8 @@ use serde::Serialize;
 use crate::diagnostics::Diagnostics;
 use crate::figures::what_if::WhatIf;
 use crate::figures::Figures;
-use crate::hours::Hours;
 use crate::model::{AllocationId, Dataset, EngagementId};
-use crate::present::codes::state_word;
-use crate::present::format::{h, h_grouped, percent, usage_bar};
+use crate::present::format::{h, h_grouped, h_grouped_or_blank, percent, usage_bar};
 use crate::present::logging;
 use crate::present::terminal::{SUMMARY, WHAT_IF};
 use crate::present::{Phrases, Terminal};
@@ -77,7 +75,7 @@ struct AllocationLine<'a> {
     overrun: String,
     /// Empty when none were logged outside its window.
     outside: String,
-    state: &'static str,
+    state: String,
     name: &'a str,
 }
 
@@ -103,15 +101,6 @@ struct LateLine<'a> {
     member: &'a str,
     end: String,
     line: u32,
-}
-
-/// Empty for no hours, else the hours grouped.
-fn unless_zero(hours: Hours) -> String {
-    if hours.is_zero() {
-        String::new()
-    } else {
-        h_grouped(hours)
-    }
 }
 
 pub(crate) fn render(
@@ -192,23 +181,28 @@ fn engagement_lines<'a>(
         available: h_grouped(totals.hours.available),
         used: h_grouped(totals.hours.used),
         left_now: h_grouped(totals.hours.left_now),
-        not_started: unless_zero(totals.hours.not_started),
-        expired: unless_zero(totals.hours.expired),
-        overrun: unless_zero(totals.hours.overrun),
-        outside: unless_zero(totals.hours.outside),
+        not_started: h_grouped_or_blank(totals.hours.not_started),
+        expired: h_grouped_or_blank(totals.hours.expired),
+        overrun: h_grouped_or_blank(totals.hours.overrun),
+        outside: h_grouped_or_blank(totals.hours.outside),
         reasons: phrases.reasons(dataset, &totals.status.reasons)?,
         history: phrases.reasons(dataset, &totals.status.history)?,
         outside_window: totals.outside_window.iter().map(|id| dataset.activities[*id].line).collect(),
         allocations: totals
             .listed
             .iter()
-            .map(|allocation| allocation_line(dataset, figures, *allocation))
+            .map(|allocation| allocation_line(dataset, figures, phrases, *allocation))
             .collect(),
         hidden: totals.unlisted,
     })
 }
 
-fn allocation_line<'a>(dataset: &'a Dataset, figures: &Figures, id: AllocationId) -> AllocationLine<'a> {
+fn allocation_line<'a>(
+    dataset: &'a Dataset,
+    figures: &Figures,
+    phrases: &Phrases,
+    id: AllocationId,
+) -> AllocationLine<'a> {
     let totals = &figures.allocations[id];
     AllocationLine {
         bar: usage_bar(totals.hours.used, totals.hours.available),
@@ -216,11 +210,11 @@ fn allocation_line<'a>(dataset: &'a Dataset, figures: &Figures, id: AllocationId
         used: h_grouped(totals.hours.used),
         available: h_grouped(totals.hours.available),
         left_now: h_grouped(totals.hours.left_now),
-        not_started: unless_zero(totals.hours.not_started),
-        expired: unless_zero(totals.hours.expired),
-        overrun: unless_zero(totals.hours.overrun),
-        outside: unless_zero(totals.hours.outside),
-        state: state_word(totals.state),
+        not_started: h_grouped_or_blank(totals.hours.not_started),
+        expired: h_grouped_or_blank(totals.hours.expired),
+        overrun: h_grouped_or_blank(totals.hours.overrun),
+        outside: h_grouped_or_blank(totals.hours.outside),
+        state: phrases.state_label(totals.state).to_string(),
         name: &dataset.allocations[id].name,
     }
 }

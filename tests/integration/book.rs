@@ -290,12 +290,14 @@ fn communities_named_like_outputs_or_each_other_each_get_their_own_pdf() {
         let slug = pdf.trim_start_matches("exports/communities/").trim_end_matches("-2026-10.pdf");
         let project = out.join("pdf/communities").join(slug);
         let config = std::fs::read_to_string(project.join("myst.yml")).unwrap();
-        assert!(config.contains(&format!("output: \"../../../{pdf}\"")), "{config}");
+        let community = entry["community"].as_str().unwrap();
+        assert!(config.contains(&format!("community: \"{community}\"")), "{config}");
+        assert!(config.contains(&format!("output: {}\n", ces_report::render::TYPST_SOURCE)), "{config}");
         let page = std::fs::read_to_string(project.join("report.md")).unwrap();
         assert!(literal_text(&page).contains(&email), "{slug}'s PDF page is not about E{index}");
     }
     let aggregated_config = std::fs::read_to_string(out.join("pdf/monthly-report/myst.yml")).unwrap();
-    assert!(aggregated_config.contains(&format!("output: \"../../{aggregated}\"")));
+    assert!(aggregated_config.contains("id: \"monthly-report\""), "{aggregated_config}");
     // Stable: the same names get the same files on every run.
     let again = folder.join("again");
     assert!(build(&data, &again, &["--month", "2026-10"]).status.success());
@@ -362,4 +364,32 @@ fn the_site_lists_the_latest_hundred_entries_of_the_months_before() {
     let listed = site.lines().filter(|line| line.starts_with("| 2026\\-09")).count();
     assert_eq!(listed, 100);
     assert!(site.contains("All 107 entries are in the [activity record (CSV)]"), "{site}");
+}
+
+/// A folder written by `pull` says when: every page states the as-of date and the pull's day
+/// and UTC time, in the same words.
+#[test]
+fn every_page_states_when_the_data_was_pulled() {
+    let data = temp_folder("pulled-data");
+    for entry in std::fs::read_dir(root().join("sample-data")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, data.join(path.file_name().unwrap())).unwrap();
+    }
+    std::fs::write(data.join("pull.json"), r#"{"pulled_at": "2026-11-01T06:05:09Z"}"#).unwrap();
+    let out = data.join("book");
+    let output = build(&data, &out, &["--month", "2026-10"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let line =
+        "Figures as of **31 October 2026**, from the Airtable data pulled on 1 November 2026 at 06:05 UTC.";
+    for page in [
+        "index.md",
+        "monthly-report.md",
+        "since-last-meeting.md",
+        "capacity.md",
+        "data-warnings.md",
+        "engagements/northwind-atmospheric-consortium.md",
+    ] {
+        let text = literal_text(&std::fs::read_to_string(out.join(page)).unwrap());
+        assert!(text.contains(line), "{page} lacks {line:?}");
+    }
 }

@@ -373,15 +373,18 @@ fn every_output_states_each_communitys_hours_under_the_same_names() {
             .map(|(_, draft)| draft);
         let body = email.unwrap_or_else(|| panic!("{name}: no usage email"))["body"].as_str().unwrap();
         let body = one_line(body);
-        let plain = |value: f64| ces_report::present::format::hours(value);
-        let mut line = format!("In all, since your agreement began: {}", hours.sentence(plain));
+        // With thousands grouped, as in the PDF.
+        let mut line = format!("In all, since your agreement began: {}", hours.sentence(hours_grouped));
         line += &format!(
             ", {} h not started yet, {} h expired unused.",
-            plain(hours.not_started),
-            plain(hours.expired)
+            hours_grouped(hours.not_started),
+            hours_grouped(hours.expired)
         );
         if hours.outside > 0.0 {
-            line += &format!(" We also worked {} h outside your allocations' dates", plain(hours.outside));
+            line += &format!(
+                " We also worked {} h outside your allocations' dates",
+                hours_grouped(hours.outside)
+            );
         }
         assert!(body.contains(&line), "{name}: the email lacks {line:?}: {body}");
         for status in INTERNAL_STATUSES {

@@ -135,6 +135,8 @@ fn files_of_ones_own_in_exports_and_build_folders_stay_and_the_tools_own_go() {
         "_build/site/content/index.json",
         "_build/temp/x.typ",
         "_build/fonts/DejaVuSans.ttf",
+        "_build/pdfs/typst.log",
+        "pdf/monthly-report/_build/typst/report.typ",
         "pdf/monthly-report/_build/render.log",
         "pdf/communities/tidewater-ocean-lab/_build/logs/myst.log",
     ];

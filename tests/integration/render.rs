@@ -63,6 +63,21 @@ fn sample_pdfs_show_each_engagements_own_figures() {
     }
 }
 
+/// Rendering the sample again, into another folder, gives byte-identical PDFs: each is dated
+/// with the as-of date, and Typst is given paths inside the book only.
+#[test]
+fn the_sample_rendered_again_elsewhere_gives_byte_identical_pdfs() {
+    let (out, _) = rendered_sample();
+    let again = temp_folder("rendered-again").join("book");
+    render(&root().join("sample-data"), &again);
+    let first = pdfs(out);
+    assert_eq!(first.len(), 10);
+    for pdf in first {
+        let twin = again.join(pdf.strip_prefix(out).unwrap());
+        assert!(std::fs::read(&pdf).unwrap() == std::fs::read(&twin).unwrap(), "{} differs", twin.display());
+    }
+}
+
 #[test]
 fn hostile_text_stays_literal_in_the_pdf() {
     let folder = temp_folder("render-hostile");
@@ -110,12 +125,13 @@ fn a_missing_typst_is_reported_with_the_fix_before_anything_is_written() {
         .env("PATH", "/usr/bin:/bin")
         .env("HOME", &folder)
         .env_remove("CES_TYPST")
+        .env_remove("CES_CACHE")
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(
         String::from_utf8_lossy(&output.stderr),
-        "error: cannot find `typst`: run scripts/setup, or `cargo install typst-cli --locked --version 0.15.1`, or set CES_TYPST to its path\n"
+        "error: cannot find Typst: run scripts/setup (it installs the `typst` package 0.15.2 from PyPI), or install it with `python3 -m pip install --target DIR typst==0.15.2` and set CES_TYPST to DIR\n"
     );
     assert!(!out.exists(), "nothing is written when the toolchain is missing");
     let bogus = Command::new(env!("CARGO_BIN_EXE_ces-report"))
@@ -126,6 +142,20 @@ fn a_missing_typst_is_reported_with_the_fix_before_anything_is_written() {
         .unwrap();
     assert_eq!(bogus.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bogus.stderr).contains("CES_MYST is set to"));
+    let empty = folder.join("no-typst-here");
+    std::fs::create_dir_all(&empty).unwrap();
+    let elsewhere = Command::new(env!("CARGO_BIN_EXE_ces-report"))
+        .args(["render", "sample-data", "--out", out.to_str().unwrap()])
+        .current_dir(root())
+        .env("CES_TYPST", &empty)
+        .output()
+        .unwrap();
+    assert_eq!(elsewhere.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&elsewhere.stderr),
+        format!("error: CES_TYPST is set to {}, which holds no `typst` package (install it there with `python3 -m pip install --target DIR typst==0.15.2`)\n", empty.display())
+    );
+    assert!(!out.exists());
 }
 
 /// Control characters and bidi overrides, as a careless paste or a hostile cell brings them.

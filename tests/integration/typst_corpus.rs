@@ -100,7 +100,7 @@ fn every_punctuation_sequence_round_trips_through_typst() {
         std::fs::create_dir_all(&project).unwrap();
         std::fs::write(
             project.join("myst.yml"),
-            format!("version: 1\nproject:\n  title: Corpus\n  exports:\n    - id: corpus\n      format: typst\n      template: ../../_templates/pdf\n      output: ../../exports/corpus-{half}.pdf\n      articles: [report.md]\n"),
+            format!("version: 1\nproject:\n  title: Corpus\n  exports:\n    - id: corpus\n      format: typst\n      template: ../../_templates/pdf\n      output: {}\n      articles: [report.md]\n", ces_report::render::TYPST_SOURCE),
         )
         .unwrap();
         let offset = half * strings.len().div_ceil(2);
