@@ -8,8 +8,9 @@ It reads the engagements, projects, allocations and activities exports, links ac
 allocations, allocations to projects and projects to engagements by name, and computes as of
 AS_OF (YYYY-MM-DD) each engagement's hours available, used, left now, not started, expired and
 overrun, with each allocation's hours as `summary` counts them (an activity counts once it has
-started; one logged over a range counts its share of the range's weekdays). Dates are read
-with their export format given, so pandas does not guess. The output is JSON: one object per
+started; one logged over a range counts its share of the range's weekdays, and only the days
+inside its allocation's window draw on it). Dates are read with their export format given, so
+pandas does not guess. The output is JSON: one object per
 engagement, in file order, so its numbers can be compared with `summary --format json`.
 
 Only what the aggregation needs is done: no checks of the cells, no warnings, no status.
@@ -53,22 +54,37 @@ def main():
     activities["end"] = pd.to_datetime(end.where(end != ""), format="%m/%d/%Y").fillna(activities["start"])
     activities["created"] = pd.to_datetime(activities["Created"], format="%m/%d/%Y %I:%M%p")
 
-    # The as-of rule: nothing before the start, all once ended, else the share of weekdays.
-    counted = activities[activities["start"] <= as_of].copy()
-    start = counted["start"].values.astype("datetime64[D]")
-    last = counted["end"].values.astype("datetime64[D]")
-    cut = np.minimum(last, np.datetime64(as_of.date()))
-    total = np.busday_count(start, last + 1)
-    elapsed = np.busday_count(start, cut + 1)
-    days_total = (last - start).astype(int) + 1
-    days_elapsed = (cut - start).astype(int) + 1
-    share = np.where(total > 0, elapsed / np.maximum(total, 1), days_elapsed / days_total)
-    hours = np.where(last <= np.datetime64(as_of.date()), counted["Units"], np.round(counted["Units"] * share, 2))
-    counted["hours"] = hours
-    used = counted.groupby("Allocation", observed=True)["hours"].sum()
-
     allocations["start"] = us_dates(allocations["Allocation start date"])
     allocations["end"] = us_dates(allocations["Allocation end date"])
+    windows = allocations.set_index("Allocation name")[["start", "end"]].add_suffix("_window")
+
+    # The as-of rule: nothing before the start; the units' share of the range's weekdays
+    # (calendar days when it has none) that are up to AS_OF and inside the allocation's window.
+    counted = activities[activities["start"] <= as_of]
+    counted = counted.join(windows, on="Allocation", how="inner")
+    start = counted["start"].values.astype("datetime64[D]")
+    last = counted["end"].values.astype("datetime64[D]")
+    first_in = np.maximum(start, counted["start_window"].values.astype("datetime64[D]"))
+    last_in = np.minimum(
+        np.minimum(last, counted["end_window"].values.astype("datetime64[D]")), np.datetime64(as_of.date())
+    )
+    total = np.busday_count(start, last + 1)
+    calendar = (last - start).astype(int) + 1
+    inside = np.where(
+        first_in > last_in,
+        0,
+        np.where(
+            total > 0,
+            np.busday_count(first_in, np.maximum(last_in, first_in - 1) + 1),
+            (last_in - first_in).astype(int) + 1,
+        ),
+    )
+    of = np.where(total > 0, total, calendar)
+    # In hundredths, rounded half away from zero (units are never negative).
+    units = np.round(counted["Units"].values.astype(float) * 100).astype(np.int64)
+    counted = counted.assign(hours=(2 * units * inside + of) // (2 * of) / 100)
+    used = counted.groupby("Allocation", observed=True)["hours"].sum()
+
     allocations["used"] = allocations["Allocation name"].map(used).fillna(0.0)
     available = allocations["Hours available"].astype(float)
     unused = (available - allocations["used"]).clip(lower=0)
