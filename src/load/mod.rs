@@ -28,7 +28,7 @@ use anyhow::{bail, Context, Result};
 
 use crate::diagnostics::Diagnostics;
 use crate::settings::Settings;
-pub(crate) use shape::LONG_CELL;
+pub(crate) use shape::{cut_long_cell, LONG_CELL};
 pub use spec::{Column, TableSpec};
 pub use table::{read_table, read_table_in_parallel, BatchParser, Row};
 

@@ -17,6 +17,21 @@ use crate::settings::SlashDates;
 /// A cell longer than this many characters is more than any description needs.
 pub(crate) const LONG_CELL: usize = 10_000;
 
+/// `text`'s first [`LONG_CELL`] characters and `… 4,999,000 more characters in FILE line N`,
+/// or `text` itself when it is no longer: how a long cell is shown (see `model::long_cells`).
+pub(crate) fn cut_long_cell(text: &mut String, file: &str, line: u64) {
+    if text.len() <= LONG_CELL {
+        return;
+    }
+    let Some((at, _)) = text.char_indices().nth(LONG_CELL) else { return };
+    let more = text[at..].chars().count();
+    text.truncate(at);
+    text.push_str(&format!(
+        "… {} more characters in {file} line {line}",
+        crate::text::thousands(more as i64)
+    ));
+}
+
 /// What a row of one export looks like.
 pub(super) struct RowShape {
     header_count: usize,

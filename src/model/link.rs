@@ -294,17 +294,17 @@ fn attach_children(dataset: &mut Dataset) {
     for (allocation, project) in allocations {
         dataset.projects.get_mut(project).allocations.push(allocation);
     }
-    // Each list is allocated once at its final size: an export can hold a million activities.
+    // Each list is allocated once at its final size: an export can hold a million activities,
+    // so their allocations are read once into a list of their own, not twice from the records.
+    let owners: Vec<AllocationId> = dataset.activities.iter().map(|activity| activity.allocation).collect();
     let mut counts = vec![0usize; dataset.allocations.len()];
-    for activity in &dataset.activities {
-        counts[activity.allocation.index()] += 1;
+    for owner in &owners {
+        counts[owner.index()] += 1;
     }
     for (index, count) in counts.into_iter().enumerate() {
         dataset.allocations.get_mut(AllocationId::from_index(index)).activities.reserve_exact(count);
     }
-    for index in 0..dataset.activities.len() {
-        let activity = ActivityId::from_index(index);
-        let allocation = dataset.activities[activity].allocation;
-        dataset.allocations.get_mut(allocation).activities.push(activity);
+    for (index, owner) in owners.into_iter().enumerate() {
+        dataset.allocations.get_mut(owner).activities.push(ActivityId::from_index(index));
     }
 }

@@ -4,26 +4,12 @@
 //! [`LONG_CELL`] characters and say once what was cut and where. Links are resolved before the
 //! cut, so they use the whole value.
 
-use crate::load::LONG_CELL;
+use crate::load::{cut_long_cell as cut, LONG_CELL};
 
 use super::Dataset;
 
-/// `text`'s first [`LONG_CELL`] characters and `… 4,999,000 more characters in FILE line N`,
-/// or `text` itself when it is no longer.
-fn cut(text: &mut String, file: &str, line: u64) {
-    if text.len() <= LONG_CELL {
-        return;
-    }
-    let Some((at, _)) = text.char_indices().nth(LONG_CELL) else { return };
-    let more = text[at..].chars().count();
-    text.truncate(at);
-    text.push_str(&format!(
-        "… {} more characters in {file} line {line}",
-        crate::text::thousands(more as i64)
-    ));
-}
-
-/// Cuts every long text cell of the records, after they are linked.
+/// Cuts every long text cell of the records, after they are linked. An activity's texts, a
+/// million rows' worth, are cut as they are read (`load::activities`), on all cores.
 pub(super) fn cut_long_cells(dataset: &mut Dataset) {
     // A community is its engagements' Community cells read alike: the same long name is cut
     // the same way on every row, naming the row it first appears on.
@@ -74,17 +60,6 @@ pub(super) fn cut_long_cells(dataset: &mut Dataset) {
             &mut record.position,
         ] {
             cut(text, "contacts.csv", line);
-        }
-    }
-    // A million activities: only texts longer than a cell may be together can hold one.
-    for activity in dataset.activities.iter_mut().filter(|activity| activity.texts.len() > LONG_CELL) {
-        let (description, public) = (activity.description(), activity.public_description());
-        if description.len() > LONG_CELL || public.len() > LONG_CELL {
-            let line = u64::from(activity.line);
-            let (mut description, mut public) = (description.to_string(), public.to_string());
-            cut(&mut description, "activities.csv", line);
-            cut(&mut public, "activities.csv", line);
-            activity.set_descriptions(&description, &public);
         }
     }
 }
