@@ -51,22 +51,34 @@ pub fn team_month(dataset: &Dataset, figures: &Figures, month: Month) -> Vec<Mem
     let mut members: BTreeMap<String, MemberMonth> = BTreeMap::new();
     let (first_day, last_day) = (month.first_day(), month.last_day());
     // Summed by team member first, names looked up once: an export holds a million activities
-    // and a few members, each with many engagements.
+    // and a few members, each with many engagements. The activities are shared among the cores;
+    // hours are exact, so the order of the sums does not matter.
+    let per_range = crate::parallel::ranges(dataset.activities.len(), |range| {
+        let mut delivered = vec![Hours::ZERO; dataset.team_members.len()];
+        let mut worked_on: Vec<(MemberId, EngagementId)> = Vec::new();
+        let activities = dataset.activities.iter().skip(range.start).take(range.len());
+        for activity in activities.filter(|a| a.start <= last_day && a.end >= first_day) {
+            let mut hours = Hours::ZERO;
+            for_each_activity_month(activity, &figures.calendar, figures.as_of, |m, h| {
+                if m == month {
+                    hours += h;
+                }
+            });
+            if hours.is_zero() {
+                continue;
+            }
+            delivered[activity.team_member.index()] += hours;
+            worked_on.push((activity.team_member, dataset.allocations[activity.allocation].engagement));
+        }
+        (delivered, worked_on)
+    });
     let mut delivered = vec![Hours::ZERO; dataset.team_members.len()];
     let mut worked_on: Vec<(MemberId, EngagementId)> = Vec::new();
-    let overlapping = dataset.activities.iter().filter(|a| a.start <= last_day && a.end >= first_day);
-    for activity in overlapping {
-        let mut hours = Hours::ZERO;
-        for_each_activity_month(activity, &figures.calendar, figures.as_of, |m, h| {
-            if m == month {
-                hours += h;
-            }
-        });
-        if hours.is_zero() {
-            continue;
+    for (range_delivered, range_worked_on) in per_range {
+        for (sum, hours) in delivered.iter_mut().zip(range_delivered) {
+            *sum += hours;
         }
-        delivered[activity.team_member.index()] += hours;
-        worked_on.push((activity.team_member, dataset.allocations[activity.allocation].engagement));
+        worked_on.extend(range_worked_on);
     }
     worked_on.sort_unstable();
     worked_on.dedup();

@@ -417,7 +417,8 @@ mod tests {
             "Allocation,Team member,Units,Description,Start date\nA,Ana,1,short,3/2/2026\nA,Ana,1,{description},3/2/2026\n"
         );
         let settings = Settings::default();
-        let expected = format!("{}… 1,234,567 more characters in activities.csv line 3", "é".repeat(LONG_CELL));
+        let expected =
+            format!("{}… 1,234,567 more characters in activities.csv line 3", "é".repeat(LONG_CELL));
         let read = sequential(input.as_bytes(), &settings);
         let texts: Vec<&str> = read.0.iter().map(|(row, _, _)| row.texts.description()).collect();
         assert_eq!(texts, ["short", expected.as_str()]);

@@ -53,7 +53,8 @@ pub fn link(
         .activities
         .into_iter()
         .filter(|row| known_at.is_none_or(|known_at| row.created.is_none_or(|created| created <= known_at)));
-    let activities = link_activities(known, &tables.activity_allocations, &allocation_ids, diagnostics);
+    let (activities, owners) =
+        link_activities(known, &tables.activity_allocations, &allocation_ids, diagnostics);
     let mut dataset = Dataset {
         engagements: tables
             .engagements
@@ -72,7 +73,7 @@ pub fn link(
         let known = rows.into_iter().filter(|row| known_at.is_none_or(|known_at| row.timestamp <= known_at));
         link_feedback(known, &dataset, &allocation_ids, diagnostics)
     });
-    attach_children(&mut dataset);
+    attach_children(&mut dataset, owners);
     checks::warn_about_dates(&dataset, settings, diagnostics);
     super::long_cells::cut_long_cells(&mut dataset);
     dataset
@@ -250,40 +251,48 @@ fn link_activities(
     names: &Symbols,
     allocation_ids: &HashMap<String, AllocationId>,
     diagnostics: &mut Diagnostics,
-) -> IdVec<ActivityId, Activity> {
+) -> (IdVec<ActivityId, Activity>, Vec<AllocationId>) {
     // Resolve each distinct name once: an export can hold a million activities.
     let mut resolved: Vec<Option<Result<AllocationId, String>>> = vec![None; names.len()];
-    rows.filter_map(|row| {
-        let name = names.name(row.allocation);
-        let link = resolved[row.allocation as usize]
-            .get_or_insert_with(|| resolve_one(allocation_ids, name, "allocation"));
-        match link {
-            Ok(allocation) => Some(Activity {
-                line: row.line,
-                allocation: *allocation,
-                team_member: MemberId::from_index(row.team_member as usize),
-                units: row.units,
-                start: row.start,
-                end: row.end,
-                created: row.created,
-                texts: row.texts,
-            }),
-            Err(message) => {
-                let cell = Cell {
-                    file: activities::SPEC.file,
-                    line: row.line.into(),
-                    column: activities::ALLOCATION.name,
-                    value: name,
-                };
-                diagnostics.cell_error(cell, message.clone());
-                None
+    let mut owners = Vec::new();
+    let activities = rows
+        .filter_map(|row| {
+            let name = names.name(row.allocation);
+            let link = resolved[row.allocation as usize]
+                .get_or_insert_with(|| resolve_one(allocation_ids, name, "allocation"));
+            match link {
+                Ok(allocation) => {
+                    owners.push(*allocation);
+                    Some(Activity {
+                        line: row.line,
+                        allocation: *allocation,
+                        team_member: MemberId::from_index(row.team_member as usize),
+                        units: row.units,
+                        start: row.start,
+                        end: row.end,
+                        created: row.created,
+                        texts: row.texts,
+                    })
+                }
+                Err(message) => {
+                    let cell = Cell {
+                        file: activities::SPEC.file,
+                        line: row.line.into(),
+                        column: activities::ALLOCATION.name,
+                        value: name,
+                    };
+                    diagnostics.cell_error(cell, message.clone());
+                    None
+                }
             }
-        }
-    })
-    .collect()
+        })
+        .collect();
+    (activities, owners)
 }
 
-fn attach_children(dataset: &mut Dataset) {
+/// Lists each record's children in it; `owners` is each activity's allocation, in order (a
+/// million of them, read once while linking rather than again from the records).
+fn attach_children(dataset: &mut Dataset, owners: Vec<AllocationId>) {
     let projects: Vec<(ProjectId, EngagementId)> =
         dataset.projects.iter_enumerated().map(|(id, project)| (id, project.engagement)).collect();
     for (project, engagement) in projects {
@@ -294,9 +303,7 @@ fn attach_children(dataset: &mut Dataset) {
     for (allocation, project) in allocations {
         dataset.projects.get_mut(project).allocations.push(allocation);
     }
-    // Each list is allocated once at its final size: an export can hold a million activities,
-    // so their allocations are read once into a list of their own, not twice from the records.
-    let owners: Vec<AllocationId> = dataset.activities.iter().map(|activity| activity.allocation).collect();
+    // Each list is allocated once at its final size: an export can hold a million activities.
     let mut counts = vec![0usize; dataset.allocations.len()];
     for owner in &owners {
         counts[owner.index()] += 1;
