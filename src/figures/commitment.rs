@@ -275,13 +275,58 @@ pub fn delivered_by_month<'a>(
     calendar: &WorkCalendar,
     as_of: NaiveDate,
 ) -> BTreeMap<Month, Hours> {
-    let mut delivered = BTreeMap::new();
+    let mut delivered = MonthSums::default();
     for activity in activities {
-        for_each_activity_month(activity, calendar, as_of, |month, hours| {
-            *delivered.entry(month).or_default() += hours;
-        });
+        for_each_activity_month(activity, calendar, as_of, |month, hours| delivered.add(month, hours));
     }
-    delivered
+    delivered.into_map()
+}
+
+/// Hours summed by month over a run of months held side by side: a million activities fall
+/// in a few dozen months, and adding to a list by the month's place costs far less than a
+/// search of a map each time.
+#[derive(Default)]
+struct MonthSums {
+    /// The first month's number (see [`month_number`]).
+    first: i32,
+    /// Per month from the first, its hours, and whether anything was added to it.
+    sums: Vec<(Hours, bool)>,
+}
+
+impl MonthSums {
+    fn add(&mut self, month: Month, hours: Hours) {
+        let number = month_number(month);
+        if self.sums.is_empty() {
+            self.first = number;
+        } else if number < self.first {
+            let earlier = (self.first - number) as usize;
+            self.sums.splice(0..0, std::iter::repeat_n((Hours::ZERO, false), earlier));
+            self.first = number;
+        }
+        let index = (number - self.first) as usize;
+        if index >= self.sums.len() {
+            self.sums.resize(index + 1, (Hours::ZERO, false));
+        }
+        let sum = &mut self.sums[index];
+        *sum = (sum.0 + hours, true);
+    }
+
+    /// The months that anything was added to, with their sums.
+    fn into_map(self) -> BTreeMap<Month, Hours> {
+        let first = self.first;
+        (first..)
+            .zip(self.sums)
+            .filter(|(_, (_, added))| *added)
+            .map(|(number, (hours, _))| {
+                (Month { year: number.div_euclid(12), month: number.rem_euclid(12) as u32 + 1 }, hours)
+            })
+            .collect()
+    }
+}
+
+/// Months counted from January of year 0.
+fn month_number(month: Month) -> i32 {
+    month.year * 12 + month.month as i32 - 1
 }
 
 #[cfg(test)]
@@ -290,6 +335,38 @@ mod tests {
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    /// Months added in any order, across years, earlier ones after later ones, and a month
+    /// given 0 h: each month anything was added to, with its sum, as a map would hold them.
+    #[test]
+    fn month_sums_are_the_sums_a_map_would_hold() {
+        let month = |year, month| Month { year, month };
+        let h = |text| Hours::parse(text).unwrap();
+        let added = [
+            (month(2026, 3), "2"),
+            (month(2025, 12), "1.25"),
+            (month(2026, 3), "0.5"),
+            (month(2026, 1), "0"),
+            (month(2024, 11), "3"),
+            (month(2026, 5), "4"),
+        ];
+        let mut sums = MonthSums::default();
+        let mut map: BTreeMap<Month, Hours> = BTreeMap::new();
+        for (month, hours) in added {
+            sums.add(month, h(hours));
+            *map.entry(month).or_default() += h(hours);
+        }
+        let expected = [
+            (month(2024, 11), h("3")),
+            (month(2025, 12), h("1.25")),
+            (month(2026, 1), h("0")),
+            (month(2026, 3), h("2.5")),
+            (month(2026, 5), h("4")),
+        ];
+        assert_eq!(sums.into_map().into_iter().collect::<Vec<_>>(), expected);
+        assert_eq!(map.into_iter().collect::<Vec<_>>(), expected);
+        assert!(MonthSums::default().into_map().is_empty());
     }
 
     fn h(hours: f64) -> Hours {
