@@ -87,6 +87,9 @@ pub struct AllocationFigures {
     /// The day the hours used first went beyond the hours available, if they did.
     pub overrun_since: Option<NaiveDate>,
     pub last_activity: Option<NaiveDate>,
+    /// The latest last day of a counted activity, past the as-of date too: an engagement's
+    /// checks of work after a date skip the allocations with none.
+    pub latest_end: Option<NaiveDate>,
 }
 
 /// The figures of `allocation` as of `as_of`, from its activities.
@@ -96,14 +99,15 @@ pub fn allocation_figures<'a>(
     calendar: &WorkCalendar,
     as_of: NaiveDate,
 ) -> AllocationFigures {
-    let (mut used, mut delivered, mut outside_window, mut last_activity) =
-        (Hours::ZERO, Hours::ZERO, 0, None);
+    let (mut used, mut delivered, mut outside_window, mut last_activity, mut latest_end) =
+        (Hours::ZERO, Hours::ZERO, 0, None, None);
     let counted: Vec<&Activity> = activities.filter(|activity| activity.counts_as_of(as_of)).collect();
     for activity in &counted {
         used += activity.hours_within(allocation.start, allocation.end, as_of, calendar);
         delivered += activity.hours_as_of(as_of, calendar);
         outside_window += usize::from(activity.is_outside(allocation));
         last_activity = last_activity.max(Some(activity.end.min(as_of)));
+        latest_end = latest_end.max(Some(activity.end));
     }
     let available = allocation.available;
     let pace = pace(allocation, used, calendar, as_of);
@@ -144,6 +148,7 @@ pub fn allocation_figures<'a>(
             })
             .flatten(),
         last_activity,
+        latest_end,
     }
 }
 

@@ -190,8 +190,11 @@ fn engagement_figures(
         unlisted,
         hours: dataset.allocations_of(engagement).map(|allocation| allocations[allocation].hours).sum(),
         status,
+        // Only allocations that counted some are walked: a million activities lie all over memory.
         outside_window: dataset
-            .engagement_activities(engagement)
+            .allocations_of(engagement)
+            .filter(|allocation| allocations[*allocation].outside_window > 0)
+            .flat_map(|allocation| dataset.activities_of(allocation))
             .filter(|(_, activity)| {
                 activity.counts_as_of(as_of) && activity.is_outside(&dataset.allocations[activity.allocation])
             })

@@ -257,9 +257,12 @@ fn forecast_overruns(figures: &Pace, thresholds: &StatusThresholds) -> bool {
 fn beyond_contract(input: &StatusInput<'_>) -> Vec<Reason> {
     let Some(ended) = engagement(input).end else { return Vec::new() };
     let mut reasons = Vec::new();
+    // Only allocations with counted work after the end are walked.
     let (activities, hours) = input
         .dataset
-        .engagement_activities(input.engagement)
+        .allocations_of(input.engagement)
+        .filter(|allocation| input.allocations[*allocation].latest_end > Some(ended))
+        .flat_map(|allocation| input.dataset.activities_of(allocation))
         .filter(|(_, activity)| activity.counts_as_of(input.as_of) && activity.end > ended)
         .fold((0, Hours::ZERO), |(count, hours), (_, activity)| {
             (count + 1, hours + activity.hours_as_of(input.as_of, input.calendar))
