@@ -11,18 +11,27 @@ use crate::load::{activities, allocations};
 use crate::settings::Settings;
 
 pub(super) fn warn_about_dates(dataset: &Dataset, settings: &Settings, diagnostics: &mut Diagnostics) {
-    // A million activities are checked on all cores, their warnings kept in file order.
-    let per_range = crate::parallel::ranges(dataset.activities.len(), |range| {
-        let mut warnings = Diagnostics::default();
-        for activity in dataset.activities.iter().skip(range.start).take(range.len()) {
-            warn_about_activity(dataset, activity, settings, &mut warnings);
-        }
-        warnings
+    // A million activities are checked on all cores, their warnings kept in file order; the
+    // allocations' overlaps are checked beside them and reported after them.
+    let (per_range, overlaps) = std::thread::scope(|scope| {
+        let overlaps = scope.spawn(|| {
+            let mut overlaps = Diagnostics::default();
+            warn_about_overlaps(dataset, &mut overlaps);
+            overlaps
+        });
+        let per_range = crate::parallel::ranges(dataset.activities.len(), |range| {
+            let mut warnings = Diagnostics::default();
+            for activity in dataset.activities.iter().skip(range.start).take(range.len()) {
+                warn_about_activity(dataset, activity, settings, &mut warnings);
+            }
+            warnings
+        });
+        (per_range, overlaps.join().expect("the overlap check panicked"))
     });
     for warnings in per_range {
         diagnostics.extend(warnings);
     }
-    warn_about_overlaps(dataset, diagnostics);
+    diagnostics.extend(overlaps);
 }
 
 fn activity_cell<'a>(activity: &Activity, column: &'a str, value: &'a str) -> Cell<'a> {

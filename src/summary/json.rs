@@ -240,10 +240,20 @@ pub(crate) fn summary<'a>(
     phrases: &Phrases,
     diagnostics: &Diagnostics,
 ) -> Result<Summary<'a>> {
+    // The allocations' rows and the warnings' lines are made on a thread of their own while
+    // the engagements' reasons are worded on the cores.
+    let (engagements, (allocations, warnings)) = std::thread::scope(|scope| {
+        let others = scope.spawn(|| {
+            let warnings: Vec<String> = diagnostics.warnings().map(|warning| warning.to_string()).collect();
+            (allocations(dataset, figures), warnings)
+        });
+        let engagements = engagements(dataset, figures, phrases);
+        (engagements, others.join().expect("the summary's thread panicked"))
+    });
     Ok(Summary {
         as_of: figures.as_of,
-        engagements: engagements(dataset, figures, phrases)?,
-        allocations: allocations(dataset, figures),
+        engagements: engagements?,
+        allocations,
         commitment: &figures.commitment,
         upcoming: figures.upcoming.iter().map(|id| upcoming_entry(dataset, *id)).collect(),
         ending_soon: figures.ending_soon.iter().map(|id| upcoming_entry(dataset, *id)).collect(),
@@ -281,7 +291,7 @@ pub(crate) fn summary<'a>(
             })
             .collect(),
         satisfaction: satisfaction_json(dataset, figures),
-        warnings: diagnostics.warnings().map(|warning| warning.to_string()).collect(),
+        warnings,
     })
 }
 
