@@ -50,6 +50,7 @@ pub mod drafts;
 pub mod figures;
 pub mod file_plan;
 pub mod hours;
+pub mod ids;
 mod initiatives;
 pub mod interrupt;
 pub mod load;

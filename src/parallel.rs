@@ -28,6 +28,24 @@ pub(crate) fn ranges<T: Send>(count: usize, work: impl Fn(std::ops::Range<usize>
     map(pieces, |piece| work(piece * size..((piece + 1) * size).min(count)))
 }
 
+/// `work(start, piece)` on `items` cut into one contiguous piece per core, each piece changed
+/// in place and `start` its first item's index; the pieces' results in order.
+pub(crate) fn pieces_mut<T: Send, R: Send>(
+    items: &mut [T],
+    work: impl Fn(usize, &mut [T]) -> R + Sync,
+) -> Vec<R> {
+    let size = items.len().div_ceil(workers()).max(1);
+    std::thread::scope(|scope| {
+        let work = &work;
+        let handles: Vec<_> = items
+            .chunks_mut(size)
+            .enumerate()
+            .map(|(number, piece)| scope.spawn(move || work(number * size, piece)))
+            .collect();
+        handles.into_iter().map(|handle| handle.join().expect("a worker thread panicked")).collect()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -41,6 +59,26 @@ mod tests {
         for count in [0, 1, 2, 7, 1000] {
             let covered: Vec<usize> = super::ranges(count, |range| range.collect::<Vec<_>>()).concat();
             assert_eq!(covered, (0..count).collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
+    fn pieces_are_changed_in_place_and_their_results_kept_in_order() {
+        for count in [0, 1, 2, 7, 1000] {
+            let mut items: Vec<usize> = (0..count).collect();
+            let starts = super::pieces_mut(&mut items, |start, piece| {
+                for item in piece.iter_mut() {
+                    *item *= 2;
+                }
+                (start, piece.len())
+            });
+            assert_eq!(items, (0..count).map(|n| n * 2).collect::<Vec<_>>());
+            let mut next = 0;
+            for (start, len) in starts {
+                assert_eq!(start, next);
+                next += len;
+            }
+            assert_eq!(next, count);
         }
     }
 }

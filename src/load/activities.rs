@@ -14,6 +14,7 @@ use super::table::{read_table_in_parallel, BatchParser, Row, CHUNK_SIZE};
 use super::Symbols;
 use crate::diagnostics::Diagnostics;
 use crate::hours::Hours;
+use crate::ids::{AllocationId, Id, MemberId};
 use crate::settings::Settings;
 
 pub const ALLOCATION: Column = Column::required(0, "Allocation");
@@ -33,19 +34,25 @@ pub const SPEC: TableSpec = TableSpec {
     columns: &[ALLOCATION, TEAM_MEMBER, UNITS, START, DESCRIPTION, END, CREATED, PUBLIC_DESCRIPTION],
 };
 
+/// Time logged by a team member against an allocation: a row of `activities.csv`, and the
+/// model's record once linked (`crate::model::Activity`). The loader writes each row where the
+/// linked record will lie, so that a million of them are linked in place.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ActivityRow {
+pub struct Activity {
+    /// The line of `activities.csv` it was read from.
     pub line: u32,
-    /// Interned allocation name (see [`Symbols`]).
-    pub allocation: u32,
-    /// Interned team member name.
-    pub team_member: u32,
+    /// Once linked, the allocation's id; as read, the place of its name among
+    /// [`super::Tables::activity_allocations`], which `model::link` resolves.
+    pub allocation: AllocationId,
+    /// The team member: the place of their name among [`super::Tables::team_members`].
+    pub team_member: MemberId,
     pub units: Hours,
     pub start: NaiveDate,
-    /// Equal to `start` when the export leaves it empty (a one-day activity).
+    /// Equal to `start` for a one-day activity (the export leaves End date empty).
     pub end: NaiveDate,
+    /// When it was logged, if the export says.
     pub created: Option<NaiveDate>,
-    /// The description as logged and the public description when there is one.
+    /// The description as logged and the public one (see `Activity::description`).
     pub texts: Texts,
 }
 
@@ -167,7 +174,7 @@ impl TextBuffer {
 }
 
 /// One activity row, its texts in a buffer of their own.
-pub fn parse(row: &mut Row<'_>, allocations: &mut Symbols, members: &mut Symbols) -> Option<ActivityRow> {
+pub fn parse(row: &mut Row<'_>, allocations: &mut Symbols, members: &mut Symbols) -> Option<Activity> {
     parse_with(row, allocations, members, Texts::own)
 }
 
@@ -177,7 +184,7 @@ fn parse_with(
     allocations: &mut Symbols,
     members: &mut Symbols,
     texts: impl FnOnce(&str, &str) -> Texts,
-) -> Option<ActivityRow> {
+) -> Option<Activity> {
     let allocation = row.required_str(ALLOCATION);
     let member = row.required_str(TEAM_MEMBER);
     let units = row.required_hours(UNITS);
@@ -202,10 +209,10 @@ fn parse_with(
     } else {
         texts(&description, &public)
     };
-    Some(ActivityRow {
+    Some(Activity {
         line: row.line as u32,
-        allocation: allocations.intern(allocation?),
-        team_member: members.intern(&member_name(member?)),
+        allocation: AllocationId::from_index(allocations.intern(allocation?) as usize),
+        team_member: MemberId::from_index(members.intern(&member_name(member?)) as usize),
         units: units?,
         start,
         end: end.unwrap_or(start),
@@ -229,7 +236,7 @@ struct ActivityParser {
     worker: usize,
     allocations: Symbols,
     members: Symbols,
-    rows: Vec<ActivityRow>,
+    rows: Vec<Activity>,
     /// The texts of the batch's rows.
     texts: TextBuffer,
     /// How many local names earlier batches already handed over.
@@ -239,7 +246,7 @@ struct ActivityParser {
 /// One batch's rows, with the names first seen in it (in local id order).
 pub struct ParsedBatch {
     worker: usize,
-    rows: Vec<ActivityRow>,
+    rows: Vec<Activity>,
     new_allocations: Vec<String>,
     new_members: Vec<String>,
 }
@@ -280,7 +287,7 @@ pub fn read_all<R: Read + Send>(
     diagnostics: &mut Diagnostics,
     allocations: &mut Symbols,
     members: &mut Symbols,
-) -> Vec<ActivityRow> {
+) -> Vec<Activity> {
     let split = (crate::parallel::workers(), CHUNK_SIZE);
     read_in_chunks(input, settings, diagnostics, (allocations, members), split)
 }
@@ -292,7 +299,7 @@ fn read_in_chunks<R: Read + Send>(
     diagnostics: &mut Diagnostics,
     (allocations, members): (&mut Symbols, &mut Symbols),
     (workers, chunk_size): (usize, usize),
-) -> Vec<ActivityRow> {
+) -> Vec<Activity> {
     let parsers = (0..workers)
         .map(|worker| ActivityParser {
             worker,
@@ -311,8 +318,8 @@ fn read_in_chunks<R: Read + Send>(
         allocation_ids.extend(batch.new_allocations.iter().map(|name| allocations.intern(name)));
         member_ids.extend(batch.new_members.iter().map(|name| members.intern(name)));
         activities.extend(batch.rows.into_iter().map(|mut row| {
-            row.allocation = allocation_ids[row.allocation as usize];
-            row.team_member = member_ids[row.team_member as usize];
+            row.allocation = AllocationId::from_index(allocation_ids[row.allocation.index()] as usize);
+            row.team_member = MemberId::from_index(member_ids[row.team_member.index()] as usize);
             row
         }));
     });
@@ -326,15 +333,16 @@ mod tests {
     use proptest::prelude::*;
 
     /// What reading `input` gives: the rows with their names, the diagnostics in order.
-    type Read = (Vec<(ActivityRow, String, String)>, Vec<crate::diagnostics::Diagnostic>);
+    type Read = (Vec<(Activity, String, String)>, Vec<crate::diagnostics::Diagnostic>);
 
     fn named(
-        rows: Vec<ActivityRow>,
+        rows: Vec<Activity>,
         allocations: &Symbols,
         members: &Symbols,
-    ) -> Vec<(ActivityRow, String, String)> {
-        let names = |row: &ActivityRow| {
-            (allocations.name(row.allocation).to_string(), members.name(row.team_member).to_string())
+    ) -> Vec<(Activity, String, String)> {
+        let names = |row: &Activity| {
+            let (allocation, member) = (row.allocation.index() as u32, row.team_member.index() as u32);
+            (allocations.name(allocation).to_string(), members.name(member).to_string())
         };
         rows.into_iter()
             .map(|row| {

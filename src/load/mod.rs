@@ -201,10 +201,10 @@ pub struct Tables {
     pub contacts: Vec<contacts::ContactRow>,
     pub projects: Vec<projects::ProjectRow>,
     pub allocations: Vec<allocations::AllocationRow>,
-    pub activities: Vec<activities::ActivityRow>,
-    /// Names the activities link to, indexed by `ActivityRow::allocation`.
+    pub activities: Vec<activities::Activity>,
+    /// Names the activities link to, indexed by `Activity::allocation`.
     pub activity_allocations: Symbols,
-    /// Team members, indexed by `ActivityRow::team_member`.
+    /// Team members, indexed by `Activity::team_member`.
     pub team_members: Symbols,
     /// `None` when the folder has no `capacity.csv`: the capacity is then unknown.
     pub capacity: Option<Vec<capacity::CapacityRow>>,

@@ -7,10 +7,10 @@ use chrono::NaiveDate;
 
 use super::{
     checks, Activity, ActivityId, Allocation, AllocationId, Contact, Dataset, Engagement, EngagementId, Id,
-    IdVec, MemberId, Project, ProjectId, Response,
+    IdVec, Project, ProjectId, Response,
 };
 use crate::diagnostics::{Cell, Diagnostics};
-use crate::load::activities::{self, ActivityRow};
+use crate::load::activities;
 use crate::load::allocations::{self, AllocationRow};
 use crate::load::capacity::CapacityRow;
 use crate::load::contacts::{self, ContactRow};
@@ -49,12 +49,12 @@ pub fn link(
         allocations::NAME.name,
         diagnostics,
     );
-    let known = tables
-        .activities
-        .into_iter()
-        .filter(|row| known_at.is_none_or(|known_at| row.created.is_none_or(|created| created <= known_at)));
+    let mut activities = tables.activities;
+    if let Some(known_at) = known_at {
+        activities.retain(|activity| activity.created.is_none_or(|created| created <= known_at));
+    }
     let (activities, owners) =
-        link_activities(known, &tables.activity_allocations, &allocation_ids, diagnostics);
+        link_activities(activities, &tables.activity_allocations, &allocation_ids, diagnostics);
     let mut dataset = Dataset {
         engagements: tables
             .engagements
@@ -245,49 +245,58 @@ fn link_feedback(
     .collect()
 }
 
-/// Activities with their allocation linked; the rows name it by an interned symbol.
+/// Activities with their allocation linked, in place: as read, each names its allocation by
+/// the place of the name among `names`. A row naming no allocation is an error, in file order,
+/// and is left out. With them, each activity's allocation, in order (for attaching children).
 fn link_activities(
-    rows: impl Iterator<Item = ActivityRow>,
+    mut activities: Vec<Activity>,
     names: &Symbols,
     allocation_ids: &HashMap<String, AllocationId>,
     diagnostics: &mut Diagnostics,
 ) -> (IdVec<ActivityId, Activity>, Vec<AllocationId>) {
-    // Resolve each distinct name once: an export can hold a million activities.
-    let mut resolved: Vec<Option<Result<AllocationId, String>>> = vec![None; names.len()];
-    let mut owners = Vec::new();
-    let activities = rows
-        .filter_map(|row| {
-            let name = names.name(row.allocation);
-            let link = resolved[row.allocation as usize]
-                .get_or_insert_with(|| resolve_one(allocation_ids, name, "allocation"));
-            match link {
-                Ok(allocation) => {
-                    owners.push(*allocation);
-                    Some(Activity {
-                        line: row.line,
-                        allocation: *allocation,
-                        team_member: MemberId::from_index(row.team_member as usize),
-                        units: row.units,
-                        start: row.start,
-                        end: row.end,
-                        created: row.created,
-                        texts: row.texts,
-                    })
-                }
-                Err(message) => {
-                    let cell = Cell {
-                        file: activities::SPEC.file,
-                        line: row.line.into(),
-                        column: activities::ALLOCATION.name,
-                        value: name,
-                    };
-                    diagnostics.cell_error(cell, message.clone());
-                    None
-                }
-            }
-        })
+    // Each distinct name is resolved once, then a million activities are linked on all cores.
+    let resolved: Vec<Result<AllocationId, String>> = (0..names.len())
+        .map(|symbol| resolve_one(allocation_ids, names.name(symbol as u32), "allocation"))
         .collect();
-    (activities, owners)
+    let per_piece = crate::parallel::pieces_mut(&mut activities, |start, piece| {
+        let (mut owners, mut unlinked) = (Vec::with_capacity(piece.len()), Vec::new());
+        for (offset, activity) in piece.iter_mut().enumerate() {
+            match &resolved[activity.allocation.index()] {
+                Ok(allocation) => {
+                    activity.allocation = *allocation;
+                    owners.push(*allocation);
+                }
+                Err(_) => unlinked.push(start + offset),
+            }
+        }
+        (owners, unlinked)
+    });
+    let mut owners = Vec::with_capacity(activities.len());
+    let mut unlinked = Vec::new();
+    for (piece_owners, piece_unlinked) in per_piece {
+        owners.extend(piece_owners);
+        unlinked.extend(piece_unlinked);
+    }
+    for index in &unlinked {
+        let activity = &activities[*index];
+        let symbol = activity.allocation.index();
+        let cell = Cell {
+            file: activities::SPEC.file,
+            line: activity.line.into(),
+            column: activities::ALLOCATION.name,
+            value: names.name(symbol as u32),
+        };
+        let Err(message) = &resolved[symbol] else { unreachable!("only unresolved names are unlinked") };
+        diagnostics.cell_error(cell, message.clone());
+    }
+    if !unlinked.is_empty() {
+        let mut index = 0;
+        activities.retain(|_| {
+            index += 1;
+            unlinked.binary_search(&(index - 1)).is_err()
+        });
+    }
+    (activities.into_iter().collect(), owners)
 }
 
 /// Lists each record's children in it; `owners` is each activity's allocation, in order (a

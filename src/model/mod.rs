@@ -5,7 +5,6 @@
 //! stages need: an engagement's projects, allocations and activities, a record's parents.
 
 mod checks;
-pub mod ids;
 mod link;
 mod long_cells;
 
@@ -15,11 +14,12 @@ use chrono::NaiveDate;
 
 use crate::calendar::WorkCalendar;
 
-pub use self::ids::{
-    ActivityId, AllocationId, CommunityId, ContactId, EngagementId, Id, IdVec, MemberId, ProjectId,
-};
 pub use self::link::link;
 use crate::hours::Hours;
+pub use crate::ids;
+pub use crate::ids::{
+    ActivityId, AllocationId, CommunityId, ContactId, EngagementId, Id, IdVec, MemberId, ProjectId,
+};
 use crate::load::activities::Texts;
 use crate::load::allocations::AllocationRow;
 use crate::load::capacity::CapacityRow;
@@ -50,22 +50,7 @@ pub struct Allocation {
     pub activities: Vec<ActivityId>,
 }
 
-/// Time logged by a team member against an allocation.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Activity {
-    /// The line of `activities.csv` it was read from.
-    pub line: u32,
-    pub allocation: AllocationId,
-    pub team_member: MemberId,
-    pub units: Hours,
-    pub start: NaiveDate,
-    /// Equal to `start` for a one-day activity.
-    pub end: NaiveDate,
-    /// When it was logged, if the export says.
-    pub created: Option<NaiveDate>,
-    /// The description as logged and the public one (see [`Activity::description`]).
-    texts: Texts,
-}
+pub use crate::load::activities::Activity;
 
 #[derive(Debug, Clone)]
 pub struct Contact {
@@ -381,11 +366,10 @@ mod tests {
         assert_eq!(weekend.hours_within(august_1, day("2026-08-29"), end, &calendar), Hours::whole(1));
     }
 
-    /// An export can hold a million activities: each row stays at 56 bytes, and the model's
-    /// activity has the same layout so the loader's rows become activities in place.
+    /// An export can hold a million activities: each stays at 56 bytes, read and linked in
+    /// place.
     #[test]
     fn an_activity_stays_small() {
-        assert_eq!(std::mem::size_of::<crate::load::activities::ActivityRow>(), 56);
         assert_eq!(std::mem::size_of::<super::Activity>(), 56);
     }
 }
