@@ -72,21 +72,9 @@ fn every_command_succeeds_on_an_empty_base_and_says_there_is_nothing_yet() {
     assert!(!config.contains("children:"), "no empty list where myst expects an array:\n{config}");
 
     let drafts = data.join("drafts");
-    let (code, _, stderr) = run(&[
-        "emails",
-        data_arg,
-        "--as-of",
-        "2026-11-02",
-        "--month",
-        "2026-10",
-        "--book",
-        book.to_str().unwrap(),
-        "--out",
-        drafts.to_str().unwrap(),
-        "--from",
-        "CES <ces@example.org>",
-    ]);
-    assert_eq!(code, Some(0), "{stderr}");
+    let month = ["--as-of", "2026-11-02", "--month", "2026-10", "--book", book.to_str().unwrap()];
+    let (_, stderr) =
+        crate::emails::emails(&data, &drafts, &[&month[..], &["--from", "CES <ces@example.org>"]].concat());
     assert!(stderr.contains("wrote 0 drafts"), "{stderr}");
 
     let (code, _, stderr) =

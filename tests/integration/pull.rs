@@ -320,30 +320,11 @@ fn comma_names() -> PathBuf {
     changed_sample("pull-comma-names", &move |file, column, cell| match (file, column) {
         ("engagements.csv", "Engagement name") => rename(cell),
         ("projects.csv", "Engagement") | ("contacts.csv", "Engagement") => {
-            let names = split_names(cell);
+            let names = ces_report::load::cells::split_links(cell);
             names.iter().map(|name| quoted(&rename(name))).collect::<Vec<_>>().join(",")
         }
         _ => cell.to_string(),
     })
-}
-
-/// The names of a linked-record cell of a hand export.
-fn split_names(cell: &str) -> Vec<String> {
-    let (mut names, mut current, mut quoted) = (Vec::new(), String::new(), false);
-    let mut chars = cell.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' if quoted && chars.peek() == Some(&'"') => {
-                current.push('"');
-                chars.next();
-            }
-            '"' => quoted = !quoted,
-            ',' if !quoted => names.push(std::mem::take(&mut current)),
-            _ => current.push(c),
-        }
-    }
-    names.push(current);
-    names.into_iter().map(|n| n.trim().to_string()).filter(|n| !n.is_empty()).collect()
 }
 
 /// The recipients of each community's usage email in the manifest `build` writes for `data`.
