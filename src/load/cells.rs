@@ -60,8 +60,8 @@ impl Dates {
         {
             return parse_date(text, self.order);
         }
-        let (low, high) = date.split_at(date.len().min(8));
-        let key = u128::from(super::word(low)) | u128::from(super::word(high)) << 64;
+        let (low, high) = super::head_words(date);
+        let key = u128::from(low) | u128::from(high) << 64;
         let mixed =
             (key as u64 ^ ((key >> 64) as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ date.len() as u64)
                 .wrapping_mul(0xff51_afd7_ed55_8ccd);

@@ -165,20 +165,25 @@ impl Symbols {
 fn prefix_and_hash(bytes: &[u8]) -> (u128, u32) {
     const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
     let mix = |hash: u64, word: u64| (hash.rotate_left(5) ^ word).wrapping_mul(SEED);
-    let (head, tail) = bytes.split_at(bytes.len().min(16));
-    let (low, high) = head.split_at(head.len().min(8));
-    let (low, high) = (word(low), word(high));
+    let (low, high) = head_words(bytes);
     let mut hash = mix(mix(mix(0, bytes.len() as u64), low), high);
-    for chunk in tail.chunks(8) {
+    for chunk in bytes.get(16..).unwrap_or_default().chunks(8) {
         hash = mix(hash, word(chunk));
     }
     (u128::from(low) | (u128::from(high) << 64), (hash ^ (hash >> 32)) as u32)
 }
 
+/// The first 16 bytes (or fewer) as two little-endian words, zeros after them.
+pub(crate) fn head_words(bytes: &[u8]) -> (u64, u64) {
+    let head = &bytes[..bytes.len().min(16)];
+    let (low, high) = head.split_at(head.len().min(8));
+    (word(low), word(high))
+}
+
 /// Up to 8 bytes as a little-endian number, zeros after them: whole words and overlapping
 /// halves read at once rather than byte by byte or through a copy (names are hashed a million
 /// times).
-pub(crate) fn word(bytes: &[u8]) -> u64 {
+fn word(bytes: &[u8]) -> u64 {
     let len = bytes.len();
     let at = |index: usize| u64::from(bytes[index]);
     match len {

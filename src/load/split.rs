@@ -323,7 +323,7 @@ pub(super) fn for_each_record(
                 let (mut written, mut ended) = (0, 0);
                 loop {
                     // At the end of the chunk, empty input ends the record as the end of a file
-                    // does; the reader is then made anew for the next chunk.
+                    // does; the reader is then primed again for the next chunk.
                     let input = &bytes[start..];
                     if input.is_empty() {
                         at_end = true;
@@ -363,11 +363,12 @@ pub(super) fn for_each_record(
 /// given a blank line first, which it skips.
 pub(super) fn primed_core() -> csv_core::Reader {
     let mut core = csv_core::Reader::new();
-    let _ = core.read_record(b"\n", &mut [0; 1], &mut [0; 1]);
+    prime(&mut core);
     core
 }
 
-/// `core` made as [`primed_core`] makes a reader, without building its tables again.
+/// `core` back at the start of a record as [`primed_core`] makes it, without building its
+/// tables again.
 fn prime(core: &mut csv_core::Reader) {
     core.reset();
     let _ = core.read_record(b"\n", &mut [0; 1], &mut [0; 1]);
